@@ -1,6 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql ships CJS and ESM builds; Pothos requires the CJS one, so tests must not load the ESM one
+    // beside it (two copies of graphql refuse each other's types, as they would in production).
+    alias: { graphql: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Each database test file opens its own PGlite instance or PostgreSQL schema; PGlite

@@ -1,0 +1,51 @@
+import type { HubConfig } from './config.ts';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.ts';
+import { loadHubSecret } from './hub-keys/hub-secret.ts';
+import { TokenVerifier } from './server/auth.ts';
+import { createLogger, type Logger } from './server/logger.ts';
+import { createHubYoga } from './server/yoga.ts';
+
+export interface HubApp {
+  readonly config: HubConfig;
+  readonly database: DatabaseHandle;
+  readonly secret: Buffer;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  readonly yoga: ReturnType<typeof createHubYoga>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Overrides where the database lives (tests use an in-memory PGlite or their own schema). */
+  databaseTarget?: DatabaseTarget;
+  logger?: Logger;
+  /** The hub's keyed-hash secret, base64; defaults to the config's, then the data folder. */
+  secret?: string;
+  now?: () => Date;
+}
+
+/** The database the config names: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
+export function databaseTargetFor(config: HubConfig): DatabaseTarget {
+  return config.databaseUrl !== undefined
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dir: `${config.dataDir}/pgdata` };
+}
+
+/** Builds the whole hub — database (migrated), secret, token verifier, GraphQL — and never listens. */
+export async function createApp(config: HubConfig, options: CreateAppOptions = {}): Promise<HubApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const database = await openDatabase(options.databaseTarget ?? databaseTargetFor(config));
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
+    const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
+    if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');
+    const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
+    const yoga = createHubYoga({ config, db: database.db, secret, verifier, logger, now });
+    return { config, database, secret, verifier, logger, yoga, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+
+/** Everything the hub reads from its environment, parsed once at start-up and frozen. */
+export interface HubConfig {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; absent means the embedded PGlite database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Holds the embedded database, the hub's own keys and (demo only) the demo parties' private keys. */
+  readonly dataDir: string;
+  /** The `aud` every token must name. */
+  readonly hubId: string;
+  readonly mode: 'development' | 'production';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`. */
+  readonly clockToleranceSeconds: number;
+  /** The keyed-hash secret (base64) from HUB_SECRET; absent means the one kept in the data folder. */
+  readonly hubSecret: string | undefined;
+  /** Largest document batch one GraphQL mutation accepts; larger loads go through bulk push. */
+  readonly maxBatchSize: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}`);
+  }
+  return raw as T;
+}
+
+/**
+ * Parses the hub's settings from `env`. Throws ConfigError naming the variable and the rule on the
+ * first bad value, so a misconfigured hub never starts half-right.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const databaseUrl = env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// connection string');
+  }
+  const hubId = env.HUB_ID ?? 'tradein-hub';
+  if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(hubId)) {
+    throw new ConfigError('HUB_ID must be 2–63 lowercase letters, digits, dots or hyphens');
+  }
+  return Object.freeze({
+    port: integerSetting(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(env.HUB_DATA_DIR ?? './.hub-data'),
+    hubId,
+    // `test` is what vitest sets; it runs the hub as in development.
+    mode: choiceSetting(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') === 'production'
+      ? 'production'
+      : 'development',
+    logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    clockToleranceSeconds: integerSetting(env, 'HUB_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+    hubSecret: env.HUB_SECRET === undefined || env.HUB_SECRET === '' ? undefined : env.HUB_SECRET,
+    maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
+  });
+}

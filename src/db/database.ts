@@ -1,0 +1,27 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
+import type {
+  CatalogueModelsTable, DispositionsTable, InspectionsTable, RecordsTable, TicketsTable,
+} from '../records/records.table.ts';
+import type { RecordSubjectsTable, SubjectsTable } from '../subjects/subjects.table.ts';
+import type { IngestBatchesTable, SubmissionsTable } from '../submissions/submissions.table.ts';
+
+/** Every table the application reads or writes; each domain owns its row types in `<domain>.table.ts`. */
+export interface Database {
+  hub_settings: HubSettingsTable;
+  parties: PartiesTable;
+  party_keys: PartyKeysTable;
+  ingest_batches: IngestBatchesTable;
+  records: RecordsTable;
+  tickets: TicketsTable;
+  inspections: InspectionsTable;
+  dispositions: DispositionsTable;
+  catalogue_models: CatalogueModelsTable;
+  subjects: SubjectsTable;
+  record_subjects: RecordSubjectsTable;
+  submissions: SubmissionsTable;
+}
+
+export type Db = Kysely<Database>;
+/** A repository function's first argument: the database or an open transaction. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,19 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+// Each import registers its domain's types on the builder.
+import './errors.graphql.ts';
+import '../parties/parties.graphql.ts';
+import '../submissions/submissions.graphql.ts';
+
+let built: GraphQLSchema | undefined;
+
+/** The hub's GraphQL schema, built once. */
+export function hubSchema(): GraphQLSchema {
+  built ??= builder.toSchema();
+  return built;
+}
+
+/** The SDL committed as schema.graphql: sorted, so a diff shows only real API changes. */
+export function printHubSchema(): string {
+  return `${printSchema(lexicographicSortSchema(hubSchema()))}\n`;
+}

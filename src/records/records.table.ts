@@ -1,0 +1,70 @@
+/** Analytic fields only; months are stored as the first day of the month (UTC) so ranges index well. */
+export interface RecordsTable {
+  id: string;
+  category: string;
+  brand: string;
+  model: string;
+  spec: Record<string, number> | null;
+  usage_months: number;
+  trade_in_month: string;
+  region_code: string | null;
+  channel: string;
+  quoted_valuation_fen: string;
+  subsidy_fen: string | null;
+  energy_grade_old: number | null;
+  new_purchase_category: string | null;
+  new_purchase_energy_grade: number | null;
+  new_purchase_water_grade: number | null;
+  created_at: Date;
+}
+
+export interface TicketsTable {
+  id: string;
+  record_id: string;
+  platform_id: string;
+  created_at: Date;
+}
+
+export interface InspectionsTable {
+  id: string;
+  record_id: string;
+  recycler_id: string;
+  grade: string;
+  grade_scheme: string | null;
+  grade_value: string | null;
+  inspected_month: string;
+  faults: string[];
+  battery_health_pct: number | null;
+  battery_cycles: number | null;
+  repair_history: string | null;
+  lock_status: string | null;
+  final_valuation_fen: string | null;
+  data_wipe: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+export interface DispositionsTable {
+  id: string;
+  record_id: string;
+  recycler_id: string;
+  disposition: string;
+  completed_month: string;
+  weight_kg: string | null;
+  materials_kg: Record<string, number> | null;
+  refrigerant_type: string | null;
+  refrigerant_recovered_g: number | null;
+  processor_licensed: boolean | null;
+  created_at: Date;
+}
+
+export interface CatalogueModelsTable {
+  brand: string;
+  model: string;
+  category: string;
+  launch_month: string;
+  launch_price_fen: string;
+  weight_kg: string | null;
+  spec: Record<string, number> | null;
+  party_id: string;
+  created_at: Date;
+}

@@ -1,0 +1,16 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { HubConfig } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { Principal } from './auth.ts';
+
+/** What the hub adds to each request's context: the verified caller and the hub's services. */
+export interface HubRequestContext {
+  principal: Principal | null;
+  db: Db;
+  secret: Buffer;
+  config: HubConfig;
+  now: () => Date;
+}
+
+/** What a resolver sees: yoga's request context plus the hub's. */
+export type HubContext = YogaInitialContext & HubRequestContext;

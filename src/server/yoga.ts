@@ -1,0 +1,127 @@
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { HubConfig } from '../config.ts';
+import { isDatabaseReachable } from '../db/client.ts';
+import type { Db } from '../db/database.ts';
+import { hubSchema } from '../graphql/schema.ts';
+import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
+import type { HubRequestContext } from './context.ts';
+import { safeErrorSummary } from './logger.ts';
+
+export interface YogaDeps {
+  config: HubConfig;
+  db: Db;
+  secret: Buffer;
+  verifier: TokenVerifier;
+  logger: Logger;
+  now: () => Date;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** /healthz (the process answers) and /readyz (the database answers), outside GraphQL. */
+function useHealthRoutes(db: Db): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/healthz') {
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { headers: JSON_HEADERS }));
+      } else if (url.pathname === '/readyz') {
+        const ready = await isDatabaseReachable(db);
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ status: ready ? 'ready' : 'database unreachable' }), {
+            status: ready ? 200 : 503,
+            headers: JSON_HEADERS,
+          }),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Verifies the bearer token before GraphQL parses anything. A request without a token goes on as anonymous
+ * (every protected field refuses it with a typed error); a request with a bad token stops here with 401 and
+ * the reason, and never falls back to anonymous.
+ */
+function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Principal>, logger: Logger): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/graphql') return;
+      const header = request.headers.get('authorization');
+      if (header === null) return;
+      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+      try {
+        if (match === null) throw new AuthError('token_malformed', 'authorization header must be "Bearer <token>"');
+        principals.set(request, await verifier.verify(match[1]!));
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        logger.info({ event: 'auth.refused', reason: error.code }, 'token refused');
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.code } }] }),
+            {
+              status: 401,
+              headers: { ...JSON_HEADERS, 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` },
+            },
+          ),
+        );
+      }
+    },
+  };
+}
+
+/** One log line per request: method, path, status, time. Never the body, the query variables or the token. */
+function useRequestLog(logger: Logger): Plugin {
+  const started = new WeakMap<Request, number>();
+  return {
+    onRequest({ request }) {
+      started.set(request, performance.now());
+    },
+    onResponse({ request, response }) {
+      const start = started.get(request);
+      logger.info(
+        {
+          event: 'http.request',
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          ms: start === undefined ? undefined : Math.round(performance.now() - start),
+        },
+        'request',
+      );
+    },
+  };
+}
+
+/**
+ * The GraphQL server. Plugins run in the order listed, and the order matters:
+ * 1. the request log wraps everything, so refused requests are counted too;
+ * 2. health routes answer before authentication, so a load balancer needs no token;
+ * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing.
+ */
+export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, HubRequestContext> {
+  const principals = new WeakMap<Request, Principal>();
+  const production = deps.config.mode === 'production';
+  return createYoga<Record<string, unknown>, HubRequestContext>({
+    schema: hubSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: !production,
+    // Unexpected errors (a driver message may quote a value) are masked even in development.
+    maskedErrors: { isDev: false },
+    logging: {
+      debug: (...args) => deps.logger.debug({ event: 'yoga' }, String(args[0])),
+      info: (...args) => deps.logger.info({ event: 'yoga' }, String(args[0])),
+      warn: (...args) => deps.logger.warn({ event: 'yoga' }, String(args[0])),
+      error: (...args) => deps.logger.error({ event: 'yoga.error', err: safeErrorSummary(args[0]) }, 'unexpected error'),
+    },
+    plugins: [useRequestLog(deps.logger), useHealthRoutes(deps.db), useBearerAuth(deps.verifier, principals, deps.logger)],
+    context: ({ request }) => ({
+      principal: principals.get(request) ?? null,
+      db: deps.db,
+      secret: deps.secret,
+      config: deps.config,
+      now: deps.now,
+    }),
+  });
+}

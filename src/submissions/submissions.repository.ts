@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { DocumentKind } from '../documents/document-kinds.ts';
+import type { SubmissionsTable } from './submissions.table.ts';
+
+export type SubmissionRow = Pick<SubmissionsTable, 'key_hash' | 'id' | 'content_hash' | 'ticket_id' | 'target_id' | 'kind' | 'created_at'>;
+
+// pg returns bytea as Buffer, PGlite as a plain Uint8Array; callers compare and hex-encode, so make it Buffer.
+function withBuffers<T extends { key_hash: Uint8Array; content_hash?: Uint8Array }>(row: T): T {
+  return {
+    ...row,
+    key_hash: Buffer.from(row.key_hash),
+    ...(row.content_hash === undefined ? {} : { content_hash: Buffer.from(row.content_hash) }),
+  };
+}
+
+/** The party's earlier submissions under these keys, if any. */
+export async function findSubmissionsByKey(db: DbOrTx, partyId: string, kind: DocumentKind, keyHashes: Buffer[]): Promise<SubmissionRow[]> {
+  if (keyHashes.length === 0) return [];
+  return db
+    .selectFrom('submissions')
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .where('party_id', '=', partyId)
+    .where('kind', '=', kind)
+    .where('key_hash', '=', sql<Buffer>`any(${keyHashes}::bytea[])`)
+    .execute()
+    .then((rows) => rows.map(withBuffers));
+}
+
+/**
+ * Claims idempotency keys. A key another transaction holds makes this wait for it, then skip: the rows
+ * returned are exactly the keys this transaction now owns, so each key gets one stored document.
+ */
+export async function claimSubmissionKeys(db: DbOrTx, rows: SubmissionsTable[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const claimed = await db
+    .insertInto('submissions')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['party_id', 'kind', 'key_hash']).doNothing())
+    .returning('key_hash')
+    .execute();
+  return new Set(claimed.map((row) => Buffer.from(row.key_hash).toString('hex')));
+}
+
+export interface SubmissionPage {
+  rows: SubmissionRow[];
+  hasNextPage: boolean;
+}
+
+/** One page of the party's own submissions, newest first; `before` is the id of the last row seen. */
+export async function listPartySubmissions(
+  db: DbOrTx,
+  partyId: string,
+  page: { first: number; before?: string; kind?: DocumentKind },
+): Promise<SubmissionPage> {
+  let query = db
+    .selectFrom('submissions')
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .where('party_id', '=', partyId);
+  if (page.before !== undefined) query = query.where('id', '<', page.before);
+  if (page.kind !== undefined) query = query.where('kind', '=', page.kind);
+  const rows = (await query.orderBy('id', 'desc').limit(page.first + 1).execute()).map(withBuffers);
+  return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+}
+
+/** One submission, only if it is the party's own; another party's looks exactly like a missing one. */
+export async function findPartySubmission(db: DbOrTx, partyId: string, id: string): Promise<SubmissionRow | undefined> {
+  return db
+    .selectFrom('submissions')
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .where('party_id', '=', partyId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+    .then((row) => row && withBuffers(row));
+}
+
+export async function insertIngestBatch(
+  db: DbOrTx,
+  batch: { id: string; partyId: string; kind: DocumentKind; channel: 'graphql' | 'bulk'; receivedAt: Date; itemCount: number; accepted: number; rejected: number },
+): Promise<void> {
+  await db
+    .insertInto('ingest_batches')
+    .values({
+      id: batch.id, party_id: batch.partyId, kind: batch.kind, channel: batch.channel, received_at: batch.receivedAt,
+      item_count: batch.itemCount, accepted_count: batch.accepted, rejected_count: batch.rejected,
+    })
+    .execute();
+}

@@ -1,0 +1,288 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db, DbOrTx } from '../db/database.ts';
+import { checkDocument } from '../documents/check-document.ts';
+import type { DocumentKind } from '../documents/document-kinds.ts';
+import type { DocumentError } from '../documents/document-validator.ts';
+import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
+import { canonicalContentHash, keyedHash, uuidFromHash } from '../hub-keys/keyed-hash.ts';
+import type { PartyRole } from '../parties/parties.table.ts';
+import * as records from '../records/records.repository.ts';
+import * as subjects from '../subjects/subjects.repository.ts';
+import * as submissions from './submissions.repository.ts';
+import type { SubmissionsTable } from './submissions.table.ts';
+
+/** Which role may submit which document kind (DESIGN §2). */
+export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
+  tradein: 'platform',
+  inspection: 'recycler',
+  disposition: 'recycler',
+  catalogue: 'brand',
+};
+
+export type ItemResult =
+  | { status: 'accepted'; index: number; submissionId: string; ticket: string | null; targetId: string | null; replayed: boolean }
+  | { status: 'rejected'; index: number; errors: DocumentError[] }
+  /** The key was used before for a different document; the earlier submission stands. */
+  | { status: 'conflict'; index: number; submissionId: string };
+
+export class SubmissionForbiddenError extends Error {
+  override readonly name = 'SubmissionForbiddenError';
+  readonly code = 'forbidden.role';
+  constructor(kind: DocumentKind, role: PartyRole) {
+    super(`${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
+  }
+}
+
+export interface IngestContext {
+  db: Db;
+  /** The hub's keyed-hash secret. */
+  secret: Buffer;
+  now: () => Date;
+}
+
+interface Candidate {
+  index: number;
+  document: Record<string, unknown>;
+  keyHash: Buffer;
+  keyHex: string;
+  contentHash: Buffer;
+}
+
+interface Planned extends Candidate {
+  row: SubmissionsTable;
+  recordId: string | null;
+}
+
+/**
+ * Stores a batch of documents of one kind for one party, item by item: a rejected document stores nothing,
+ * an accepted one is stored whole, and the batch's accepted documents share one transaction. Idempotent on
+ * (party, externalRef): the same document again returns the first result (`replayed`), the same key with
+ * other content is a `conflict`. Safe under concurrency: keys are claimed with INSERT … ON CONFLICT DO
+ * NOTHING in key order, so two racing batches store each document once and never deadlock on each other.
+ */
+export async function ingestDocuments(
+  context: IngestContext,
+  submitter: { partyId: string; role: PartyRole },
+  kind: DocumentKind,
+  documents: readonly unknown[],
+  channel: 'graphql' | 'bulk' = 'graphql',
+): Promise<ItemResult[]> {
+  if (SUBMITTER_ROLE[kind] !== submitter.role) throw new SubmissionForbiddenError(kind, submitter.role);
+  const results: ItemResult[] = new Array(documents.length);
+  const candidates: Candidate[] = [];
+  documents.forEach((document, index) => {
+    const errors = checkDocument(kind, document);
+    if (errors.length > 0) {
+      results[index] = { status: 'rejected', index, errors };
+      return;
+    }
+    const doc = document as Record<string, unknown>;
+    const keyHash = idempotencyKey(context.secret, submitter.partyId, kind, doc);
+    candidates.push({ index, document: doc, keyHash, keyHex: keyHash.toString('hex'), contentHash: canonicalContentHash(doc) });
+  });
+
+  // Within one batch, the first occurrence of a key is the one stored; later ones replay or conflict with it.
+  const firstByKey = new Map<string, Candidate>();
+  const repeats: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (firstByKey.has(candidate.keyHex)) repeats.push(candidate);
+    else firstByKey.set(candidate.keyHex, candidate);
+  }
+
+  const receivedAt = context.now();
+  await context.db.transaction().execute(async (tx) => {
+    const firsts = [...firstByKey.values()].sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
+    const existing = await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, firsts.map((c) => c.keyHash));
+    const existingByKey = new Map(existing.map((row) => [row.key_hash.toString('hex'), row]));
+    const fresh = firsts.filter((candidate) => !existingByKey.has(candidate.keyHex));
+
+    const batchId = uuidv7();
+    const planned = await planSubmissions(tx, context, submitter.partyId, kind, fresh, batchId, receivedAt, results);
+    const claimed = await submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
+    const stored = planned.filter((p) => claimed.has(p.keyHex));
+    await storeDomainRows(tx, context, submitter.partyId, kind, stored, receivedAt);
+
+    // Keys a concurrent batch claimed first: its row is committed now, so read it and answer from it.
+    const raced = planned.filter((p) => !claimed.has(p.keyHex));
+    for (const row of await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, raced.map((p) => p.keyHash))) {
+      existingByKey.set(row.key_hash.toString('hex'), row);
+    }
+    for (const p of stored) {
+      results[p.index] = { status: 'accepted', index: p.index, submissionId: p.row.id, ticket: p.row.ticket_id, targetId: p.row.target_id, replayed: false };
+    }
+    for (const candidate of [...firsts, ...repeats]) {
+      if (results[candidate.index] !== undefined) continue;
+      const earlier = existingByKey.get(candidate.keyHex) ?? plannedRow(stored, candidate.keyHex);
+      if (earlier === undefined) continue;
+      results[candidate.index] = earlier.content_hash.equals(candidate.contentHash)
+        ? { status: 'accepted', index: candidate.index, submissionId: earlier.id, ticket: earlier.ticket_id, targetId: earlier.target_id, replayed: true }
+        : { status: 'conflict', index: candidate.index, submissionId: earlier.id };
+    }
+    // A repeat of an in-batch first that was itself rejected (e.g. unknown ticket) shares its fate.
+    for (const candidate of repeats) {
+      if (results[candidate.index] === undefined) {
+        const first = firstByKey.get(candidate.keyHex)!;
+        results[candidate.index] = { ...(results[first.index] as ItemResult), index: candidate.index };
+      }
+    }
+    const unanswered = results.findIndex((r) => r === undefined);
+    // A bug guard: an item without an answer must roll the batch back, not vanish from the reply.
+    if (unanswered !== -1 || results.length !== documents.length) throw new Error(`ingest left document ${unanswered} unanswered`);
+    const accepted = results.filter((r) => r.status === 'accepted').length;
+    await submissions.insertIngestBatch(tx, {
+      id: batchId, partyId: submitter.partyId, kind, channel, receivedAt,
+      itemCount: documents.length, accepted, rejected: documents.length - accepted,
+    });
+  });
+  return results;
+}
+
+function plannedRow(stored: Planned[], keyHex: string): SubmissionsTable | undefined {
+  return stored.find((p) => p.keyHex === keyHex)?.row;
+}
+
+/** The keyed hash a document is deduplicated by: the party's externalRef, or a catalogue's brand + model. */
+function idempotencyKey(secret: Buffer, partyId: string, kind: DocumentKind, doc: Record<string, unknown>): Buffer {
+  if (kind === 'catalogue') return keyedHash(secret, 'submission', partyId, kind, String(doc.brand), String(doc.model));
+  return keyedHash(secret, 'submission', partyId, kind, String(doc.externalRef));
+}
+
+/**
+ * Resolves what each fresh document refers to and assigns its ids. Documents whose reference cannot be
+ * resolved get their rejection written into `results` and are left out of the plan.
+ */
+async function planSubmissions(
+  tx: DbOrTx,
+  context: IngestContext,
+  partyId: string,
+  kind: DocumentKind,
+  fresh: Candidate[],
+  batchId: string,
+  now: Date,
+  results: ItemResult[],
+): Promise<Planned[]> {
+  const base = (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null): Planned => ({
+    ...candidate,
+    recordId,
+    row: {
+      party_id: partyId, kind, key_hash: candidate.keyHash, id: uuidv7(), content_hash: candidate.contentHash,
+      ticket_id: ticketId, target_id: targetId, batch_id: batchId, created_at: now,
+    },
+  });
+
+  if (kind === 'tradein') return fresh.map((candidate) => base(candidate, uuidv7(), null, uuidv7()));
+
+  if (kind === 'catalogue') {
+    const owners = await records.findCatalogueOwners(tx, fresh.map((c) => ({ brand: String(c.document.brand), model: String(c.document.model) })));
+    return fresh.flatMap((candidate) => {
+      const owner = owners.get(records.catalogueKey(String(candidate.document.brand), String(candidate.document.model)));
+      if (owner !== undefined && owner !== partyId) {
+        results[candidate.index] = {
+          status: 'rejected', index: candidate.index,
+          errors: [{ path: '/model', code: 'catalogue.owned_by_another_party', message: 'must be a model no other party has catalogued' }],
+        };
+        return [];
+      }
+      return [base(candidate, null, null, null)];
+    });
+  }
+
+  // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves.
+  const ticketIds = new Map<number, string>();
+  const byPlatform = new Map<string, { candidate: Candidate; tradeInKey: Buffer }[]>();
+  for (const candidate of fresh) {
+    const doc = candidate.document as unknown as InspectionV1 | DispositionV1;
+    if ('ticket' in doc && typeof doc.ticket === 'string') {
+      ticketIds.set(candidate.index, doc.ticket);
+    } else if ('tradeIn' in doc && doc.tradeIn !== undefined) {
+      const { platform, externalRef } = doc.tradeIn as { platform: string; externalRef: string };
+      const list = byPlatform.get(platform) ?? [];
+      list.push({ candidate, tradeInKey: keyedHash(context.secret, 'submission', platform, 'tradein', externalRef) });
+      byPlatform.set(platform, list);
+    }
+  }
+  for (const [platform, list] of byPlatform) {
+    const found = await submissions.findSubmissionsByKey(tx, platform, 'tradein', list.map((entry) => entry.tradeInKey));
+    const ticketByKey = new Map(found.map((row) => [row.key_hash.toString('hex'), row.ticket_id]));
+    for (const { candidate, tradeInKey } of list) {
+      const ticket = ticketByKey.get(tradeInKey.toString('hex'));
+      if (ticket) ticketIds.set(candidate.index, ticket);
+    }
+  }
+  const tickets = await records.findTickets(tx, [...new Set(ticketIds.values())]);
+  return fresh.flatMap((candidate) => {
+    const ticketId = ticketIds.get(candidate.index);
+    const ticket = ticketId === undefined ? undefined : tickets.get(ticketId);
+    if (ticketId === undefined || ticket === undefined) {
+      const path = 'ticket' in candidate.document ? '/ticket' : '/tradeIn';
+      results[candidate.index] = {
+        status: 'rejected', index: candidate.index,
+        errors: [{ path, code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the hub issued' }],
+      };
+      return [];
+    }
+    return [base(candidate, ticketId, uuidv7(), ticket.recordId)];
+  });
+}
+
+/** Writes the analytic rows (and, for trade-ins with a subjectRef, the vault link) of claimed documents. */
+async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: string, kind: DocumentKind, stored: Planned[], now: Date): Promise<void> {
+  const month = (value: string) => `${value}-01`;
+  if (kind === 'tradein') {
+    const docs = stored.map((p) => ({ p, doc: p.document as unknown as TradeInV1 }));
+    await records.insertRecords(tx, docs.map(({ p, doc }) => ({
+      id: p.recordId!, category: doc.category, brand: doc.brand, model: doc.model, spec: (doc.spec as Record<string, number> | undefined) ?? null,
+      usage_months: doc.usageMonths, trade_in_month: month(doc.tradeInMonth), region_code: doc.regionCode ?? null, channel: doc.channel,
+      quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
+      energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
+      new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null, new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
+      created_at: now,
+    })));
+    await records.insertTickets(tx, stored.map((p) => ({ id: p.row.ticket_id!, record_id: p.recordId!, platform_id: partyId, created_at: now })));
+    const linked = docs.filter(({ doc }) => typeof doc.subjectRef === 'string');
+    const subjectRows = linked.map(({ p, doc }) => ({
+      recordId: p.recordId!,
+      subject: { id: uuidFromHash(keyedHash(context.secret, 'subject', partyId, doc.subjectRef!)), platform_id: partyId, subject_ref: doc.subjectRef!, created_at: now },
+    }));
+    await subjects.insertSubjects(tx, dedupeById(subjectRows.map((s) => s.subject)));
+    await subjects.insertRecordSubjects(tx, subjectRows.map((s) => ({ subject_id: s.subject.id, record_id: s.recordId, platform_id: partyId, created_at: now })));
+    return;
+  }
+  if (kind === 'inspection') {
+    await records.insertInspections(tx, stored.map((p) => {
+      const doc = p.document as unknown as InspectionV1;
+      return {
+        id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, grade: doc.grade, grade_scheme: doc.gradeScheme ?? null,
+        grade_value: doc.gradeValue ?? null, inspected_month: month(doc.inspectedMonth), faults: [...(doc.faults ?? [])],
+        battery_health_pct: doc.batteryHealthPct ?? null, battery_cycles: doc.batteryCycles ?? null, repair_history: doc.repairHistory ?? null,
+        lock_status: doc.lockStatus ?? null, final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
+        data_wipe: (doc.dataWipe as Record<string, unknown> | undefined) ?? null, created_at: now,
+      };
+    }));
+    return;
+  }
+  if (kind === 'disposition') {
+    await records.insertDispositions(tx, stored.map((p) => {
+      const doc = p.document as unknown as DispositionV1;
+      return {
+        id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, disposition: doc.disposition, completed_month: month(doc.completedMonth),
+        weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), materials_kg: (doc.materialsKg as Record<string, number> | undefined) ?? null,
+        refrigerant_type: doc.refrigerant?.type ?? null, refrigerant_recovered_g: doc.refrigerant?.recoveredG ?? null,
+        processor_licensed: doc.processorLicensed ?? null, created_at: now,
+      };
+    }));
+    return;
+  }
+  await records.insertCatalogueModels(tx, stored.map((p) => {
+    const doc = p.document as unknown as CatalogueV1;
+    return {
+      brand: doc.brand, model: doc.model, category: doc.category, launch_month: month(doc.launchMonth), launch_price_fen: String(doc.launchPriceFen),
+      weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), spec: (doc.spec as Record<string, number> | undefined) ?? null,
+      party_id: partyId, created_at: now,
+    };
+  }));
+}
+
+function dedupeById<T extends { id: string }>(rows: T[]): T[] {
+  return [...new Map(rows.map((row) => [row.id, row])).values()];
+}

@@ -1,0 +1,156 @@
+import { generateKeyPair, SignJWT, exportJWK, base64url } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokePartyKey } from '../../src/parties/parties.repository.ts';
+import { createTestHub, type TestHub } from '../support/test-hub.ts';
+
+const VIEWER = '{ viewer { kind partyId role platformId } }';
+const SUBJECT = 'u7dVq3KpZr0bN2xWm9LhTf4sYc8Ae1Gj';
+
+async function signWith(hub: TestHub, partyId: string, claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
+  const key = hub.keys.get(partyId)!;
+  const { importJWK } = await import('jose');
+  const signingKey = await importJWK(key.privateJwk, key.alg);
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(signingKey);
+}
+
+function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+
+describe('bearer authentication', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(async () => hub.close());
+
+  async function expect401(token: string, reason: string) {
+    const { status, body } = await hub.graphql(VIEWER, {}, token);
+    expect(status).toBe(401);
+    expect(body.errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason });
+    expect(body.data).toBeUndefined();
+  }
+
+  it('identifies a party by its own signed token (ES256 and EdDSA)', async () => {
+    const platform = await hub.graphql(VIEWER, {}, await hub.token('platform-a'));
+    expect(platform.body.data.viewer).toEqual({ kind: 'party', partyId: 'platform-a', role: 'platform', platformId: null });
+    const brand = await hub.graphql(VIEWER, {}, await hub.token('brand-a'));
+    expect(brand.body.data.viewer).toMatchObject({ kind: 'party', partyId: 'brand-a', role: 'brand' });
+  });
+
+  it('treats a request without a token as anonymous, never as a party', async () => {
+    const { status, body } = await hub.graphql(VIEWER);
+    expect(status).toBe(200);
+    expect(body.data.viewer).toBeNull();
+  });
+
+  it('identifies a user by a platform-signed token with the consent scope', async () => {
+    const token = await hub.token('platform-a', { subjectRef: SUBJECT });
+    const { body } = await hub.graphql(VIEWER, {}, token);
+    expect(body.data.viewer).toEqual({ kind: 'user', partyId: null, role: null, platformId: 'platform-a' });
+  });
+
+  it('refuses a user token signed by a party that is not a platform', async () => {
+    await expect401(await hub.token('recycler-a', { subjectRef: SUBJECT }), 'user_token_not_from_platform');
+  });
+
+  it('refuses a user token where a party token is needed', async () => {
+    const token = await hub.token('platform-a', { subjectRef: SUBJECT });
+    const { body } = await hub.graphql('mutation { submitTradeIns(documents: []) { __typename ... on HubError { code } } }', {}, token);
+    expect(body.data.submitTradeIns).toEqual({ __typename: 'Forbidden', code: 'forbidden.user_token' });
+  });
+
+  it('refuses alg none in any casing', async () => {
+    for (const alg of ['none', 'None', 'NONE']) {
+      const header = base64url.encode(JSON.stringify({ alg, typ: 'JWT' }));
+      const payload = base64url.encode(JSON.stringify({ iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }));
+      await expect401(`${header}.${payload}.`, 'alg_not_allowed');
+    }
+  });
+
+  it("refuses HS256 signed with the party's public key", async () => {
+    const publicJwk = hub.keys.get('platform-a')!.publicJwk;
+    const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(secret);
+    await expect401(token, 'alg_not_allowed');
+  });
+
+  it('refuses an unknown issuer', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'nobody', aud: hub.config.hubId, exp: nowSeconds() + 600 }), 'unknown_issuer');
+  });
+
+  it('refuses a token signed by another party than its iss says', async () => {
+    await expect401(await signWith(hub, 'platform-b', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }), 'unknown_key');
+  });
+
+  it('refuses a wrong audience', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: 'another-hub', exp: nowSeconds() + 600 }), 'audience_mismatch');
+  });
+
+  it('refuses a token without exp, an expired one, and one that lives longer than an hour', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId }), 'expiry_missing');
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() - 120 }), 'token_expired');
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 7200 }), 'lifetime_too_long');
+  });
+
+  it('accepts a token expired by less than the clock tolerance', async () => {
+    const token = await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() - 5 });
+    const { status } = await hub.graphql(VIEWER, {}, token);
+    expect(status).toBe(200);
+  });
+
+  it('refuses a token not yet valid', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, nbf: nowSeconds() + 300 }), 'token_not_yet_valid');
+  });
+
+  it('refuses an unknown kid', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }, { kid: 'no-such-key' }), 'unknown_key');
+  });
+
+  it('refuses a token with one flipped bit', async () => {
+    const token = await hub.token('platform-a');
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const bytes = base64url.decode(signature);
+    bytes[5] = bytes[5]! ^ 0x01;
+    await expect401(`${header}.${payload}.${base64url.encode(bytes)}`, 'signature_invalid');
+  });
+
+  it('refuses a token signed by a stranger key with a matching kid', async () => {
+    const stranger = await generateKeyPair('ES256');
+    const kid = hub.keys.get('platform-a')!.kid;
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(stranger.privateKey);
+    await expect401(token, 'signature_invalid');
+    expect(await exportJWK(stranger.publicKey)).toHaveProperty('x');
+  });
+
+  it('refuses garbage and a malformed header', async () => {
+    await expect401('not-a-token', 'token_malformed');
+    const response = await hub.app.yoga.fetch('http://hub.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic abc' }, body: JSON.stringify({ query: VIEWER }) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  });
+
+  it('refuses tokens of a revoked key once the cache is told', async () => {
+    const token = await hub.token('platform-b');
+    expect((await hub.graphql(VIEWER, {}, token)).status).toBe(200);
+    await revokePartyKey(hub.app.database.db, 'platform-b', hub.keys.get('platform-b')!.kid, new Date());
+    hub.app.verifier.forgetAll();
+    await expect401(token, 'unknown_key');
+  });
+});
+
+describe('health endpoints', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(async () => hub.close());
+
+  it('answers /healthz and /readyz without a token', async () => {
+    const health = await hub.app.yoga.fetch('http://hub.test/healthz');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await hub.app.yoga.fetch('http://hub.test/readyz');
+    expect(ready.status).toBe(200);
+  });
+});
