@@ -23,7 +23,7 @@ export interface HubProcess {
 
 /** Starts `tradein-hub serve` in its own process and waits until /readyz answers. */
 export async function startHubProcess(env: NodeJS.ProcessEnv, port: number): Promise<HubProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

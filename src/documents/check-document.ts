@@ -11,15 +11,21 @@ import { privacyAnnotations, validateDocument, type DocumentError } from './docu
  * 3. the PII detectors on every string value (`pii.<detector>`), schema or not: a value in a misnamed field
  *    is still personal data.
  * Returns every finding; an empty list means the document may be stored. No finding carries a value.
+ * `asOf` is today (a birth date after it is no ID number); `isKnownModel` exempts catalogued model codes
+ * from the serial-number heuristic.
  */
-export function checkDocument(kind: DocumentKind, document: unknown): DocumentError[] {
+export function checkDocument(
+  kind: DocumentKind,
+  document: unknown,
+  options: { asOf?: Date; isKnownModel?: (text: string) => boolean } = {},
+): DocumentError[] {
   const personalNames = findPersonalPropertyNames(document);
   const namedPaths = new Set(personalNames.map((finding) => finding.path));
   const validation = validateDocument(kind, document);
   const schemaErrors = validation.ok
     ? []
     : validation.errors.filter((error) => !(error.code === 'schema.additionalProperties' && namedPaths.has(error.path)));
-  const valueFindings = scanDocument(document, { exemptions: privacyAnnotations(kind) });
+  const valueFindings = scanDocument(document, { exemptions: privacyAnnotations(kind), ...options });
   return uniqueByPathAndCode([...personalNames, ...schemaErrors, ...valueFindings]);
 }
 

@@ -30,9 +30,10 @@ export function safeErrorSummary(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const cause = (error as { originalError?: unknown }).originalError;
   if (cause instanceof Error) return safeErrorSummary(cause);
+  const code: unknown = (error as { code?: unknown }).code;
   return {
     name: error.name,
-    code: typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined,
+    code: typeof code === 'string' ? code : undefined,
     frames: error.stack?.split('\n').slice(1, 8).map((frame) => frame.trim()),
   };
 }

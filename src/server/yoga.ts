@@ -1,4 +1,4 @@
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config.ts';
 import { isDatabaseReachable } from '../db/client.ts';
@@ -107,8 +107,16 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
-    // Unexpected errors (a driver message may quote a value) are masked even in development.
-    maskedErrors: { isDev: false },
+    // Unexpected errors (a driver message may quote a value) are masked even in development, and logged
+    // without their message.
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message, isDev) => {
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) deps.logger.error({ event: 'graphql.unexpected_error', err: safeErrorSummary(error) }, 'unexpected error');
+        return masked;
+      },
+    },
     logging: {
       debug: (...args) => deps.logger.debug({ event: 'yoga' }, String(args[0])),
       info: (...args) => deps.logger.info({ event: 'yoga' }, String(args[0])),

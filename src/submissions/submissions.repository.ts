@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { bulkInsert, type BulkColumn } from '../db/bulk-insert.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
@@ -22,23 +23,32 @@ export async function findSubmissionsByKey(db: DbOrTx, partyId: string, kind: Do
     .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
     .where('party_id', '=', partyId)
     .where('kind', '=', kind)
-    .where('key_hash', '=', sql<Buffer>`any(${keyHashes}::bytea[])`)
+    .where('key_hash', '=', sql<Buffer>`any(select decode(h, 'hex') from unnest(${keyHashes.map((k) => k.toString('hex'))}::text[]) as h)`)
     .execute()
     .then((rows) => rows.map(withBuffers));
 }
+
+const SUBMISSION_COLUMNS: BulkColumn<SubmissionsTable>[] = [
+  { name: 'party_id', type: 'text', value: (r) => r.party_id },
+  { name: 'kind', type: 'text', value: (r) => r.kind },
+  { name: 'key_hash', type: 'bytea', value: (r) => r.key_hash },
+  { name: 'id', type: 'uuid', value: (r) => r.id },
+  { name: 'content_hash', type: 'bytea', value: (r) => r.content_hash },
+  { name: 'ticket_id', type: 'uuid', value: (r) => r.ticket_id },
+  { name: 'target_id', type: 'uuid', value: (r) => r.target_id },
+  { name: 'batch_id', type: 'uuid', value: (r) => r.batch_id },
+  { name: 'created_at', type: 'timestamptz', value: (r) => r.created_at },
+];
 
 /**
  * Claims idempotency keys. A key another transaction holds makes this wait for it, then skip: the rows
  * returned are exactly the keys this transaction now owns, so each key gets one stored document.
  */
 export async function claimSubmissionKeys(db: DbOrTx, rows: SubmissionsTable[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const claimed = await db
-    .insertInto('submissions')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['party_id', 'kind', 'key_hash']).doNothing())
-    .returning('key_hash')
-    .execute();
+  const claimed = await bulkInsert<SubmissionsTable, { key_hash: Uint8Array }>(db, 'submissions', SUBMISSION_COLUMNS, rows, {
+    onConflictDoNothing: ['party_id', 'kind', 'key_hash'],
+    returning: ['key_hash'],
+  });
   return new Set(claimed.map((row) => Buffer.from(row.key_hash).toString('hex')));
 }
 

@@ -70,8 +70,9 @@ export async function ingestDocuments(
   if (SUBMITTER_ROLE[kind] !== submitter.role) throw new SubmissionForbiddenError(kind, submitter.role);
   const results: ItemResult[] = new Array(documents.length);
   const candidates: Candidate[] = [];
+  const asOf = context.now();
   documents.forEach((document, index) => {
-    const errors = checkDocument(kind, document);
+    const errors = checkDocument(kind, document, { asOf });
     if (errors.length > 0) {
       results[index] = { status: 'rejected', index, errors };
       return;
@@ -92,21 +93,17 @@ export async function ingestDocuments(
   const receivedAt = context.now();
   await context.db.transaction().execute(async (tx) => {
     const firsts = [...firstByKey.values()].sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
-    const existing = await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, firsts.map((c) => c.keyHash));
-    const existingByKey = new Map(existing.map((row) => [row.key_hash.toString('hex'), row]));
-    const fresh = firsts.filter((candidate) => !existingByKey.has(candidate.keyHex));
-
     const batchId = uuidv7();
-    const planned = await planSubmissions(tx, context, submitter.partyId, kind, fresh, batchId, receivedAt, results);
+    // No look-up first: claiming is the look-up. A key already taken (an earlier submission, or a racing
+    // batch that has committed meanwhile) is simply not claimed, and is answered from the stored row.
+    const planned = await planSubmissions(tx, context, submitter.partyId, kind, firsts, batchId, receivedAt, results);
     const claimed = await submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
     const stored = planned.filter((p) => claimed.has(p.keyHex));
     await storeDomainRows(tx, context, submitter.partyId, kind, stored, receivedAt);
-
-    // Keys a concurrent batch claimed first: its row is committed now, so read it and answer from it.
-    const raced = planned.filter((p) => !claimed.has(p.keyHex));
-    for (const row of await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, raced.map((p) => p.keyHash))) {
-      existingByKey.set(row.key_hash.toString('hex'), row);
-    }
+    const taken = planned.filter((p) => !claimed.has(p.keyHex));
+    const existingByKey = new Map(
+      (await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, taken.map((p) => p.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+    );
     for (const p of stored) {
       results[p.index] = { status: 'accepted', index: p.index, submissionId: p.row.id, ticket: p.row.ticket_id, targetId: p.row.target_id, replayed: false };
     }
@@ -283,6 +280,10 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
   }));
 }
 
+/**
+ * Unique by id and sorted: racing batches that share subjects then take their row locks in the same
+ * order, so they wait for each other instead of deadlocking.
+ */
 function dedupeById<T extends { id: string }>(rows: T[]): T[] {
-  return [...new Map(rows.map((row) => [row.id, row])).values()];
+  return [...new Map(rows.map((row) => [row.id, row])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
