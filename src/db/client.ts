@@ -75,9 +75,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   return { db, target, close: () => db.destroy() };
 }
 
-/** Brings the schema up to the latest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * Brings the schema up to the latest migration; throws with the failing migration's name. `schema` pins
+ * kysely's bookkeeping tables to the hub's schema: without it, kysely finds another schema's tables on a
+ * shared server and believes its own exist.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined) {

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../src/cli/tradein-hub.js', import.meta.url));
+
+// The CLI on the embedded database of a scratch data folder: the operator's path on a fresh machine.
+describe('tradein-hub command line', () => {
+  let dataDir: string;
+  const env = () => ({ ...process.env, HUB_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' });
+  const hub = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: env() });
+
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-cli-'));
+  });
+  afterAll(async () => fs.rm(dataDir, { recursive: true, force: true }));
+
+  it('registers a party and a generated key, lists it, and mints a token signed with it', async () => {
+    expect((await hub('parties', 'add', '--id', 'acme-recycling', '--role', 'recycler')).stdout).toContain('registered acme-recycling');
+    expect((await hub('keys', 'add', '--party', 'acme-recycling', '--generate', '--alg', 'EdDSA')).stdout).toMatch(/registered key \S+ for acme-recycling/);
+    expect((await hub('parties', 'list')).stdout).toMatch(/acme-recycling\s+recycler/);
+    const token = (await hub('tokens', 'mint', '--party', 'acme-recycling', '--ttl', '600')).stdout.trim();
+    expect(decodeProtectedHeader(token).alg).toBe('EdDSA');
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ iss: 'acme-recycling', aud: 'tradein-hub' });
+    expect(claims.exp! - claims.iat!).toBe(600);
+  }, 120_000);
+
+  it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {
+    await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of') });
+  }, 120_000);
+
+  it('refuses to mint for a party with no local key', async () => {
+    await expect(hub('tokens', 'mint', '--party', 'nobody')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no local private key') });
+  }, 120_000);
+});
