@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type DatabaseTarget
 import { loadHubSecret } from './hub-keys/hub-secret.ts';
 import { TokenVerifier } from './server/auth.ts';
 import { createLogger, type Logger } from './server/logger.ts';
+import { HubMetrics } from './server/metrics.ts';
 import { createHubYoga } from './server/yoga.ts';
 
 export interface HubApp {
@@ -11,6 +12,7 @@ export interface HubApp {
   readonly secret: Buffer;
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
+  readonly metrics: HubMetrics;
   readonly yoga: ReturnType<typeof createHubYoga>;
   close(): Promise<void>;
 }
@@ -43,8 +45,9 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
     if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');
     const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
-    const yoga = createHubYoga({ config, db: database.db, secret, verifier, logger, now });
-    return { config, database, secret, verifier, logger, yoga, close: () => database.close() };
+    const metrics = new HubMetrics();
+    const yoga = createHubYoga({ config, db: database.db, secret, verifier, logger, metrics, now });
+    return { config, database, secret, verifier, logger, metrics, yoga, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -2,6 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Principal } from './auth.ts';
+import type { HubMetrics } from './metrics.ts';
 
 /** What the hub adds to each request's context: the verified caller and the hub's services. */
 export interface HubRequestContext {
@@ -9,6 +10,7 @@ export interface HubRequestContext {
   db: Db;
   secret: Buffer;
   config: HubConfig;
+  metrics: HubMetrics;
   now: () => Date;
 }
 

@@ -7,6 +7,7 @@ import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
 import { safeErrorSummary } from './logger.ts';
+import { type HubMetrics, useMetrics } from './metrics.ts';
 
 export interface YogaDeps {
   config: HubConfig;
@@ -14,6 +15,7 @@ export interface YogaDeps {
   secret: Buffer;
   verifier: TokenVerifier;
   logger: Logger;
+  metrics: HubMetrics;
   now: () => Date;
 }
 
@@ -95,7 +97,8 @@ function useRequestLog(logger: Logger): Plugin {
 
 /**
  * The GraphQL server. Plugins run in the order listed, and the order matters:
- * 1. the request log wraps everything, so refused requests are counted too;
+ * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
+ *    answered there);
  * 2. health routes answer before authentication, so a load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing.
  */
@@ -123,12 +126,18 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       warn: (...args) => deps.logger.warn({ event: 'yoga' }, String(args[0])),
       error: (...args) => deps.logger.error({ event: 'yoga.error', err: safeErrorSummary(args[0]) }, 'unexpected error'),
     },
-    plugins: [useRequestLog(deps.logger), useHealthRoutes(deps.db), useBearerAuth(deps.verifier, principals, deps.logger)],
+    plugins: [
+      useRequestLog(deps.logger),
+      useMetrics(deps.metrics),
+      useHealthRoutes(deps.db),
+      useBearerAuth(deps.verifier, principals, deps.logger),
+    ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,
       db: deps.db,
       secret: deps.secret,
       config: deps.config,
+      metrics: deps.metrics,
       now: deps.now,
     }),
   });

@@ -91,6 +91,7 @@ for (const kind of DOCUMENT_KINDS) {
         if (args.documents.length > context.config.maxBatchSize) throw new BatchTooLargeError(context.config.maxBatchSize, args.documents.length);
         try {
           const results = await ingestDocuments(context, party, kind, args.documents);
+          for (const result of results) context.metrics.documents.inc({ kind, outcome: result.status });
           return new SubmissionBatch(results);
         } catch (error) {
           if (error instanceof SubmissionForbiddenError) throw new ForbiddenError(error.code, error.message);

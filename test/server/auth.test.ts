@@ -153,4 +153,11 @@ describe('health endpoints', () => {
     const ready = await hub.app.yoga.fetch('http://hub.test/readyz');
     expect(ready.status).toBe(200);
   });
+
+  it('exposes Prometheus metrics that count requests by route', async () => {
+    await hub.app.yoga.fetch('http://hub.test/healthz');
+    const metrics = await (await hub.app.yoga.fetch('http://hub.test/metrics')).text();
+    expect(metrics).toMatch(/tradein_hub_http_requests_total\{route="\/healthz",status="200"\} \d+/);
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
 });
