@@ -4,7 +4,6 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerPartiesCommand } from './parties.command.ts';
-import { registerPushCommand } from './push.command.ts';
 import { registerSchemaCommand } from './schema.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokensCommand } from './tokens.command.ts';
@@ -21,7 +20,6 @@ export function buildProgram(): Command {
   registerTokensCommand(program);
   registerDemoCommand(program);
   registerSchemaCommand(program);
-  registerPushCommand(program);
   return program;
 }
 
