@@ -4,6 +4,7 @@ import { loadHubSecret } from './hub-keys/hub-secret.ts';
 import { TokenVerifier } from './server/auth.ts';
 import { createLogger, type Logger } from './server/logger.ts';
 import { HubMetrics } from './server/metrics.ts';
+import { createHttpHandler } from './server/http-handler.ts';
 import { createHubYoga } from './server/yoga.ts';
 
 export interface HubApp {
@@ -14,6 +15,8 @@ export interface HubApp {
   readonly logger: Logger;
   readonly metrics: HubMetrics;
   readonly yoga: ReturnType<typeof createHubYoga>;
+  /** The Node HTTP handler: yoga plus the streaming bulk upload. */
+  readonly handler: ReturnType<typeof createHttpHandler>;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,8 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: database.db, secret, verifier, logger, metrics, now });
-    return { config, database, secret, verifier, logger, metrics, yoga, close: () => database.close() };
+    const handler = createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics });
+    return { config, database, secret, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -21,7 +21,7 @@ export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Pro
     await app.close();
     throw error;
   }
-  const server = createServer(app.yoga);
+  const server = createServer(app.handler);
   // Keep-alive sockets must not hold a graceful shutdown open for minutes.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { isDocumentKind } from '../documents/document-kinds.ts';
+import { AuthError, type TokenVerifier } from '../server/auth.ts';
+import { safeErrorSummary } from '../server/logger.ts';
+import type { HubMetrics } from '../server/metrics.ts';
+import { ingestDocuments, SUBMITTER_ROLE, type IngestContext, type ItemResult } from '../submissions/submissions.service.ts';
+
+/** Documents stored per transaction: big enough to amortise round trips, small enough to keep memory flat. */
+export const BULK_CHUNK = 1000;
+/** A document line longer than this is refused without being parsed. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export interface BulkDeps {
+  ingest: IngestContext;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics: HubMetrics;
+}
+
+/** One NDJSON line of the answer: a row's result (1-based line numbers of the upload), or the summary. */
+type BulkLine =
+  | ({ line: number } & Omit<Extract<ItemResult, { status: 'accepted' }>, 'index'>)
+  | ({ line: number } & Omit<Extract<ItemResult, { status: 'rejected' }>, 'index'>)
+  | ({ line: number } & Omit<Extract<ItemResult, { status: 'conflict' }>, 'index'>);
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * `POST /bulk/<kind>` with an NDJSON body (one standard document per line): the path for files too large for
+ * GraphQL batches. The body is read as it arrives and stored in chunks of 1,000 documents, each chunk one
+ * transaction with exactly the guarantees of the GraphQL mutations (validation, privacy gate, idempotency,
+ * nothing half-stored per document). The answer streams back as NDJSON, one line per row as its chunk
+ * commits, then `{"summary": …}`. Reading waits for each chunk to commit, so memory stays flat whatever the
+ * file's size. Clients must read the answer while they send (full duplex); a client that cannot simply
+ * re-sends after a failure: every row is idempotent.
+ */
+export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse, deps: BulkDeps): Promise<void> {
+  const kind = /^\/bulk\/([a-z]+)$/.exec(new URL(req.url ?? '/', 'http://hub').pathname)?.[1];
+  if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'bulk.method', message: 'bulk upload must be a POST' } }, { allow: 'POST' });
+  if (kind === undefined || !isDocumentKind(kind)) {
+    return sendJson(res, 404, { error: { code: 'bulk.unknown_kind', message: 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue' } });
+  }
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  let principal;
+  try {
+    if (match === null) throw new AuthError('token_malformed', 'authorization header must be "Bearer <token>"');
+    principal = await deps.verifier.verify(match[1]!);
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', reason: error.code, message: error.message } }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` });
+  }
+  if (principal.kind !== 'party' || principal.role !== SUBMITTER_ROLE[kind]) {
+    return sendJson(res, 403, { error: { code: 'forbidden.role', message: `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}` } });
+  }
+
+  res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+  const submitter = { partyId: principal.partyId, role: principal.role };
+  const totals = { lines: 0, accepted: 0, rejected: 0, conflicts: 0 };
+  let chunk: { line: number; document: unknown }[] = [];
+  const rejectedEarly: BulkLine[] = [];
+
+  const write = async (text: string) => {
+    if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));
+  };
+  const flush = async () => {
+    const lines: BulkLine[] = [...rejectedEarly];
+    rejectedEarly.length = 0;
+    if (chunk.length > 0) {
+      const results = await ingestDocuments(deps.ingest, submitter, kind, chunk.map((c) => c.document), 'bulk');
+      results.forEach((result, i) => {
+        const { index: _index, ...rest } = result;
+        lines.push({ line: chunk[i]!.line, ...rest } as BulkLine);
+        deps.metrics.documents.inc({ kind, outcome: result.status });
+      });
+      chunk = [];
+    }
+    lines.sort((a, b) => a.line - b.line);
+    for (const line of lines) {
+      if (line.status === 'accepted') totals.accepted++;
+      else if (line.status === 'rejected') totals.rejected++;
+      else totals.conflicts++;
+    }
+    if (lines.length > 0) await write(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  };
+  let physicalLine = 0;
+  const take = (text: string) => {
+    // Line numbers are the file's own, so a rejects report points at the right row; blank lines get no result.
+    const line = ++physicalLine;
+    if (text.trim() === '') return;
+    totals.lines++;
+    if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
+      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }] });
+      return;
+    }
+    try {
+      chunk.push({ line, document: JSON.parse(text) });
+    } catch {
+      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.invalid_json', message: 'line must be one JSON document' }] });
+    }
+  };
+
+  let pending = '';
+  try {
+    req.setEncoding('utf8');
+    for await (const piece of req as AsyncIterable<string>) {
+      pending += piece;
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) !== -1) {
+        take(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        if (chunk.length >= BULK_CHUNK) await flush();
+      }
+      // A line without its newline yet that is already too long is refused without holding it in memory.
+      if (Buffer.byteLength(pending) > MAX_LINE_BYTES * 2) {
+        take(pending);
+        pending = '';
+      }
+    }
+    if (pending !== '') take(pending);
+    await flush();
+    await write(`${JSON.stringify({ summary: totals })}\n`);
+    res.end();
+    deps.logger.info({ event: 'bulk.done', kind, party: submitter.partyId, ...totals }, 'bulk upload done');
+  } catch (error) {
+    // What committed stays committed; the client re-sends from the first line without a result.
+    deps.logger.error({ event: 'bulk.aborted', kind, party: submitter.partyId, lines: totals.lines, err: safeErrorSummary(error) }, 'bulk upload aborted');
+    if (!res.writableEnded && !res.destroyed) {
+      res.end(`${JSON.stringify({ error: { code: 'bulk.aborted', message: 'upload must be re-sent from the first line without a result' }, summary: totals })}\n`);
+    }
+  }
+}
