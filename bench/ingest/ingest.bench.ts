@@ -6,14 +6,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { v7 as uuidv7 } from 'uuid';
 import { generateDemoDocuments } from '../../src/demo/demo-documents.ts';
 import { mintToken, readLocalPartyKey } from '../../src/parties/local-key-store.ts';
 import { dropDatabase, freshDatabase } from '../support/bench-database.ts';
+import { copyBaselineRate } from '../support/copy-baseline.ts';
 import { runHubCommand, startHubProcess } from '../support/hub-process.ts';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
@@ -22,32 +18,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const DB_NAME = 'tradein_bench_ingest';
 
 const documents = generateDemoDocuments({ tickets: DOCS, platform: 'bench-platform', seed: 7 }).tradeIns;
-
-async function copyBaseline(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    // The same columns the hub writes to `records`, as one COPY: the fastest way these rows can enter.
-    await client.query(`create table copy_baseline (id uuid primary key, category text not null, brand text not null, model text not null,
-      spec jsonb, usage_months smallint not null, trade_in_month date not null, region_code text, channel text not null,
-      quoted_valuation_fen bigint not null, subsidy_fen bigint, energy_grade_old smallint, new_purchase_category text,
-      new_purchase_energy_grade smallint, new_purchase_water_grade smallint, created_at timestamptz not null)`);
-    const escape = (value: unknown) => (value === undefined || value === null ? '\\N' : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n'));
-    const now = new Date().toISOString();
-    const lines = function* () {
-      for (const doc of documents) {
-        yield [uuidv7(), doc.category, doc.brand, doc.model, doc.spec ? JSON.stringify(doc.spec) : undefined, doc.usageMonths, `${doc.tradeInMonth}-01`,
-          doc.regionCode, doc.channel, doc.quotedValuationFen, doc.subsidyFen, doc.energyGradeOld, doc.newPurchase?.category,
-          doc.newPurchase?.energyGrade, doc.newPurchase?.waterGrade, now].map(escape).join('\t') + '\n';
-      }
-    };
-    const started = performance.now();
-    await pipeline(Readable.from(lines()), client.query(copyFrom('copy copy_baseline from stdin')));
-    return documents.length / ((performance.now() - started) / 1000);
-  } finally {
-    await client.end();
-  }
-}
 
 async function hubIngest(url: string): Promise<{ rate: number; accepted: number }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-bench-'));
@@ -85,7 +55,7 @@ async function hubIngest(url: string): Promise<{ rate: number; accepted: number 
 
 const url = await freshDatabase(DB_NAME);
 try {
-  const copyRate = await copyBaseline(url);
+  const copyRate = (await copyBaselineRate(url, documents)).rowsPerSecond;
   const hub = await hubIngest(url);
   if (hub.accepted !== documents.length) throw new Error(`hub accepted ${hub.accepted} of ${documents.length}`);
   const result = {
