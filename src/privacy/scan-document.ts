@@ -27,9 +27,10 @@ export interface ScanDocumentOptions {
 }
 
 // Pseudonyms and opaque tokens are random-looking identifiers by design; the identifier-shape
-// detectors would reject every one of them. Everything else (phones, e-mails, IDs …) still runs:
-// a pseudonym field is not a place to put a phone number.
-const IDENTIFIER_SHAPE_DETECTORS: ReadonlySet<DetectorId> = new Set(['hex_hash', 'serial_number', 'long_digit_run']);
+// detectors would reject every one of them, or (MEID's 14 hex digits, a passport's letter + 8 digits)
+// a few in every million random base64url tokens — measured on 1M generated pseudonyms. Everything else
+// (phones, e-mails, IDs, IMEIs, cards …) still runs: a pseudonym field is not a place to put a phone number.
+const IDENTIFIER_SHAPE_DETECTORS: ReadonlySet<DetectorId> = new Set(['hex_hash', 'serial_number', 'long_digit_run', 'meid', 'passport_permit']);
 const SKIPPED_BY_EXEMPTION: Readonly<Record<Exclude<ExemptionKind, 'keyed-hash'>, ReadonlySet<DetectorId>>> = {
   pseudonym: IDENTIFIER_SHAPE_DETECTORS,
   opaque: IDENTIFIER_SHAPE_DETECTORS,
