@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerPartiesCommand } from './parties.command.ts';
+import { registerPushCommand } from './push.command.ts';
 import { registerSchemaCommand } from './schema.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokensCommand } from './tokens.command.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTokensCommand(program);
   registerDemoCommand(program);
   registerSchemaCommand(program);
+  registerPushCommand(program);
   return program;
 }
 

@@ -1,0 +1,142 @@
+import type { Channel, TradeInV1 } from '../../src/documents/documents.generated.ts';
+import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
+import { categoryFromWord } from '../shared/category-words.ts';
+import { cellText } from '../shared/cell-text.ts';
+import { parseFen } from '../shared/parse-fen.ts';
+import { compareDates, completedMonthsBetween, formatMonth, parseCalendarDate } from '../shared/parse-month.ts';
+import { regionCode } from '../shared/region-code.ts';
+import { RowErrors } from '../shared/row-errors.ts';
+import { subjectRefFor } from '../shared/subject-ref.ts';
+
+/**
+ * A platform's order export (one JSON object, orders under `orders`) → tradein.v1. Reads only the columns
+ * below; the consignee's name, phone, address, ID number, the device's IMEI/serial and the remark are never
+ * read at all (native.schema.json lists them), so no code path can carry them into a document.
+ */
+export const COLUMNS = {
+  order: '订单号',
+  userId: '用户ID',
+  category: '旧机品类',
+  brand: '旧机品牌',
+  model: '旧机型号',
+  purchased: '购买时间',
+  tradedIn: '回收时间',
+  quoted: '回收估价',
+  subsidy: '国补金额',
+  newCategory: '新机品类',
+  newEnergyGrade: '新机能效等级',
+  province: '省份',
+  city: '城市',
+  channel: '回收方式',
+} as const;
+
+// How the user handed the device over (回收方式).
+const CHANNEL_WORDS: Readonly<Record<string, Channel>> = {
+  线上邮寄: 'online', 线上回收: 'online', 邮寄回收: 'online', 快递上门取件: 'online',
+  门店回收: 'in_store', 到店回收: 'in_store', 门店: 'in_store',
+  上门回收: 'door_to_door', 上门: 'door_to_door',
+};
+
+// China Energy Label grade words (新机能效等级); 新一级 is the top grade of the revised labels.
+const ENERGY_GRADE_WORDS: Readonly<Record<string, number>> = {
+  '1': 1, '2': 2, '3': 3, '4': 4, '5': 5,
+  '1级': 1, '2级': 2, '3级': 3, '4级': 4, '5级': 5,
+  一级: 1, 二级: 2, 三级: 3, 四级: 4, 五级: 5,
+  新一级: 1, 一级能效: 1, 二级能效: 2, 三级能效: 3, 四级能效: 4, 五级能效: 5,
+};
+
+function create(options: AdapterOptions): RowMapper<'tradein'> {
+  const subjectKey = options.subjectKey;
+  return (record: NativeRow, row: number) => {
+    const errors = new RowErrors(row);
+    const text = (column: string) => cellText(record[column]);
+    const required = (column: string): string | undefined => {
+      const value = text(column);
+      if (value === undefined) errors.add(column, 'adapter.missing_value', 'must not be empty');
+      return value;
+    };
+
+    const externalRef = required(COLUMNS.order);
+    const brand = required(COLUMNS.brand);
+    const model = required(COLUMNS.model);
+
+    const categoryWord = required(COLUMNS.category);
+    const category = categoryWord === undefined ? undefined : categoryFromWord(categoryWord);
+    if (categoryWord !== undefined && category === undefined) {
+      errors.add(COLUMNS.category, 'adapter.unknown_category', 'must be a category word of the category table');
+    }
+
+    const date = (column: string) => {
+      const value = required(column);
+      const parsed = value === undefined ? undefined : parseCalendarDate(value);
+      if (value !== undefined && parsed === undefined) {
+        errors.add(column, 'adapter.bad_date', 'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日');
+      }
+      return parsed;
+    };
+    const purchased = date(COLUMNS.purchased);
+    const tradedIn = date(COLUMNS.tradedIn);
+    const usageMonths = purchased && tradedIn ? completedMonthsBetween(purchased, tradedIn) : undefined;
+    if (purchased && tradedIn && compareDates(purchased, tradedIn) > 0) {
+      errors.add(COLUMNS.purchased, 'adapter.dates_out_of_order', `must not be later than ${COLUMNS.tradedIn}`);
+    }
+
+    const money = (column: string, isRequired: boolean) => {
+      const value = isRequired ? required(column) : text(column);
+      const fen = value === undefined ? undefined : parseFen(value);
+      if (value !== undefined && fen === undefined) errors.add(column, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850');
+      return fen;
+    };
+    const quotedValuationFen = money(COLUMNS.quoted, true);
+    const subsidyFen = money(COLUMNS.subsidy, false);
+
+    const channelWord = required(COLUMNS.channel);
+    const channel = channelWord === undefined ? undefined : CHANNEL_WORDS[channelWord.replace(/\s+/g, '')];
+    if (channelWord !== undefined && channel === undefined) {
+      errors.add(COLUMNS.channel, 'adapter.unknown_channel', 'must be a channel word of the channel table (线上邮寄, 门店回收, 上门回收)');
+    }
+
+    const region = regionCode(text(COLUMNS.province), text(COLUMNS.city));
+    if (!region.ok) {
+      errors.add(region.column === 'province' ? COLUMNS.province : COLUMNS.city, 'adapter.unknown_region', 'must name a province (and optionally a city) of GB/T 2260');
+    }
+
+    const newCategoryWord = text(COLUMNS.newCategory);
+    const newCategory = newCategoryWord === undefined ? undefined : categoryFromWord(newCategoryWord);
+    if (newCategoryWord !== undefined && newCategory === undefined) {
+      errors.add(COLUMNS.newCategory, 'adapter.unknown_category', 'must be a category word of the category table');
+    }
+    const gradeWord = text(COLUMNS.newEnergyGrade);
+    const energyGrade = gradeWord === undefined ? undefined : ENERGY_GRADE_WORDS[gradeWord.replace(/\s+/g, '')];
+    if (gradeWord !== undefined && energyGrade === undefined) {
+      errors.add(COLUMNS.newEnergyGrade, 'adapter.unknown_energy_grade', 'must be an energy grade from 1级 to 5级');
+    }
+    if (gradeWord !== undefined && newCategoryWord === undefined) {
+      errors.add(COLUMNS.newCategory, 'adapter.missing_value', `must not be empty when ${COLUMNS.newEnergyGrade} is given`);
+    }
+
+    // Without the platform's key the record stays anonymous: it counts in statutory statistics only.
+    const userId = text(COLUMNS.userId);
+    const subjectRef = subjectKey !== undefined && userId !== undefined ? subjectRefFor(subjectKey, userId) : undefined;
+
+    return errors.result<'tradein'>(() => {
+      const document: TradeInV1 = {
+        externalRef: externalRef!,
+        category: category!,
+        brand: brand!,
+        model: model!,
+        usageMonths: usageMonths!,
+        tradeInMonth: formatMonth(tradedIn!),
+        channel: channel!,
+        quotedValuationFen: quotedValuationFen!,
+      };
+      if (subjectRef !== undefined) document.subjectRef = subjectRef;
+      if (region.ok && region.region !== undefined) document.regionCode = region.region.code;
+      if (subsidyFen !== undefined) document.subsidyFen = subsidyFen;
+      if (newCategory !== undefined) document.newPurchase = { category: newCategory, ...(energyGrade === undefined ? {} : { energyGrade }) };
+      return document;
+    });
+  };
+}
+
+export const platformOrdersJson: Adapter<'tradein'> = { create };
