@@ -1,6 +1,9 @@
 import type { HubConfig } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.ts';
 import { loadHubSecret } from './hub-keys/hub-secret.ts';
+import { loadHubSigningKey, type HubSigningKey } from './hub-keys/hub-signing-key.ts';
+import { loadPolicies, SHIPPED_POLICIES_DIR } from './policy/load-policies.ts';
+import type { PolicySet } from './policy/policy.types.ts';
 import { TokenVerifier } from './server/auth.ts';
 import { createLogger, type Logger } from './server/logger.ts';
 import { HubMetrics } from './server/metrics.ts';
@@ -11,6 +14,8 @@ export interface HubApp {
   readonly config: HubConfig;
   readonly database: DatabaseHandle;
   readonly secret: Buffer;
+  readonly signingKey: HubSigningKey;
+  readonly policies: PolicySet;
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
   readonly metrics: HubMetrics;
@@ -40,6 +45,8 @@ export function databaseTargetFor(config: HubConfig): DatabaseTarget {
 export async function createApp(config: HubConfig, options: CreateAppOptions = {}): Promise<HubApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
+  // Policies first: an invalid policy stops start-up (naming the file and the rule) before anything opens.
+  const policies = await loadPolicies(config.policiesDir ?? SHIPPED_POLICIES_DIR);
   const database = await openDatabase(options.databaseTarget ?? databaseTargetFor(config));
   try {
     const target = database.target;
@@ -47,11 +54,14 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
     const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
     if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');
+    const signing = await loadHubSigningKey({ dataDir: config.dataDir, envKey: config.hubSigningKey });
+    if (signing.created) logger.warn({ event: 'hub.signing_key_created', kid: signing.key.kid }, 'created the hub signing key for consent receipts');
+    const signingKey = signing.key;
     const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
     const metrics = new HubMetrics();
-    const yoga = createHubYoga({ config, db: database.db, secret, verifier, logger, metrics, now });
+    const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
     const handler = createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics });
-    return { config, database, secret, verifier, logger, metrics, yoga, handler, close: () => database.close() };
+    return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -16,6 +16,10 @@ export interface HubConfig {
   readonly clockToleranceSeconds: number;
   /** The keyed-hash secret (base64) from HUB_SECRET; absent means the one kept in the data folder. */
   readonly hubSecret: string | undefined;
+  /** The hub's receipt-signing key (a private ES256 JWK as JSON) from HUB_SIGNING_KEY; absent means the data folder's. */
+  readonly hubSigningKey: string | undefined;
+  /** Where the purpose policies live (HUB_POLICIES_DIR); absent means the ones shipped in policies/. */
+  readonly policiesDir: string | undefined;
   /** Largest document batch one GraphQL mutation accepts; larger loads go through bulk push. */
   readonly maxBatchSize: number;
 }
@@ -70,6 +74,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     clockToleranceSeconds: integerSetting(env, 'HUB_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
     hubSecret: env.HUB_SECRET === undefined || env.HUB_SECRET === '' ? undefined : env.HUB_SECRET,
+    hubSigningKey: env.HUB_SIGNING_KEY === undefined || env.HUB_SIGNING_KEY === '' ? undefined : env.HUB_SIGNING_KEY,
+    policiesDir: env.HUB_POLICIES_DIR === undefined || env.HUB_POLICIES_DIR === '' ? undefined : path.resolve(env.HUB_POLICIES_DIR),
     maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
   });
 }

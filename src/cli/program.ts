@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
+import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerPartiesCommand } from './parties.command.ts';
+import { registerPoliciesCommand } from './policies.command.ts';
 import { registerPushCommand } from './push.command.ts';
 import { registerSchemaCommand } from './schema.command.ts';
 import { registerServeCommand } from './serve.command.ts';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerSchemaCommand(program);
   registerPushCommand(program);
+  registerAuditCommand(program);
+  registerPoliciesCommand(program);
   return program;
 }
 

@@ -1,4 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AgreementsTable } from '../agreements/agreements.table.ts';
+import type { AccessLogTable } from '../audit/access-log.table.ts';
+import type { ContributionsTable } from '../insights/contributions.table.ts';
+import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
 import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
 import type {
   CatalogueModelsTable, DispositionsTable, InspectionsTable, RecordsTable, TicketsTable,
@@ -20,6 +24,11 @@ export interface Database {
   subjects: SubjectsTable;
   record_subjects: RecordSubjectsTable;
   submissions: SubmissionsTable;
+  consent_events: ConsentEventsTable;
+  consents: ConsentsTable;
+  agreements: AgreementsTable;
+  access_log: AccessLogTable;
+  contributions: ContributionsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,5 +1,9 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './migrations/2026-11-23T00-00-00_foundation.ts';
+import * as consent from './migrations/2026-11-23T01-00-00_consent.ts';
+import * as agreements from './migrations/2026-11-23T02-00-00_agreements.ts';
+import * as accessLog from './migrations/2026-11-23T03-00-00_access-log.ts';
+import * as contributions from './migrations/2026-11-23T04-00-00_contributions.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -7,6 +11,10 @@ import * as foundation from './migrations/2026-11-23T00-00-00_foundation.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T00-00-00_foundation': foundation,
+  '2026-11-23T01-00-00_consent': consent,
+  '2026-11-23T02-00-00_agreements': agreements,
+  '2026-11-23T03-00-00_access-log': accessLog,
+  '2026-11-23T04-00-00_contributions': contributions,
 };
 
 export const migrationProvider: MigrationProvider = {

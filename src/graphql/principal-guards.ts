@@ -12,3 +12,11 @@ export function requireParty(context: HubContext, roles?: readonly PartyRole[]):
   }
   return principal;
 }
+
+/** The calling user (a platform-signed user token), or a typed error: party tokens never act as a user. */
+export function requireUser(context: HubContext): { platformId: string; subjectRef: string } {
+  const principal = context.principal;
+  if (principal === null) throw new UnauthenticatedError();
+  if (principal.kind !== 'user') throw new ForbiddenError('forbidden.party_token', 'request must carry a user token from the platform');
+  return principal;
+}

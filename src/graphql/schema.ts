@@ -4,6 +4,10 @@ import { builder } from './builder.ts';
 import './errors.graphql.ts';
 import '../parties/parties.graphql.ts';
 import '../submissions/submissions.graphql.ts';
+import '../consent/consent.graphql.ts';
+import '../subjects/me.graphql.ts';
+import '../agreements/agreements.graphql.ts';
+import '../insights/insights.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

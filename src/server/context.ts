@@ -1,6 +1,8 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
+import type { PolicySet } from '../policy/policy.types.ts';
 import type { Principal } from './auth.ts';
 import type { HubMetrics } from './metrics.ts';
 
@@ -9,6 +11,8 @@ export interface HubRequestContext {
   principal: Principal | null;
   db: Db;
   secret: Buffer;
+  signingKey: HubSigningKey;
+  policies: PolicySet;
   config: HubConfig;
   metrics: HubMetrics;
   now: () => Date;

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { HubConfig } from '../config.ts';
 import { isDatabaseReachable } from '../db/client.ts';
 import type { Db } from '../db/database.ts';
+import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
+import type { PolicySet } from '../policy/policy.types.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
@@ -13,6 +15,8 @@ export interface YogaDeps {
   config: HubConfig;
   db: Db;
   secret: Buffer;
+  signingKey: HubSigningKey;
+  policies: PolicySet;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: HubMetrics;
@@ -21,11 +25,17 @@ export interface YogaDeps {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-/** /healthz (the process answers) and /readyz (the database answers), outside GraphQL. */
-function useHealthRoutes(db: Db): Plugin {
+/**
+ * /healthz (the process answers), /readyz (the database answers) and /.well-known/jwks.json (the hub's
+ * public keys, to verify consent receipts), outside GraphQL.
+ */
+function usePublicRoutes(db: Db, signingKey: HubSigningKey): Plugin {
+  const jwks = JSON.stringify({ keys: [signingKey.publicJwk] });
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/healthz') {
+      if (url.pathname === '/.well-known/jwks.json') {
+        endResponse(new fetchAPI.Response(jwks, { headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' } }));
+      } else if (url.pathname === '/healthz') {
         endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { headers: JSON_HEADERS }));
       } else if (url.pathname === '/readyz') {
         const ready = await isDatabaseReachable(db);
@@ -99,7 +109,7 @@ function useRequestLog(logger: Logger): Plugin {
  * The GraphQL server. Plugins run in the order listed, and the order matters:
  * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
  *    answered there);
- * 2. health routes answer before authentication, so a load balancer needs no token;
+ * 2. public routes (health, JWKS) answer before authentication, so a load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing.
  */
 export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, HubRequestContext> {
@@ -129,13 +139,15 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
     plugins: [
       useRequestLog(deps.logger),
       useMetrics(deps.metrics),
-      useHealthRoutes(deps.db),
+      usePublicRoutes(deps.db, deps.signingKey),
       useBearerAuth(deps.verifier, principals, deps.logger),
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,
       db: deps.db,
       secret: deps.secret,
+      signingKey: deps.signingKey,
+      policies: deps.policies,
       config: deps.config,
       metrics: deps.metrics,
       now: deps.now,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { bulkInsert, type BulkColumn } from '../db/bulk-insert.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { RecordSubjectsTable, SubjectsTable } from './subjects.table.ts';
@@ -23,4 +24,34 @@ const RECORD_SUBJECT_COLUMNS: BulkColumn<RecordSubjectsTable>[] = [
 
 export async function insertRecordSubjects(db: DbOrTx, rows: RecordSubjectsTable[]): Promise<void> {
   await bulkInsert(db, 'record_subjects', RECORD_SUBJECT_COLUMNS, rows, { onConflictDoNothing: ['subject_id', 'record_id'] });
+}
+
+export interface SubjectRecordRow {
+  id: string;
+  category: string;
+  brand: string;
+  model: string;
+  usage_months: number;
+  trade_in_month: string;
+  region_code: string | null;
+  channel: string;
+  quoted_valuation_fen: string;
+  grade: string | null;
+  disposition: string | null;
+}
+
+/**
+ * The analytic records linked to a subject, newest trade-in first, with the latest inspection grade and
+ * disposition: exactly what the hub holds about the user, and nothing it does not.
+ */
+export async function listSubjectRecords(db: DbOrTx, subjectId: string, limit: number): Promise<SubjectRecordRow[]> {
+  const { rows } = await sql<SubjectRecordRow>`
+    select r.id, r.category, r.brand, r.model, r.usage_months, r.trade_in_month, r.region_code, r.channel, r.quoted_valuation_fen,
+           (select i.grade from inspections i where i.record_id = r.id order by i.created_at desc limit 1) as grade,
+           (select d.disposition from dispositions d where d.record_id = r.id order by d.created_at desc limit 1) as disposition
+    from record_subjects rs join records r on r.id = rs.record_id
+    where rs.subject_id = ${subjectId}
+    order by r.trade_in_month desc, r.id desc
+    limit ${limit}`.execute(db);
+  return rows;
 }

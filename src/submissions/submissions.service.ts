@@ -4,9 +4,10 @@ import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
 import type { DocumentError } from '../documents/document-validator.ts';
 import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
-import { canonicalContentHash, keyedHash, uuidFromHash } from '../hub-keys/keyed-hash.ts';
+import { canonicalContentHash, keyedHash } from '../hub-keys/keyed-hash.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
 import * as records from '../records/records.repository.ts';
+import { subjectIdFor } from '../subjects/subject-id.ts';
 import * as subjects from '../subjects/subjects.repository.ts';
 import * as submissions from './submissions.repository.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
@@ -239,7 +240,7 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
     const linked = docs.filter(({ doc }) => typeof doc.subjectRef === 'string');
     const subjectRows = linked.map(({ p, doc }) => ({
       recordId: p.recordId!,
-      subject: { id: uuidFromHash(keyedHash(context.secret, 'subject', partyId, doc.subjectRef!)), platform_id: partyId, subject_ref: doc.subjectRef!, created_at: now },
+      subject: { id: subjectIdFor(context.secret, partyId, doc.subjectRef!), platform_id: partyId, subject_ref: doc.subjectRef!, created_at: now },
     }));
     await subjects.insertSubjects(tx, dedupeById(subjectRows.map((s) => s.subject)));
     await subjects.insertRecordSubjects(tx, subjectRows.map((s) => ({ subject_id: s.subject.id, record_id: s.recordId, platform_id: partyId, created_at: now })));

@@ -38,6 +38,7 @@ export const TEST_PARTIES: readonly { id: string; role: PartyRole }[] = [
   { id: 'recycler-a', role: 'recycler' },
   { id: 'brand-a', role: 'brand' },
   { id: 'regulator-a', role: 'regulator' },
+  { id: 'operator-a', role: 'operator' },
 ];
 
 /** A whole hub on a private database with registered test parties whose private keys the test holds. */

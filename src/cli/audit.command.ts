@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { verifyAccessLog } from '../audit/audit.service.ts';
+import { withApp } from './open-app.ts';
+
+export function registerAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('the hash-chained access log')
+    .command('verify')
+    .description('recompute the access log chain and name the first broken entry (exit 1 if any)')
+    .action(async () => {
+      await withApp(async (app) => {
+        const report = await verifyAccessLog(app.database.db);
+        if (report.firstBreak === undefined) {
+          process.stdout.write(`access log intact: ${report.entries} entries\n`);
+        } else {
+          process.stdout.write(`access log broken at entry ${report.firstBreak.seq} (${report.firstBreak.reason}); ${report.entries} entries before it verify\n`);
+          process.exitCode = 1;
+        }
+      });
+    });
+}

@@ -1,0 +1,95 @@
+import { builder } from '../graphql/builder.ts';
+import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import type { PolicyDecision, RequestFilters } from '../policy/evaluate-policy.ts';
+import { POLICY_DIMENSIONS, POLICY_MEASURES, type PolicyDimension, type PolicyMeasure } from '../policy/policy-vocabulary.ts';
+import { runInsights, type InsightRow, type InsightsAnswer } from './insights.service.ts';
+
+const DimensionEnum = builder.enumType('InsightDimension', {
+  values: Object.fromEntries(POLICY_DIMENSIONS.map((d) => [d, { value: d }])) as Record<string, { value: PolicyDimension }>,
+});
+
+const MeasureEnum = builder.enumType('InsightMeasure', {
+  values: Object.fromEntries(POLICY_MEASURES.map((m) => [m, { value: m }])) as Record<string, { value: PolicyMeasure }>,
+});
+
+const FilterInput = builder.inputType('InsightFilter', {
+  description: 'Equality/in filters on dimensions the policy allows, plus a trade-in month range (YYYY-MM).',
+  fields: (t) => ({
+    ...Object.fromEntries(POLICY_DIMENSIONS.map((d) => [d, t.stringList({ required: false })])),
+    tradeInMonthFrom: t.string({ required: false }),
+    tradeInMonthTo: t.string({ required: false }),
+  }) as never,
+});
+
+class AccessDeniedError extends HubError {
+  override readonly name = 'AccessDeniedError';
+  constructor(readonly decision: PolicyDecision) {
+    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the purpose policy');
+  }
+}
+
+builder.objectType(AccessDeniedError, {
+  name: 'AccessDenied',
+  description: 'The purpose policy refused the request; the decision is in the access log.',
+  interfaces: [HubErrorInterface],
+  isTypeOf: (value) => value instanceof AccessDeniedError,
+  fields: (t) => ({
+    matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }),
+    reasons: t.stringList({ resolve: (e) => e.decision.reasons }),
+  }),
+});
+
+const InsightRowRef = builder.objectRef<InsightRow>('InsightRow').implement({
+  fields: (t) => ({
+    keys: t.field({ type: 'JSON', description: 'Dimension → value; null on the remainder row.', resolve: (r) => r.keys }),
+    remainder: t.exposeBoolean('remainder', { description: 'The row merging every group below k; keys are null.' }),
+    subjects: t.exposeInt('subjects', { description: 'Distinct consenting subjects in the row (always ≥ k).' }),
+    values: t.field({ type: 'JSON', description: 'Measure → number, or value → share for distributions.', resolve: (r) => r.values }),
+  }),
+});
+
+class Insights {
+  constructor(readonly answer: InsightsAnswer) {}
+}
+
+builder.objectType(Insights, {
+  name: 'Insights',
+  isTypeOf: (value) => value instanceof Insights,
+  fields: (t) => ({
+    queryId: t.id({ resolve: (i) => i.answer.queryId }),
+    purpose: t.string({ resolve: (i) => i.answer.purpose }),
+    policyVersion: t.int({ resolve: (i) => i.answer.policyVersion }),
+    minGroupSize: t.int({ resolve: (i) => i.answer.minGroupSize }),
+    rows: t.field({ type: [InsightRowRef], resolve: (i) => i.answer.rows }),
+    suppressedGroups: t.int({ description: 'Groups below k, merged into the remainder row (their sizes are not told).', resolve: (i) => i.answer.suppressedGroups }),
+    remainderDropped: t.boolean({ description: 'True when the remainder row itself stayed below k and was dropped.', resolve: (i) => i.answer.remainderDropped }),
+    subjectsCounted: t.int({ resolve: (i) => i.answer.subjectsCounted }),
+    priceFen: t.int({ resolve: (i) => i.answer.priceFen }),
+    carbonFactorSet: t.string({ resolve: (i) => i.answer.carbonFactorSet }),
+  }),
+});
+
+builder.queryField('insights', (t) =>
+  t.field({
+    type: Insights,
+    description: 'Anonymised aggregates for a declared purpose: only consenting subjects count, every row has at least k of them.',
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError] },
+    args: {
+      purpose: t.arg.string({ required: true }),
+      groupBy: t.arg({ type: [DimensionEnum], required: true }),
+      measures: t.arg({ type: [MeasureEnum], required: true }),
+      filter: t.arg({ type: FilterInput }),
+    },
+    resolve: async (_root, args, context) => {
+      if (context.principal === null) throw new UnauthenticatedError();
+      const filters = Object.fromEntries(Object.entries((args.filter ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined)) as RequestFilters;
+      const outcome = await runInsights(
+        { db: context.db, policies: context.policies, now: context.now },
+        context.principal,
+        { purpose: args.purpose, groupBy: args.groupBy, measures: args.measures, filters },
+      );
+      if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
+      return new Insights(outcome.answer);
+    },
+  }),
+);

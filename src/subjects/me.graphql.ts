@@ -1,0 +1,105 @@
+import { PurposeConsentRef, consentContextOf } from '../consent/consent.graphql.ts';
+import { listConsentEvents } from '../consent/consent.repository.ts';
+import type { ConsentEventsTable } from '../consent/consent.table.ts';
+import { consentOverview } from '../consent/consent.service.ts';
+import { builder } from '../graphql/builder.ts';
+import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { requireUser } from '../graphql/principal-guards.ts';
+import type { HubContext } from '../server/context.ts';
+import { subjectIdFor } from './subject-id.ts';
+import { listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
+
+const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').implement({
+  description: 'One traded-in device as the hub holds it: model-level facts only. No name, phone, address, ID, serial or photo is ever held.',
+  fields: (t) => ({
+    category: t.exposeString('category'),
+    brand: t.exposeString('brand'),
+    model: t.exposeString('model'),
+    usageMonths: t.exposeInt('usage_months'),
+    tradeInMonth: t.string({ resolve: (r) => r.trade_in_month.slice(0, 7) }),
+    regionCode: t.exposeString('region_code', { nullable: true }),
+    channel: t.exposeString('channel'),
+    quotedValuationFen: t.string({ description: 'Integer fen, as a string (64-bit).', resolve: (r) => r.quoted_valuation_fen }),
+    grade: t.exposeString('grade', { nullable: true }),
+    disposition: t.exposeString('disposition', { nullable: true }),
+  }),
+});
+
+const ReceiptRef = builder.objectRef<ConsentEventsTable>('ConsentReceipt').implement({
+  fields: (t) => ({
+    receiptId: t.exposeID('receipt_id'),
+    purpose: t.exposeString('purpose'),
+    action: t.exposeString('action'),
+    status: t.exposeString('status'),
+    issuedAt: t.field({ type: 'DateTime', resolve: (e) => e.created_at }),
+    receipt: t.exposeString('receipt', { description: 'The JWS the hub signed; verify it with /.well-known/jwks.json.' }),
+  }),
+});
+
+interface MeShape {
+  platformId: string;
+  subjectRef: string;
+  subjectId: string;
+}
+
+class Me implements MeShape {
+  constructor(readonly platformId: string, readonly subjectRef: string, readonly subjectId: string) {}
+}
+
+const CountedByRef = builder.objectRef<{ query_id: string; party_id: string; purpose: string; price_fen: string; created_at: Date }>('QueryCountingMe').implement({
+  description: 'A released query that counted the user: who asked, for what, when, and the price per subject.',
+  fields: (t) => ({
+    queryId: t.exposeID('query_id'),
+    partyId: t.exposeString('party_id'),
+    purpose: t.exposeString('purpose'),
+    at: t.field({ type: 'DateTime', resolve: (q) => q.created_at }),
+    priceFen: t.string({ description: 'Integer fen per subject, as a string (64-bit).', resolve: (q) => q.price_fen }),
+  }),
+});
+
+const MAX_ITEMS = 500;
+
+builder.objectType(Me, {
+  name: 'Me',
+  description: 'What the hub holds about the calling user, their consent per purpose and their receipts.',
+  isTypeOf: (value) => value instanceof Me,
+  fields: (t) => ({
+    platformId: t.exposeString('platformId'),
+    subjectRef: t.exposeString('subjectRef'),
+    records: t.field({
+      type: [MyRecordRef],
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      resolve: (me, args, context: HubContext) => listSubjectRecords(context.db, me.subjectId, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)),
+    }),
+    consents: t.field({
+      type: [PurposeConsentRef],
+      resolve: (me, _args, context: HubContext) => consentOverview(consentContextOf(context), me),
+    }),
+    queries: t.field({
+      type: [CountedByRef],
+      description: 'Every released query that counted the user, newest first.',
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      resolve: (me, args, context: HubContext) =>
+        context.db.selectFrom('contributions').select(['query_id', 'party_id', 'purpose', 'price_fen', 'created_at'])
+          .where('subject_id', '=', me.subjectId).orderBy('created_at', 'desc').orderBy('query_id', 'desc')
+          .limit(Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)).execute(),
+    }),
+    receipts: t.field({
+      type: [ReceiptRef],
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      resolve: (me, args, context: HubContext) => listConsentEvents(context.db, me.subjectId, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)),
+    }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: Me,
+    description: 'The calling user (user token): their records (analytic fields only), consent per purpose and receipts.',
+    errors: { types: [UnauthenticatedError, ForbiddenError] },
+    resolve: (_root, _args, context) => {
+      const user = requireUser(context);
+      return new Me(user.platformId, user.subjectRef, subjectIdFor(context.secret, user.platformId, user.subjectRef));
+    },
+  }),
+);

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAccessLog } from '../../src/audit/audit.service.ts';
+import { createTestHub, type TestHub } from '../support/test-hub.ts';
+
+const INSIGHTS = /* GraphQL */ `
+  query ($purpose: String!, $groupBy: [InsightDimension!]!, $measures: [InsightMeasure!]!, $filter: InsightFilter) {
+    insights(purpose: $purpose, groupBy: $groupBy, measures: $measures, filter: $filter) {
+      __typename
+      ... on Insights { queryId minGroupSize rows { keys remainder subjects values } suppressedGroups remainderDropped subjectsCounted priceFen }
+      ... on AccessDenied { code matchedRules reasons }
+      ... on HubError { code message }
+    }
+  }`;
+
+const subject = (i: number) => `uInsightSubject-${'abcdefghijklmnopqrstuvwxyz'[i]}-consenting-user`;
+
+describe('insights', () => {
+  let hub: TestHub;
+  let brand: string;
+  const grant = async (i: number, purpose = 'product-rnd') =>
+    hub.graphql('mutation($p:String!){grantConsent(purpose:$p){__typename}}', { p: purpose }, await hub.token('platform-a', { subjectRef: subject(i) }));
+  const withdraw = async (i: number) =>
+    hub.graphql('mutation($p:String!){withdrawConsent(purpose:$p){__typename}}', { p: 'product-rnd' }, await hub.token('platform-a', { subjectRef: subject(i) }));
+  const query = async (variables: Record<string, unknown>, token = brand) => (await hub.graphql(INSIGHTS, { purpose: 'product-rnd', groupBy: ['model'], measures: ['count', 'usageMonthsAvg', 'gradeDistribution'], ...variables }, token)).body.data.insights;
+
+  beforeAll(async () => {
+    hub = await createTestHub();
+    brand = await hub.token('brand-a');
+    // Ten users traded in model A, nine model B; each device inspected.
+    const docs = Array.from({ length: 19 }, (_, i) => ({
+      externalRef: `INS-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',
+      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
+    }));
+    const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: docs }, await hub.token('platform-a'));
+    const tickets = submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
+    await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}', {
+      d: tickets.map((ticket: string, i: number) => ({ externalRef: `QC-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-09' })),
+    }, await hub.token('recycler-a'));
+    for (let i = 0; i < 19; i++) await grant(i);
+  });
+  afterAll(async () => hub.close());
+
+  it('refuses a brand without an agreement (agreement missing)', async () => {
+    const denied = await query({});
+    expect(denied).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
+    expect(denied.matchedRules).toContain('agreement.missing');
+  });
+
+  it('answers a brand with an active agreement, releasing a row of k subjects and suppressing one of k−1', async () => {
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
+    const answer = await query({});
+    expect(answer.__typename).toBe('Insights');
+    expect(answer.minGroupSize).toBe(10);
+    expect(answer.rows).toEqual([
+      { keys: { model: 'iPhone 13 128GB' }, remainder: false, subjects: 10, values: { count: 10, usageMonthsAvg: 24.5, gradeDistribution: { A: 0.5, B: 0.5 } } },
+    ]);
+    expect(answer).toMatchObject({ suppressedGroups: 1, remainderDropped: true, subjectsCounted: 10 });
+    expect(answer.priceFen).toBe(10 * (hub.app.policies.get('product-rnd') as { pricePerSubjectFen: number }).pricePerSubjectFen);
+  });
+
+  it('releases the group once it reaches k', async () => {
+    await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', {
+      d: [{ externalRef: 'INS-19', subjectRef: subject(19), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 12 128GB', usageMonths: 12, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 120_000 }],
+    }, await hub.token('platform-a'));
+    await grant(19);
+    const answer = await query({});
+    expect(answer.rows.map((r: { keys: { model: string }; subjects: number }) => [r.keys.model, r.subjects])).toEqual(
+      expect.arrayContaining([['iPhone 13 128GB', 10], ['iPhone 12 128GB', 10]]),
+    );
+    expect(answer.suppressedGroups).toBe(0);
+  });
+
+  it('leaves out a subject who withdrew from the very next query (consent withdrawn)', async () => {
+    await withdraw(0);
+    const answer = await query({ filter: { model: ['iPhone 13 128GB'] } });
+    expect(answer.rows).toEqual([]);
+    expect(answer).toMatchObject({ suppressedGroups: 1, remainderDropped: true, subjectsCounted: 0 });
+    await grant(0);
+    expect((await query({ filter: { model: ['iPhone 13 128GB'] } })).rows[0].subjects).toBe(10);
+  });
+
+  it('refuses resale even to a party holding every agreement', async () => {
+    const denied = (await hub.graphql(INSIGHTS, { purpose: 'resale', groupBy: ['model'], measures: ['count'] }, brand)).body.data.insights;
+    expect(denied.matchedRules[0]).toBe('purpose.forbidden');
+  });
+
+  it('refuses a dimension the policy does not allow, and a filter value carrying personal data', async () => {
+    const notAllowed = await query({ groupBy: ['prefecture'] });
+    const policy = hub.app.policies.get('product-rnd') as unknown as { dimensions: string[] };
+    if (!policy.dimensions.includes('prefecture')) expect(notAllowed.matchedRules).toContain('request.dimension_not_allowed');
+    const personal = await query({ filter: { model: ['iPhone 13912345678'] } });
+    expect(personal.matchedRules).toContain('request.filter_value_personal');
+    expect(JSON.stringify(personal)).not.toContain('13912345678');
+  });
+
+  it('records which subjects each released query counted, visible to the user', async () => {
+    const me = await hub.graphql('{ me { ... on Me { queries { partyId purpose queryId } } } }', {}, await hub.token('platform-a', { subjectRef: subject(3) }));
+    expect(me.body.data.me.queries.length).toBeGreaterThanOrEqual(3);
+    expect(me.body.data.me.queries[0]).toMatchObject({ partyId: 'brand-a', purpose: 'product-rnd' });
+    const other = await hub.graphql('{ me { ... on Me { queries { queryId } } } }', {}, await hub.token('platform-a', { subjectRef: subject(12) }));
+    expect(other.body.data.me.queries.length).toBeLessThan(me.body.data.me.queries.length);
+  });
+
+  it('logs every decision, allowed and denied, in a chain that audit verify checks and a tampered entry breaks', async () => {
+    const { rows } = await sql<{ decision: string; n: number }>`select decision, count(*)::int as n from access_log group by decision order by decision`.execute(hub.app.database.db);
+    expect(rows.map((r) => r.decision)).toEqual(['allow', 'deny']);
+    expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toBeUndefined();
+    await sql`update access_log set subjects_counted = subjects_counted + 1 where seq = 3`.execute(hub.app.database.db);
+    expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toEqual({ seq: 3, reason: 'hash_mismatch' });
+  });
+});
