@@ -1,41 +1,59 @@
+import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import type { HubApp } from '../app.ts';
-import { parseConfig } from '../config.ts';
-import { DEMO_PARTIES, ensureDemoParties, isDemoSeeded, seedDemoData } from '../demo/demo-seed.ts';
-import { mintToken } from '../parties/local-key-store.ts';
-import { startHub, stopOnSignals } from '../main.ts';
+import { parseConfig, type HubConfig } from '../config.ts';
+import {
+  DEMO_PARTIES, demoExportsDir, demoSendersWithKeys, ensureDemoParties, ensureDemoSubjectKey, findDemoUserSubjectRef, formatDemoFileLine,
+  isDemoSeeded, seedDemoThroughPush,
+} from '../demo/demo-seed.ts';
+import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
+import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
+
+interface DemoState {
+  keys: Map<string, StoredPartyKey>;
+  seeded: boolean;
+  subjectKey: Uint8Array;
+}
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('serve the hub (GraphQL at /graphql, /healthz, /readyz)')
-    .option('--demo', 'create the demo parties and data on first start, and print ready-to-paste tokens')
+    .option(
+      '--demo',
+      "create the demo parties on first start, then seed the demo data by writing the partners' native exports " +
+        '(HUB_DATA_DIR/demo-exports) and pushing them through the adapters to this hub; print ready-to-paste tokens',
+    )
     .action(async (options: { demo?: boolean }) => {
       const config = parseConfig();
-      let demoTokens: Map<string, string> | undefined;
-      let demoUser: { subjectRef: string; token: string } | undefined;
+      let demo: DemoState | undefined;
+      // Before listening: the parties and keys must exist before anyone can push.
       const prepare = options.demo
         ? async (app: HubApp) => {
-            const keys = await ensureDemoParties(app);
-            if (!(await isDemoSeeded(app))) {
-              process.stdout.write('Seeding demo data (first start only)…\n');
-              const started = performance.now();
-              const report = await seedDemoData(app);
-              process.stdout.write(
-                `Seeded ${report.tickets} trade-ins, ${report.inspections} inspections, ${report.dispositions} dispositions, ` +
-                  `${report.catalogue} catalogue models in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
-              );
-            }
-            demoTokens = new Map();
-            for (const party of DEMO_PARTIES) demoTokens.set(party.id, await mintToken(keys.get(party.id)!, { hubId: config.hubId }));
-            const subjectRef = await firstDemoSubject(app);
-            if (subjectRef !== undefined) {
-              demoUser = { subjectRef, token: await mintToken(keys.get('demo-platform')!, { hubId: config.hubId, subjectRef }) };
-            }
+            demo = { keys: await ensureDemoParties(app), seeded: await isDemoSeeded(app), subjectKey: await ensureDemoSubjectKey(config.dataDir) };
           }
         : undefined;
       const hub = await startHub(config, prepare);
       stopOnSignals(hub);
+      let demoTokens: Map<string, string> | undefined;
+      let demoUser: { subjectRef: string; token: string } | undefined;
+      if (demo !== undefined) {
+        // After listening: the demo's partners push their files to this hub over HTTP, like any partner.
+        if (!demo.seeded) {
+          try {
+            await seedDemo(hub, config, demo);
+          } catch (error) {
+            await hub.stop();
+            throw error;
+          }
+        }
+        demoTokens = new Map();
+        for (const party of DEMO_PARTIES) demoTokens.set(party.id, await mintToken(demo.keys.get(party.id)!, { hubId: config.hubId }));
+        const subjectRef = await findDemoUserSubjectRef(hub.app, demo.subjectKey);
+        if (subjectRef !== undefined) {
+          demoUser = { subjectRef, token: await mintToken(demo.keys.get('demo-platform')!, { hubId: config.hubId, subjectRef }) };
+        }
+      }
       const lines = [
         '',
         `Trade-in Exchange Hub on ${hub.app.database.target.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}`,
@@ -59,13 +77,34 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function firstDemoSubject(app: HubApp): Promise<string | undefined> {
-  const row = await app.database.db
-    .selectFrom('subjects')
-    .select('subject_ref')
-    .where('platform_id', '=', 'demo-platform')
-    .orderBy('subject_ref')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.subject_ref;
+/** Writes the demo partners' exports and pushes them to the running hub, one progress line per file. */
+async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Promise<void> {
+  const exportsDir = demoExportsDir(config.dataDir);
+  process.stdout.write(`Seeding demo data (first start only): writing the partners' exports to ${exportsDir} and pushing them through the adapters…\n`);
+  const started = performance.now();
+  // The seed's own requests would each log a line at info; the progress below says it once per file.
+  const level = hub.app.logger.level;
+  if (level === 'info') hub.app.logger.level = 'warn';
+  try {
+    const report = await seedDemoThroughPush({
+      endpoint: loopbackEndpoint(hub, config.host),
+      exportsDir,
+      subjectKey: demo.subjectKey,
+      senders: demoSendersWithKeys(demo.keys, config.hubId),
+      onFile: (result) => process.stdout.write(`${formatDemoFileLine(result)}\n`),
+    });
+    process.stdout.write(
+      `Seeded ${report.tickets} trade-ins, ${report.inspections} inspections, ${report.dispositions} dispositions, ` +
+        `${report.catalogue} catalogue models in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+    );
+  } finally {
+    hub.app.logger.level = level;
+  }
+}
+
+/** The hub's own GraphQL URL as a local client reaches it (a wildcard listen address is not one to connect to). */
+function loopbackEndpoint(hub: RunningHub, host: string): string {
+  const loopback = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : undefined;
+  if (loopback === undefined) return `${hub.url}/graphql`;
+  return `http://${loopback}:${(hub.server.address() as AddressInfo).port}/graphql`;
 }

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
+import { dispositionRef } from '../../adapters/dismantler-dispositions-csv/dismantler-dispositions-csv.adapter.ts';
+import { CONDITION_FAULTS, CONDITION_GRADES } from '../../adapters/recycler-inspections-csv/condition-words.ts';
+import { WIPE_METHODS } from '../../adapters/recycler-inspections-csv/wipe-methods.ts';
+import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
+import type { CatalogueV1, DispositionV1, FaultCode, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
 import { DEMO_CATALOGUE, DEMO_FAULTS_BY_CATEGORY, type DemoModel } from './demo-catalogue.ts';
 
 /** A small seeded generator (mulberry32): the same seed gives the same demo data on every machine. */
@@ -14,20 +18,53 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A demo platform user: the platform's own user id (private, never sent) and its pseudonym. */
+export interface DemoUser {
+  userId: string;
+  subjectRef: string;
+}
+
 export interface DemoDocuments {
   catalogue: CatalogueV1[];
   tradeIns: TradeInV1[];
   inspections: InspectionV1[];
   dispositions: DispositionV1[];
-  /** The subjectRefs used, for minting demo user tokens. */
-  subjectRefs: string[];
+  /** The platform's users; a trade-in's subjectRef is the HMAC of one of their user ids. */
+  users: DemoUser[];
 }
 
 const REGIONS = ['110000', '310000', '440100', '440300', '330100', '320100', '320200', '510100', '420100', '370200', '500000', '610100', '430100', '350200'];
 const DIGITAL = new Set(['mobile_phone', 'tablet', 'smartwatch_band', 'computer']);
 const COOLING = new Set(['refrigerator', 'air_conditioner']);
 const FIRST_MONTH = { year: 2024, month: 6 };
-const MONTH_SPAN = 29; // 2024-06 … 2026-10
+const MONTH_SPAN = 29; // trade-ins 2024-06 … 2026-10
+// The demo's "today": no inspection or disposition is dated after it.
+const LAST_MONTH = { year: 2026, month: 11 };
+
+/**
+ * The platform's user pool. Fixed rather than scaled to the ticket count, so trade-in i is the same
+ * document whatever `tickets` is: seeding more tickets later extends the data instead of conflicting.
+ */
+export const DEMO_USERS = 6_000;
+
+/**
+ * The platform's user id of demo user `index`: `u` + 7 digits, distinct for every index below 10^7
+ * (the multiplier is coprime to 10^7), shaped like the ids in platforms' order exports.
+ */
+export function demoUserId(index: number): string {
+  return `u${String((index * 3_967_547 + 386_074) % 10_000_000).padStart(7, '0')}`;
+}
+
+/** The user whose token the demo prints: the first trade-in is always theirs. */
+export const DEMO_USER_ID = demoUserId(0);
+
+/**
+ * The platform's subjectRef key when none is given (tests, benchmarks): derived from the seed, so the
+ * data stay reproducible. A data folder's demo uses its own random key (demo-seed.ts).
+ */
+export function defaultDemoSubjectKey(seed: number): Uint8Array {
+  return createHash('sha256').update(`tradein-hub demo platform subject key ${seed}`).digest();
+}
 
 function monthIndex(month: string): number {
   const [year, m] = month.split('-').map(Number) as [number, number];
@@ -52,27 +89,54 @@ function weightedModel(random: () => number): DemoModel {
   return DEMO_CATALOGUE.at(-1)!;
 }
 
-/** A pseudonym shaped like a platform's HMAC of its user id (base64url), as the schema requires. */
-function demoSubjectRef(seed: number, user: number): string {
-  return `u${createHash('sha256').update(`demo-user-${seed}-${user}`).digest('base64url').slice(0, 31)}`;
-}
-
 function certificateRef(random: () => number): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   return `WC${Array.from({ length: 14 }, () => pick(random, [...alphabet])).join('')}`;
 }
 
-const GRADE_LABEL: Record<string, string> = { A: '99新', B: '95新', C: '9成新', D: '8成新', E: '无法开机', X: '报废' };
+/** A word of one of the recycler adapter's tables; a word the table lacks stops the generator at load. */
+function tableWord<T>(table: Readonly<Record<string, T>>, word: string, what: string): T {
+  const value = table[word];
+  if (value === undefined) throw new Error(`the demo generator uses the ${what} ${word}, which the recycler adapter's table lacks`);
+  return value;
+}
+
+// Wear bands → the condition word the recycler writes (成色); the adapter's table decides the grade, so the
+// documents say exactly what the recycler's sheet says. Beyond the last band: 无法开机 or 报废.
+const CONDITION_BANDS: readonly { below: number; word: string }[] = [
+  { below: 0.35, word: '99新' },
+  { below: 0.6, word: '95新' },
+  { below: 0.72, word: '9成新' },
+  { below: 0.85, word: '8成新' },
+  { below: 1.1, word: '7成新及以下' },
+];
+const WORN_OUT_WORDS = { dead: '无法开机', scrap: '报废' } as const;
+for (const word of [...CONDITION_BANDS.map((band) => band.word), ...Object.values(WORN_OUT_WORDS)]) tableWord(CONDITION_GRADES, word, 'condition word');
+
+const FINAL_VALUE_SHARE: Readonly<Record<string, number>> = { A: 1.0, B: 0.95, C: 0.85, D: 0.7, E: 0.35, X: 0.1 };
+
+// Wipe methods (数据清除) the recycler uses on digital devices, as keys of the adapter's table; storage of
+// dead or scrapped devices is destroyed.
+const WIPE_WORDS = ['国标覆写', '国标覆写', '国标块擦除', 'NIST800-88净化', '加密擦除', '恢复出厂设置'] as const;
+const DESTROY_WORD = '物理销毁';
+for (const word of [...WIPE_WORDS, DESTROY_WORD]) tableWord(WIPE_METHODS, word, 'wipe method');
 
 /**
  * Generates the demo's standard documents: `tickets` trade-ins over the built-in catalogue, most of them
- * inspected and many disposed of, with plausible usage, faults, grades, valuations and weights.
+ * inspected and many disposed of, with plausible usage, faults, grades, valuations and weights. Every
+ * value is one the partners' native exports can state (demo-exports.ts writes them, the adapters read them
+ * back to exactly these documents): grades come from condition words, faults have phrases, wipes are the
+ * recycler's methods, disposition refs are the dismantler adapter's. subjectRef is the platform's HMAC of
+ * the user id under `subjectKey`, as the platform adapter computes it.
  */
-export function generateDemoDocuments(options: { tickets: number; seed?: number; platform: string }): DemoDocuments {
+export function generateDemoDocuments(options: { tickets: number; seed?: number; platform: string; subjectKey?: Uint8Array }): DemoDocuments {
   const seed = options.seed ?? 20261123;
   const random = seededRandom(seed);
-  const users = Math.max(50, Math.round(options.tickets * 0.3));
-  const subjectRefs = Array.from({ length: users }, (_, user) => demoSubjectRef(seed, user));
+  const subjectKey = options.subjectKey ?? defaultDemoSubjectKey(seed);
+  const users: DemoUser[] = Array.from({ length: DEMO_USERS }, (_, index) => {
+    const userId = demoUserId(index);
+    return { userId, subjectRef: subjectRefFor(subjectKey, userId) };
+  });
   const catalogue: CatalogueV1[] = DEMO_CATALOGUE.map((m) => ({
     brand: m.brand, model: m.model, category: m.category as CatalogueV1['category'], launchMonth: m.launchMonth,
     launchPriceFen: m.launchPriceFen, weightKg: m.weightKg,
@@ -81,6 +145,7 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
   const inspections: InspectionV1[] = [];
   const dispositions: DispositionV1[] = [];
   const firstMonth = FIRST_MONTH.year * 12 + FIRST_MONTH.month - 1;
+  const lastMonth = LAST_MONTH.year * 12 + LAST_MONTH.month - 1;
 
   for (let i = 0; i < options.tickets; i++) {
     const model = weightedModel(random);
@@ -100,31 +165,36 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
       subsidyFen: digital ? Math.min(50_000, Math.round(model.launchPriceFen * 0.15 / 100) * 100) : Math.min(200_000, Math.round(model.launchPriceFen * 0.2 / 100) * 100),
       newPurchase: digital ? { category: model.category as TradeInV1['category'] } : { category: model.category as TradeInV1['category'], energyGrade: random() < 0.7 ? 1 : 2 },
     };
-    if (random() < 0.75) tradeIn.subjectRef = subjectRefs[Math.floor(random() * users)]!;
+    // A quarter of the trade-ins have no platform account behind them (walk-in customers): anonymous.
+    const hasUser = random() < 0.75;
+    const user = Math.floor(random() * DEMO_USERS);
+    if (i === 0) tradeIn.subjectRef = users[0]!.subjectRef;
+    else if (hasUser) tradeIn.subjectRef = users[user]!.subjectRef;
     tradeIns.push(tradeIn);
 
     if (random() >= 0.85) continue;
     const wear = years / 6 + random() * 0.6;
-    const grade = wear < 0.35 ? 'A' : wear < 0.6 ? 'B' : wear < 0.85 ? 'C' : wear < 1.1 ? 'D' : random() < 0.7 ? 'E' : 'X';
+    const conditionWord = CONDITION_BANDS.find((band) => wear < band.below)?.word ?? (random() < 0.7 ? WORN_OUT_WORDS.dead : WORN_OUT_WORDS.scrap);
+    const grade = CONDITION_GRADES[conditionWord]!;
     const faultPool = DEMO_FAULTS_BY_CATEGORY[model.category] ?? [];
     const faultCount = grade === 'A' ? 0 : Math.min(faultPool.length, Math.floor(random() * (grade === 'B' ? 2 : 4)));
-    const faults = [...new Set(Array.from({ length: faultCount }, () => pick(random, faultPool)))];
-    const inspectedIndex = tradeInIndex + (random() < 0.3 ? 1 : 0);
+    const found = Array.from({ length: faultCount }, () => pick(random, faultPool));
+    // A condition word that is a fault in itself comes first, as the recycler adapter reads it.
+    const conditionFault = CONDITION_FAULTS[conditionWord];
+    const faults: FaultCode[] = [...new Set(conditionFault === undefined ? found : [conditionFault, ...found])];
+    const inspectedIndex = Math.min(lastMonth, tradeInIndex + (random() < 0.3 ? 1 : 0));
     const inspection: InspectionV1 = {
       externalRef: `DEMO-QC-${String(i + 1).padStart(7, '0')}`,
       tradeIn: { platform: options.platform, externalRef },
-      grade, gradeScheme: 'PROPRIETARY', gradeValue: GRADE_LABEL[grade]!,
+      grade, gradeScheme: 'PROPRIETARY', gradeValue: conditionWord,
       inspectedMonth: monthString(inspectedIndex),
-      faults: faults as InspectionV1['faults'],
-      finalValuationFen: Math.round((quoted * ({ A: 1.0, B: 0.95, C: 0.85, D: 0.7, E: 0.35, X: 0.1 } as Record<string, number>)[grade]!) / 1000) * 1000,
+      faults,
+      finalValuationFen: Math.round((quoted * FINAL_VALUE_SHARE[grade]!) / 1000) * 1000,
     };
     if (digital) {
       inspection.batteryHealthPct = Math.max(55, Math.min(100, Math.round(100 - years * 7 - random() * 8)));
-      inspection.dataWipe = {
-        required: true, standard: random() < 0.6 ? 'GB_INFO_CLEARANCE_2025' : 'NIST_800_88_R1', level: 'purge',
-        technique: random() < 0.5 ? 'crypto_erase' : 'overwrite', verification: 'full', result: 'success',
-        completedMonth: monthString(inspectedIndex), certificateRef: certificateRef(random),
-      };
+      const wipeWord = grade === 'E' || grade === 'X' ? (random() < 0.5 ? DESTROY_WORD : pick(random, WIPE_WORDS)) : pick(random, WIPE_WORDS);
+      inspection.dataWipe = { required: true, ...WIPE_METHODS[wipeWord]!, certificateRef: certificateRef(random) };
     }
     inspections.push(inspection);
 
@@ -133,22 +203,22 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
       ? grade <= 'B' ? 'resold_as_is' : grade <= 'D' ? 'refurbished' : 'parts_harvested'
       : grade <= 'B' && random() < 0.4 ? 'resold_as_is' : 'dismantled_recycled';
     const record: DispositionV1 = {
-      externalRef: `DEMO-DP-${String(i + 1).padStart(7, '0')}`,
+      externalRef: dispositionRef(externalRef, disposition),
       tradeIn: { platform: options.platform, externalRef },
-      disposition, completedMonth: monthString(inspectedIndex + 1 + Math.floor(random() * 2)),
+      disposition, completedMonth: monthString(Math.min(lastMonth, inspectedIndex + 1 + Math.floor(random() * 2))),
       weightKg: Math.round(model.weightKg * (0.95 + random() * 0.1) * 1000) / 1000,
-      processorLicensed: true,
     };
     if (disposition === 'dismantled_recycled') {
+      // The materials the dismantler's sheet has columns for.
       const w = record.weightKg!;
-      record.materialsKg = { steel: round1(w * 0.5), copper: round1(w * 0.08), aluminium: round1(w * 0.05), plastic: round1(w * 0.25), glass: round1(w * 0.04) };
+      record.materialsKg = { steel: round1(w * 0.5), copper: round1(w * 0.08), aluminium: round1(w * 0.05), plastic: round1(w * 0.25) };
       if (COOLING.has(model.category)) {
         record.refrigerant = { type: model.category === 'refrigerator' ? 'R600a' : random() < 0.6 ? 'R410A' : 'R32', recoveredG: Math.round(60 + random() * 900) };
       }
     }
     dispositions.push(record);
   }
-  return { catalogue, tradeIns, inspections, dispositions, subjectRefs };
+  return { catalogue, tradeIns, inspections, dispositions, users };
 }
 
 function round1(value: number): number {

@@ -1,11 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
 import type { HubApp } from '../app.ts';
-import type { DocumentKind } from '../documents/document-kinds.ts';
 import { createLocalPartyKey, readLocalPartyKey, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { findActivePartyKeys, findParty } from '../parties/parties.repository.ts';
 import { registerParty, registerPartyKey } from '../parties/parties.service.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
-import { ingestDocuments } from '../submissions/submissions.service.ts';
-import { generateDemoDocuments } from './demo-documents.ts';
+import { MAX_BATCH_SIZE, pushFile, type PushSummary } from '../push/push-file.ts';
+import type { RetryPolicy } from '../push/retry-policy.ts';
+import { mintedTokens, type TokenSource } from '../push/token-source.ts';
+import { DEMO_USER_ID, generateDemoDocuments } from './demo-documents.ts';
+import { writeDemoExports, type DemoExportFile, type DemoSender } from './demo-exports.ts';
 
 export const DEMO_PARTIES: readonly { id: string; role: PartyRole; displayName: string }[] = [
   { id: 'demo-platform', role: 'platform', displayName: '示例商城 Demo Platform' },
@@ -15,8 +21,15 @@ export const DEMO_PARTIES: readonly { id: string; role: PartyRole; displayName: 
   { id: 'operator', role: 'operator', displayName: 'Hub operator' },
 ];
 
+/** The demo's senders of partner files, by the role they play in the seed. */
+export const DEMO_SENDERS: Readonly<Record<DemoSender, string>> = { brand: 'demo-brand', platform: 'demo-platform', recycler: 'demo-recycler' };
+
 export const DEMO_TICKETS = 20_000;
-const BATCH = 1000;
+
+/** Where the demo writes its partners' native exports (and the push's rejects reports). */
+export function demoExportsDir(dataDir: string): string {
+  return path.join(dataDir, 'demo-exports');
+}
 
 /**
  * Creates the demo parties with keys kept in the data folder (once), and a party whose local key was lost
@@ -45,42 +58,160 @@ export async function ensureDemoParties(app: HubApp): Promise<Map<string, Stored
   return keys;
 }
 
-/** True once the demo platform has submitted anything: later starts reuse the data. */
+/**
+ * True once the demo recycler has pushed dispositions, the last file of the seed: later starts reuse the
+ * data, and a first start that was stopped half-way seeds again (the hub replays what it already holds).
+ */
 export async function isDemoSeeded(app: HubApp): Promise<boolean> {
-  const row = await app.database.db.selectFrom('submissions').select('id').where('party_id', '=', 'demo-platform').limit(1).executeTakeFirst();
+  const row = await app.database.db
+    .selectFrom('submissions')
+    .select('id')
+    .where('party_id', '=', DEMO_SENDERS.recycler)
+    .where('kind', '=', 'disposition')
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
-export interface SeedReport {
+const SUBJECT_KEY_BYTES = 32;
+
+/** The demo platform's subjectRef key file, `<dataDir>/keys/demo-platform.subject-key`. */
+export function demoSubjectKeyFile(dataDir: string): string {
+  return path.join(dataDir, 'keys', `${DEMO_SENDERS.platform}.subject-key`);
+}
+
+/**
+ * The demo platform's own HMAC key for subjectRef: 32 random bytes created once (mode 0600) and kept in the
+ * data folder, as a real platform keeps its key on its own machine. The hub never sees it; it gets only the
+ * pseudonyms. Throws when the file exists but holds fewer than 32 bytes.
+ */
+export async function ensureDemoSubjectKey(dataDir: string): Promise<Uint8Array> {
+  const file = demoSubjectKeyFile(dataDir);
+  try {
+    const key = await fs.readFile(file);
+    if (key.length < SUBJECT_KEY_BYTES) throw new Error(`${file} must hold ${SUBJECT_KEY_BYTES} bytes`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  let key = randomBytes(SUBJECT_KEY_BYTES);
+  // `push --subject-key-file` drops one trailing newline from a key file; this key must read back whole.
+  while (key.at(-1) === 0x0a) key = randomBytes(SUBJECT_KEY_BYTES);
+  try {
+    await fs.writeFile(file, key, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return ensureDemoSubjectKey(dataDir);
+    throw error;
+  }
+  return key;
+}
+
+/** A party that pushes demo files: its id and where its tokens come from. */
+export interface DemoSenderParty {
+  id: string;
+  tokens: TokenSource;
+}
+
+/** The demo senders with tokens minted from their keys in the data folder (ensureDemoParties). */
+export function demoSendersWithKeys(keys: ReadonlyMap<string, StoredPartyKey>, hubId: string): Record<DemoSender, DemoSenderParty> {
+  const sender = (id: string): DemoSenderParty => {
+    const key = keys.get(id);
+    if (key === undefined) throw new Error(`no local key for the demo party ${id}`);
+    return { id, tokens: mintedTokens(key, { hubId }) };
+  };
+  return { brand: sender(DEMO_SENDERS.brand), platform: sender(DEMO_SENDERS.platform), recycler: sender(DEMO_SENDERS.recycler) };
+}
+
+export interface DemoSeedOptions {
+  /** The hub's GraphQL endpoint. */
+  endpoint: string;
+  /** Where the native exports and the rejects reports are written. */
+  exportsDir: string;
+  /** The platform's subjectRef key (ensureDemoSubjectKey); the platform adapter hashes 用户ID with it. */
+  subjectKey: Uint8Array;
+  senders: Readonly<Record<DemoSender, DemoSenderParty>>;
+  tickets?: number;
+  seed?: number;
+  retry?: RetryPolicy;
+  /** Told after each file was pushed. */
+  onFile?: (result: DemoFileResult) => void;
+}
+
+export interface DemoFileResult {
+  file: DemoExportFile;
+  party: string;
+  summary: PushSummary;
+  seconds: number;
+}
+
+export interface DemoSeedReport {
   tickets: number;
   inspections: number;
   dispositions: number;
   catalogue: number;
-  rejected: number;
-  subjectRefs: string[];
+  files: DemoFileResult[];
 }
 
 /**
- * Seeds the demo data through the same ingest path partners use (validation, privacy gate, idempotency),
- * so re-running it stores nothing twice.
+ * Seeds the demo the way partners deliver data: generates the demo documents, writes them as the four
+ * partners' native exports (private columns included), and pushes each file with the push machinery —
+ * adapter, partner-side privacy gate, batches over HTTP to `endpoint` — as its party: the catalogue, the
+ * platform's orders, then the recycler's inspections and dispositions naming those orders. Idempotent: the
+ * hub replays documents it already holds.
  */
-export async function seedDemoData(app: HubApp, options: { tickets?: number; onProgress?: (kind: DocumentKind, done: number, total: number) => void } = {}): Promise<SeedReport> {
-  const documents = generateDemoDocuments({ tickets: options.tickets ?? DEMO_TICKETS, platform: 'demo-platform' });
-  const context = { db: app.database.db, secret: app.secret, now: () => new Date() };
-  let rejected = 0;
-  const push = async (kind: DocumentKind, partyId: string, role: PartyRole, docs: readonly unknown[]) => {
-    for (let start = 0; start < docs.length; start += BATCH) {
-      const results = await ingestDocuments(context, { partyId, role }, kind, docs.slice(start, start + BATCH));
-      rejected += results.filter((r) => r.status !== 'accepted').length;
-      options.onProgress?.(kind, Math.min(start + BATCH, docs.length), docs.length);
-    }
-  };
-  await push('catalogue', 'demo-brand', 'brand', documents.catalogue);
-  await push('tradein', 'demo-platform', 'platform', documents.tradeIns);
-  await push('inspection', 'demo-recycler', 'recycler', documents.inspections);
-  await push('disposition', 'demo-recycler', 'recycler', documents.dispositions);
+export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<DemoSeedReport> {
+  const platform = options.senders.platform.id;
+  const documents = generateDemoDocuments({
+    tickets: options.tickets ?? DEMO_TICKETS, platform, subjectKey: options.subjectKey, ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const exports = await writeDemoExports(documents, options.exportsDir, options.seed === undefined ? {} : { seed: options.seed });
+  const files: DemoFileResult[] = [];
+  for (const file of exports) {
+    const sender = options.senders[file.sender];
+    const started = performance.now();
+    const summary = await pushFile({
+      adapter: file.adapter,
+      file: file.file,
+      adapterOptions: { platform, ...(file.kind === 'tradein' ? { subjectKey: options.subjectKey } : {}) },
+      endpoint: options.endpoint,
+      tokens: sender.tokens,
+      batchSize: MAX_BATCH_SIZE,
+      // The files are rewritten on every seed, so a checkpoint could never be resumed from.
+      checkpoint: false,
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
+    const result: DemoFileResult = { file, party: sender.id, summary, seconds: (performance.now() - started) / 1000 };
+    files.push(result);
+    options.onFile?.(result);
+  }
   return {
     tickets: documents.tradeIns.length, inspections: documents.inspections.length, dispositions: documents.dispositions.length,
-    catalogue: documents.catalogue.length, rejected, subjectRefs: documents.subjectRefs,
+    catalogue: documents.catalogue.length, files,
   };
+}
+
+/** One line of the seed's progress: the file, its party, what the hub did with its rows, and any rejects. */
+export function formatDemoFileLine(result: DemoFileResult): string {
+  const { summary } = result;
+  const counts = [`read ${summary.read}`, `accepted ${summary.accepted}`];
+  if (summary.replayed > 0) counts.push(`replayed ${summary.replayed}`);
+  counts.push(`rejected ${summary.rejected}`);
+  if (summary.conflicts > 0) counts.push(`conflicts ${summary.conflicts}`);
+  const codes = Object.entries(summary.rejectCodes).map(([code, count]) => `${code} ${count}`).join(', ');
+  const rejects = codes === '' ? '' : `  [${codes}; see ${summary.rejectsFile}]`;
+  return `  ${path.basename(result.file.file).padEnd(28)} ${result.party.padEnd(14)} ${counts.join(' · ')} (${result.seconds.toFixed(1)} s)${rejects}`;
+}
+
+/**
+ * The subjectRef of the demo user (DEMO_USER_ID, hashed with the platform's key as the platform adapter
+ * does) when the vault holds it. Data seeded by an earlier version of the demo used other pseudonyms; for
+ * them, the first demo subject in the vault. Undefined when there is none.
+ */
+export async function findDemoUserSubjectRef(app: HubApp, subjectKey: Uint8Array): Promise<string | undefined> {
+  const subjects = app.database.db.selectFrom('subjects').select('subject_ref').where('platform_id', '=', DEMO_SENDERS.platform);
+  const demoUser = await subjects.where('subject_ref', '=', subjectRefFor(subjectKey, DEMO_USER_ID)).limit(1).executeTakeFirst();
+  if (demoUser !== undefined) return demoUser.subject_ref;
+  return (await subjects.orderBy('subject_ref').limit(1).executeTakeFirst())?.subject_ref;
 }
