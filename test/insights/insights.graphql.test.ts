@@ -103,6 +103,15 @@ describe('insights', () => {
     expect(other.body.data.me.queries.length).toBeLessThan(me.body.data.me.queries.length);
   });
 
+  it('lets the regulator list the log, and nobody else (unauthorised)', async () => {
+    const LOG = '{ accessLog(first: 50) { __typename ... on QueryAccessLogSuccess { data { seq decision purpose matchedRules partyId } } ... on HubError { code } } }';
+    const asRegulator = (await hub.graphql(LOG, {}, await hub.token('regulator-a'))).body.data.accessLog;
+    expect(asRegulator.data.length).toBeGreaterThan(3);
+    expect(asRegulator.data.some((e: { decision: string; purpose: string }) => e.decision === 'deny' && e.purpose === 'resale')).toBe(true);
+    const asBrand = (await hub.graphql(LOG, {}, brand)).body.data.accessLog;
+    expect(asBrand).toMatchObject({ __typename: 'Forbidden', code: 'forbidden.role' });
+  });
+
   it('logs every decision, allowed and denied, in a chain that audit verify checks and a tampered entry breaks', async () => {
     const { rows } = await sql<{ decision: string; n: number }>`select decision, count(*)::int as n from access_log group by decision order by decision`.execute(hub.app.database.db);
     expect(rows.map((r) => r.decision)).toEqual(['allow', 'deny']);
