@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/database.ts';
+import { isUuid } from '../db/ids.ts';
 import type { AgreementsTable } from './agreements.table.ts';
 
 export async function insertAgreement(db: DbOrTx, row: AgreementsTable): Promise<void> {
@@ -7,6 +8,7 @@ export async function insertAgreement(db: DbOrTx, row: AgreementsTable): Promise
 
 /** One agreement by id, whoever holds it (the operator's view). */
 export async function findAgreement(db: DbOrTx, id: string): Promise<AgreementsTable | undefined> {
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

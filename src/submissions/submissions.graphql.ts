@@ -1,3 +1,4 @@
+import { isUuid } from '../db/ids.ts';
 import { DOCUMENT_KINDS, type DocumentKind } from '../documents/document-kinds.ts';
 import type { DocumentError } from '../documents/document-validator.ts';
 import { builder } from '../graphql/builder.ts';
@@ -139,7 +140,6 @@ const SubmissionConnection = builder.objectRef<submissions.SubmissionPage>('Subm
   }),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 500;
 
 builder.queryField('mySubmissions', (t) =>
@@ -155,7 +155,7 @@ builder.queryField('mySubmissions', (t) =>
     resolve: async (_root, args, context) => {
       const party = requireParty(context);
       const first = Math.min(Math.max(args.first ?? 50, 1), MAX_PAGE);
-      if (args.after != null && !UUID.test(args.after)) throw new ForbiddenError('cursor.invalid', 'after must be an endCursor this API returned');
+      if (args.after != null && !isUuid(args.after)) throw new ForbiddenError('cursor.invalid', 'after must be an endCursor this API returned');
       return submissions.listPartySubmissions(context.db, party.partyId, {
         first,
         ...(args.after != null ? { before: args.after } : {}),
@@ -175,7 +175,7 @@ builder.queryField('submission', (t) =>
     resolve: async (_root, args, context) => {
       const party = requireParty(context);
       const id = String(args.id);
-      if (!UUID.test(id)) return null;
+      if (!isUuid(id)) return null;
       return (await submissions.findPartySubmission(context.db, party.partyId, id)) ?? null;
     },
   }),

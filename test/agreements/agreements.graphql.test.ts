@@ -63,6 +63,8 @@ describe('data-use agreements', () => {
     const byStranger = (await hub.graphql(TERMINATE, { id: active.id }, await hub.token('brand-a'))).body.data.terminateAgreement;
     const missing = (await hub.graphql(TERMINATE, { id: '01900000-0000-7000-8000-000000000000' }, await hub.token('brand-a'))).body.data.terminateAgreement;
     expect(byStranger).toEqual(missing);
+    const malformed = (await hub.graphql(TERMINATE, { id: 'not-an-id' }, await hub.token('brand-a'))).body.data.terminateAgreement;
+    expect(malformed).toEqual(missing);
     const terminated = (await hub.graphql(TERMINATE, { id: active.id }, recycler)).body.data.terminateAgreement;
     expect(terminated.agreement.status).toBe('TERMINATED');
   });
