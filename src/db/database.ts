@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AgreementsTable } from '../agreements/agreements.table.ts';
 import type { AccessLogTable } from '../audit/access-log.table.ts';
 import type { ContributionsTable } from '../insights/contributions.table.ts';
+import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
 import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
 import type {
@@ -29,6 +30,7 @@ export interface Database {
   agreements: AgreementsTable;
   access_log: AccessLogTable;
   contributions: ContributionsTable;
+  dp_budget: DpBudgetTable;
 }
 
 export type Db = Kysely<Database>;

@@ -4,6 +4,7 @@ import * as consent from './migrations/2026-11-23T01-00-00_consent.ts';
 import * as agreements from './migrations/2026-11-23T02-00-00_agreements.ts';
 import * as accessLog from './migrations/2026-11-23T03-00-00_access-log.ts';
 import * as contributions from './migrations/2026-11-23T04-00-00_contributions.ts';
+import * as dpBudget from './migrations/2026-11-23T05-00-00_dp-budget.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T02-00-00_agreements': agreements,
   '2026-11-23T03-00-00_access-log': accessLog,
   '2026-11-23T04-00-00_contributions': contributions,
+  '2026-11-23T05-00-00_dp-budget': dpBudget,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -43,8 +43,18 @@ const InsightRowRef = builder.objectRef<InsightRow>('InsightRow').implement({
   fields: (t) => ({
     keys: t.field({ type: 'JSON', description: 'Dimension → value; null on the remainder row.', resolve: (r) => r.keys }),
     remainder: t.exposeBoolean('remainder', { description: 'The row merging every group below k; keys are null.' }),
-    subjects: t.exposeInt('subjects', { description: 'Distinct consenting subjects in the row (always ≥ k).' }),
+    subjects: t.exposeInt('subjects', { description: 'Distinct consenting subjects in the row (always ≥ k in truth; noisy under differential privacy).' }),
     values: t.field({ type: 'JSON', description: 'Measure → number, or value → share for distributions.', resolve: (r) => r.values }),
+  }),
+});
+
+const NoiseRef = builder.objectRef<NonNullable<InsightsAnswer['noise']>>('InsightNoise').implement({
+  description: 'Differential privacy applied to this answer: counts, sums and shares carry noise; ε was charged to the monthly budget.',
+  fields: (t) => ({
+    mechanism: t.exposeString('mechanism'),
+    epsilonSpent: t.exposeFloat('epsilonSpent'),
+    epsilonRemaining: t.exposeFloat('epsilonRemaining'),
+    monthlyBudget: t.exposeFloat('monthlyBudget'),
   }),
 });
 
@@ -63,8 +73,9 @@ builder.objectType(Insights, {
     rows: t.field({ type: [InsightRowRef], resolve: (i) => i.answer.rows }),
     suppressedGroups: t.int({ description: 'Groups below k, merged into the remainder row (their sizes are not told).', resolve: (i) => i.answer.suppressedGroups }),
     remainderDropped: t.boolean({ description: 'True when the remainder row itself stayed below k and was dropped.', resolve: (i) => i.answer.remainderDropped }),
-    subjectsCounted: t.int({ resolve: (i) => i.answer.subjectsCounted }),
-    priceFen: t.int({ resolve: (i) => i.answer.priceFen }),
+    subjectsCounted: t.int({ nullable: true, description: 'Exact distinct subjects counted; null under differential privacy and for statutory queries.', resolve: (i) => i.answer.subjectsCounted }),
+    priceFen: t.int({ nullable: true, description: 'What the query costs (fen); null where the exact subject count is not released.', resolve: (i) => i.answer.priceFen }),
+    noise: t.field({ type: NoiseRef, nullable: true, description: 'Set when differential privacy applied: the figures carry Laplace noise.', resolve: (i) => i.answer.noise }),
     carbonFactorSet: t.string({ resolve: (i) => i.answer.carbonFactorSet }),
   }),
 });

@@ -9,6 +9,8 @@ import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
 import type { Principal } from '../server/auth.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
+import { DP_BOUNDS, DP_MEASURES, epsilonPerStatistic, laplaceNoise, releaseCount } from './differential-privacy.ts';
+import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
 import { DIMENSION_SQL, DISTRIBUTION_MEASURES, MEASURE_INPUTS_SQL, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
 
 export interface InsightsRequest {
@@ -37,9 +39,12 @@ export interface InsightsAnswer {
   suppressedGroups: number;
   /** True when the remainder itself stayed below k and was dropped. */
   remainderDropped: boolean;
-  subjectsCounted: number;
-  priceFen: number;
+  /** Exact under consent-based k-anonymity; null under differential privacy, where an exact total would leak. */
+  subjectsCounted: number | null;
+  priceFen: number | null;
   carbonFactorSet: string;
+  /** Present when the policy asks for differential privacy: the noise added and what is left of the budget. */
+  noise: { mechanism: 'laplace'; epsilonSpent: number; epsilonRemaining: number; monthlyBudget: number } | null;
 }
 
 export type InsightsOutcome = { allowed: true; answer: InsightsAnswer } | { allowed: false; decision: PolicyDecision };
@@ -87,13 +92,33 @@ export async function runInsights(context: InsightsContext, principal: Principal
     const allowed = policy as AllowedPolicy;
     const partyId = (principal as Extract<Principal, { kind: 'party' }>).partyId;
     const queryId = uuidv7();
-    const answer = await aggregate(tx, allowed, request, now, queryId, partyId);
+    let noise: InsightsAnswer['noise'] = null;
+    const dp = allowed.differentialPrivacy;
+    if (dp !== undefined) {
+      const budgetKey = { partyId, purpose: allowed.id, month: budgetMonth(now), now };
+      const spent = await lockBudget(tx, budgetKey);
+      if (spent + dp.epsilonPerQuery > dp.monthlyBudget + 1e-9) {
+        const denied: PolicyDecision = {
+          ...decision, effect: 'deny', matchedRules: ['budget.exceeded'],
+          reasons: [`the monthly privacy budget of ${dp.monthlyBudget} for this purpose would be exceeded (${(dp.monthlyBudget - spent).toFixed(3)} left, a query costs ${dp.epsilonPerQuery})`],
+        };
+        await appendAccessLog(tx, {
+          partyId, purpose: request.purpose, policyId: allowed.id, policyVersion: allowed.version, decision: 'deny',
+          matchedRules: denied.matchedRules, request: logRequest, rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
+        }, now);
+        return { allowed: false, decision: denied } as const;
+      }
+      await spendBudget(tx, budgetKey, dp.epsilonPerQuery);
+      noise = { mechanism: 'laplace', epsilonSpent: dp.epsilonPerQuery, epsilonRemaining: Number((dp.monthlyBudget - spent - dp.epsilonPerQuery).toFixed(6)), monthlyBudget: dp.monthlyBudget };
+    }
+    const answer = { ...(await aggregate(tx, allowed, request, now, queryId, partyId)), noise };
     await appendAccessLog(tx, {
       id: queryId, partyId, purpose: request.purpose, policyId: allowed.id, policyVersion: allowed.version, decision: 'allow',
       matchedRules: decision.matchedRules, request: logRequest, rowsReleased: answer.rows.length,
-      rowsSuppressed: answer.suppressedGroups, subjectsCounted: answer.subjectsCounted, priceFen: answer.priceFen,
+      rowsSuppressed: answer.suppressedGroups, subjectsCounted: answer.exactSubjectsCounted, priceFen: answer.exactPriceFen,
     }, now);
-    return { allowed: true, answer } as const;
+    const { exactSubjectsCounted: _subjects, exactPriceFen: _price, ...released } = answer;
+    return { allowed: true, answer: released } as const;
   });
 }
 
@@ -103,7 +128,10 @@ function serviceChecks(decision: PolicyDecision, request: InsightsRequest, polic
   if (scanDocument(request.filters).length > 0) denials.push({ rule: 'request.filter_value_personal', reason: 'filter values must not contain personal data' });
   if (request.groupBy.length > MAX_GROUP_BY) denials.push({ rule: 'request.too_many_dimensions', reason: `at most ${MAX_GROUP_BY} dimensions may be grouped at once` });
   if (policy.differentialPrivacy !== undefined) {
-    denials.push({ rule: 'service.differential_privacy_unavailable', reason: 'this purpose requires differential privacy, which the hub does not serve yet; it refuses rather than answer without noise' });
+    const unsupported = request.measures.filter((m) => !(DP_MEASURES as readonly string[]).includes(m));
+    if (unsupported.length > 0) {
+      denials.push({ rule: 'request.measure_not_dp_supported', reason: `under differential privacy the hub cannot release ${unsupported.join(', ')}` });
+    }
   }
   if (denials.length === 0) return decision;
   return { ...decision, effect: 'deny', matchedRules: denials.map((d) => d.rule), reasons: denials.map((d) => d.reason) };
@@ -121,30 +149,52 @@ function filterConditions(filters: RequestFilters): RawBuilder<unknown>[] {
   return conditions;
 }
 
-async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsRequest, now: Date, queryId: string, partyId: string): Promise<InsightsAnswer> {
+type Aggregated = Omit<InsightsAnswer, 'noise'> & { exactSubjectsCounted: number; exactPriceFen: number };
+
+/**
+ * The working set, the k-suppression and the contributions of one allowed query. Consent-based purposes
+ * count consenting subjects only; statutory ones count every record (the unit of k is then the record,
+ * and nothing is contributed or paid). Under differential privacy each subject contributes one record
+ * (their latest), released figures carry Laplace noise, and exact totals are not released.
+ */
+async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsRequest, now: Date, queryId: string, partyId: string): Promise<Aggregated> {
   const dims = request.groupBy;
   const k = policy.minGroupSize;
-  const keyColumns = dims.map((_, i) => `g${i}`);
+  const statutory = policy.legalBasis === 'statutory';
+  const dp = policy.differentialPrivacy;
+  const keys = dims.length === 0 ? ['g_all'] : dims.map((_, i) => `g${i}`);
   const groupSelect = dims.length === 0 ? sql.raw("'' as g_all") : sql.raw(dims.map((d, i) => `(${DIMENSION_SQL[d]})::text as g${i}`).join(', '));
   const conditions = filterConditions(request.filters);
   const where = conditions.length === 0 ? sql`` : sql`and ${sql.join(conditions, sql` and `)}`;
-
-  // The working set: one row per (consenting subject, record) matching the filters. Consent is read here,
-  // inside the query's own transaction, at this instant.
-  await sql`drop table if exists insight_base`.execute(tx);
-  await sql`
-    create temp table insight_base on commit drop as
-    select rs.subject_id, ${groupSelect}, ${sql.raw(MEASURE_INPUTS_SQL)}
-    from consents c
-    join record_subjects rs on rs.subject_id = c.subject_id
-    join records r on r.id = rs.record_id
+  const joins = sql`
     left join lateral (select * from inspections x where x.record_id = r.id order by x.created_at desc limit 1) i on true
     left join lateral (select * from dispositions y where y.record_id = r.id order by y.created_at desc limit 1) d on true
-    left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model
-    where c.purpose = ${policy.id} and c.status = 'granted' and (c.expires_at is null or c.expires_at > ${now})
-    ${where}`.execute(tx);
+    left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model`;
 
-  const keys = dims.length === 0 ? ['g_all'] : keyColumns;
+  // The working set. Consent is read here, inside the query's own transaction, at this instant.
+  await sql`drop table if exists insight_base`.execute(tx);
+  if (statutory) {
+    await sql`
+      create temp table insight_base on commit drop as
+      select r.id as subject_id, ${groupSelect}, ${sql.raw(MEASURE_INPUTS_SQL)}
+      from records r ${joins}
+      where true ${where}`.execute(tx);
+  } else {
+    // Under differential privacy one record per subject (their latest) bounds each subject's contribution.
+    const distinct = dp === undefined ? sql`` : sql`distinct on (rs.subject_id)`;
+    const order = dp === undefined ? sql`` : sql`order by rs.subject_id, r.trade_in_month desc, r.id desc`;
+    await sql`
+      create temp table insight_base on commit drop as
+      select ${distinct} rs.subject_id, ${groupSelect}, ${sql.raw(MEASURE_INPUTS_SQL)}
+      from consents c
+      join record_subjects rs on rs.subject_id = c.subject_id
+      join records r on r.id = rs.record_id
+      ${joins}
+      where c.purpose = ${policy.id} and c.status = 'granted' and (c.expires_at is null or c.expires_at > ${now})
+      ${where}
+      ${order}`.execute(tx);
+  }
+
   const joinOn = sql.raw(keys.map((g) => `b.${g} is not distinct from ig.${g}`).join(' and '));
   // Output columns are named out_<key> and grouped by position: the bare names would be ambiguous with the
   // working tables' own columns.
@@ -157,9 +207,15 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     from insight_base group by ${sql.raw(keys.join(', '))}`.execute(tx);
 
   const scalar = request.measures.filter((m) => SCALAR_MEASURE_SQL[m] !== undefined);
-  const scalarSelect = scalar.length === 0 ? sql`` : sql`, ${sql.raw(scalar.map((m) => `${SCALAR_MEASURE_SQL[m]} as "${m}"`).join(', '))}`;
+  const scalarSql = (m: PolicyMeasure) =>
+    dp === undefined ? SCALAR_MEASURE_SQL[m]!
+    : m === 'co2eAvoidedKg' ? `sum(least(greatest(b.co2e_kg, 0), ${DP_BOUNDS.co2eKg}))`
+    : m === 'batteryHealthPctAvg' ? `sum(least(greatest(b.battery_health_pct, 0), ${DP_BOUNDS.batteryHealthPct}))`
+    : SCALAR_MEASURE_SQL[m]!;
+  const scalarSelect = scalar.length === 0 ? sql`` : sql`, ${sql.raw(scalar.map((m) => `${scalarSql(m)} as "${m}"`).join(', '))}`;
   const { rows: grouped } = await sql<Record<string, unknown>>`
-    select not ig.released as remainder, ${outKeys}, count(distinct b.subject_id)::int as subjects, count(*)::int as records ${scalarSelect}
+    select not ig.released as remainder, ${outKeys}, count(distinct b.subject_id)::int as subjects, count(*)::int as records,
+      count(b.battery_health_pct)::int as battery_records ${scalarSelect}
     from insight_base b join insight_groups ig on ${joinOn}
     group by ${groupKeys}`.execute(tx);
 
@@ -168,45 +224,98 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   const remainderReleased = remainderRow !== undefined && Number(remainderRow.subjects) >= k;
   const released = grouped.filter((row) => row.remainder !== true || remainderReleased);
 
-  const distributions = await distributionMeasures(tx, request.measures, keys, joinOn, outKeys, groupKeys);
+  const distributions = await distributionCounts(tx, request.measures, keys, joinOn, outKeys, groupKeys);
   const rowKey = (row: Record<string, unknown>) => JSON.stringify([row.remainder, ...keys.map((g) => row[`out_${g}`] ?? null)]);
-  const totalRecords = released.reduce((sum, row) => sum + Number(row.records), 0);
-  const answerRows: InsightRow[] = released.map((row) => {
-    const values: InsightRow['values'] = {};
-    for (const measure of request.measures) {
-      if (measure === 'share') values.share = totalRecords === 0 ? null : Number(row.records) / totalRecords;
-      else if (SCALAR_MEASURE_SQL[measure] !== undefined) values[measure] = row[measure] === null || row[measure] === undefined ? null : Number(row[measure]);
-      else values[measure] = distributions.get(measure)?.get(rowKey(row)) ?? {};
-    }
-    return {
-      keys: Object.fromEntries(dims.map((d, i) => [d, (row[`out_g${i}`] as string | null) ?? null])),
-      remainder: row.remainder === true,
-      subjects: Number(row.subjects),
-      values,
-    };
-  });
+  const rows = dp === undefined
+    ? exactRows(released, request.measures, dims, distributions, rowKey)
+    : noisyRows(released, request.measures, dims, distributions, rowKey, dp.epsilonPerQuery);
 
-  // Contributions: every subject of a released row, in one statement.
-  const inserted = await sql`
-    insert into contributions (subject_id, query_id, party_id, purpose, price_fen, created_at)
-    select distinct b.subject_id, ${queryId}::uuid, ${partyId}, ${policy.id}, ${policy.pricePerSubjectFen}::bigint, ${now}::timestamptz
-    from insight_base b join insight_groups ig on ${joinOn}
-    where ig.released or ${remainderReleased}`.execute(tx);
-  const subjectsCounted = Number(inserted.numAffectedRows ?? 0n);
+  // Contributions: every subject of a released row, in one statement. Statutory queries pay nobody.
+  let exactSubjectsCounted = 0;
+  if (!statutory) {
+    const inserted = await sql`
+      insert into contributions (subject_id, query_id, party_id, purpose, price_fen, created_at)
+      select distinct b.subject_id, ${queryId}::uuid, ${partyId}, ${policy.id}, ${policy.pricePerSubjectFen}::bigint, ${now}::timestamptz
+      from insight_base b join insight_groups ig on ${joinOn}
+      where ig.released or ${remainderReleased}`.execute(tx);
+    exactSubjectsCounted = Number(inserted.numAffectedRows ?? 0n);
+  }
+  const exactPriceFen = exactSubjectsCounted * policy.pricePerSubjectFen;
   return {
-    queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows: answerRows, suppressedGroups,
-    remainderDropped: remainderRow !== undefined && !remainderReleased, subjectsCounted,
-    priceFen: subjectsCounted * policy.pricePerSubjectFen, carbonFactorSet: CARBON_FACTOR_SET,
+    queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows, suppressedGroups,
+    remainderDropped: remainderRow !== undefined && !remainderReleased,
+    subjectsCounted: dp === undefined && !statutory ? exactSubjectsCounted : null,
+    priceFen: dp === undefined && !statutory ? exactPriceFen : null,
+    carbonFactorSet: CARBON_FACTOR_SET, exactSubjectsCounted, exactPriceFen,
   };
 }
 
-/** Grade, fault and disposition shares per output row, keyed like the grouped rows. */
-async function distributionMeasures(
+type Distributions = Map<string, Map<string, { total: number; counts: Record<string, number> }>>;
+
+function rowKeys(row: Record<string, unknown>, dims: PolicyDimension[]): Record<string, string | null> {
+  return Object.fromEntries(dims.map((d, i) => [d, (row[`out_g${i}`] as string | null) ?? null]));
+}
+
+function exactRows(
+  released: Record<string, unknown>[], measures: PolicyMeasure[], dims: PolicyDimension[], distributions: Distributions, rowKey: (row: Record<string, unknown>) => string,
+): InsightRow[] {
+  const totalRecords = released.reduce((sum, row) => sum + Number(row.records), 0);
+  return released.map((row) => {
+    const values: InsightRow['values'] = {};
+    for (const measure of measures) {
+      if (measure === 'share') values.share = totalRecords === 0 ? null : Number(row.records) / totalRecords;
+      else if (SCALAR_MEASURE_SQL[measure] !== undefined) values[measure] = row[measure] === null || row[measure] === undefined ? null : Number(row[measure]);
+      else {
+        const cell = distributions.get(measure)?.get(rowKey(row));
+        values[measure] = cell === undefined || cell.total === 0 ? {} : Object.fromEntries(Object.entries(cell.counts).map(([v, n]) => [v, n / cell.total]));
+      }
+    }
+    return { keys: rowKeys(row, dims), remainder: row.remainder === true, subjects: Number(row.subjects), values };
+  });
+}
+
+/**
+ * Released figures under differential privacy. ε is split over the statistics released (the row counts,
+ * each distribution, each bounded sum; an average is a noisy sum over a noisy count); counts get Laplace
+ * noise of scale 1/ε_i (one record per subject, so one subject moves one cell by one), sums of scale
+ * bound/ε_i. Shares and averages are computed from the noisy figures, so they carry no exact count.
+ */
+function noisyRows(
+  released: Record<string, unknown>[], measures: PolicyMeasure[], dims: PolicyDimension[], distributions: Distributions,
+  rowKey: (row: Record<string, unknown>) => string, epsilon: number,
+): InsightRow[] {
+  const statistics = 1 + measures.filter((m) => (DISTRIBUTION_MEASURES as readonly string[]).includes(m)).length
+    + (measures.includes('co2eAvoidedKg') ? 1 : 0) + (measures.includes('batteryHealthPctAvg') ? 2 : 0);
+  const eps = epsilonPerStatistic(epsilon, statistics);
+  const counts = released.map((row) => releaseCount(Number(row.records), 1 / eps));
+  const total = counts.reduce((a, b) => a + b, 0);
+  return released.map((row, index) => {
+    const values: InsightRow['values'] = {};
+    for (const measure of measures) {
+      if (measure === 'count') values.count = counts[index]!;
+      else if (measure === 'share') values.share = total === 0 ? null : counts[index]! / total;
+      else if (measure === 'co2eAvoidedKg') values.co2eAvoidedKg = Math.max(0, Number(row.co2eAvoidedKg ?? 0) + laplaceNoise(DP_BOUNDS.co2eKg / eps));
+      else if (measure === 'batteryHealthPctAvg') {
+        const n = releaseCount(Number(row.battery_records), 1 / eps);
+        const sum = Number(row.batteryHealthPctAvg ?? 0) + laplaceNoise(DP_BOUNDS.batteryHealthPct / eps);
+        values.batteryHealthPctAvg = n === 0 ? null : Math.min(100, Math.max(0, sum / n));
+      } else {
+        const cell = distributions.get(measure)?.get(rowKey(row));
+        const noisy = Object.fromEntries(Object.entries(cell?.counts ?? {}).map(([v, n]) => [v, releaseCount(n, 1 / eps)]));
+        const noisyTotal = Object.values(noisy).reduce((a, b) => a + b, 0);
+        values[measure] = noisyTotal === 0 ? {} : Object.fromEntries(Object.entries(noisy).map(([v, n]) => [v, n / noisyTotal]));
+      }
+    }
+    return { keys: rowKeys(row, dims), remainder: row.remainder === true, subjects: counts[index]!, values };
+  });
+}
+
+/** Grade, fault and disposition counts per output row (with each row's denominator), keyed like the rows. */
+async function distributionCounts(
   tx: DbOrTx, measures: PolicyMeasure[], keys: string[], joinOn: RawBuilder<unknown>, outKeys: RawBuilder<unknown>, groupKeys: RawBuilder<unknown>,
-): Promise<Map<string, Map<string, Record<string, number>>>> {
-  const result = new Map<string, Map<string, Record<string, number>>>();
-  const wanted = DISTRIBUTION_MEASURES.filter((m) => measures.includes(m));
-  for (const measure of wanted) {
+): Promise<Distributions> {
+  const result: Distributions = new Map();
+  for (const measure of DISTRIBUTION_MEASURES.filter((m) => measures.includes(m))) {
     const value = measure === 'gradeDistribution' ? 'b.grade_value' : measure === 'dispositionShares' ? 'b.disposition_value' : 'f.code';
     const from = measure === 'faultRate' ? sql`insight_base b cross join lateral unnest(b.faults) as f(code)` : sql`insight_base b`;
     const denominator = measure === 'faultRate' ? 'count(*) filter (where b.inspected)' : measure === 'gradeDistribution' ? 'count(b.grade_value)' : 'count(b.disposition_value)';
@@ -219,15 +328,11 @@ async function distributionMeasures(
       where ${sql.raw(value)} is not null
       group by ${groupKeys}, ${sql.raw(String(keys.length + 2))}`.execute(tx);
     const keyOf = (row: Record<string, unknown>) => JSON.stringify([row.remainder, ...keys.map((g) => row[`out_${g}`] ?? null)]);
-    const totalByKey = new Map(totals.map((row) => [keyOf(row), Number(row.total)]));
-    const byKey = new Map<string, Record<string, number>>();
+    const byKey = new Map<string, { total: number; counts: Record<string, number> }>();
+    for (const row of totals) byKey.set(keyOf(row), { total: Number(row.total), counts: {} });
     for (const row of counts) {
-      const key = keyOf(row);
-      const total = totalByKey.get(key) ?? 0;
-      if (total === 0) continue;
-      const shares = byKey.get(key) ?? {};
-      shares[String(row.value)] = Number(row.n) / total;
-      byKey.set(key, shares);
+      const cell = byKey.get(keyOf(row));
+      if (cell !== undefined) cell.counts[String(row.value)] = Number(row.n);
     }
     result.set(measure, byKey);
   }

@@ -103,6 +103,19 @@ describe('insights', () => {
     expect(other.body.data.me.queries.length).toBeLessThan(me.body.data.me.queries.length);
   });
 
+  it('counts every record, consenting or anonymous, for a statutory purpose, and only for the regulator', async () => {
+    await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', {
+      d: Array.from({ length: 5 }, (_, i) => ({ externalRef: `ANON-${i}`, category: 'refrigerator', brand: '美的', model: 'BCD-516WKPZM', usageMonths: 70, tradeInMonth: '2026-09', channel: 'door_to_door', quotedValuationFen: 60_000 })),
+    }, await hub.token('platform-a'));
+    const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from records group by category order by category`.execute(hub.app.database.db);
+    const statutory = { purpose: 'regulatory-statistics', groupBy: ['category'], measures: ['count'] };
+    const answer = (await hub.graphql(INSIGHTS, statutory, await hub.token('regulator-a'))).body.data.insights;
+    expect(answer.rows.map((r: { keys: { category: string }; values: { count: number } }) => ({ category: r.keys.category, n: r.values.count })).sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category))).toEqual(rows);
+    expect(answer).toMatchObject({ subjectsCounted: null, priceFen: null });
+    const asBrand = (await hub.graphql(INSIGHTS, statutory, brand)).body.data.insights;
+    expect(asBrand.matchedRules).toContain('role.not_allowed');
+  });
+
   it('lets the regulator list the log, and nobody else (unauthorised)', async () => {
     const LOG = '{ accessLog(first: 50) { __typename ... on QueryAccessLogSuccess { data { seq decision purpose matchedRules partyId } } ... on HubError { code } } }';
     const asRegulator = (await hub.graphql(LOG, {}, await hub.token('regulator-a'))).body.data.accessLog;
