@@ -32,6 +32,10 @@ describe('tradein-hub command line', () => {
     expect(claims.exp! - claims.iat!).toBe(600);
   }, 120_000);
 
+  it('verifies the access log chain', async () => {
+    expect((await hub('audit', 'verify')).stdout).toMatch(/^access log intact: \d+ entries/);
+  }, 120_000);
+
   it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {
     await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of') });
   }, 120_000);

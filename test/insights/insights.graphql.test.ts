@@ -81,6 +81,14 @@ describe('insights', () => {
     expect((await query({ filter: { model: ['iPhone 13 128GB'] } })).rows[0].subjects).toBe(10);
   });
 
+  it('refuses the brand once its agreement has expired (agreement expired)', async () => {
+    await sql`update agreements set valid_to = now() - interval '1 day' where party_id = 'brand-a' and status = 'active'`.execute(hub.app.database.db);
+    const denied = await query({});
+    expect(denied.matchedRules).toContain('agreement.expired');
+    await sql`update agreements set valid_to = now() + interval '300 days' where party_id = 'brand-a' and status = 'active'`.execute(hub.app.database.db);
+    expect((await query({})).__typename).toBe('Insights');
+  });
+
   it('refuses resale even to a party holding every agreement', async () => {
     const denied = (await hub.graphql(INSIGHTS, { purpose: 'resale', groupBy: ['model'], measures: ['count'] }, brand)).body.data.insights;
     expect(denied.matchedRules[0]).toBe('purpose.forbidden');
