@@ -1,10 +1,10 @@
 import type { Disposition, DispositionV1, RefrigerantType } from '../../src/documents/documents.generated.ts';
 import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
-import { cellText } from '../shared/cell-text.ts';
 import { parseMonth } from '../shared/parse-month.ts';
 import { parseDecimal, parseWholeNumber } from '../shared/parse-number.ts';
 import { platformOption } from '../shared/platform-option.ts';
 import { RowErrors } from '../shared/row-errors.ts';
+import { RowReader } from '../shared/row-reader.ts';
 
 /**
  * A dismantler's disposition sheet (CSV) → disposition.v1, naming the trade-in by the platform's order
@@ -63,45 +63,24 @@ function create(options: AdapterOptions): RowMapper<'disposition'> {
   const platform = platformOption(options);
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
-    const text = (column: string) => cellText(record[column]);
-    const required = (column: string): string | undefined => {
-      const value = text(column);
-      if (value === undefined) errors.add(column, 'adapter.missing_value', 'must not be empty');
-      return value;
-    };
-    const decimal = (column: string): number | undefined => {
-      const value = text(column);
-      const parsed = value === undefined ? undefined : parseDecimal(value);
-      if (value !== undefined && parsed === undefined) errors.add(column, 'adapter.bad_number', 'must be a non-negative decimal number such as 21.181');
-      return parsed;
-    };
+    const cells = new RowReader(record, errors);
+    const decimal = (column: string) => cells.parse(column, parseDecimal, 'adapter.bad_number', 'must be a non-negative decimal number such as 21.181');
 
-    const order = required(COLUMNS.order);
-    const word = required(COLUMNS.disposition);
-    const disposition = word === undefined ? undefined : DISPOSITION_WORDS[word.replace(/\s+/g, '')];
-    if (word !== undefined && disposition === undefined) {
-      errors.add(COLUMNS.disposition, 'adapter.unknown_disposition', 'must be a disposition word (直接转售, 翻新后销售, 拆件再利用, 拆解资源化, 待处置)');
-    }
-    const completedText = required(COLUMNS.completed);
-    const completedMonth = completedText === undefined ? undefined : parseMonth(completedText);
-    if (completedText !== undefined && completedMonth === undefined) {
-      errors.add(COLUMNS.completed, 'adapter.bad_date', 'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日');
-    }
+    const order = cells.required(COLUMNS.order);
+    const disposition = cells.parse(COLUMNS.disposition, (word) => DISPOSITION_WORDS[word.replace(/\s+/g, '')], 'adapter.unknown_disposition',
+      'must be a disposition word (直接转售, 翻新后销售, 拆件再利用, 拆解资源化, 待处置)', { required: true });
+    const completedMonth = cells.parse(COLUMNS.completed, parseMonth, 'adapter.bad_date',
+      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日', { required: true });
     const weightKg = decimal(COLUMNS.weight);
     const materials = MATERIAL_COLUMNS.flatMap(([material, column]) => {
       const kg = decimal(column);
       return kg === undefined ? [] : [[material, kg] as const];
     });
 
-    const refrigerantText = text(COLUMNS.refrigerant);
-    const refrigerantType = refrigerantText === undefined ? undefined : refrigerantByKey.get(refrigerantText.replace(/[\s-]/g, '').toUpperCase());
-    if (refrigerantText !== undefined && refrigerantType === undefined) {
-      errors.add(COLUMNS.refrigerant, 'adapter.unknown_refrigerant', 'must be a refrigerant type (R12, R22, R134a, R410A, R32, R600a, R290, 未知)');
-    }
-    const recoveredText = text(COLUMNS.recovered);
-    const recoveredG = recoveredText === undefined ? undefined : parseWholeNumber(recoveredText);
-    if (recoveredText !== undefined && recoveredG === undefined) errors.add(COLUMNS.recovered, 'adapter.bad_number', 'must be a whole number of grams');
-    if (recoveredText !== undefined && refrigerantText === undefined) {
+    const refrigerantType = cells.parse(COLUMNS.refrigerant, (text) => refrigerantByKey.get(text.replace(/[\s-]/g, '').toUpperCase()), 'adapter.unknown_refrigerant',
+      'must be a refrigerant type (R12, R22, R134a, R410A, R32, R600a, R290, 未知)');
+    const recoveredG = cells.parse(COLUMNS.recovered, parseWholeNumber, 'adapter.bad_number', 'must be a whole number of grams');
+    if (cells.text(COLUMNS.recovered) !== undefined && cells.text(COLUMNS.refrigerant) === undefined) {
       errors.add(COLUMNS.refrigerant, 'adapter.missing_value', `must not be empty when ${COLUMNS.recovered} is given`);
     }
 
