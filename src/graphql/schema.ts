@@ -8,6 +8,7 @@ import '../consent/consent.graphql.ts';
 import '../subjects/me.graphql.ts';
 import '../agreements/agreements.graphql.ts';
 import '../insights/insights.graphql.ts';
+import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
 
 let built: GraphQLSchema | undefined;
