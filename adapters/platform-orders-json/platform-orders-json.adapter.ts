@@ -1,11 +1,11 @@
 import type { Channel, TradeInV1 } from '../../src/documents/documents.generated.ts';
 import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
 import { categoryFromWord } from '../shared/category-words.ts';
-import { cellText } from '../shared/cell-text.ts';
 import { parseFen } from '../shared/parse-fen.ts';
 import { compareDates, completedMonthsBetween, formatMonth, parseCalendarDate } from '../shared/parse-month.ts';
 import { regionCode } from '../shared/region-code.ts';
 import { RowErrors } from '../shared/row-errors.ts';
+import { RowReader } from '../shared/row-reader.ts';
 import { subjectRefFor } from '../shared/subject-ref.ts';
 
 /**
@@ -49,31 +49,16 @@ function create(options: AdapterOptions): RowMapper<'tradein'> {
   const subjectKey = options.subjectKey;
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
-    const text = (column: string) => cellText(record[column]);
-    const required = (column: string): string | undefined => {
-      const value = text(column);
-      if (value === undefined) errors.add(column, 'adapter.missing_value', 'must not be empty');
-      return value;
-    };
+    const cells = new RowReader(record, errors);
+    const text = (column: string) => cells.text(column);
 
-    const externalRef = required(COLUMNS.order);
-    const brand = required(COLUMNS.brand);
-    const model = required(COLUMNS.model);
+    const externalRef = cells.required(COLUMNS.order);
+    const brand = cells.required(COLUMNS.brand);
+    const model = cells.required(COLUMNS.model);
+    const category = cells.parse(COLUMNS.category, categoryFromWord, 'adapter.unknown_category', 'must be a category word of the category table', { required: true });
 
-    const categoryWord = required(COLUMNS.category);
-    const category = categoryWord === undefined ? undefined : categoryFromWord(categoryWord);
-    if (categoryWord !== undefined && category === undefined) {
-      errors.add(COLUMNS.category, 'adapter.unknown_category', 'must be a category word of the category table');
-    }
-
-    const date = (column: string) => {
-      const value = required(column);
-      const parsed = value === undefined ? undefined : parseCalendarDate(value);
-      if (value !== undefined && parsed === undefined) {
-        errors.add(column, 'adapter.bad_date', 'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日');
-      }
-      return parsed;
-    };
+    const date = (column: string) => cells.parse(column, parseCalendarDate, 'adapter.bad_date',
+      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日', { required: true });
     const purchased = date(COLUMNS.purchased);
     const tradedIn = date(COLUMNS.tradedIn);
     const usageMonths = purchased && tradedIn ? completedMonthsBetween(purchased, tradedIn) : undefined;
@@ -81,37 +66,23 @@ function create(options: AdapterOptions): RowMapper<'tradein'> {
       errors.add(COLUMNS.purchased, 'adapter.dates_out_of_order', `must not be later than ${COLUMNS.tradedIn}`);
     }
 
-    const money = (column: string, isRequired: boolean) => {
-      const value = isRequired ? required(column) : text(column);
-      const fen = value === undefined ? undefined : parseFen(value);
-      if (value !== undefined && fen === undefined) errors.add(column, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850');
-      return fen;
-    };
+    const money = (column: string, required: boolean) =>
+      cells.parse(column, parseFen, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850', { required });
     const quotedValuationFen = money(COLUMNS.quoted, true);
     const subsidyFen = money(COLUMNS.subsidy, false);
 
-    const channelWord = required(COLUMNS.channel);
-    const channel = channelWord === undefined ? undefined : CHANNEL_WORDS[channelWord.replace(/\s+/g, '')];
-    if (channelWord !== undefined && channel === undefined) {
-      errors.add(COLUMNS.channel, 'adapter.unknown_channel', 'must be a channel word of the channel table (线上邮寄, 门店回收, 上门回收)');
-    }
+    const channel = cells.parse(COLUMNS.channel, (word) => CHANNEL_WORDS[word.replace(/\s+/g, '')], 'adapter.unknown_channel',
+      'must be a channel word of the channel table (线上邮寄, 门店回收, 上门回收)', { required: true });
 
     const region = regionCode(text(COLUMNS.province), text(COLUMNS.city));
     if (!region.ok) {
       errors.add(region.column === 'province' ? COLUMNS.province : COLUMNS.city, 'adapter.unknown_region', 'must name a province (and optionally a city) of GB/T 2260');
     }
 
-    const newCategoryWord = text(COLUMNS.newCategory);
-    const newCategory = newCategoryWord === undefined ? undefined : categoryFromWord(newCategoryWord);
-    if (newCategoryWord !== undefined && newCategory === undefined) {
-      errors.add(COLUMNS.newCategory, 'adapter.unknown_category', 'must be a category word of the category table');
-    }
-    const gradeWord = text(COLUMNS.newEnergyGrade);
-    const energyGrade = gradeWord === undefined ? undefined : ENERGY_GRADE_WORDS[gradeWord.replace(/\s+/g, '')];
-    if (gradeWord !== undefined && energyGrade === undefined) {
-      errors.add(COLUMNS.newEnergyGrade, 'adapter.unknown_energy_grade', 'must be an energy grade from 1级 to 5级');
-    }
-    if (gradeWord !== undefined && newCategoryWord === undefined) {
+    const newCategory = cells.parse(COLUMNS.newCategory, categoryFromWord, 'adapter.unknown_category', 'must be a category word of the category table');
+    const energyGrade = cells.parse(COLUMNS.newEnergyGrade, (word) => ENERGY_GRADE_WORDS[word.replace(/\s+/g, '')], 'adapter.unknown_energy_grade',
+      'must be an energy grade from 1级 to 5级');
+    if (text(COLUMNS.newEnergyGrade) !== undefined && text(COLUMNS.newCategory) === undefined) {
       errors.add(COLUMNS.newCategory, 'adapter.missing_value', `must not be empty when ${COLUMNS.newEnergyGrade} is given`);
     }
 

@@ -1,11 +1,11 @@
 import type { FaultCode, InspectionV1 } from '../../src/documents/documents.generated.ts';
 import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
-import { cellText } from '../shared/cell-text.ts';
 import { parseFen } from '../shared/parse-fen.ts';
 import { parseMonth } from '../shared/parse-month.ts';
 import { parsePercent } from '../shared/parse-percent.ts';
 import { platformOption } from '../shared/platform-option.ts';
 import { RowErrors } from '../shared/row-errors.ts';
+import { RowReader } from '../shared/row-reader.ts';
 import { CONDITION_FAULTS, CONDITION_GRADES } from './condition-words.ts';
 import { BATTERY_PHRASE, FAULT_PHRASES, NO_FAULT_PHRASES, phraseKey } from './fault-phrases.ts';
 import { WIPE_METHODS, type WipeMethod } from './wipe-methods.ts';
@@ -66,21 +66,13 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
   const platform = platformOption(options);
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
-    const text = (column: string) => cellText(record[column]);
-    const required = (column: string): string | undefined => {
-      const value = text(column);
-      if (value === undefined) errors.add(column, 'adapter.missing_value', 'must not be empty');
-      return value;
-    };
+    const cells = new RowReader(record, errors);
+    const text = (column: string) => cells.text(column);
 
-    const externalRef = required(COLUMNS.inspection);
-    const order = required(COLUMNS.order);
-
-    const conditionWord = required(COLUMNS.condition);
-    const condition = conditionWord === undefined ? undefined : gradeByWord.get(phraseKey(conditionWord));
-    if (conditionWord !== undefined && condition === undefined) {
-      errors.add(COLUMNS.condition, 'adapter.unknown_condition', 'must be a condition word of the condition table (e.g. 95新, 9成新, 无法开机)');
-    }
+    const externalRef = cells.required(COLUMNS.inspection);
+    const order = cells.required(COLUMNS.order);
+    const condition = cells.parse(COLUMNS.condition, (word) => gradeByWord.get(phraseKey(word)), 'adapter.unknown_condition',
+      'must be a condition word of the condition table (e.g. 95新, 9成新, 无法开机)', { required: true });
 
     const findingsText = text(COLUMNS.findings);
     const findings = findingsText === undefined ? { faults: [], batteryHealthPct: undefined, unknown: 0 } : readFindings(findingsText);
@@ -90,31 +82,17 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
     const conditionFault = condition === undefined ? undefined : CONDITION_FAULTS[condition.word];
     const faults = conditionFault === undefined || findings.faults.includes(conditionFault) ? findings.faults : [conditionFault, ...findings.faults];
 
-    const batteryText = text(COLUMNS.battery);
-    const batteryColumn = batteryText === undefined ? undefined : parsePercent(batteryText);
-    if (batteryText !== undefined && batteryColumn === undefined) errors.add(COLUMNS.battery, 'adapter.bad_percent', 'must be a whole percentage from 0% to 100%');
+    const batteryColumn = cells.parse(COLUMNS.battery, parsePercent, 'adapter.bad_percent', 'must be a whole percentage from 0% to 100%');
     if (batteryColumn !== undefined && findings.batteryHealthPct !== undefined && batteryColumn !== findings.batteryHealthPct) {
       errors.add(COLUMNS.battery, 'adapter.inconsistent_values', `must equal the battery health stated in ${COLUMNS.findings}`);
     }
     const batteryHealthPct = batteryColumn ?? findings.batteryHealthPct;
 
-    const priceText = text(COLUMNS.finalPrice);
-    const finalValuationFen = priceText === undefined ? undefined : parseFen(priceText);
-    if (priceText !== undefined && finalValuationFen === undefined) {
-      errors.add(COLUMNS.finalPrice, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850');
-    }
-
-    const inspectedText = required(COLUMNS.inspected);
-    const inspectedMonth = inspectedText === undefined ? undefined : parseMonth(inspectedText);
-    if (inspectedText !== undefined && inspectedMonth === undefined) {
-      errors.add(COLUMNS.inspected, 'adapter.bad_date', 'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日');
-    }
-
-    const wipeWord = text(COLUMNS.wipe);
-    const wipe: WipeMethod | undefined = wipeWord === undefined ? undefined : wipeByWord.get(phraseKey(wipeWord));
-    if (wipeWord !== undefined && wipe === undefined) {
-      errors.add(COLUMNS.wipe, 'adapter.unknown_wipe_method', 'must be a wipe method of the wipe table (e.g. 国标覆写, 物理销毁)');
-    }
+    const finalValuationFen = cells.parse(COLUMNS.finalPrice, parseFen, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850');
+    const inspectedMonth = cells.parse(COLUMNS.inspected, parseMonth, 'adapter.bad_date',
+      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日', { required: true });
+    const wipe: WipeMethod | undefined = cells.parse(COLUMNS.wipe, (word) => wipeByWord.get(phraseKey(word)), 'adapter.unknown_wipe_method',
+      'must be a wipe method of the wipe table (e.g. 国标覆写, 物理销毁)');
     const certificateRef = text(COLUMNS.certificate);
     if (certificateRef !== undefined) {
       if (!CERTIFICATE_REF.test(certificateRef)) {
