@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createApp, type HubApp } from './app.ts';
+import { createApp, type CreateAppOptions, type HubApp } from './app.ts';
 import type { HubConfig } from './config.ts';
 
 export interface RunningHub {
@@ -13,8 +13,8 @@ export interface RunningHub {
  * The process entry: config → app → listen. `prepare` runs between building the app and listening (the
  * demo seeds there), so the port opens only on a hub that is ready to answer.
  */
-export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Promise<void>): Promise<RunningHub> {
-  const app = await createApp(config);
+export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Promise<void>, options: CreateAppOptions = {}): Promise<RunningHub> {
+  const app = await createApp(config, options);
   try {
     await prepare?.(app);
   } catch (error) {
