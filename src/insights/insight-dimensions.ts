@@ -27,17 +27,42 @@ export const DIMENSION_SQL: Readonly<Record<PolicyDimension, string>> = {
   newPurchaseCategory: 'r.new_purchase_category',
 };
 
-/** Per-record inputs the measures aggregate, as columns of the query's working table. */
-export const MEASURE_INPUTS_SQL = `
+/** Which joined tables a request needs: the latest inspection (`i`), latest disposition (`d`), catalogue (`cm`). */
+export interface NeededJoins {
+  inspection: boolean;
+  disposition: boolean;
+  catalogue: boolean;
+}
+
+const INSPECTION_MEASURES: ReadonlySet<string> = new Set(['batteryHealthPctAvg', 'valuationP50', 'residualRatioP50', 'gradeDistribution', 'faultRate']);
+const DISPOSITION_MEASURES: ReadonlySet<string> = new Set(['dispositionShares', 'co2eAvoidedKg']);
+
+/**
+ * The joins a request needs. Each "latest inspection/disposition" lookup is one index probe per record,
+ * which dominates on millions of rows, so a query that needs neither makes neither.
+ */
+export function neededJoins(dimensions: readonly string[], measures: readonly string[]): NeededJoins {
+  return {
+    inspection: dimensions.includes('grade') || measures.some((m) => INSPECTION_MEASURES.has(m)),
+    disposition: dimensions.includes('disposition') || measures.some((m) => DISPOSITION_MEASURES.has(m)),
+    catalogue: dimensions.includes('ageBand') || measures.includes('residualRatioP50'),
+  };
+}
+
+/** Per-record inputs the measures aggregate, as columns of the query's working table; null where not joined. */
+export function measureInputsSql(joins: NeededJoins): string {
+  const valuation = joins.inspection ? 'coalesce(i.final_valuation_fen, r.quoted_valuation_fen)' : 'r.quoted_valuation_fen';
+  return `
   r.usage_months::float8 as usage_months,
-  i.battery_health_pct::float8 as battery_health_pct,
-  coalesce(i.final_valuation_fen, r.quoted_valuation_fen)::float8 as valuation_fen,
-  case when cm.launch_price_fen > 0 then coalesce(i.final_valuation_fen, r.quoted_valuation_fen)::float8 / cm.launch_price_fen end as residual_ratio,
-  i.grade as grade_value,
-  i.faults as faults,
-  (i.record_id is not null) as inspected,
-  d.disposition as disposition_value,
-  ${co2eAvoidedSql()}::float8 as co2e_kg`;
+  ${joins.inspection ? 'i.battery_health_pct::float8' : 'null::float8'} as battery_health_pct,
+  ${valuation}::float8 as valuation_fen,
+  ${joins.catalogue ? `case when cm.launch_price_fen > 0 then ${valuation}::float8 / cm.launch_price_fen end` : 'null::float8'} as residual_ratio,
+  ${joins.inspection ? 'i.grade' : 'null::text'} as grade_value,
+  ${joins.inspection ? 'i.faults' : 'null::text[]'} as faults,
+  ${joins.inspection ? '(i.record_id is not null)' : 'false'} as inspected,
+  ${joins.disposition ? 'd.disposition' : 'null::text'} as disposition_value,
+  ${joins.disposition ? `${co2eAvoidedSql()}::float8` : 'null::float8'} as co2e_kg`;
+}
 
 /** Scalar measures: one aggregate each over the rows of an output row. */
 export const SCALAR_MEASURE_SQL: Partial<Readonly<Record<PolicyMeasure, string>>> = {

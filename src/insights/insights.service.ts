@@ -11,7 +11,7 @@ import type { Principal } from '../server/auth.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
 import { DP_BOUNDS, DP_MEASURES, epsilonPerStatistic, laplaceNoise, releaseCount } from './differential-privacy.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
-import { DIMENSION_SQL, DISTRIBUTION_MEASURES, MEASURE_INPUTS_SQL, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
+import { DIMENSION_SQL, DISTRIBUTION_MEASURES, measureInputsSql, neededJoins, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
 
 export interface InsightsRequest {
   purpose: string;
@@ -164,19 +164,29 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   const dp = policy.differentialPrivacy;
   const keys = dims.length === 0 ? ['g_all'] : dims.map((_, i) => `g${i}`);
   const groupSelect = dims.length === 0 ? sql.raw("'' as g_all") : sql.raw(dims.map((d, i) => `(${DIMENSION_SQL[d]})::text as g${i}`).join(', '));
+  // One text key per group (a JSON array of the values, nulls included) so the working set joins its
+  // groups on equality, which PostgreSQL can hash; `is not distinct from` on each key forces nested loops.
+  const groupKey = sql.raw(`json_build_array(${dims.length === 0 ? "''" : dims.map((d) => `(${DIMENSION_SQL[d]})::text`).join(', ')})::text as gkey`);
   const conditions = filterConditions(request.filters);
   const where = conditions.length === 0 ? sql`` : sql`and ${sql.join(conditions, sql` and `)}`;
-  const joins = sql`
-    left join lateral (select * from inspections x where x.record_id = r.id order by x.created_at desc limit 1) i on true
-    left join lateral (select * from dispositions y where y.record_id = r.id order by y.created_at desc limit 1) d on true
-    left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model`;
+  const filterDims = Object.keys(request.filters).filter((name) => name in DIMENSION_SQL);
+  const need = neededJoins([...dims, ...filterDims], request.measures);
+  // "Latest per record" as one sorted pass joined by hash, not one index probe per record: on millions of
+  // rows the probes read most of the table at random.
+  const joins = sql.raw(`
+    ${need.inspection ? 'left join (select distinct on (x.record_id) * from inspections x order by x.record_id, x.created_at desc) i on i.record_id = r.id' : ''}
+    ${need.disposition ? 'left join (select distinct on (y.record_id) * from dispositions y order by y.record_id, y.created_at desc) d on d.record_id = r.id' : ''}
+    ${need.catalogue ? 'left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model' : ''}`);
+  const inputs = sql.raw(measureInputsSql(need));
 
+  // Room to hash and sort a large working set in memory, for this transaction only.
+  await sql`set local work_mem = '64MB'`.execute(tx);
   // The working set. Consent is read here, inside the query's own transaction, at this instant.
   await sql`drop table if exists insight_base`.execute(tx);
   if (statutory) {
     await sql`
       create temp table insight_base on commit drop as
-      select r.id as subject_id, ${groupSelect}, ${sql.raw(MEASURE_INPUTS_SQL)}
+      select r.id as subject_id, ${groupSelect}, ${groupKey}, ${inputs}
       from records r ${joins}
       where true ${where}`.execute(tx);
   } else {
@@ -185,7 +195,7 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     const order = dp === undefined ? sql`` : sql`order by rs.subject_id, r.trade_in_month desc, r.id desc`;
     await sql`
       create temp table insight_base on commit drop as
-      select ${distinct} rs.subject_id, ${groupSelect}, ${sql.raw(MEASURE_INPUTS_SQL)}
+      select ${distinct} rs.subject_id, ${groupSelect}, ${groupKey}, ${inputs}
       from consents c
       join record_subjects rs on rs.subject_id = c.subject_id
       join records r on r.id = rs.record_id
@@ -194,8 +204,10 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
       ${where}
       ${order}`.execute(tx);
   }
+  // Temporary tables get no statistics of their own; without them the planner guesses badly.
+  await sql`analyze insight_base`.execute(tx);
 
-  const joinOn = sql.raw(keys.map((g) => `b.${g} is not distinct from ig.${g}`).join(' and '));
+  const joinOn = sql.raw('b.gkey = ig.gkey');
   // Output columns are named out_<key> and grouped by position: the bare names would be ambiguous with the
   // working tables' own columns.
   const outKeys = sql.raw(keys.map((g) => `case when ig.released then b.${g} end as out_${g}`).join(', '));
@@ -203,8 +215,9 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   await sql`drop table if exists insight_groups`.execute(tx);
   await sql`
     create temp table insight_groups on commit drop as
-    select ${sql.raw(keys.join(', '))}, count(distinct subject_id) >= ${k} as released
-    from insight_base group by ${sql.raw(keys.join(', '))}`.execute(tx);
+    select gkey, count(distinct subject_id) >= ${k} as released
+    from insight_base group by gkey`.execute(tx);
+  await sql`analyze insight_groups`.execute(tx);
 
   const scalar = request.measures.filter((m) => SCALAR_MEASURE_SQL[m] !== undefined);
   const scalarSql = (m: PolicyMeasure) =>
