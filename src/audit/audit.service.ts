@@ -1,3 +1,5 @@
+import { consentEventHash } from '../consent/consent-chain.ts';
+import { streamConsentEvents } from '../consent/consent.repository.ts';
 import type { Db } from '../db/database.ts';
 import { checkChainLink, type ChainBreak } from './access-log-chain.ts';
 import { contentOf, streamAccessLog } from './access-log.repository.ts';
@@ -22,4 +24,39 @@ export async function verifyAccessLog(db: Db): Promise<AuditReport> {
     entries++;
   }
   return { entries, firstBreak: undefined };
+}
+
+export interface ConsentChainBreak {
+  subjectId: string;
+  seq: number;
+  reason: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap';
+}
+
+/**
+ * Recomputes every subject's consent chain (each event hashes the previous event of the same subject) and
+ * reports the first broken event, or none. Streams the ledger in (subject, seq) order.
+ */
+export async function verifyConsentLedger(db: Db): Promise<{ events: number; firstBreak: ConsentChainBreak | undefined }> {
+  let previous: { subjectId: string; seq: number; hash: Buffer } | null = null;
+  let events = 0;
+  for await (const row of streamConsentEvents(db)) {
+    const sameSubject: boolean = previous !== null && previous.subjectId === row.subject_id;
+    const expectedSeq: number = sameSubject ? previous!.seq + 1 : 1;
+    const prevHash: Buffer | null = sameSubject ? previous!.hash : null;
+    const stored = { subjectId: row.subject_id, seq: row.seq };
+    if (row.seq !== expectedSeq) return { events, firstBreak: { ...stored, reason: 'sequence_gap' } };
+    const storedPrev = row.prev_hash === null ? null : Buffer.from(row.prev_hash);
+    if ((storedPrev === null) !== (prevHash === null) || (storedPrev !== null && !storedPrev.equals(prevHash!))) {
+      return { events, firstBreak: { ...stored, reason: 'previous_hash_mismatch' } };
+    }
+    const hash = consentEventHash(prevHash, {
+      subjectId: row.subject_id, seq: row.seq, id: row.id, purpose: row.purpose, action: row.action, status: row.status,
+      policyVersion: row.policy_version, terms: row.terms, expiresAt: row.expires_at?.toISOString() ?? null,
+      receiptId: row.receipt_id, receipt: row.receipt, createdAt: row.created_at.toISOString(),
+    });
+    if (!hash.equals(Buffer.from(row.hash))) return { events, firstBreak: { ...stored, reason: 'hash_mismatch' } };
+    previous = { subjectId: row.subject_id, seq: row.seq, hash };
+    events++;
+  }
+  return { events, firstBreak: undefined };
 }

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyConsentLedger } from '../../src/audit/audit.service.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBJECT = 'uConsentTestUser00000000000000001';
@@ -118,6 +119,13 @@ describe('consent', () => {
     for (let i = 1; i < rows.length; i++) expect(Buffer.from(rows[i]!.prev_hash!).equals(Buffer.from(rows[i - 1]!.hash))).toBe(true);
     const { body } = await hub.graphql(ME, {}, await hub.token('platform-a', { subjectRef: SUBJECT }));
     expect(body.data.me.receipts).toHaveLength(rows.length);
+  });
+
+  it('verifies the consent chain, and names the event someone altered', async () => {
+    expect(await verifyConsentLedger(hub.app.database.db)).toMatchObject({ firstBreak: undefined });
+    await sql`update consent_events set purpose = 'resale' where seq = 2`.execute(hub.app.database.db);
+    expect((await verifyConsentLedger(hub.app.database.db)).firstBreak).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
+    await sql`update consent_events set purpose = 'precise-recommendation' where seq = 2`.execute(hub.app.database.db);
   });
 
   it("shows the user their own records' analytic fields and nobody else's", async () => {
