@@ -49,8 +49,7 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
   const policies = await loadPolicies(config.policiesDir ?? SHIPPED_POLICIES_DIR);
   const database = await openDatabase(options.databaseTarget ?? databaseTargetFor(config));
   try {
-    const target = database.target;
-    const applied = await migrateToLatest(database.db, target.kind === 'postgres' ? target.schema : undefined);
+    const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
     const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
     if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');

@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './database.ts';
-import { migrationProvider } from './migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 export type DatabaseTarget =
   /** PostgreSQL through `pg`; `schema` confines the hub to one schema (tests use one per file). */
@@ -76,19 +75,31 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 }
 
 /**
- * Brings the schema up to the latest migration; throws with the failing migration's name. `schema` pins
- * kysely's bookkeeping tables to the hub's schema: without it, kysely finds another schema's tables on a
- * shared server and believes its own exist.
+ * Brings the schema up to the latest migration, in order, in one transaction: a failing migration leaves
+ * nothing half-applied and throws with its name. Runs under an advisory lock keyed by the current schema,
+ * so two hub processes starting together migrate once. Deliberately not kysely's Migrator: it introspects
+ * every schema on the server (resolving each table by name), which races with schemas being dropped beside
+ * it — as test files on a shared server do.
  */
-export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((result) => result.status === 'Error');
-  if (error !== undefined) {
-    const cause = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
-  }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema()))`.execute(tx);
+    await sql`create table if not exists hub_migrations (name text primary key, applied_at timestamptz not null)`.execute(tx);
+    const { rows } = await sql<{ name: string }>`select name from hub_migrations`.execute(tx);
+    const done = new Set(rows.map((row) => row.name));
+    const applied: string[] = [];
+    for (const [name, migration] of Object.entries(MIGRATIONS)) {
+      if (done.has(name)) continue;
+      try {
+        await migration.up(tx);
+      } catch (error) {
+        throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await sql`insert into hub_migrations (name, applied_at) values (${name}, now())`.execute(tx);
+      applied.push(name);
+    }
+    return applied;
+  });
 }
 
 /** True when a trivial query answers within the pool's usual time; used by /readyz. */

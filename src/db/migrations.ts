@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 import * as foundation from './migrations/2026-11-23T00-00-00_foundation.ts';
 import * as consent from './migrations/2026-11-23T01-00-00_consent.ts';
 import * as agreements from './migrations/2026-11-23T02-00-00_agreements.ts';
@@ -10,17 +10,11 @@ import * as dpBudget from './migrations/2026-11-23T05-00-00_dp-budget.ts';
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
  * or installed hub never depends on the file layout; names are timestamps and never change.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23T00-00-00_foundation': foundation,
   '2026-11-23T01-00-00_consent': consent,
   '2026-11-23T02-00-00_agreements': agreements,
   '2026-11-23T03-00-00_access-log': accessLog,
   '2026-11-23T04-00-00_contributions': contributions,
   '2026-11-23T05-00-00_dp-budget': dpBudget,
-};
-
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return MIGRATIONS;
-  },
 };
