@@ -6,6 +6,7 @@ import {
   DEMO_PARTIES, demoExportsDir, demoSendersWithKeys, ensureDemoParties, ensureDemoSubjectKey, findDemoUserSubjectRef, formatDemoFileLine,
   isDemoSeeded, seedDemoThroughPush,
 } from '../demo/demo-seed.ts';
+import { seedDemoConsents } from '../demo/demo-consents.ts';
 import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
 
@@ -71,6 +72,10 @@ export function registerServeCommand(program: Command): void {
           `    -d '{"query":"mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}",` +
             `"variables":{"d":[{"externalRef":"MY-ORDER-1","category":"mobile_phone","brand":"Apple","model":"iPhone 13 128GB",` +
             `"usageMonths":30,"tradeInMonth":"2026-11","channel":"online","quotedValuationFen":180000}]}}'`,
+          '  # as demo-brand: phones by model, consenting users only, every row at least k of them',
+          `  curl -s ${hub.url}/graphql -H "authorization: Bearer $BRAND_TOKEN" -H 'content-type: application/json' \\`,
+          `    -d '{"query":"{insights(purpose:\\"product-rnd\\",groupBy:[model],measures:[count,usageMonthsAvg,residualRatioP50],` +
+            `filter:{category:[\\"mobile_phone\\"]}){... on Insights{rows{keys subjects values} suppressedGroups}}}"}'`,
         );
       }
       process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -93,6 +98,11 @@ async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Pr
       senders: demoSendersWithKeys(demo.keys, config.hubId),
       onFile: (result) => process.stdout.write(`${formatDemoFileLine(result)}\n`),
     });
+    const consents = await seedDemoConsents(hub.app, { exceptSubjectRef: await findDemoUserSubjectRef(hub.app, demo.subjectKey) });
+    process.stdout.write(
+      `  consents                     ${consents.productRnd} users grant product-rnd, ${consents.recyclingOptimization} also recycling-optimization; ` +
+        'demo-brand and demo-recycler hold agreements\n',
+    );
     process.stdout.write(
       `Seeded ${report.tickets} trade-ins, ${report.inspections} inspections, ${report.dispositions} dispositions, ` +
         `${report.catalogue} catalogue models in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
