@@ -238,7 +238,7 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   const released = grouped.filter((row) => row.remainder !== true || remainderReleased);
 
   const distributions = await distributionCounts(tx, request.measures, keys, joinOn, outKeys, groupKeys);
-  const rowKey = (row: Record<string, unknown>) => JSON.stringify([row.remainder, ...keys.map((g) => row[`out_${g}`] ?? null)]);
+  const rowKey = (row: Record<string, unknown>) => outputRowKey(row, keys);
   const rows = dp === undefined
     ? exactRows(released, request.measures, dims, distributions, rowKey)
     : noisyRows(released, request.measures, dims, distributions, rowKey, dp.epsilonPerQuery);
@@ -261,6 +261,11 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     priceFen: dp === undefined && !statutory ? exactPriceFen : null,
     carbonFactorSet: CARBON_FACTOR_SET, exactSubjectsCounted, exactPriceFen,
   };
+}
+
+/** Identifies an output row across the grouped select and the distribution selects. */
+function outputRowKey(row: Record<string, unknown>, keys: string[]): string {
+  return JSON.stringify([row.remainder, ...keys.map((g) => row[`out_${g}`] ?? null)]);
 }
 
 type Distributions = Map<string, Map<string, { total: number; counts: Record<string, number> }>>;
@@ -340,7 +345,7 @@ async function distributionCounts(
       from ${from} join insight_groups ig on ${joinOn}
       where ${sql.raw(value)} is not null
       group by ${groupKeys}, ${sql.raw(String(keys.length + 2))}`.execute(tx);
-    const keyOf = (row: Record<string, unknown>) => JSON.stringify([row.remainder, ...keys.map((g) => row[`out_${g}`] ?? null)]);
+    const keyOf = (row: Record<string, unknown>) => outputRowKey(row, keys);
     const byKey = new Map<string, { total: number; counts: Record<string, number> }>();
     for (const row of totals) byKey.set(keyOf(row), { total: Number(row.total), counts: {} });
     for (const row of counts) {

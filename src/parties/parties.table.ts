@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 export const PARTY_ROLES = ['platform', 'brand', 'recycler', 'regulator', 'operator'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
@@ -28,4 +26,3 @@ export interface HubSettingsTable {
   value: string;
 }
 
-export type { Generated };

@@ -1,4 +1,4 @@
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config.ts';
 import { isDatabaseReachable } from '../db/client.ts';
@@ -66,7 +66,17 @@ function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Pri
         if (match === null) throw new AuthError('token_malformed', 'authorization header must be "Bearer <token>"');
         principals.set(request, await verifier.verify(match[1]!));
       } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
+        if (!(error instanceof AuthError)) {
+          // The keys could not be read (the database is down): the token is neither good nor bad yet.
+          logger.error({ event: 'auth.unavailable', err: safeErrorSummary(error) }, 'token could not be checked');
+          endResponse(
+            new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'the hub cannot check tokens right now; retry later', extensions: { code: 'UNAVAILABLE' } }] }), {
+              status: 503,
+              headers: { ...JSON_HEADERS, 'retry-after': '5' },
+            }),
+          );
+          return;
+        }
         logger.info({ event: 'auth.refused', reason: error.code }, 'token refused');
         endResponse(
           new fetchAPI.Response(
@@ -120,21 +130,14 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
-    // Unexpected errors (a driver message may quote a value) are masked even in development, and logged
-    // without their message.
-    maskedErrors: {
-      isDev: false,
-      maskError: (error, message, isDev) => {
-        const masked = maskError(error, message, isDev);
-        if (masked !== error) deps.logger.error({ event: 'graphql.unexpected_error', err: safeErrorSummary(error) }, 'unexpected error');
-        return masked;
-      },
-    },
+    // Unexpected errors (a driver message may quote a value) are masked even in development; yoga hands
+    // the original to `logging.error` below, which logs it without its message.
+    maskedErrors: { isDev: false },
     logging: {
       debug: (...args) => deps.logger.debug({ event: 'yoga' }, String(args[0])),
       info: (...args) => deps.logger.info({ event: 'yoga' }, String(args[0])),
       warn: (...args) => deps.logger.warn({ event: 'yoga' }, String(args[0])),
-      error: (...args) => deps.logger.error({ event: 'yoga.error', err: safeErrorSummary(args[0]) }, 'unexpected error'),
+      error: (...args) => deps.logger.error({ event: 'graphql.unexpected_error', err: safeErrorSummary(args[0]) }, 'unexpected error'),
     },
     plugins: [
       useRequestLog(deps.logger),

@@ -161,3 +161,16 @@ describe('health endpoints', () => {
     expect(metrics).toContain('process_cpu_user_seconds_total');
   });
 });
+
+describe('bearer authentication with the database down', () => {
+  it('answers 503 with a retry hint instead of failing the request or letting it through', async () => {
+    const hub = await createTestHub();
+    const token = await hub.token('platform-a');
+    await hub.app.database.db.destroy();
+    const { status, body } = await hub.graphql(VIEWER, {}, token);
+    expect(status).toBe(503);
+    expect(body.errors[0].extensions.code).toBe('UNAVAILABLE');
+    expect(body.data).toBeUndefined();
+    await hub.close();
+  });
+});

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { createApp, type HubApp } from '../../src/app.ts';
 import { parseConfig, type HubConfig } from '../../src/config.ts';
 import type { DatabaseTarget } from '../../src/db/client.ts';
@@ -75,8 +75,15 @@ export async function createTestHub(options: { now?: () => Date; env?: Record<st
       return { status: response.status, body: await response.json() };
     },
     async close() {
-      if (target.kind === 'postgres') await sql`drop schema if exists ${sql.id(target.schema!)} cascade`.execute(app.database.db);
-      await app.close();
+      // Its own connection, so a test that closed the hub's pool (database down) still cleans up.
+      if (target.kind === 'postgres') {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        await client.query(`drop schema if exists ${target.schema} cascade`);
+        await client.end();
+      }
+      // A pool the test already destroyed cannot be closed again; there is nothing left to release then.
+      await app.close().catch(() => {});
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
