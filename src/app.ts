@@ -59,7 +59,7 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
-    const handler = createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics });
+    const handler = createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, verifier });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();

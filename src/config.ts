@@ -22,6 +22,8 @@ export interface HubConfig {
   readonly policiesDir: string | undefined;
   /** Largest document batch one GraphQL mutation accepts; larger loads go through bulk push. */
   readonly maxBatchSize: number;
+  /** Payout runs pay a subject's accruals at or above this many fen and carry the rest forward (HUB_PAYOUT_MINIMUM_FEN). */
+  readonly payoutMinimumFen: number;
 }
 
 export class ConfigError extends Error {
@@ -77,5 +79,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     hubSigningKey: env.HUB_SIGNING_KEY === undefined || env.HUB_SIGNING_KEY === '' ? undefined : env.HUB_SIGNING_KEY,
     policiesDir: env.HUB_POLICIES_DIR === undefined || env.HUB_POLICIES_DIR === '' ? undefined : path.resolve(env.HUB_POLICIES_DIR),
     maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
+    payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
   });
 }

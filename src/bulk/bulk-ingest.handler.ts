@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isDocumentKind } from '../documents/document-kinds.ts';
-import { AuthError, type TokenVerifier } from '../server/auth.ts';
+import type { TokenVerifier } from '../server/auth.ts';
 import { safeErrorSummary } from '../server/logger.ts';
+import { authenticateNodeRequest, sendJson } from '../server/node-bearer.ts';
 import type { HubMetrics } from '../server/metrics.ts';
 import { ingestDocuments, SUBMITTER_ROLE, type IngestContext, type ItemResult } from '../submissions/submissions.service.ts';
 
@@ -24,11 +25,6 @@ type BulkLine =
   | ({ line: number } & Omit<Extract<ItemResult, { status: 'rejected' }>, 'index'>)
   | ({ line: number } & Omit<Extract<ItemResult, { status: 'conflict' }>, 'index'>);
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /**
  * `POST /bulk/<kind>` with an NDJSON body (one standard document per line): the path for files too large for
  * GraphQL batches. The body is read as it arrives and stored in chunks of 1,000 documents, each chunk one
@@ -44,16 +40,8 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
   if (kind === undefined || !isDocumentKind(kind)) {
     return sendJson(res, 404, { error: { code: 'bulk.unknown_kind', message: 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue' } });
   }
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-  let principal;
-  try {
-    if (match === null) throw new AuthError('token_malformed', 'authorization header must be "Bearer <token>"');
-    principal = await deps.verifier.verify(match[1]!);
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', reason: error.code, message: error.message } }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` });
-  }
+  const principal = await authenticateNodeRequest(req, res, deps.verifier);
+  if (principal === undefined) return;
   if (principal.kind !== 'party' || principal.role !== SUBMITTER_ROLE[kind]) {
     return sendJson(res, 403, { error: { code: 'forbidden.role', message: `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}` } });
   }

@@ -3,8 +3,10 @@ import { ConfigError } from '../config.ts';
 import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
+import { registerLedgerCommand } from './ledger.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerPartiesCommand } from './parties.command.ts';
+import { registerPayoutsCommand } from './payouts.command.ts';
 import { registerPoliciesCommand } from './policies.command.ts';
 import { registerPushCommand } from './push.command.ts';
 import { registerSchemaCommand } from './schema.command.ts';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerPushCommand(program);
   registerAuditCommand(program);
+  registerPayoutsCommand(program);
+  registerLedgerCommand(program);
   registerPoliciesCommand(program);
   return program;
 }

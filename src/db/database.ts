@@ -4,6 +4,10 @@ import type { AccessLogTable } from '../audit/access-log.table.ts';
 import type { ContributionsTable } from '../insights/contributions.table.ts';
 import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
+import type {
+  AccountBalancesTable, JournalLinesTable, JournalsTable, LedgerPeriodsTable, PayoutLinesTable, PayoutRunsTable,
+  StatementConfirmationsTable, StatementsTable,
+} from '../ledger/ledger.table.ts';
 import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
 import type {
   CatalogueModelsTable, DispositionsTable, InspectionsTable, RecordsTable, TicketsTable,
@@ -31,6 +35,14 @@ export interface Database {
   access_log: AccessLogTable;
   contributions: ContributionsTable;
   dp_budget: DpBudgetTable;
+  ledger_periods: LedgerPeriodsTable;
+  journals: JournalsTable;
+  journal_lines: JournalLinesTable;
+  account_balances: AccountBalancesTable;
+  payout_runs: PayoutRunsTable;
+  payout_lines: PayoutLinesTable;
+  statements: StatementsTable;
+  statement_confirmations: StatementConfirmationsTable;
 }
 
 export type Db = Kysely<Database>;

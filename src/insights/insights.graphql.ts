@@ -1,5 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { LedgerError } from '../ledger/ledger-error.ts';
+import { LedgerRefusedError } from '../ledger/ledger.graphql.ts';
 import type { PolicyDecision, RequestFilters } from '../policy/evaluate-policy.ts';
 import { POLICY_DIMENSIONS, POLICY_MEASURES, type PolicyDimension, type PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import { runInsights, type InsightRow, type InsightsAnswer } from './insights.service.ts';
@@ -84,7 +86,7 @@ builder.queryField('insights', (t) =>
   t.field({
     type: Insights,
     description: 'Anonymised aggregates for a declared purpose: only consenting subjects count, every row has at least k of them.',
-    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, LedgerRefusedError] },
     args: {
       purpose: t.arg.string({ required: true }),
       groupBy: t.arg({ type: [DimensionEnum], required: true }),
@@ -98,7 +100,11 @@ builder.queryField('insights', (t) =>
         { db: context.db, policies: context.policies, now: context.now },
         context.principal,
         { purpose: args.purpose, groupBy: args.groupBy, measures: args.measures, filters },
-      );
+      ).catch((error: unknown) => {
+        // A query billed into a period already closed (a clock behind the payout run's): nothing is kept.
+        if (error instanceof LedgerError) throw new LedgerRefusedError(error.code, error.message);
+        throw error;
+      });
       if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new Insights(outcome.answer);
     },

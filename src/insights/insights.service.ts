@@ -11,6 +11,7 @@ import type { Principal } from '../server/auth.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
 import { DP_BOUNDS, DP_MEASURES, epsilonPerStatistic, laplaceNoise, releaseCount } from './differential-privacy.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
+import { billQuery } from './query-billing.ts';
 import { DIMENSION_SQL, DISTRIBUTION_MEASURES, measureInputsSql, neededJoins, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
 
 export interface InsightsRequest {
@@ -193,9 +194,14 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     // Under differential privacy one record per subject (their latest) bounds each subject's contribution.
     const distinct = dp === undefined ? sql`` : sql`distinct on (rs.subject_id)`;
     const order = dp === undefined ? sql`` : sql`order by rs.subject_id, r.trade_in_month desc, r.id desc`;
+    // Who supplied each row's documents: the trade-in's platform, and the recyclers whose inspection or
+    // disposition the query read. Their counts weigh the parties' share of the price.
+    const suppliers = sql.raw(`rs.platform_id as supplier_platform,
+      ${need.inspection ? 'i.recycler_id' : 'null::text'} as supplier_inspection,
+      ${need.disposition ? 'd.recycler_id' : 'null::text'} as supplier_disposition`);
     await sql`
       create temp table insight_base on commit drop as
-      select ${distinct} rs.subject_id, ${groupSelect}, ${groupKey}, ${inputs}
+      select ${distinct} rs.subject_id, ${suppliers}, ${groupSelect}, ${groupKey}, ${inputs}
       from consents c
       join record_subjects rs on rs.subject_id = c.subject_id
       join records r on r.id = rs.record_id
@@ -243,16 +249,8 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     ? exactRows(released, request.measures, dims, distributions, rowKey)
     : noisyRows(released, request.measures, dims, distributions, rowKey, dp.epsilonPerQuery);
 
-  // Contributions: every subject of a released row, in one statement. Statutory queries pay nobody.
-  let exactSubjectsCounted = 0;
-  if (!statutory) {
-    const inserted = await sql`
-      insert into contributions (subject_id, query_id, party_id, purpose, price_fen, created_at)
-      select distinct b.subject_id, ${queryId}::uuid, ${partyId}, ${policy.id}, ${policy.pricePerSubjectFen}::bigint, ${now}::timestamptz
-      from insight_base b join insight_groups ig on ${joinOn}
-      where ig.released or ${remainderReleased}`.execute(tx);
-    exactSubjectsCounted = Number(inserted.numAffectedRows ?? 0n);
-  }
+  // Contributions and the query's journal. Statutory queries pay nobody.
+  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased });
   const exactPriceFen = exactSubjectsCounted * policy.pricePerSubjectFen;
   return {
     queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows, suppressedGroups,

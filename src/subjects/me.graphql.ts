@@ -3,6 +3,7 @@ import { listConsentEvents } from '../consent/consent.repository.ts';
 import type { ConsentEventsTable } from '../consent/consent.table.ts';
 import { consentOverview } from '../consent/consent.service.ts';
 import { builder } from '../graphql/builder.ts';
+import { earningLines, subjectEarnings, type EarningLine, type PeriodEarnings } from '../ledger/earnings.ts';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireUser } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../server/context.ts';
@@ -57,6 +58,38 @@ const CountedByRef = builder.objectRef<{ query_id: string; party_id: string; pur
   }),
 });
 
+const EarningLineRef = builder.objectRef<EarningLine>('EarningLine').implement({
+  description: "One query's share of its users' pool that went to the user (negative on a correction that takes one back).",
+  fields: (t) => ({
+    queryId: t.exposeID('queryId'),
+    partyId: t.exposeString('partyId'),
+    purpose: t.exposeString('purpose'),
+    amountFen: t.exposeInt('amountFen'),
+    at: t.field({ type: 'DateTime', resolve: (l) => l.at }),
+    reversesQueryId: t.exposeID('reversesQueryId', { nullable: true }),
+  }),
+});
+
+const EarningsStatusEnum = builder.enumType('EarningsPeriodStatus', { values: ['OPEN', 'CLOSED'] as const });
+
+const PeriodEarningsRef = builder.objectRef<PeriodEarnings & { subjectId: string }>('PeriodEarnings').implement({
+  description: 'A month (UTC) of earnings: brought forward + earned = accrued; a closed period pays accrued at or above the minimum and carries the rest.',
+  fields: (t) => ({
+    period: t.exposeString('period'),
+    status: t.field({ type: EarningsStatusEnum, resolve: (e) => e.status }),
+    broughtForwardFen: t.exposeInt('broughtForwardFen'),
+    earnedFen: t.exposeInt('earnedFen'),
+    accruedFen: t.exposeInt('accruedFen'),
+    paidFen: t.exposeInt('paidFen', { nullable: true, description: 'Null while the period is open.' }),
+    carriedFen: t.exposeInt('carriedFen', { nullable: true, description: 'Null while the period is open.' }),
+    lines: t.field({
+      type: [EarningLineRef],
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      resolve: (e, args, context: HubContext) => earningLines(context.db, e.subjectId, e.period, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)),
+    }),
+  }),
+});
+
 const MAX_ITEMS = 500;
 
 builder.objectType(Me, {
@@ -81,8 +114,13 @@ builder.objectType(Me, {
       args: { first: t.arg.int({ defaultValue: 100 }) },
       resolve: (me, args, context: HubContext) =>
         context.db.selectFrom('contributions').select(['query_id', 'party_id', 'purpose', 'price_fen', 'created_at'])
-          .where('subject_id', '=', me.subjectId).orderBy('created_at', 'desc').orderBy('query_id', 'desc')
+          .where('subject_id', '=', me.subjectId).where('reverses_query_id', 'is', null).orderBy('created_at', 'desc').orderBy('query_id', 'desc')
           .limit(Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)).execute(),
+    }),
+    earnings: t.field({
+      type: [PeriodEarningsRef],
+      description: 'Earnings per period, newest first: what each query that counted the user paid them, and what payout runs paid or carried.',
+      resolve: async (me, _args, context: HubContext) => (await subjectEarnings(context.db, me.subjectId)).map((e) => ({ ...e, subjectId: me.subjectId })),
     }),
     receipts: t.field({
       type: [ReceiptRef],

@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../db/database.ts';
+import { postJournal } from './journal.repository.ts';
+import { LedgerError } from './ledger-error.ts';
+import { periodOf } from './periods.ts';
+
+/**
+ * Corrects a billed query by reversing it: a new journal, posted in the current period, with every line of
+ * the query's journal negated, and negated contributions taking back each subject's share. The original
+ * entries stay as they were; a closed period is never touched. A query is reversed at most once.
+ */
+export async function reverseQueryCharge(db: Db, queryId: string, reason: string, now: Date): Promise<{ journalId: string; period: string; amountFen: number }> {
+  if (reason.trim().length === 0) throw new LedgerError('reversal.reason_required', 'a reversal needs a reason');
+  return db.transaction().execute(async (tx) => {
+    const original = await tx.selectFrom('journals').select(['id', 'kind']).where('query_id', '=', queryId).where('kind', '=', 'query').executeTakeFirst();
+    if (original === undefined) throw new LedgerError('reversal.not_found', 'no billed query has this id');
+    const already = await tx.selectFrom('journals').select('id').where('reverses', '=', original.id).executeTakeFirst();
+    if (already !== undefined) throw new LedgerError('reversal.already_reversed', 'this query has already been reversed');
+    const lines = await tx.selectFrom('journal_lines').select(['account', 'amount_fen']).where('journal_id', '=', original.id).orderBy('line').execute();
+    const journalId = uuidv7();
+    const period = periodOf(now);
+    await postJournal(tx, {
+      id: journalId, kind: 'reversal', period, reverses: original.id, memo: `reversal of query ${queryId}: ${reason.slice(0, 200)}`,
+      lines: lines.map((line) => ({ account: line.account, amountFen: -Number(line.amount_fen) })),
+    }, now);
+    await sql`
+      insert into contributions (subject_id, query_id, party_id, purpose, price_fen, user_share_fen, reverses_query_id, created_at)
+      select subject_id, ${journalId}::uuid, party_id, purpose, -price_fen, -user_share_fen, query_id, ${now}::timestamptz
+      from contributions where query_id = ${queryId}::uuid and reverses_query_id is null`.execute(tx);
+    const charged = lines.filter((line) => Number(line.amount_fen) < 0).reduce((sum, line) => sum - Number(line.amount_fen), 0);
+    return { journalId, period, amountFen: charged };
+  });
+}
