@@ -7,6 +7,7 @@ import {
   isDemoSeeded, seedDemoThroughPush,
 } from '../demo/demo-seed.ts';
 import { seedDemoConsents } from '../demo/demo-consents.ts';
+import { demoHistoryDate, seedDemoLedger } from '../demo/demo-ledger.ts';
 import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
 
@@ -98,10 +99,17 @@ async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Pr
       senders: demoSendersWithKeys(demo.keys, config.hubId),
       onFile: (result) => process.stdout.write(`${formatDemoFileLine(result)}\n`),
     });
-    const consents = await seedDemoConsents(hub.app, { exceptSubjectRef: await findDemoUserSubjectRef(hub.app, demo.subjectKey) });
+    const now = new Date();
+    const consents = await seedDemoConsents(hub.app, { exceptSubjectRef: await findDemoUserSubjectRef(hub.app, demo.subjectKey), at: demoHistoryDate(now, 2) });
     process.stdout.write(
       `  consents                     ${consents.productRnd} users grant product-rnd, ${consents.recyclingOptimization} also recycling-optimization; ` +
         'demo-brand and demo-recycler hold agreements\n',
+    );
+    const ledger = await seedDemoLedger(hub.app, now);
+    const run = ledger.lastMonth.payout;
+    process.stdout.write(
+      `  revenue share                ${ledger.lastMonth.queries} queries billed in ${ledger.lastMonth.period}, its payout run paid ${run.paidFen} fen and carried ${run.carriedFen} fen ` +
+        `(minimum ${run.minimumFen}); ${ledger.thisMonth.queries} query so far in ${ledger.thisMonth.period}\n`,
     );
     process.stdout.write(
       `Seeded ${report.tickets} trade-ins, ${report.inspections} inspections, ${report.dispositions} dispositions, ` +

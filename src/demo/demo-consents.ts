@@ -14,10 +14,12 @@ export interface DemoConsentReport {
  * Makes the demo's insights answer out of the box: 40% of the demo platform's users grant product-rnd
  * (half of those also recycling-optimization) through the consent service — the same ledger, receipts and
  * hash chain as a user's own click — and the demo brand and recycler hold active agreements. The printed
- * demo user is left at never_asked, so trying the consent flow starts from the beginning.
+ * demo user is left at never_asked, so trying the consent flow starts from the beginning. `at` dates the
+ * consents and agreements (the demo dates them in last month, before its revenue-share history).
  */
-export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?: string } = {}): Promise<DemoConsentReport> {
-  const context = { db: app.database.db, secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => new Date() };
+export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?: string; at?: Date } = {}): Promise<DemoConsentReport> {
+  const at = options.at ?? new Date();
+  const context = { db: app.database.db, secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at };
   const subjects = await app.database.db
     .selectFrom('subjects')
     .select('subject_ref')

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoConsents } from '../../src/demo/demo-consents.ts';
+import { seedDemoLedger } from '../../src/demo/demo-ledger.ts';
 import { ensureDemoParties } from '../../src/demo/demo-seed.ts';
+import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
 import { ingestDocuments } from '../../src/submissions/submissions.service.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -20,7 +22,7 @@ describe('seedDemoConsents', () => {
   afterAll(async () => hub.close());
 
   it('has 40% of demo users grant through the consent ledger, leaves the printed demo user unasked, and gives the demo parties agreements', async () => {
-    const report = await seedDemoConsents(hub.app, { exceptSubjectRef: subject(0) });
+    const report = await seedDemoConsents(hub.app, { exceptSubjectRef: subject(0), at: new Date('2026-10-02T10:00:00Z') });
     // Two in every five of the 60 users (24), one in five also the second purpose (12), less the demo user if it fell among them.
     expect([23, 24]).toContain(report.productRnd);
     expect([11, 12]).toContain(report.recyclingOptimization);
@@ -33,5 +35,19 @@ describe('seedDemoConsents', () => {
     ]);
     const demoUser = await sql<{ n: number }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.subject_ref = ${subject(0)}`.execute(hub.app.database.db);
     expect(demoUser.rows[0]!.n).toBe(0);
+  });
+
+  it('bills last month, closes it with a payout run and bills today: a clean ledger (seedDemoLedger)', async () => {
+    const now = new Date('2026-11-24T09:00:00Z');
+    const ledger = await seedDemoLedger(hub.app, now);
+    expect(ledger.lastMonth).toMatchObject({ period: '2026-10', queries: 3 });
+    expect(ledger.lastMonth.payout).toMatchObject({ period: '2026-10', alreadyClosed: false, subjects: 23 });
+    // 23 users × 8 fen × 50% on each of two product-rnd queries, plus their share of the recycler's query: all under 100 fen, all carried.
+    expect(ledger.lastMonth.payout.paidFen).toBe(0);
+    expect(ledger.lastMonth.payout.carriedFen).toBe(ledger.lastMonth.payout.earnedFen);
+    expect(ledger.lastMonth.payout.earnedFen).toBeGreaterThanOrEqual(2 * 23 * 4);
+    expect(ledger.thisMonth).toEqual({ period: '2026-11', queries: 1 });
+    const report = await verifyLedger(hub.app.database.db);
+    expect(report.checks.filter((check) => !check.ok)).toEqual([]);
   });
 });
