@@ -250,8 +250,10 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
     : noisyRows(released, request.measures, dims, distributions, rowKey, dp.epsilonPerQuery);
 
   // Contributions and the query's journal. Statutory queries pay nobody.
-  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased });
-  const exactPriceFen = exactSubjectsCounted * policy.pricePerSubjectFen;
+  const billedSubjects = dp === undefined ? undefined : rows.reduce((sum, row) => sum + row.subjects, 0);
+  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased, ...(billedSubjects === undefined ? {} : { billedSubjects }) });
+  // What was charged: under differential privacy, the price of the noisy total (see billQuery).
+  const exactPriceFen = statutory || exactSubjectsCounted === 0 ? 0 : (billedSubjects ?? exactSubjectsCounted) * policy.pricePerSubjectFen;
   return {
     queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows, suppressedGroups,
     remainderDropped: remainderRow !== undefined && !remainderReleased,

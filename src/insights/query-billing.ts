@@ -14,6 +14,12 @@ export interface BillQueryInput {
   joinOn: RawBuilder<unknown>;
   /** Whether the remainder row was released (its subjects count too). */
   remainderReleased: boolean;
+  /**
+   * Under differential privacy, the released (noisy) total the price is computed from: a bill at the exact
+   * count would tell the payer what the noise hides. The users' pool is still shared by the subjects
+   * actually counted.
+   */
+  billedSubjects?: number;
 }
 
 /**
@@ -50,7 +56,7 @@ export async function billQuery(tx: DbOrTx, input: BillQueryInput): Promise<numb
     where ${released} and x.party is not null
     group by x.party`.execute(tx);
   const split = splitQueryCharge({
-    payerPartyId: partyId, subjects, pricePerSubjectFen: policy.pricePerSubjectFen, split: policy.revenueSplitBp,
+    payerPartyId: partyId, subjects: input.billedSubjects ?? subjects, pricePerSubjectFen: policy.pricePerSubjectFen, split: policy.revenueSplitBp,
     supplierDocuments: new Map(supplied.map((row) => [row.party, Number(row.documents)])),
   });
   const { baseFen, extraFen } = equalSplit(split.usersPoolFen, subjects);

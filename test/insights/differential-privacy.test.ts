@@ -43,7 +43,7 @@ describe('insights under differential privacy', () => {
     query ($measures: [InsightMeasure!]!) {
       insights(purpose: "recycling-optimization", groupBy: [category], measures: $measures) {
         __typename
-        ... on Insights { rows { keys subjects values } subjectsCounted priceFen noise { mechanism epsilonSpent epsilonRemaining monthlyBudget } }
+        ... on Insights { queryId rows { keys subjects values } subjectsCounted priceFen noise { mechanism epsilonSpent epsilonRemaining monthlyBudget } }
         ... on AccessDenied { matchedRules reasons }
       }
     }`;
@@ -79,6 +79,13 @@ describe('insights under differential privacy', () => {
       const row = answer.rows[0];
       expect(Number.isInteger(row.values.count) && row.values.count >= 0).toBe(true);
       counts.push(row.values.count);
+      // The bill is the price of the noisy total, not the exact one the noise hides.
+      const charged = await sql<{ fen: string }>`
+        select -l.amount_fen as fen from journals j join journal_lines l on l.journal_id = j.id
+        where j.query_id = ${answer.queryId}::uuid and l.account = 'party:recycler-a'`.execute(hub.app.database.db);
+      const price = (hub.app.policies.get('recycling-optimization') as { pricePerSubjectFen: number }).pricePerSubjectFen;
+      const noisyTotal = answer.rows.reduce((sum: number, r: { subjects: number }) => sum + r.subjects, 0);
+      expect(charged.rows.map((r) => Number(r.fen))).toEqual(noisyTotal === 0 ? [] : [noisyTotal * price]);
     }
     // Twenty consenting subjects; ten noisy releases that all equal 20 would mean no noise was added.
     expect(counts.every((c) => c === 20)).toBe(false);
