@@ -37,6 +37,17 @@ describe('tradein-hub command line', () => {
     expect(stdout).toMatch(/^access log intact: \d+ entries\nconsent ledger intact: \d+ events\n$/);
   }, 120_000);
 
+  it('closes an ended month with payouts run (once), refuses one not ended, and verifies the ledger', async () => {
+    const first = await hub('payouts', 'run', '--period', '2026-01', '--minimum-fen', '50');
+    expect(first.stdout).toMatch(/^period 2026-01 closed\.\n  subjects 0, minimum 50 fen\n/);
+    expect((await hub('payouts', 'run', '--period', '2026-01')).stdout).toContain('period 2026-01 was already closed; nothing paid now');
+    await expect(hub('payouts', 'run', '--period', '2999-01')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('period.not_ended') });
+    await expect(hub('payouts', 'run', '--period', '2026-13')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('period must be YYYY-MM') });
+    const { stdout } = await hub('ledger', 'verify');
+    expect(stdout).toMatch(/ledger clean: 0 journals, 0 lines, 0 contributions, 1 payout runs\n$/);
+    expect(stdout.match(/^ok /gm)).toHaveLength(10);
+  }, 120_000);
+
   it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {
     await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of') });
   }, 120_000);
