@@ -41,11 +41,13 @@ describe('seedDemoConsents', () => {
     const now = new Date('2026-11-24T09:00:00Z');
     const ledger = await seedDemoLedger(hub.app, now);
     expect(ledger.lastMonth).toMatchObject({ period: '2026-10', queries: 3 });
-    expect(ledger.lastMonth.payout).toMatchObject({ period: '2026-10', alreadyClosed: false, subjects: 23 });
-    // 23 users × 8 fen × 50% on each of two product-rnd queries, plus their share of the recycler's query: all under 100 fen, all carried.
+    // Everyone who granted product-rnd was counted (23 or 24, as the demo user fell among them or not).
+    const granted = (await sql<{ n: number }>`select count(*)::int as n from consents where purpose = 'product-rnd'`.execute(hub.app.database.db)).rows[0]!.n;
+    expect(ledger.lastMonth.payout).toMatchObject({ period: '2026-10', alreadyClosed: false, subjects: granted });
+    // Each × 8 fen × 50% on two product-rnd queries, plus a share of the recycler's query: all under 100 fen, all carried.
     expect(ledger.lastMonth.payout.paidFen).toBe(0);
     expect(ledger.lastMonth.payout.carriedFen).toBe(ledger.lastMonth.payout.earnedFen);
-    expect(ledger.lastMonth.payout.earnedFen).toBeGreaterThanOrEqual(2 * 23 * 4);
+    expect(ledger.lastMonth.payout.earnedFen).toBeGreaterThanOrEqual(2 * granted * 4);
     expect(ledger.thisMonth).toEqual({ period: '2026-11', queries: 1 });
     const report = await verifyLedger(hub.app.database.db);
     expect(report.checks.filter((check) => !check.ok)).toEqual([]);
