@@ -61,11 +61,17 @@ export function registerServeCommand(program: Command): void {
         `Trade-in Exchange Hub on ${hub.app.database.target.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}`,
         `  GraphQL   ${hub.url}/graphql${config.mode === 'production' ? '' : '   (GraphiQL in the browser)'}`,
         `  Health    ${hub.url}/healthz   ${hub.url}/readyz`,
+        `  Pages     ${hub.url}/consent   ${hub.url}/insights   (open them with a token link: <page>#token=<token>)`,
       ];
       if (demoTokens !== undefined) {
         lines.push('', 'Demo tokens (valid 1 hour; mint fresh ones with: npm run hub -- tokens mint --party <id>):');
         for (const [party, token] of demoTokens) lines.push(`  ${party.padEnd(15)} ${token}`);
         if (demoUser !== undefined) lines.push(`  demo user (subjectRef ${demoUser.subjectRef}, signed by demo-platform):`, `                  ${demoUser.token}`);
+        // The token rides in the URL fragment, which browsers never send: it reaches no server log.
+        const brandToken = demoTokens.get('demo-brand');
+        lines.push('', 'Open in a browser (the same 1-hour tokens, in the link\'s #fragment):');
+        if (demoUser !== undefined) lines.push(`  the demo user's consent centre   ${hub.url}/consent#token=${demoUser.token}`);
+        if (brandToken !== undefined) lines.push(`  demo-brand's insights dashboard  ${hub.url}/insights#token=${brandToken}`);
         lines.push(
           '',
           'Try it:',

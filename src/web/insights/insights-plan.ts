@@ -1,0 +1,66 @@
+import type { PolicyDimension, PolicyMeasure } from '../../policy/policy-vocabulary.ts';
+import type { PurposeTerms } from '../shared/purpose-terms.ts';
+
+/** The charts of the dashboard and what each needs from the purpose's policy. */
+export const CHARTS = [
+  { id: 'residual', measures: ['residualRatioP50'], dimensions: ['ageBand', 'grade'] },
+  { id: 'faults', measures: ['faultRate'], dimensions: [] },
+  { id: 'grades', measures: ['gradeDistribution'], dimensions: [] },
+  { id: 'usage', measures: ['usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90'], dimensions: [] },
+  { id: 'dispositions', measures: ['dispositionShares'], dimensions: [] },
+  { id: 'co2e', measures: ['co2eAvoidedKg'], dimensions: [] },
+] as const satisfies readonly { id: string; measures: readonly PolicyMeasure[]; dimensions: readonly PolicyDimension[] }[];
+export type ChartId = (typeof CHARTS)[number]['id'];
+
+export type ChartAvailability =
+  | { available: true; measures: PolicyMeasure[] }
+  | { available: false; reason: 'measure_not_allowed' | 'measure_not_releasable' | 'dimension_not_allowed'; missing: string[] };
+
+/**
+ * Whether a chart can be drawn under a purpose: its dimensions must be allowed, and at least one of its
+ * measures allowed and releasable (differential privacy cannot release percentiles). Said in advance, so a
+ * chart the policy does not allow explains itself instead of sending a query that would be refused.
+ */
+export function chartAvailability(chartId: ChartId, terms: PurposeTerms): ChartAvailability {
+  const chart = CHARTS.find((c) => c.id === chartId)!;
+  const missingDimensions = chart.dimensions.filter((d) => !terms.dimensions.includes(d));
+  if (missingDimensions.length > 0) return { available: false, reason: 'dimension_not_allowed', missing: missingDimensions };
+  const allowed = chart.measures.filter((m) => terms.measures.includes(m));
+  if (allowed.length === 0) return { available: false, reason: 'measure_not_allowed', missing: [...chart.measures] };
+  const releasable = allowed.filter((m) => terms.releasableMeasures.includes(m));
+  if (releasable.length === 0) return { available: false, reason: 'measure_not_releasable', missing: allowed };
+  return { available: true, measures: releasable };
+}
+
+/** The dimensions the dashboard offers to compare by, in this order, where the purpose allows them. */
+export const COMPARE_DIMENSIONS = ['model', 'brand', 'category', 'province', 'tradeInMonth', 'channel', 'grade', 'disposition', 'ageBand', 'usageBand'] as const satisfies readonly PolicyDimension[];
+
+/** The queries one refresh of the dashboard sends: one per grouping, each with every measure it needs. */
+export interface PlannedQuery {
+  id: 'groups' | 'residual';
+  groupBy: PolicyDimension[];
+  measures: PolicyMeasure[];
+}
+
+/**
+ * Plans a refresh as few queries as possible: every chart grouped by the compared dimension shares one
+ * query (one ε charge under differential privacy, one price), and the residual curve, grouped by age and
+ * grade, is the only other one.
+ */
+export function planQueries(terms: PurposeTerms, compareBy: PolicyDimension): PlannedQuery[] {
+  const releasable = (m: PolicyMeasure) => terms.releasableMeasures.includes(m);
+  const measures: PolicyMeasure[] = (['count', 'share'] as PolicyMeasure[]).filter(releasable);
+  for (const chart of CHARTS) {
+    if (chart.id === 'residual') continue;
+    const availability = chartAvailability(chart.id, terms);
+    if (availability.available) measures.push(...availability.measures);
+  }
+  const plan: PlannedQuery[] = [{ id: 'groups', groupBy: [compareBy], measures }];
+  if (chartAvailability('residual', terms).available) plan.push({ id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', ...(releasable('count') ? ['count' as const] : [])] });
+  return plan;
+}
+
+/** Splits a list typed into a filter box on commas (ASCII or Chinese) and 、. */
+export function splitList(text: string): string[] {
+  return text.split(/[,，、;；\n]/).map((part) => part.trim()).filter((part) => part !== '');
+}

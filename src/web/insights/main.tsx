@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../shared/page.css';
+import { InsightsApp } from './insights-app.tsx';
+
+render(<InsightsApp />, document.getElementById('app')!);
