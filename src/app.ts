@@ -8,6 +8,7 @@ import { TokenVerifier } from './server/auth.ts';
 import { createLogger, type Logger } from './server/logger.ts';
 import { HubMetrics } from './server/metrics.ts';
 import { createHttpHandler } from './server/http-handler.ts';
+import { withWebPages } from './server/web-pages.ts';
 import { createHubYoga } from './server/yoga.ts';
 
 export interface HubApp {
@@ -56,10 +57,13 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const signing = await loadHubSigningKey({ dataDir: config.dataDir, envKey: config.hubSigningKey });
     if (signing.created) logger.warn({ event: 'hub.signing_key_created', kid: signing.key.kid }, 'created the hub signing key for consent receipts');
     const signingKey = signing.key;
-    const verifier = new TokenVerifier(database.db, { hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, now: () => now().getTime() });
+    const verifier = new TokenVerifier(database.db, {
+      hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, cacheSeconds: config.tokenCacheSeconds, now: () => now().getTime(),
+    });
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
-    const handler = createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, verifier });
+    // The consent and insights pages (built by `npm run build:web`) in front of the API.
+    const handler = withWebPages(createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, verifier }), { policies, logger });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -24,6 +24,8 @@ export interface HubConfig {
   readonly maxBatchSize: number;
   /** Payout runs pay a subject's accruals at or above this many fen and carry the rest forward (HUB_PAYOUT_MINIMUM_FEN). */
   readonly payoutMinimumFen: number;
+  /** Seconds a verified token is trusted before its keys are read again (HUB_TOKEN_CACHE_SECONDS): how long a revoked key keeps working. */
+  readonly tokenCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -80,5 +82,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     policiesDir: env.HUB_POLICIES_DIR === undefined || env.HUB_POLICIES_DIR === '' ? undefined : path.resolve(env.HUB_POLICIES_DIR),
     maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
     payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
+    tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
   });
 }

@@ -43,12 +43,20 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds: number;
   /** Injected so tests can move time; defaults to the wall clock. */
   now?: () => number;
+  /**
+   * How long a verified token is trusted before its issuer's keys are read again (HUB_TOKEN_CACHE_SECONDS,
+   * never past the token's expiry). A key revoked or a party disabled by another process — the CLI, another
+   * replica — is only seen on that second look, so this is how long its tokens can keep working. 0 turns
+   * the cache off.
+   */
+  cacheSeconds: number;
 }
 
 /**
  * Verifies bearer tokens against the keys each party registered. Only ES256 and EdDSA are accepted, the
  * issuer must be a registered, enabled party, `aud` must be this hub and `exp` must be present and at most
- * an hour ahead. Verified tokens are cached until they expire, so steady traffic costs one map lookup.
+ * an hour ahead. A verified token is cached for `cacheSeconds` (never past its expiry), so steady traffic
+ * costs one map lookup and a revoked key stops working within that time on every replica.
  * Every failure is an AuthError with a typed reason; nothing falls back to anonymous.
  */
 export class TokenVerifier {
@@ -63,7 +71,7 @@ export class TokenVerifier {
     const cached = this.cache.get(token);
     if (cached !== undefined) return cached;
     const { principal, expiresAtMs } = await this.verifyUncached(token);
-    const ttl = expiresAtMs - this.now();
+    const ttl = Math.min(expiresAtMs - this.now(), this.options.cacheSeconds * 1000);
     if (ttl > 0) this.cache.set(token, principal, { ttl });
     return principal;
   }

@@ -8,6 +8,7 @@ import type { PolicySet } from '../policy/policy.types.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
+import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { safeErrorSummary } from './logger.ts';
 import { type HubMetrics, useMetrics } from './metrics.ts';
 
@@ -120,7 +121,11 @@ function useRequestLog(logger: Logger): Plugin {
  * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
  *    answered there);
  * 2. public routes (health, JWKS) answer before authentication, so a load balancer needs no token;
- * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing.
+ * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing;
+ * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
+ *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
+ *    request runs no resolver. Batching and multipart are off and the body size is capped here, in yoga's
+ *    own request parsing.
  */
 export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, HubRequestContext> {
   const principals = new WeakMap<Request, Principal>();
@@ -130,6 +135,9 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
+    batching: false,
+    multipart: false,
+    maxRequestBodySize: GRAPHQL_LIMITS.maxRequestBodyBytes,
     // Unexpected errors (a driver message may quote a value) are masked even in development; yoga hands
     // the original to `logging.error` below, which logs it without its message.
     maskedErrors: { isDev: false },
@@ -144,6 +152,7 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       useMetrics(deps.metrics),
       usePublicRoutes(deps.db, deps.signingKey),
       useBearerAuth(deps.verifier, principals, deps.logger),
+      ...graphqlLimitPlugins({ production, logger: deps.logger }),
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,

@@ -60,6 +60,15 @@ describe('bearer authentication', () => {
     expect(body.data.submitTradeIns).toEqual({ __typename: 'Forbidden', code: 'forbidden.user_token' });
   });
 
+  it('refuses a party token where a user token is needed', async () => {
+    const { body } = await hub.graphql('{ me { __typename ... on HubError { code } } }', {}, await hub.token('platform-a'));
+    expect(body.data.me).toEqual({ __typename: 'Forbidden', code: 'forbidden.party_token' });
+  });
+
+  it('refuses a party token that names a user in sub without the consent scope', async () => {
+    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub: SUBJECT }), 'subject_invalid');
+  });
+
   it('refuses alg none in any casing', async () => {
     for (const alg of ['none', 'None', 'NONE']) {
       const header = base64url.encode(JSON.stringify({ alg, typ: 'JWT' }));
@@ -87,9 +96,15 @@ describe('bearer authentication', () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: 'another-hub', exp: nowSeconds() + 600 }), 'audience_mismatch');
   });
 
-  it('refuses a token without exp, an expired one, and one that lives longer than an hour', async () => {
+  it('refuses a token without exp', async () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId }), 'expiry_missing');
+  });
+
+  it('refuses a token expired for longer than the clock tolerance', async () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() - 120 }), 'token_expired');
+  });
+
+  it('refuses a token that lives longer than an hour', async () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 7200 }), 'lifetime_too_long');
   });
 
@@ -107,12 +122,40 @@ describe('bearer authentication', () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }, { kid: 'no-such-key' }), 'unknown_key');
   });
 
-  it('refuses a token with one flipped bit', async () => {
+  it('refuses a malicious kid (path traversal, SQL, very long, not a string) without touching anything with it', async () => {
+    const claims = { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 };
+    for (const kid of ['../../../../etc/passwd', "x' OR '1'='1' --", "'; drop table party_keys; --", 'k'.repeat(8_000), '\u0000', '%00../']) {
+      await expect401(await signWith(hub, 'platform-a', claims, { kid }), 'unknown_key');
+    }
+    for (const kid of [42, { $ne: null }, ['a']]) {
+      const { status, body } = await hub.graphql(VIEWER, {}, await signWith(hub, 'platform-a', claims, { kid }));
+      expect(status).toBe(401);
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    // The keys are intact: the party's real kid still works.
+    expect((await hub.graphql(VIEWER, {}, await hub.token('platform-a'))).body.data.viewer.partyId).toBe('platform-a');
+  });
+
+  it('ignores a public key embedded in the token header (jwk) and refuses what it signed', async () => {
+    const attacker = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(attacker.publicKey);
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', jwk, kid: hub.keys.get('platform-a')!.kid })
+      .setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(attacker.privateKey);
+    await expect401(token, 'signature_invalid');
+  });
+
+  it('refuses a token with one flipped bit, in its signature or its claims', async () => {
     const token = await hub.token('platform-a');
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const bytes = base64url.decode(signature);
     bytes[5] = bytes[5]! ^ 0x01;
     await expect401(`${header}.${payload}.${base64url.encode(bytes)}`, 'signature_invalid');
+    // The last digit of exp, one bit off (0↔1, 2↔3 …): still well-formed claims, no longer what was signed.
+    const claims = new TextDecoder().decode(base64url.decode(payload));
+    const at = claims.search(/"exp":\d+/) + claims.match(/"exp":\d+/)![0].length - 1;
+    const flipped = `${claims.slice(0, at)}${String.fromCharCode(claims.charCodeAt(at) ^ 0x01)}${claims.slice(at + 1)}`;
+    expect(flipped).not.toBe(claims);
+    await expect401(`${header}.${base64url.encode(flipped)}.${signature}`, 'signature_invalid');
   });
 
   it('refuses a token signed by a stranger key with a matching kid', async () => {
@@ -130,12 +173,69 @@ describe('bearer authentication', () => {
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
 
+  it('refuses a new token signed by a revoked key at once', async () => {
+    const key = hub.keys.get('regulator-a')!;
+    await revokePartyKey(hub.app.database.db, 'regulator-a', key.kid, new Date());
+    await expect401(await hub.token('regulator-a'), 'unknown_key');
+  });
+
   it('refuses tokens of a revoked key once the cache is told', async () => {
     const token = await hub.token('platform-b');
     expect((await hub.graphql(VIEWER, {}, token)).status).toBe(200);
     await revokePartyKey(hub.app.database.db, 'platform-b', hub.keys.get('platform-b')!.kid, new Date());
     hub.app.verifier.forgetAll();
     await expect401(token, 'unknown_key');
+  });
+});
+
+describe('bearer authentication on a controlled clock', () => {
+  // Token times are whole seconds; a clock the test moves makes the tolerance boundary exact.
+  let clock = new Date('2026-11-20T10:00:00.000Z');
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub({ now: () => clock });
+  });
+  afterAll(async () => hub.close());
+
+  const at = () => Math.floor(clock.getTime() / 1000);
+  const claims = (extra: Record<string, unknown>) => ({ iss: 'platform-a', aud: hub.config.hubId, ...extra });
+
+  async function status(token: string) {
+    const { status, body } = await hub.graphql(VIEWER, {}, token);
+    return { status, reason: body.errors?.[0]?.extensions?.reason as string | undefined };
+  }
+
+  it('accepts exp up to the clock tolerance in the past and refuses it beyond', async () => {
+    expect(hub.config.clockToleranceSeconds).toBe(30);
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() - 29 })))).toEqual({ status: 200, reason: undefined });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() - 31 })))).toEqual({ status: 401, reason: 'token_expired' });
+  });
+
+  it('accepts nbf up to the clock tolerance in the future and refuses it beyond', async () => {
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 29 })))).toEqual({ status: 200, reason: undefined });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 31 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+  });
+});
+
+describe('bearer authentication after a revocation nobody tells the hub about', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    // One second instead of the default 30, so the test can wait it out.
+    hub = await createTestHub({ env: { HUB_TOKEN_CACHE_SECONDS: '1' } });
+  });
+  afterAll(async () => hub.close());
+
+  it("stops accepting a revoked key's already verified tokens once HUB_TOKEN_CACHE_SECONDS has passed", async () => {
+    expect(hub.config.tokenCacheSeconds).toBe(1);
+    const token = await hub.token('platform-b');
+    expect((await hub.graphql(VIEWER, {}, token)).status).toBe(200);
+    // As `tradein-hub keys revoke` does from another process: straight in the database, no forgetAll(). Until
+    // the cache entry runs out the hub may still accept the token; after it, never.
+    await revokePartyKey(hub.app.database.db, 'platform-b', hub.keys.get('platform-b')!.kid, new Date());
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { status, body } = await hub.graphql(VIEWER, {}, token);
+    expect(status).toBe(401);
+    expect(body.errors[0].extensions.reason).toBe('unknown_key');
   });
 });
 
