@@ -50,6 +50,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     });
     // An idle client that loses its server (a restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // A client checked out when its socket breaks (the server crashed: ECONNRESET) emits 'error' with no
+    // pool listener attached, which would kill the process; its running query already fails with that
+    // error and the pool drops the dead client on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     if (target.schema !== undefined) {
       const client = await pool.connect();
       try {
