@@ -24,7 +24,13 @@ export interface YogaDeps {
   now: () => Date;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+/**
+ * Headers for a JSON answer, a fresh object each time: the fetch Response writes `content-length` into
+ * the object it is given, so a shared one would carry the first answer's length into every later one.
+ */
+function jsonHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { 'content-type': 'application/json; charset=utf-8', ...extra };
+}
 
 /**
  * /healthz (the process answers), /readyz (the database answers) and /.well-known/jwks.json (the hub's
@@ -37,13 +43,13 @@ function usePublicRoutes(db: Db, signingKey: HubSigningKey): Plugin {
       if (url.pathname === '/.well-known/jwks.json') {
         endResponse(new fetchAPI.Response(jwks, { headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' } }));
       } else if (url.pathname === '/healthz') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { headers: JSON_HEADERS }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { headers: jsonHeaders() }));
       } else if (url.pathname === '/readyz') {
         const ready = await isDatabaseReachable(db);
         endResponse(
           new fetchAPI.Response(JSON.stringify({ status: ready ? 'ready' : 'database unreachable' }), {
             status: ready ? 200 : 503,
-            headers: JSON_HEADERS,
+            headers: jsonHeaders(),
           }),
         );
       }
@@ -73,7 +79,7 @@ function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Pri
           endResponse(
             new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'the hub cannot check tokens right now; retry later', extensions: { code: 'UNAVAILABLE' } }] }), {
               status: 503,
-              headers: { ...JSON_HEADERS, 'retry-after': '5' },
+              headers: jsonHeaders({ 'retry-after': '5' }),
             }),
           );
           return;
@@ -84,7 +90,7 @@ function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Pri
             JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.code } }] }),
             {
               status: 401,
-              headers: { ...JSON_HEADERS, 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` },
+              headers: jsonHeaders({ 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` }),
             },
           ),
         );
