@@ -11,6 +11,7 @@ import type { HubRequestContext } from './context.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { safeErrorSummary } from './logger.ts';
 import { type HubMetrics, useMetrics } from './metrics.ts';
+import { useTokenKindGuard } from './token-kind-guard.ts';
 
 export interface YogaDeps {
   config: HubConfig;
@@ -159,6 +160,7 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       usePublicRoutes(deps.db, deps.signingKey),
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
+      useTokenKindGuard(deps.logger),
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,

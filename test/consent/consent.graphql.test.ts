@@ -97,8 +97,12 @@ describe('consent', () => {
   });
 
   it('takes consent only from a user token, never a party token (unauthorised)', async () => {
+    const events = async () => (await sql<{ n: number }>`select count(*)::int as n from consent_events`.execute(hub.app.database.db)).rows[0]!.n;
+    const before = await events();
     const asParty = await hub.graphql(CHANGE('grantConsent'), { purpose: 'product-rnd' }, await hub.token('platform-a'));
-    expect(asParty.body.data.grantConsent).toMatchObject({ __typename: 'Forbidden', code: 'forbidden.party_token' });
+    expect(asParty.status).toBe(401);
+    expect(asParty.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'party_token_as_user' });
+    expect(await events()).toBe(before);
     const anonymous = await hub.graphql(CHANGE('grantConsent'), { purpose: 'product-rnd' });
     expect(anonymous.body.data.grantConsent.__typename).toBe('Unauthenticated');
   });

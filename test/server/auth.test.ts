@@ -56,13 +56,20 @@ describe('bearer authentication', () => {
 
   it('refuses a user token where a party token is needed', async () => {
     const token = await hub.token('platform-a', { subjectRef: SUBJECT });
-    const { body } = await hub.graphql('mutation { submitTradeIns(documents: []) { __typename ... on HubError { code } } }', {}, token);
-    expect(body.data.submitTradeIns).toEqual({ __typename: 'Forbidden', code: 'forbidden.user_token' });
+    const { status, body } = await hub.graphql('mutation { submitTradeIns(documents: []) { __typename ... on HubError { code } } }', {}, token);
+    expect(status).toBe(401);
+    expect(body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'user_token_as_party' } })] });
+    // Fragments at the root do not hide the field.
+    const hidden = await hub.graphql('query { ...F } fragment F on Query { viewer { kind } myAgreements { __typename } }', {}, token);
+    expect(hidden.status).toBe(401);
   });
 
   it('refuses a party token where a user token is needed', async () => {
-    const { body } = await hub.graphql('{ me { __typename ... on HubError { code } } }', {}, await hub.token('platform-a'));
-    expect(body.data.me).toEqual({ __typename: 'Forbidden', code: 'forbidden.party_token' });
+    const { status, body } = await hub.graphql('{ me { __typename ... on HubError { code } } }', {}, await hub.token('platform-a'));
+    expect(status).toBe(401);
+    expect(body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'party_token_as_user' } })] });
+    // `viewer` is for either kind.
+    expect((await hub.graphql('{ viewer { kind } }', {}, await hub.token('platform-a'))).status).toBe(200);
   });
 
   it('refuses a party token that names a user in sub without the consent scope', async () => {
