@@ -123,8 +123,10 @@ describe('regulatoryStatistics', () => {
   });
 
   it('refuses a user token through the policy, and an anonymous caller as unauthenticated (unauthorised)', async () => {
-    const asUser = await query({}, await hub.token('platform-a', { subjectRef: subject('a0') }));
-    expect(asUser).toMatchObject({ __typename: 'StatisticsDenied', matchedRules: ['principal.user'] });
+    // A user token is refused as a token of the wrong kind before the policy is asked (the policy would deny it too: principal.user).
+    const asUser = await hub.graphql(STATISTICS, { fromMonth: '2026-09', toMonth: '2026-10' }, await hub.token('platform-a', { subjectRef: subject('a0') }));
+    expect(asUser.status).toBe(401);
+    expect(asUser.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'user_token_as_party' });
     expect(await query({}, null)).toMatchObject({ __typename: 'Unauthenticated', code: 'unauthenticated' });
   });
 
