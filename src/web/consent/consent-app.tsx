@@ -1,12 +1,13 @@
 import type { JSONWebKeySet } from 'jose';
 import { Fragment } from 'preact';
-import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsentState } from '../../consent/consent-states.ts';
-import { forgetToken, takeFragmentToken } from '../shared/fragment-token.ts';
+import { takeFragmentToken } from '../shared/fragment-token.ts';
 import { formatBasisPoints, formatDate, formatDateTime, formatFen } from '../shared/format.ts';
-import { HubRequestError, hubGraphql, hubJson, type HubFailure } from '../shared/hub-client.ts';
+import { hubGraphql, hubJson } from '../shared/hub-client.ts';
 import { LangSwitch, useLang } from '../shared/i18n.tsx';
 import type { Lang } from '../shared/lang.ts';
+import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
 import { saveFile } from '../shared/save-file.ts';
 import {
   CATEGORY_NAMES, CHANNEL_NAMES, CONSENT_STATE_NAMES, DIMENSION_NAMES, DISPOSITION_NAMES, GRADE_NAMES, MEASURE_NAMES, ROLE_NAMES, nameOf, regionName,
@@ -29,22 +30,9 @@ export function ConsentApp() {
   const [token] = useState(() => takeFragmentToken(TOKEN_KEY));
   const [me, setMe] = useState<Me | null>(null);
   const [earnings, setEarnings] = useState<Earnings>({ kind: 'loading' });
-  const [failure, setFailure] = useState<HubFailure | { kind: 'refused'; message: string } | null>(null);
+  const { failure, setFailure, fail } = usePageFailure(TOKEN_KEY, t.pageTitle);
   const [status, setStatus] = useState('');
   const [busyPurpose, setBusyPurpose] = useState<string | null>(null);
-
-  useLayoutEffect(() => {
-    document.title = t.pageTitle;
-  }, [t]);
-
-  const fail = useCallback((error: unknown) => {
-    if (error instanceof HubRequestError) {
-      if (error.failure.kind === 'unauthenticated') forgetToken(TOKEN_KEY);
-      setFailure(error.failure);
-    } else {
-      setFailure({ kind: 'graphql', messages: [String(error)] });
-    }
-  }, []);
 
   const load = useCallback(async () => {
     if (token === null) return;
@@ -140,7 +128,7 @@ export function ConsentApp() {
   );
 }
 
-function FailureNotice({ failure, t, onRetry }: { failure: HubFailure | { kind: 'refused'; message: string }; t: ConsentTexts; onRetry: (() => void) | undefined }) {
+function FailureNotice({ failure, t, onRetry }: { failure: PageFailure; t: ConsentTexts; onRetry: (() => void) | undefined }) {
   const message =
     failure.kind === 'unauthenticated' ? t.tokenRefused
     : failure.kind === 'unavailable' ? t.unavailable

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { PolicyDimension } from '../../policy/policy-vocabulary.ts';
-import { forgetToken, takeFragmentToken } from '../shared/fragment-token.ts';
+import { takeFragmentToken } from '../shared/fragment-token.ts';
 import { formatDate, formatFen, formatNumber, formatShare } from '../shared/format.ts';
-import { HubRequestError, hubGraphql, hubJson, type HubFailure } from '../shared/hub-client.ts';
+import { hubGraphql, hubJson } from '../shared/hub-client.ts';
 import { LangSwitch, useLang } from '../shared/i18n.tsx';
 import type { Lang } from '../shared/lang.ts';
 import type { PurposeTerms } from '../shared/purpose-terms.ts';
+import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
 import { saveFile } from '../shared/save-file.ts';
 import { CATEGORY_NAMES, DIMENSION_NAMES, PROVINCE_NAMES, ROLE_NAMES, nameOf } from '../shared/vocabulary.ts';
 import { dimensionValueName } from './dimension-values.ts';
@@ -38,7 +39,6 @@ interface Result {
   residual: InsightsOutcome | null;
 }
 
-type Failure = HubFailure | { kind: 'refused'; message: string };
 
 /** The filter the hub is sent: only dimensions the purpose allows, lists split, empty fields left out. */
 function filterFor(filters: Filters, terms: PurposeTerms): InsightsRequest['filter'] {
@@ -59,26 +59,13 @@ export function InsightsApp() {
   const t = INSIGHTS_TEXTS[lang];
   const [token] = useState(() => takeFragmentToken(TOKEN_KEY));
   const [start, setStart] = useState<{ viewer: StartResult['viewer']; agreements: Agreement[]; terms: PurposeTerms[] } | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const { failure, setFailure, fail } = usePageFailure(TOKEN_KEY, t.pageTitle);
   const [purpose, setPurpose] = useState('');
   const [compareBy, setCompareBy] = useState<PolicyDimension>('model');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [result, setResult] = useState<Result | null>(null);
   const [running, setRunning] = useState(false);
   const [knownModels, setKnownModels] = useState<string[]>([]);
-
-  useLayoutEffect(() => {
-    document.title = t.pageTitle;
-  }, [t]);
-
-  const fail = useCallback((error: unknown) => {
-    if (error instanceof HubRequestError) {
-      if (error.failure.kind === 'unauthenticated') forgetToken(TOKEN_KEY);
-      setFailure(error.failure);
-    } else {
-      setFailure({ kind: 'graphql', messages: [String(error)] });
-    }
-  }, []);
 
   const load = useCallback(async () => {
     if (token === null) return;
@@ -193,7 +180,7 @@ export function InsightsApp() {
   );
 }
 
-function failureText(failure: Failure, t: InsightsTexts): string {
+function failureText(failure: PageFailure, t: InsightsTexts): string {
   switch (failure.kind) {
     case 'unauthenticated': return t.tokenRefused;
     case 'unavailable': return t.unavailable;
