@@ -2,7 +2,7 @@ import pg from 'pg';
 import { AnswerCuttingProxy } from './answer-cutting-proxy.ts';
 import { summariseMs, waitUntil } from './durations.ts';
 import type { PrivatePostgres } from './private-postgres.ts';
-import { startPush, writeOrderExport, writeSubjectKey, type PushOutcome } from './push-run.ts';
+import { startPush, tallyPush, writeOrderExport, writeSubjectKey, type PushTally } from './push-run.ts';
 import { FAULT_PLATFORM, startScenarioHub } from './scenario-hub.ts';
 import { checkStoredTradeIns, type StoredTradeIns } from './stored-trade-ins.ts';
 
@@ -30,7 +30,7 @@ export interface HubKillFigures {
   stored: StoredTradeIns;
   /** SIGKILL → the new hub process answers /readyz 200 (the tsx loader's start-up dominates). */
   hubRestartMs: ReturnType<typeof summariseMs>;
-  pushes: Pick<PushOutcome, 'code' | 'accepted' | 'replayed' | 'retries' | 'batches'>[];
+  pushes: PushTally['pushes'];
 }
 
 /**
@@ -80,15 +80,8 @@ export async function runHubKillFault(options: HubKillOptions): Promise<HubKillF
       await scenario.restart();
       restarts.push(performance.now() - killedAt);
       const result = await outcome;
-      const complete = result.code === 0 && result.read === options.ordersPerPush && result.accepted + result.replayed === options.ordersPerPush
-        && result.rejected === 0 && result.conflicts === 0;
-      // A failed push leaves rows unacknowledged; the stored check then counts any of them it finds as extra.
-      if (complete) acknowledged.push(...orders.externalRefs);
-      else figures.pushesFailed += 1;
-      figures.retries += Math.max(0, result.retries);
-      figures.replayed += Math.max(0, result.replayed);
+      const complete = tallyPush(figures, result, orders, acknowledged);
       if (cutAnswer && result.replayed >= options.batch) figures.cutAnswersReplayed += 1;
-      figures.pushes.push({ code: result.code, accepted: result.accepted, replayed: result.replayed, retries: result.retries, batches: result.batches });
       log(`kill ${iteration}/${options.iterations}: ${midTransaction ? (cutAnswer ? 'after the commit, answer cut' : 'inside a transaction') : 'no open transaction seen'}, new hub ready after ` +
         `${Math.round(restarts.at(-1)!)} ms; push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +
         (complete ? '' : `\n${result.stderr.trim().split('\n').slice(-3).join('\n')}`));

@@ -1,7 +1,7 @@
 import { summariseMs, waitUntil } from './durations.ts';
 import { sleep } from './hub-fixture.ts';
 import type { PrivatePostgres, StopMode } from './private-postgres.ts';
-import { startPush, writeOrderExport, writeSubjectKey, type PushOutcome } from './push-run.ts';
+import { startPush, tallyPush, writeOrderExport, writeSubjectKey, type PushTally } from './push-run.ts';
 import { FAULT_PLATFORM, startScenarioHub } from './scenario-hub.ts';
 import { checkStoredTradeIns, countPresentTradeIns, type StoredTradeIns } from './stored-trade-ins.ts';
 
@@ -35,7 +35,7 @@ export interface PostgresRestartFigures {
   hubReadyAfterMs: ReturnType<typeof summariseMs>;
   /** PostgreSQL up → the push's next acknowledged batch (or its end). Dominated by the client's back-off. */
   pushResumedAfterMs: ReturnType<typeof summariseMs>;
-  pushes: Pick<PushOutcome, 'code' | 'accepted' | 'replayed' | 'retries' | 'batches'>[];
+  pushes: PushTally['pushes'];
 }
 
 /**
@@ -84,13 +84,7 @@ export async function runPostgresRestartFault(options: PostgresRestartOptions): 
       const [readyMs, resumedMs, result] = await Promise.all([readyAfter, resumedAfter, outcome]);
       if (readyMs !== undefined) ready.push(readyMs);
       if (resumedMs !== undefined) resumed.push(resumedMs);
-      const complete = result.code === 0 && result.read === options.ordersPerPush && result.accepted + result.replayed === options.ordersPerPush
-        && result.rejected === 0 && result.conflicts === 0;
-      if (complete) acknowledged.push(...orders.externalRefs);
-      else figures.pushesFailed += 1;
-      figures.retries += Math.max(0, result.retries);
-      figures.replayed += Math.max(0, result.replayed);
-      figures.pushes.push({ code: result.code, accepted: result.accepted, replayed: result.replayed, retries: result.retries, batches: result.batches });
+      const complete = tallyPush(figures, result, orders, acknowledged);
       log(`restart ${iteration}/${options.iterations} (${mode}): stopped after ${before} acknowledged rows, ${missing} of them missing after the restart; ` +
         `down ${Math.round(up - stopStarted)} ms, hub ready +${Math.round(readyMs ?? -1)} ms, push resumed +${Math.round(resumedMs ?? -1)} ms; ` +
         `push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +

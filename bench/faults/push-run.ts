@@ -112,3 +112,28 @@ function readPushOutcome(result: CommandResult): PushOutcome {
     batches: batches === null ? 0 : Number(batches[1]), retries: retries === null ? 0 : Number(retries[1]),
   };
 }
+
+/** What the fault scripts count over their pushes. */
+export interface PushTally {
+  pushesFailed: number;
+  retries: number;
+  replayed: number;
+  pushes: Pick<PushOutcome, 'code' | 'accepted' | 'replayed' | 'retries' | 'batches'>[];
+}
+
+/**
+ * Counts one finished push: its rows are acknowledged only when it exited 0 having every row accepted or
+ * replayed (a failed push leaves rows unacknowledged; the stored check then counts any it finds as extra).
+ * Returns whether the push was complete.
+ */
+export function tallyPush(tally: PushTally, result: PushOutcome, orders: OrderExport, acknowledged: string[]): boolean {
+  const expected = orders.externalRefs.length;
+  const complete = result.code === 0 && result.read === expected && result.accepted + result.replayed === expected
+    && result.rejected === 0 && result.conflicts === 0;
+  if (complete) acknowledged.push(...orders.externalRefs);
+  else tally.pushesFailed += 1;
+  tally.retries += Math.max(0, result.retries);
+  tally.replayed += Math.max(0, result.replayed);
+  tally.pushes.push({ code: result.code, accepted: result.accepted, replayed: result.replayed, retries: result.retries, batches: result.batches });
+  return complete;
+}

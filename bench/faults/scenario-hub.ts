@@ -1,5 +1,5 @@
 import path from 'node:path';
-import pg from 'pg';
+import { freshDatabase } from '../support/bench-database.ts';
 import { HubProcess, prepareHub, type HubSetup } from './hub-fixture.ts';
 import { spareLoopbackPort, type PrivatePostgres } from './private-postgres.ts';
 
@@ -23,16 +23,7 @@ export interface ScenarioHub {
 
 /** Creates database `name` on the private server, prepares the platform party and starts a hub on it. */
 export async function startScenarioHub(server: PrivatePostgres, name: string, workDir: string): Promise<ScenarioHub> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('database name must be a lowercase identifier');
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const databaseUrl = server.url(name);
+  const databaseUrl = await freshDatabase(name, server.url());
   const setup = await prepareHub(databaseUrl, [{ id: FAULT_PLATFORM, role: 'platform' }]);
   const logFile = path.join(workDir, `${name}.hub.log`);
   // The port must stay the same across hub restarts (the push keeps its endpoint); retry if it is taken meanwhile.

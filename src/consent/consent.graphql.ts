@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
-import { requireUser } from '../graphql/principal-guards.ts';
+import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../server/context.ts';
 import { CONSENT_STATES, type ConsentAction } from './consent-states.ts';
 import { changeConsent, ConsentError, consentOverview, type ConsentChange, type ConsentContext, type PurposeConsent } from './consent.service.ts';
@@ -80,6 +80,7 @@ for (const [action, { name, description }] of Object.entries(MUTATIONS) as [Cons
     t.field({
       type: ConsentChanged,
       description,
+      extensions: USER_TOKEN_FIELD,
       errors: { types: [UnauthenticatedError, ForbiddenError, ConsentRefusedError] },
       args: { purpose: t.arg.string({ required: true }) },
       resolve: async (_root, args, context) => {
@@ -99,6 +100,7 @@ builder.queryField('consentPurposes', (t) =>
   t.field({
     type: [PurposeConsentRef],
     description: 'Every purpose users are asked about, with the calling user’s answer.',
+    extensions: USER_TOKEN_FIELD,
     errors: { types: [UnauthenticatedError, ForbiddenError] },
     resolve: async (_root, _args, context) => consentOverview(consentContextOf(context), requireUser(context)),
   }),

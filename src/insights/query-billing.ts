@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import { lockOpenPeriod, postJournal } from '../ledger/journal.repository.ts';
+import { postJournal } from '../ledger/journal.repository.ts';
 import { periodOf } from '../ledger/periods.ts';
 import { equalSplit, queryJournalLines, splitQueryCharge } from '../ledger/revenue-split.ts';
 import type { AllowedPolicy } from '../policy/policy.types.ts';
@@ -35,9 +35,8 @@ export interface BillQueryInput {
 export async function billQuery(tx: DbOrTx, input: BillQueryInput): Promise<number> {
   const { queryId, partyId, policy, now, joinOn } = input;
   const released = sql`(ig.released or ${input.remainderReleased})`;
+  // postJournal holds the period open (or refuses a closed one, rolling the contributions back with it).
   const period = periodOf(now);
-  // Fail before the work if the period has closed (a clock behind the payout run's).
-  await lockOpenPeriod(tx, period, now);
 
   await sql`drop table if exists query_contributors`.execute(tx);
   await sql`

@@ -20,7 +20,7 @@ export interface NewJournal {
  * so a payout run (which takes the row exclusively) waits for every posting in flight and no posting can
  * land in a period once it is closed.
  */
-export async function lockOpenPeriod(tx: DbOrTx, period: Period, now: Date): Promise<void> {
+async function lockOpenPeriod(tx: DbOrTx, period: Period, now: Date): Promise<void> {
   await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
     .onConflict((oc) => oc.column('period').doNothing()).execute();
   const row = await tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forShare().executeTakeFirstOrThrow();

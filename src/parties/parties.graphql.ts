@@ -1,4 +1,5 @@
 import { builder } from '../graphql/builder.ts';
+import { ANY_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { Principal } from '../server/auth.ts';
 
 const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
@@ -12,5 +13,5 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
 });
 
 builder.queryField('viewer', (t) =>
-  t.field({ type: ViewerRef, nullable: true, description: 'The caller; null without a token.', resolve: (_root, _args, context) => context.principal }),
+  t.field({ type: ViewerRef, nullable: true, description: 'The caller; null without a token.', extensions: ANY_TOKEN_FIELD, resolve: (_root, _args, context) => context.principal }),
 );

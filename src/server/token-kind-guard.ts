@@ -1,12 +1,10 @@
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import type { TokenKind } from '../graphql/principal-guards.ts';
 import type { HubRequestContext } from './context.ts';
 
-/** Root fields that act for a user (a platform-signed user token) and only for one. */
-export const USER_ROOT_FIELDS: ReadonlySet<string> = new Set(['me', 'consentPurposes', 'grantConsent', 'refuseConsent', 'withdrawConsent']);
-/** Root fields any caller may ask for. */
-const SHARED_ROOT_FIELDS: ReadonlySet<string> = new Set(['viewer', '__typename', '__schema', '__type']);
+const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type']);
 
 /** The root field names of the operation, through fragments spread or inlined at the root. */
 function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): string[] {
@@ -29,7 +27,8 @@ function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNo
 }
 
 /**
- * A genuine token of the wrong kind — a user token asking for a party's field, or a party token asking
+ * A genuine token of the wrong kind (the kind a root field needs is in its schema extensions, see
+ * principal-guards.ts) — a user token asking for a party's field, or a party token asking
  * for a user's — is refused with 401 before any resolver runs, as a token the operation cannot accept.
  * (Anonymous callers go on: each protected field answers them with a typed Unauthenticated.)
  */
@@ -41,10 +40,11 @@ export function useTokenKindGuard(logger: Logger): Plugin<HubRequestContext> {
       const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode =>
         d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName));
       if (operation === undefined) return;
-      const fields = rootFieldNames(args.document, operation).filter((name) => !SHARED_ROOT_FIELDS.has(name));
-      const misused = principal.kind === 'user'
-        ? fields.find((name) => !USER_ROOT_FIELDS.has(name))
-        : fields.find((name) => USER_ROOT_FIELDS.has(name));
+      const root = operation.operation === 'mutation' ? args.schema.getMutationType() : args.schema.getQueryType();
+      const kindOf = (name: string): TokenKind =>
+        INTROSPECTION_FIELDS.has(name) ? 'any' : ((root?.getFields()[name]?.extensions as { tokenKind?: TokenKind } | undefined)?.tokenKind ?? 'party');
+      const misused = rootFieldNames(args.document as DocumentNode, operation)
+        .find((name) => kindOf(name) !== 'any' && kindOf(name) !== principal.kind);
       if (misused === undefined) return;
       const reason = principal.kind === 'user' ? 'user_token_as_party' : 'party_token_as_user';
       logger.info({ event: 'auth.refused', reason }, 'token refused');

@@ -5,7 +5,7 @@ import { consentOverview } from '../consent/consent.service.ts';
 import { builder } from '../graphql/builder.ts';
 import { earningLines, subjectEarnings, type EarningLine, type PeriodEarnings } from '../ledger/earnings.ts';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
-import { requireUser } from '../graphql/principal-guards.ts';
+import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../server/context.ts';
 import { subjectIdFor } from './subject-id.ts';
 import { listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
@@ -134,6 +134,7 @@ builder.queryField('me', (t) =>
   t.field({
     type: Me,
     description: 'The calling user (user token): their records (analytic fields only), consent per purpose and receipts.',
+    extensions: USER_TOKEN_FIELD,
     errors: { types: [UnauthenticatedError, ForbiddenError] },
     resolve: (_root, _args, context) => {
       const user = requireUser(context);

@@ -68,6 +68,7 @@ describe('bearer authentication', () => {
     const { status, body } = await hub.graphql('{ me { __typename ... on HubError { code } } }', {}, await hub.token('platform-a'));
     expect(status).toBe(401);
     expect(body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', reason: 'party_token_as_user' } })] });
+    expect((await hub.graphql('{ consentPurposes { __typename } }', {}, await hub.token('platform-a'))).status).toBe(401);
     // `viewer` is for either kind.
     expect((await hub.graphql('{ viewer { kind } }', {}, await hub.token('platform-a'))).status).toBe(200);
   });

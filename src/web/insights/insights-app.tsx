@@ -3,7 +3,7 @@ import type { PolicyDimension } from '../../policy/policy-vocabulary.ts';
 import { takeFragmentToken } from '../shared/fragment-token.ts';
 import { formatDate, formatFen, formatNumber, formatShare } from '../shared/format.ts';
 import { hubGraphql, hubJson } from '../shared/hub-client.ts';
-import { LangSwitch, useLang } from '../shared/i18n.tsx';
+import { PageHeader, useLang } from '../shared/i18n.tsx';
 import type { Lang } from '../shared/lang.ts';
 import type { PurposeTerms } from '../shared/purpose-terms.ts';
 import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
@@ -137,12 +137,7 @@ export function InsightsApp() {
   const viewer = start?.viewer;
   return (
     <>
-      <header class="page-header">
-        <div class="page-header-inner">
-          <p class="hub-name">{lang === 'zh' ? '以旧换新数据交换中心' : 'Trade-in Exchange Hub'}</p>
-          <LangSwitch lang={lang} onChange={setLang} />
-        </div>
-      </header>
+      <PageHeader lang={lang} onLang={setLang} />
       <main id="main" class="page">
         <h1>{t.heading}</h1>
         <p class="lead">{t.intro}</p>

@@ -44,3 +44,15 @@ export function LangSwitch({ lang, onChange }: { lang: Lang; onChange: (lang: La
     </div>
   );
 }
+
+/** The bar above both pages: the hub's name and the language switch. */
+export function PageHeader({ lang, onLang }: { lang: Lang; onLang: (lang: Lang) => void }) {
+  return (
+    <header class="page-header">
+      <div class="page-header-inner">
+        <p class="hub-name">{lang === 'zh' ? '以旧换新数据交换中心' : 'Trade-in Exchange Hub'}</p>
+        <LangSwitch lang={lang} onChange={onLang} />
+      </div>
+    </header>
+  );
+}
