@@ -1,15 +1,24 @@
 import { sql } from 'kysely';
+import { bulkInsert, type BulkColumn } from '../db/bulk-insert.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { TicketCustodyTable } from './custody.table.ts';
 
 export type CustodyLinkRow = Pick<TicketCustodyTable, 'ticket_id' | 'sequence' | 'holder_id' | 'from_party_id' | 'handed_over_at' | 'released_at'>;
 
+const LINK_COLUMNS: BulkColumn<TicketCustodyTable>[] = [
+  { name: 'ticket_id', type: 'uuid', value: (r) => r.ticket_id },
+  { name: 'sequence', type: 'integer', value: (r) => r.sequence },
+  { name: 'holder_id', type: 'text', value: (r) => r.holder_id },
+  { name: 'from_party_id', type: 'text', value: (r) => r.from_party_id },
+  { name: 'handed_over_at', type: 'timestamptz', value: (r) => r.handed_over_at },
+  { name: 'released_at', type: 'timestamptz', value: (r) => r.released_at },
+];
+
 /** Appends links (first links of new tickets, or hand-overs whose previous link was just closed). */
 export async function insertCustodyLinks(db: DbOrTx, rows: TicketCustodyTable[]): Promise<void> {
-  if (rows.length === 0) return;
   // Ticket order, so racing batches take their index locks in the same order.
   const sorted = [...rows].sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : a.sequence - b.sequence));
-  await db.insertInto('ticket_custody').values(sorted).execute();
+  await bulkInsert(db, 'ticket_custody', LINK_COLUMNS, sorted);
 }
 
 /**
