@@ -142,7 +142,7 @@ describe('isolation between parties', () => {
         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = current_schema() and c.relkind = 'r' and c.relrowsecurity order by c.relname`.execute(hub.app.database.db);
       expect(secured.rows.map((r) => r.relname)).toEqual([
-        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'tickets',
+        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets',
       ]);
     });
 
@@ -173,6 +173,19 @@ describe('isolation between parties', () => {
         submissions: await ids(tx, sql<{ v: string }>`select party_id as v from submissions`),
       }));
       expect(seen).toEqual({ inspections: ['recycler-a'], tickets: [ownA.ticket], records: 1, submissions: ['recycler-a'] });
+    });
+
+    it('shows a party the custody links it is in and its own tickets\' chains; a holder alone closes its link', async () => {
+      const links = (party: string) => asParty(party, (tx) => ids(tx, sql<{ v: string }>`select ticket_id::text || ':' || sequence as v from ticket_custody`));
+      const platformA = await links('platform-a');
+      expect(platformA).toEqual(expect.arrayContaining([`${ownA.ticket}:0`, `${ownA.ticket}:1`]));
+      expect(await links('recycler-a')).toEqual([`${ownA.ticket}:1`]);
+      expect(await links('platform-b')).toEqual([`${ownB.ticket}:0`]);
+      expect(await links('brand-a')).toEqual([]);
+      const closed = await asParty('platform-b', (tx) => sql`update ticket_custody set released_at = now() where ticket_id = ${ownA.ticket}`.execute(tx));
+      expect(Number(closed.numAffectedRows)).toBe(0);
+      await expect(asParty('platform-b', (tx) => sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
+        values (${ownA.ticket}, 2, 'platform-b', 'recycler-a', now())`.execute(tx))).rejects.toThrow();
     });
 
     it('shows a party its own agreements and the operator every one', async () => {
