@@ -7,6 +7,7 @@ import { requirePartyBearer } from '../server/bearer.ts';
 import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer, unavailableAnswer } from '../server/http-answers.ts';
 import { safeErrorSummary } from '../server/logger.ts';
 import type { HubMetrics } from '../server/metrics.ts';
+import { findUnstorable, UNSTORABLE_MESSAGES } from '../server/storable-values.ts';
 import { ingestDocuments, SUBMITTER_ROLE, type IngestContext, type ItemResult } from '../submissions/submissions.service.ts';
 
 /** Documents stored per transaction: big enough to amortise round trips, small enough to keep memory flat. */
@@ -91,11 +92,20 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
       rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }] });
       return;
     }
+    let document: unknown;
     try {
-      chunk.push({ line, document: JSON.parse(text) });
+      document = JSON.parse(text);
     } catch {
       rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.invalid_json', message: 'line must be one JSON document' }] });
+      return;
     }
+    // What PostgreSQL cannot store (NUL, lone surrogates …) is refused here, as GraphQL refuses it.
+    const unstorable = findUnstorable(document);
+    if (unstorable !== undefined) {
+      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: `input.${unstorable}`, message: `document ${UNSTORABLE_MESSAGES[unstorable]}` }] });
+      return;
+    }
+    chunk.push({ line, document });
   };
 
   let pending = '';

@@ -15,6 +15,9 @@ import { answerResponse } from './http-answers.ts';
 import { type HubMetrics, useMetricsRoute } from './metrics.ts';
 import { useRequestRecord } from './request-log.ts';
 import { useTokenKindGuard } from './token-kind-guard.ts';
+import { useUnavailableWhenDatabaseDown } from './database-down.ts';
+import { useEchoFreeErrors } from './echo-free-errors.ts';
+import { useStorableInputs } from './input-guard.ts';
 
 export interface YogaDeps {
   config: HubConfig;
@@ -86,13 +89,18 @@ function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Pri
  * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
  *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
  *    request runs no resolver. Batching and multipart are off and the body size is capped here, in yoga's
- *    own request parsing.
+ *    own request parsing;
+ * 5. the token-kind guard, then the storable-input guard (input-guard.ts: NUL, lone surrogates, over-long
+ *    strings, out-of-range numbers refused with 400 before any resolver);
+ * 6. on the way out, every error is rebuilt without the values GraphQL's own messages quote
+ *    (echo-free-errors.ts), and an unexpected error with the database down becomes 503 (database-down.ts).
  */
 export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, HubRequestContext> {
   const principals = new WeakMap<Request, Principal>();
   const production = deps.config.mode === 'production';
+  const schema = hubSchema();
   return createYoga<Record<string, unknown>, HubRequestContext>({
-    schema: hubSchema(),
+    schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
@@ -115,6 +123,9 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
       useTokenKindGuard(deps.logger),
+      useStorableInputs(deps.logger),
+      useEchoFreeErrors(schema),
+      useUnavailableWhenDatabaseDown(deps.db),
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,

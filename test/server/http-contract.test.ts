@@ -32,7 +32,7 @@ const ROUTES: Route[] = [
   },
   {
     name: '/statements',
-    request: (authorization) => ({ path: '/statements/2026-10.csv', init: { method: 'GET', headers: authorization ? { authorization } : {} } }),
+    request: (authorization) => ({ path: '/statements/2026-10.csv', init: { method: 'GET', headers: authorization ? { authorization } : ({} as Record<string, string>) } }),
   },
 ];
 
