@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/database.ts';
-import type { TokenVerifier } from '../server/auth.ts';
+import type { Principal, TokenVerifier } from '../server/auth.ts';
 import { authenticateNodeRequest, sendJson } from '../server/node-bearer.ts';
 import { isPeriod } from './periods.ts';
 import { allStatementLines, findStatement } from './statements.ts';
 
 export interface StatementExportDeps {
-  db: Db;
+  /** The serving role's connections for the caller: a platform sees its own statement, the operator any. */
+  sessionFor: (principal: Principal) => Db;
   verifier: TokenVerifier;
 }
 
@@ -33,7 +34,8 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   else if (principal.kind === 'party' && principal.role === 'operator' && url.searchParams.get('platform')) platformId = url.searchParams.get('platform')!;
   else return sendJson(res, 403, { error: { code: 'forbidden.role', message: 'statements are fetched by their platform (or an operator naming ?platform=)' } });
 
-  const statement = await findStatement(deps.db, period, platformId);
+  const db = deps.sessionFor(principal);
+  const statement = await findStatement(db, period, platformId);
   if (statement === undefined) return sendJson(res, 404, { error: { code: 'statement.not_found', message: `there is no statement for ${platformId} in ${period}` } });
 
   res.writeHead(200, {
@@ -47,13 +49,13 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   if (format === 'csv') {
     // Subject refs are base64url pseudonyms and amounts integers: nothing here needs quoting.
     await write('subject_ref,amount_fen\n');
-    for await (const line of allStatementLines(deps.db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
+    for await (const line of allStatementLines(db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
   } else {
     const { period: p, platformId: id, subjects, totalFen, issuedAt, confirmedAt } = statement;
     await write(`{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},`
       + `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`);
     let first = true;
-    for await (const line of allStatementLines(deps.db, period, platformId)) {
+    for await (const line of allStatementLines(db, period, platformId)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);
       first = false;
     }

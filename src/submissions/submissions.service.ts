@@ -200,7 +200,7 @@ async function planSubmissions(
     }
   }
   for (const [platform, list] of byPlatform) {
-    const found = await submissions.findSubmissionsByKey(tx, platform, 'tradein', list.map((entry) => entry.tradeInKey));
+    const found = await submissions.findTradeInTickets(tx, platform, list.map((entry) => entry.tradeInKey));
     const ticketByKey = new Map(found.map((row) => [row.key_hash.toString('hex'), row.ticket_id]));
     for (const { candidate, tradeInKey } of list) {
       const ticket = ticketByKey.get(tradeInKey.toString('hex'));
