@@ -39,7 +39,7 @@ interface Policy {
 
 /** Privileges each role holds; what rows they reach is the policies' business. */
 const GRANTS: readonly (readonly [role: (typeof ROLES)[number], privileges: string, tables: readonly string[]])[] = [
-  ['hub_app', 'select', ['parties', 'party_keys', 'ledger_periods', 'payout_runs', 'access_log', 'contributions', 'payout_lines', 'statements']],
+  ['hub_app', 'select', ['parties', 'party_keys', 'ledger_periods', 'payout_runs', 'access_log', 'contributions', 'payout_lines', 'statements', 'journals', 'journal_lines']],
   ['hub_app', 'select, insert, update', ['subjects', 'consents']],
   ['hub_app', 'select, insert', ['record_subjects', 'consent_events', 'statement_confirmations', 'access_log']],
   ['hub_analytics', 'select', ['parties', 'records', 'tickets', 'inspections', 'dispositions', 'catalogue_models', 'consents', 'record_subjects']],
@@ -81,7 +81,7 @@ const POLICIES: readonly Policy[] = [
   // hub_access_log_tail() and hub_access_log_advance(), which serialise the chain.
   { name: 'access_log_read', table: 'access_log', role: 'hub_app', command: 'select', rows: `party_id = ${PARTY} or ${partyIs('regulator', 'operator')}` },
   { name: 'access_log_append', table: 'access_log', role: 'hub_app', command: 'insert', rows: `party_id is not distinct from ${PARTY}` },
-  { name: 'access_log_append_analytics', table: 'access_log', role: 'hub_analytics', command: 'insert', rows: `party_id = ${PARTY}` },
+  { name: 'access_log_append_analytics', table: 'access_log', role: 'hub_analytics', command: 'insert', rows: `party_id is not distinct from ${PARTY}` },
   { name: 'access_log_audit', table: 'access_log', role: 'hub_audit', command: 'select', rows: everyone },
   // An allowed aggregate reads every analytic row; the consent join inside the query narrows it.
   { name: 'records_analytics', table: 'records', role: 'hub_analytics', command: 'select', rows: everyone },
@@ -90,7 +90,10 @@ const POLICIES: readonly Policy[] = [
   { name: 'dispositions_analytics', table: 'dispositions', role: 'hub_analytics', command: 'select', rows: everyone },
   { name: 'catalogue_analytics', table: 'catalogue_models', role: 'hub_analytics', command: 'select', rows: everyone },
   { name: 'dp_budget_analytics', table: 'dp_budget', role: 'hub_analytics', command: 'all', rows: `party_id = ${PARTY}` },
-  // The ledger's journal and balances: the hub's books, posted by a billed query or a payout run.
+  // The ledger's journal and balances: the hub's books, posted by a billed query or a payout run. A party
+  // reads the lines of its own accounts (and the journals they belong to); the operator and regulators all.
+  { name: 'journal_lines_own', table: 'journal_lines', role: 'hub_app', command: 'select', rows: `account in ('party:' || ${PARTY}, 'users:' || ${PARTY}, 'payable:' || ${PARTY}) or ${partyIs('operator', 'regulator')}` },
+  { name: 'journals_own', table: 'journals', role: 'hub_app', command: 'select', rows: `exists (select from journal_lines l where l.journal_id = journals.id) or ${partyIs('operator', 'regulator')}` },
   { name: 'journals_analytics', table: 'journals', role: 'hub_analytics', command: 'all', rows: `kind = 'query'` },
   { name: 'journals_ledger', table: 'journals', role: 'hub_ledger', command: 'all', rows: everyone },
   { name: 'journal_lines_analytics', table: 'journal_lines', role: 'hub_analytics', command: 'all', rows: everyone },
