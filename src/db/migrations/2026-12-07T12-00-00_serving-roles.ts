@@ -60,6 +60,8 @@ const everyone = 'true';
 const POLICIES: readonly Policy[] = [
   // The subject vault: a platform's own subjects; a user's own subject (created on a first consent).
   { name: 'subjects_own', table: 'subjects', role: 'hub_app', command: 'all', rows: `platform_id = ${PARTY} or (id = ${SUBJECT} and platform_id = ${PLATFORM})` },
+  // The operator fetches any platform's payout statement, whose lines name the subjects' pseudonyms.
+  { name: 'subjects_operator', table: 'subjects', role: 'hub_app', command: 'select', rows: partyIs('operator') },
   { name: 'subjects_ledger', table: 'subjects', role: 'hub_ledger', command: 'select', rows: everyone },
   { name: 'record_subjects_own', table: 'record_subjects', role: 'hub_app', command: 'all', rows: `platform_id = ${PARTY} or subject_id = ${SUBJECT}` },
   { name: 'record_subjects_analytics', table: 'record_subjects', role: 'hub_analytics', command: 'select', rows: everyone },
