@@ -70,7 +70,11 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: anonymous, sessionFor, secret, signingKey, policies, verifier, logger, metrics, now });
     // The consent and insights pages (built by `npm run build:web`) in front of the API.
-    const handler = withWebPages(createHttpHandler(yoga, { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics }, { sessionFor, verifier }), { policies, logger });
+    const handler = withWebPages(createHttpHandler(yoga, {
+      db: anonymous, logger, metrics,
+      bulk: { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics },
+      statements: { sessionFor, verifier, logger },
+    }), { policies, logger });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, sessionFor, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -71,12 +71,9 @@ export function catalogueKey(brand: string, model: string): string {
   return `${brand}\u0000${model}`;
 }
 
-/**
- * Tickets by id, with the record each one belongs to, for the recycler the session names: a ticket is
- * another party's row, so it is read through a security-definer function (none for any other caller).
- */
+/** Tickets by id, with the record each one belongs to. */
 export async function findTickets(db: DbOrTx, ids: string[]): Promise<Map<string, { recordId: string }>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await sql<{ id: string; record_id: string }>`select id, record_id from hub_ticket_records(${ids}::uuid[])`.execute(db);
+  const rows = await db.selectFrom('tickets').select(['id', 'record_id']).where('id', '=', sql<string>`any(${ids}::uuid[])`).execute();
   return new Map(rows.map((row) => [row.id, { recordId: row.record_id }]));
 }

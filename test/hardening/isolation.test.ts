@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
 import type { Database } from '../../src/db/database.ts';
 import { HUB_ROLES } from '../../src/db/sessions.ts';
+import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBMIT = (mutation: string) => `mutation ($d: [JSON!]!) { ${mutation}(documents: $d) {
@@ -30,7 +31,7 @@ function inspection(externalRef: string, ticket: string) {
 const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
   'dp_budget', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'record_subjects', 'records',
-  'statement_confirmations', 'statements', 'subjects', 'submissions', 'tickets',
+  'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
 ];
 
 describe('isolation between parties', () => {
@@ -47,6 +48,7 @@ describe('isolation between parties', () => {
     const b = await hub.graphql(SUBMIT('submitTradeIns'), { d: [tradeIn('ISO-B-1')] }, tokens['platform-b']);
     ownA = a.body.data.submitTradeIns.results[0];
     ownB = b.body.data.submitTradeIns.results[0];
+    await handOverTickets(hub, 'platform-a', [ownA.ticket], 'recycler-a');
     const inspected = await hub.graphql(SUBMIT('submitInspections'), { d: [inspection('ISO-QC-1', ownA.ticket)] }, tokens['recycler-a']);
     expect(inspected.body.data.submitInspections.results[0].__typename).toBe('SubmissionAccepted');
     const requested = await hub.graphql('mutation { requestAgreement(purpose: "product-rnd") { ... on AgreementResult { agreement { id } } } }', {}, tokens['brand-a']);

@@ -9,8 +9,8 @@
 // - hub_ledger     payout runs, reversals and ledger verification;
 // - hub_audit      reads the hash chains to verify them;
 // - hub_admin      registers parties and keys.
-// Work that must cross parties without any of these (looking a ticket up by its id, resolving a platform's
-// order reference, appending to the access log's chain) goes through SECURITY DEFINER functions below.
+// Work that must cross parties without any of these (resolving a platform's order reference, custody
+// membership, appending to the access log's chain) goes through SECURITY DEFINER functions below.
 //
 // Roles are cluster-wide while tables live per schema (tests run one schema each, concurrently): roles are
 // created once, tolerating a concurrent creator, and every grant and policy names this schema's tables.
@@ -111,6 +111,8 @@ const POLICIES: readonly Policy[] = [
   { name: 'statement_confirmations_ledger', table: 'statement_confirmations', role: 'hub_ledger', command: 'select', rows: everyone },
 ];
 
+const FUNCTIONS = ['hub_access_log_tail()', 'hub_access_log_advance(bigint)', 'hub_tradein_tickets(text, bytea[])', 'hub_custody_member(uuid)'];
+
 /** Tables this migration turns row-level security on for (the earlier one did the rest). */
 const NEWLY_SECURED = [
   'subjects', 'record_subjects', 'consent_events', 'consents', 'contributions', 'access_log', 'journals', 'journal_lines',
@@ -181,31 +183,44 @@ export async function up(db: Kysely<any>): Promise<void> {
         raise exception 'access log head must advance by one appended entry' using errcode = '23514';
       end if;
     end $$`.execute(db);
-  // A recycler names a ticket printed on the parcel before any of its own rows point at it.
-  await sql`
-    create function hub_ticket_records(ids uuid[]) returns table (id uuid, record_id uuid)
-    language sql stable security definer set search_path from current as $$
-      select t.id, t.record_id from tickets t
-      where t.id = any(ids)
-        and exists (select from parties p where p.id = nullif(current_setting('hub.party_id', true), '') and p.role = 'recycler' and p.disabled_at is null)
-    $$`.execute(db);
-  // …or the platform's own order reference, which the hub resolves to the ticket by its keyed hash.
+  // A party names a trade-in by the platform's own order reference, which the hub resolves to the ticket by
+  // its keyed hash (a platform's submissions are its own rows). Custody decides afterwards whether the
+  // caller may do anything with the ticket; the resolution itself answers only registered, active parties.
   await sql`
     create function hub_tradein_tickets(platform text, keys bytea[]) returns table (key_hash bytea, ticket_id uuid)
     language sql stable security definer set search_path from current as $$
       select s.key_hash, s.ticket_id from submissions s
       where s.party_id = platform and s.kind = 'tradein' and s.key_hash = any(keys)
-        and exists (select from parties p where p.id = nullif(current_setting('hub.party_id', true), '') and p.role = 'recycler' and p.disabled_at is null)
+        and exists (select from parties p where p.id = nullif(current_setting('hub.party_id', true), '') and p.disabled_at is null)
     $$`.execute(db);
-  for (const fn of ['hub_access_log_tail()', 'hub_access_log_advance(bigint)', 'hub_ticket_records(uuid[])', 'hub_tradein_tickets(text, bytea[])']) {
+  // Whether the calling party is in a ticket's custody chain (held it, or handed it on). Security definer so
+  // the policies on tickets and ticket_custody can both ask it without reading each other (a policy that
+  // reads a table whose policy reads it back is infinite recursion).
+  await sql`
+    create function hub_custody_member(ticket uuid) returns boolean
+    language sql stable security definer set search_path from current as $$
+      select exists (
+        select from ticket_custody c
+        where c.ticket_id = ticket
+          and nullif(current_setting('hub.party_id', true), '') in (c.holder_id, c.from_party_id)
+      )
+    $$`.execute(db);
+  // A holder reads the ticket it holds (its record id); a chain's members read the whole chain.
+  await sql`drop policy if exists ticket_custody_read on ticket_custody`.execute(db);
+  await sql`create policy ticket_custody_read on ticket_custody for select to hub_app using (hub_custody_member(ticket_id))`.execute(db);
+  await sql`create policy tickets_custody on tickets for select to hub_app using (hub_custody_member(id))`.execute(db);
+  for (const fn of FUNCTIONS) {
     await sql`revoke all on function ${sql.raw(fn)} from public`.execute(db);
   }
   await sql`grant execute on function hub_access_log_tail(), hub_access_log_advance(bigint) to hub_app, hub_analytics`.execute(db);
-  await sql`grant execute on function hub_ticket_records(uuid[]), hub_tradein_tickets(text, bytea[]) to hub_app`.execute(db);
+  await sql`grant execute on function hub_tradein_tickets(text, bytea[]), hub_custody_member(uuid) to hub_app`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const fn of ['hub_access_log_tail()', 'hub_access_log_advance(bigint)', 'hub_ticket_records(uuid[])', 'hub_tradein_tickets(text, bytea[])']) {
+  await sql`drop policy if exists tickets_custody on tickets`.execute(db);
+  // The custody migration's own read policy comes back with its own down, or not at all.
+  await sql`drop policy if exists ticket_custody_read on ticket_custody`.execute(db);
+  for (const fn of FUNCTIONS) {
     await sql`drop function if exists ${sql.raw(fn)}`.execute(db);
   }
   for (const policy of POLICIES) await sql`drop policy if exists ${sql.raw(policy.name)} on ${sql.table(policy.table)}`.execute(db);
