@@ -3,11 +3,13 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type DatabaseTarget
 import { loadHubSecret } from './hub-keys/hub-secret.ts';
 import { loadHubSigningKey, type HubSigningKey } from './hub-keys/hub-signing-key.ts';
 import { loadPolicies, SHIPPED_POLICIES_DIR } from './policy/load-policies.ts';
+import type { Db } from './db/database.ts';
 import type { PolicySet } from './policy/policy.types.ts';
-import { TokenVerifier } from './server/auth.ts';
+import { type Principal, TokenVerifier } from './server/auth.ts';
 import { createLogger, type Logger } from './server/logger.ts';
 import { HubMetrics } from './server/metrics.ts';
 import { createHttpHandler } from './server/http-handler.ts';
+import { requestSession } from './server/request-session.ts';
 import { withWebPages } from './server/web-pages.ts';
 import { createHubYoga } from './server/yoga.ts';
 
@@ -23,6 +25,8 @@ export interface HubApp {
   readonly yoga: ReturnType<typeof createHubYoga>;
   /** The Node HTTP handler: yoga plus the streaming bulk upload. */
   readonly handler: ReturnType<typeof createHttpHandler>;
+  /** The serving role's connections for this caller (src/server/request-session.ts): what every request uses. */
+  sessionFor(principal: Principal | null): Db;
   close(): Promise<void>;
 }
 
@@ -57,18 +61,21 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const signing = await loadHubSigningKey({ dataDir: config.dataDir, envKey: config.hubSigningKey });
     if (signing.created) logger.warn({ event: 'hub.signing_key_created', kid: signing.key.kid }, 'created the hub signing key for consent receipts');
     const signingKey = signing.key;
-    const verifier = new TokenVerifier(database.db, {
+    // From here on nothing runs as the owner: every request, command and demo step acts through a role.
+    const sessionFor = (principal: Principal | null) => database.session(requestSession(principal, secret));
+    const anonymous = sessionFor(null);
+    const verifier = new TokenVerifier(anonymous, {
       hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, cacheSeconds: config.tokenCacheSeconds, now: () => now().getTime(),
     });
     const metrics = new HubMetrics();
-    const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
+    const yoga = createHubYoga({ config, db: anonymous, sessionFor, secret, signingKey, policies, verifier, logger, metrics, now });
     // The consent and insights pages (built by `npm run build:web`) in front of the API.
     const handler = withWebPages(createHttpHandler(yoga, {
-      db: database.db, logger, metrics,
-      bulk: { ingest: { db: database.db, secret, now }, verifier, logger, metrics },
-      statements: { db: database.db, verifier, logger },
+      db: anonymous, logger, metrics,
+      bulk: { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics },
+      statements: { sessionFor, verifier, logger },
     }), { policies, logger });
-    return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
+    return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, sessionFor, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -13,11 +13,10 @@ export type AccessLogInput = Omit<AccessLogEntryContent, 'seq' | 'id' | 'created
  * rolls back with the query it describes.
  */
 export async function appendAccessLog(tx: DbOrTx, input: AccessLogInput, now: Date): Promise<AccessLogTable> {
-  const head = await sql<{ value: string }>`select value from hub_settings where key = 'access_log_head' for update`.execute(tx);
-  const seq = Number(head.rows[0]?.value ?? 0) + 1;
-  const previous = seq === 1
-    ? null
-    : (await tx.selectFrom('access_log').select('hash').where('seq', '=', String(seq - 1)).executeTakeFirst())?.hash ?? null;
+  // The chain's tail crosses parties, so it comes from a security-definer function that also locks it.
+  const tail = await sql<{ seq: string | null; hash: Uint8Array | null }>`select seq, hash from hub_access_log_tail()`.execute(tx);
+  const seq = Number(tail.rows[0]?.seq ?? 0) + 1;
+  const previous = seq === 1 ? null : tail.rows[0]?.hash ?? null;
   const { id, ...fields } = input;
   const content: AccessLogEntryContent = { ...fields, seq, id: id ?? uuidv7(), createdAt: now.toISOString() };
   const hash = accessLogEntryHash(previous, content);
@@ -28,7 +27,7 @@ export async function appendAccessLog(tx: DbOrTx, input: AccessLogInput, now: Da
     price_fen: String(input.priceFen), created_at: now, prev_hash: previous, hash,
   };
   await tx.insertInto('access_log').values({ ...row, request: JSON.stringify(row.request) as never }).execute();
-  await sql`update hub_settings set value = ${String(seq)} where key = 'access_log_head'`.execute(tx);
+  await sql`select hub_access_log_advance(${String(seq)}::bigint)`.execute(tx);
   return row;
 }
 

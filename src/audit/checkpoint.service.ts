@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
+import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import {
@@ -40,10 +41,11 @@ async function consentSummary(db: DbOrTx, until: Date): Promise<{ length: number
 export async function signCheckpoints(context: CheckpointContext): Promise<SignedCheckpoint[]> {
   const signedAt = context.now();
   const coveredUntil = new Date(signedAt.getTime() - (context.consentGraceSeconds ?? CONSENT_CHECKPOINT_GRACE_SECONDS) * 1000);
-  const { access, consent } = await context.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => ({
-    access: await accessLogHead(tx),
-    consent: await consentSummary(tx, coveredUntil),
-  }));
+  // Both chains are read by the audit role, whoever asked (a regulator's request, the timer, the CLI).
+  const { access, consent } = await context.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+    await actAs(tx, 'hub_audit');
+    return { access: await accessLogHead(tx), consent: await consentSummary(tx, coveredUntil) };
+  });
   const claims: CheckpointClaims[] = [
     { chain: 'access_log', length: access.length, headHash: access.hash === null ? '' : Buffer.from(access.hash).toString('hex'), signedAt: signedAt.toISOString() },
     { chain: 'consent_ledger', length: consent.length, headHash: consent.headHash, subjects: consent.subjects, coveredUntil: coveredUntil.toISOString(), signedAt: signedAt.toISOString() },
@@ -51,7 +53,10 @@ export async function signCheckpoints(context: CheckpointContext): Promise<Signe
   const signed: SignedCheckpoint[] = [];
   for (const claim of claims) {
     const jws = await signCheckpoint(context.signingKey, context.hubId, claim);
-    await insertCheckpoint(context.db, { id: uuidv7(), chain: claim.chain, length: String(claim.length), head_hash: claim.headHash, signed_at: signedAt, jws });
+    await context.db.transaction().execute(async (tx) => {
+      await actAs(tx, 'hub_audit');
+      await insertCheckpoint(tx, { id: uuidv7(), chain: claim.chain, length: String(claim.length), head_hash: claim.headHash, signed_at: signedAt, jws });
+    });
     signed.push({ claims: claim, jws });
   }
   return signed;

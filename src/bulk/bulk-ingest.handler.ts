@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isDocumentKind } from '../documents/document-kinds.ts';
 import { isDatabaseReachable } from '../db/client.ts';
-import type { TokenVerifier } from '../server/auth.ts';
+import type { Db } from '../db/database.ts';
+import type { Principal, TokenVerifier } from '../server/auth.ts';
 import { requirePartyBearer } from '../server/bearer.ts';
 import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer, unavailableAnswer } from '../server/http-answers.ts';
 import { safeErrorSummary } from '../server/logger.ts';
@@ -17,6 +18,8 @@ export const MAX_LINE_BYTES = 64 * 1024;
 
 export interface BulkDeps {
   ingest: IngestContext;
+  /** The serving role's connections for the uploading party. */
+  sessionFor: (principal: Principal) => Db;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: HubMetrics;
@@ -55,6 +58,7 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
 
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
   const submitter = { partyId: principal.partyId, role: principal.role };
+  const ingest = { ...deps.ingest, db: deps.sessionFor(principal) };
   const totals = { lines: 0, accepted: 0, rejected: 0, conflicts: 0 };
   let chunk: { line: number; document: unknown }[] = [];
   const rejectedEarly: BulkLine[] = [];
@@ -66,7 +70,7 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     const lines: BulkLine[] = [...rejectedEarly];
     rejectedEarly.length = 0;
     if (chunk.length > 0) {
-      const results = await ingestDocuments(deps.ingest, submitter, kind, chunk.map((c) => c.document), 'bulk');
+      const results = await ingestDocuments(ingest, submitter, kind, chunk.map((c) => c.document), 'bulk');
       results.forEach((result, i) => {
         const { index: _index, ...rest } = result;
         lines.push({ line: chunk[i]!.line, ...rest } as BulkLine);

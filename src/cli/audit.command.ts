@@ -22,7 +22,7 @@ export function registerAuditCommand(program: Command): void {
     .requiredOption('--out <file>', 'where to write the checkpoint file (JSON)')
     .action(async (options: { out: string }) => {
       await withApp(async (app) => {
-        const signed = await signCheckpoints({ db: app.database.db, signingKey: app.signingKey, hubId: app.config.hubId, now: () => new Date() });
+        const signed = await signCheckpoints({ db: app.database.session({ role: 'hub_audit' }), signingKey: app.signingKey, hubId: app.config.hubId, now: () => new Date() });
         const file: CheckpointFile = {
           hub: app.config.hubId,
           jwks: { keys: [app.signingKey.publicJwk] },
@@ -54,7 +54,8 @@ export function registerAuditCommand(program: Command): void {
         }
       }
       await withApp(async (app) => {
-        const db = app.database.db;
+        // The audit role reads every chain; the owner is for migrations only.
+        const db = app.database.session({ role: 'hub_audit' });
         const report = await verifyAccessLog(db);
         if (report.firstBreak === undefined) {
           process.stdout.write(`access log intact: ${report.entries} entries\n`);

@@ -25,7 +25,7 @@ export function registerKeysCommand(program: Command): void {
         } else {
           jwk = JSON.parse(await fs.readFile(options.jwk!, 'utf8')) as JWK;
         }
-        const kid = await registerPartyKey(app.database.db, options.party, jwk, new Date());
+        const kid = await registerPartyKey(app.database.session({ role: 'hub_admin' }), options.party, jwk, new Date());
         process.stdout.write(`registered key ${kid} for ${options.party}\n`);
       });
     });
@@ -36,7 +36,7 @@ export function registerKeysCommand(program: Command): void {
     .requiredOption('--kid <kid>', 'the key id')
     .action(async (options: { party: string; kid: string }) => {
       await withApp(async (app) => {
-        const revoked = await revokePartyKey(app.database.db, options.party, options.kid, new Date());
+        const revoked = await revokePartyKey(app.database.session({ role: 'hub_admin' }), options.party, options.kid, new Date());
         process.stdout.write(revoked ? `revoked ${options.kid}\n` : `no active key ${options.kid} for ${options.party}\n`);
       });
     });

@@ -14,7 +14,7 @@ export function registerPartiesCommand(program: Command): void {
     .option('--name <name>', 'display name')
     .action(async (options: { id: string; role: string; name?: string }) => {
       await withApp(async (app) => {
-        const created = await registerParty(app.database.db, { id: options.id, role: options.role, ...(options.name ? { displayName: options.name } : {}) }, new Date());
+        const created = await registerParty(app.database.session({ role: 'hub_admin' }), { id: options.id, role: options.role, ...(options.name ? { displayName: options.name } : {}) }, new Date());
         process.stdout.write(created ? `registered ${options.id} (${options.role})\n` : `${options.id} already exists; nothing changed\n`);
       });
     });
@@ -23,7 +23,7 @@ export function registerPartiesCommand(program: Command): void {
     .description('list parties')
     .action(async () => {
       await withApp(async (app) => {
-        for (const party of await listParties(app.database.db)) {
+        for (const party of await listParties(app.database.session({ role: 'hub_admin' }))) {
           process.stdout.write(`${party.id.padEnd(24)} ${party.role.padEnd(10)} ${party.displayName}${party.disabledAt ? ' (disabled)' : ''}\n`);
         }
       });

@@ -23,7 +23,7 @@ export function registerPayoutsCommand(program: Command): void {
     .action(async (options: { period: string; minimumFen?: number }) => {
       await withApp(async (app) => {
         try {
-          const run = await runPayouts(app.database.db, { period: options.period, minimumFen: options.minimumFen ?? app.config.payoutMinimumFen, now: new Date() });
+          const run = await runPayouts(app.database.session({ role: 'hub_ledger' }), { period: options.period, minimumFen: options.minimumFen ?? app.config.payoutMinimumFen, now: new Date() });
           const out = process.stdout;
           out.write(run.alreadyClosed ? `period ${run.period} was already closed; nothing paid now. Its run:\n` : `period ${run.period} closed.\n`);
           out.write(`  subjects ${run.subjects}, minimum ${run.minimumFen} fen\n`);

@@ -74,7 +74,7 @@ export async function resolveTicketReferences(tx: DbOrTx, secret: Buffer, refere
     byPlatform.set(platform, list);
   });
   for (const [platform, list] of byPlatform) {
-    const found = await submissions.findSubmissionsByKey(tx, platform, 'tradein', list.map((entry) => entry.key));
+    const found = await submissions.findTradeInTickets(tx, platform, list.map((entry) => entry.key));
     const ticketByKey = new Map(found.map((row) => [row.key_hash.toString('hex'), row.ticket_id]));
     for (const { index, key } of list) resolved[index] = ticketByKey.get(key.toString('hex')) ?? undefined;
   }

@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { type Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { sessionDatabases, type DbSession } from './sessions.ts';
 
 export type DatabaseTarget =
   /** PostgreSQL through `pg`; `schema` confines the hub to one schema (tests use one per file). */
@@ -13,7 +14,13 @@ export type DatabaseTarget =
   | { kind: 'pglite'; dir?: string };
 
 export interface DatabaseHandle {
+  /**
+   * The tables' owner, exempt from row-level security: migrations, start-up (the hub secret) and tests'
+   * own checks only. Nothing that serves a request or runs a command uses it.
+   */
   readonly db: Kysely<Database>;
+  /** A connection source acting as `session.role` for the party or subject it names (src/db/sessions.ts). */
+  session(session: DbSession): Kysely<Database>;
   readonly target: DatabaseTarget;
   close(): Promise<void>;
 }
@@ -62,8 +69,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         client.release();
       }
     }
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, target, close: () => db.destroy() };
+    const { owner, session } = sessionDatabases(new PostgresDialect({ pool }), false);
+    return { db: owner, session, target, close: () => owner.destroy() };
   }
 
   if (target.dir !== undefined) await fs.mkdir(path.dirname(target.dir), { recursive: true });
@@ -74,8 +81,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       [pgliteTypes.DATE]: keepText,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, target, close: () => db.destroy() };
+  // One connection for the whole process: lent to one session at a time.
+  const { owner, session } = sessionDatabases(new PGliteDialect({ pglite }), true);
+  return { db: owner, session, target, close: () => owner.destroy() };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HubApp } from '../app.ts';
 import { decideAgreement, requestAgreement } from '../agreements/agreements.service.ts';
 import { changeConsent } from '../consent/consent.service.ts';
+import type { Principal } from '../server/auth.ts';
 
 /** Share of demo users who grant product-rnd (and half of them recycling-optimization too). */
 const CONSENTING_SHARE = 0.4;
@@ -19,8 +20,11 @@ export interface DemoConsentReport {
  */
 export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?: string; at?: Date } = {}): Promise<DemoConsentReport> {
   const at = options.at ?? new Date();
-  const context = { db: app.database.db, secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at };
-  const subjects = await app.database.db
+  // Each step in the name of whoever takes it: the user consents, the brand asks, the operator decides.
+  const contextFor = (principal: Principal) => ({
+    db: app.sessionFor(principal), secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at,
+  });
+  const subjects = await app.sessionFor({ kind: 'party', partyId: 'demo-platform', role: 'platform' })
     .selectFrom('subjects')
     .select('subject_ref')
     .where('platform_id', '=', 'demo-platform')
@@ -31,6 +35,7 @@ export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?
   for (const [index, { subject_ref: subjectRef }] of subjects.entries()) {
     if (subjectRef === options.exceptSubjectRef || index % every >= 2) continue;
     const user = { platformId: 'demo-platform', subjectRef };
+    const context = contextFor({ kind: 'user', ...user });
     await changeConsent(context, user, 'product-rnd', 'grant');
     report.productRnd++;
     if (index % every === 0) {
@@ -38,8 +43,12 @@ export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?
       report.recyclingOptimization++;
     }
   }
-  const brandAgreement = await requestAgreement(context, { partyId: 'demo-brand', role: 'brand' }, 'product-rnd');
-  if (brandAgreement.effectiveStatus === 'requested') await decideAgreement(context, 'operator', brandAgreement.id, true);
-  await requestAgreement(context, { partyId: 'demo-recycler', role: 'recycler' }, 'recycling-optimization');
+  const brand = { kind: 'party', partyId: 'demo-brand', role: 'brand' } as const;
+  const recycler = { kind: 'party', partyId: 'demo-recycler', role: 'recycler' } as const;
+  const brandAgreement = await requestAgreement(contextFor(brand), brand, 'product-rnd');
+  if (brandAgreement.effectiveStatus === 'requested') {
+    await decideAgreement(contextFor({ kind: 'party', partyId: 'operator', role: 'operator' }), 'operator', brandAgreement.id, true);
+  }
+  await requestAgreement(contextFor(recycler), recycler, 'recycling-optimization');
   return report;
 }

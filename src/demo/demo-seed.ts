@@ -37,9 +37,10 @@ export function demoExportsDir(dataDir: string): string {
  */
 export async function ensureDemoParties(app: HubApp): Promise<Map<string, StoredPartyKey>> {
   const keys = new Map<string, StoredPartyKey>();
+  const admin = app.database.session({ role: 'hub_admin' });
   for (const party of DEMO_PARTIES) {
     const now = new Date();
-    if (!(await findParty(app.database.db, party.id))) await registerParty(app.database.db, party, now);
+    if (!(await findParty(admin, party.id))) await registerParty(admin, party, now);
     let key: StoredPartyKey | undefined;
     try {
       key = await readLocalPartyKey(app.config.dataDir, party.id);
@@ -47,11 +48,11 @@ export async function ensureDemoParties(app: HubApp): Promise<Map<string, Stored
       // No local key yet: this is the party's first start on this data folder.
       key = undefined;
     }
-    const active = await findActivePartyKeys(app.database.db, party.id);
+    const active = await findActivePartyKeys(admin, party.id);
     const localKid = key?.kid;
     if (key === undefined || !active.some((k) => k.kid === localKid)) {
       key = await createLocalPartyKey(app.config.dataDir, party.id);
-      await registerPartyKey(app.database.db, party.id, key.publicJwk, now);
+      await registerPartyKey(admin, party.id, key.publicJwk, now);
     }
     keys.set(party.id, key);
   }
@@ -63,7 +64,8 @@ export async function ensureDemoParties(app: HubApp): Promise<Map<string, Stored
  * data, and a first start that was stopped half-way seeds again (the hub replays what it already holds).
  */
 export async function isDemoSeeded(app: HubApp): Promise<boolean> {
-  const row = await app.database.db
+  const recycler = app.sessionFor({ kind: 'party', partyId: DEMO_SENDERS.recycler, role: 'recycler' });
+  const row = await recycler
     .selectFrom('submissions')
     .select('id')
     .where('party_id', '=', DEMO_SENDERS.recycler)
@@ -212,7 +214,8 @@ export function formatDemoFileLine(result: DemoFileResult): string {
  * them, the first demo subject in the vault. Undefined when there is none.
  */
 export async function findDemoUserSubjectRef(app: HubApp, subjectKey: Uint8Array): Promise<string | undefined> {
-  const subjects = app.database.db.selectFrom('subjects').select('subject_ref').where('platform_id', '=', DEMO_SENDERS.platform);
+  const platform = app.sessionFor({ kind: 'party', partyId: DEMO_SENDERS.platform, role: 'platform' });
+  const subjects = platform.selectFrom('subjects').select('subject_ref').where('platform_id', '=', DEMO_SENDERS.platform);
   const demoUser = await subjects.where('subject_ref', '=', subjectRefFor(subjectKey, DEMO_USER_ID)).limit(1).executeTakeFirst();
   if (demoUser !== undefined) return demoUser.subject_ref;
   return (await subjects.orderBy('subject_ref').limit(1).executeTakeFirst())?.subject_ref;

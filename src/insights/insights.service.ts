@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { currentAgreement } from '../agreements/agreements.service.ts';
 import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
@@ -82,6 +83,8 @@ export async function runInsights(context: InsightsContext, principal: Principal
 
   const logRequest = { groupBy: request.groupBy, measures: request.measures, filters: request.filters };
   return context.db.transaction().execute(async (tx) => {
+    // Across parties, but only what an aggregate needs: the analytic tables, billing, the log's append.
+    await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny') {
       await appendAccessLog(tx, {
         partyId: principal?.kind === 'party' ? principal.partyId : null, purpose: request.purpose,

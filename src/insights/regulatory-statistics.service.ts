@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
 import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
@@ -146,6 +147,8 @@ export async function runRegulatoryStatistics(
 
   const partyId = principal?.kind === 'party' ? principal.partyId : null;
   return context.db.transaction().execute(async (tx) => {
+    // Every record in the range, read-only, as the analytics role (never the owner).
+    await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny') {
       await appendAccessLog(tx, {
         partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,

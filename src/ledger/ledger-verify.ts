@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 
 export interface LedgerCheck {
@@ -117,6 +118,7 @@ const PROBES: readonly Probe[] = [
  */
 export async function verifyLedger(db: Db): Promise<{ ok: boolean; checks: LedgerCheck[]; counts: Record<string, number> }> {
   return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+    await actAs(tx, 'hub_ledger');
     const checks: LedgerCheck[] = [];
     for (const probe of PROBES) {
       const found = await probe.offenders(tx);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { postJournal } from './journal.repository.ts';
 import { LedgerError } from './ledger-error.ts';
@@ -39,6 +40,7 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
   if (now < end) throw new LedgerError('period.not_ended', `period ${period} has not ended yet (it ends ${end.toISOString()})`);
 
   return db.transaction().execute(async (tx) => {
+    await actAs(tx, 'hub_ledger');
     await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
       .onConflict((oc) => oc.column('period').doNothing()).execute();
     const state = await tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forUpdate().executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { actAs } from '../db/act-as.ts';
 import type { Db } from '../db/database.ts';
 import { postJournal } from './journal.repository.ts';
 import { LedgerError } from './ledger-error.ts';
@@ -13,6 +14,7 @@ import { periodOf } from './periods.ts';
 export async function reverseQueryCharge(db: Db, queryId: string, reason: string, now: Date): Promise<{ journalId: string; period: string; amountFen: number }> {
   if (reason.trim().length === 0) throw new LedgerError('reversal.reason_required', 'a reversal needs a reason');
   return db.transaction().execute(async (tx) => {
+    await actAs(tx, 'hub_ledger');
     const original = await tx.selectFrom('journals').select(['id', 'kind']).where('query_id', '=', queryId).where('kind', '=', 'query').executeTakeFirst();
     if (original === undefined) throw new LedgerError('reversal.not_found', 'no billed query has this id');
     const already = await tx.selectFrom('journals').select('id').where('reverses', '=', original.id).executeTakeFirst();

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { TokenVerifier } from '../server/auth.ts';
+import type { Principal, TokenVerifier } from '../server/auth.ts';
 import { requirePartyBearer } from '../server/bearer.ts';
 import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer } from '../server/http-answers.ts';
 import { isPeriod } from './periods.ts';
 import { allStatementLines, findStatement } from './statements.ts';
 
 export interface StatementExportDeps {
-  db: Db;
+  /** The serving role's connections for the caller: a platform sees its own statement, the operator any. */
+  sessionFor: (principal: Principal) => Db;
   verifier: TokenVerifier;
   logger: Logger;
 }
@@ -42,7 +43,8 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   else return sendAnswer(res, forbiddenAnswer('forbidden.role', 'statements are fetched by their platform (or an operator naming ?platform=)'));
 
   // A database failure from here on is answered 503 by the HTTP entry (src/server/http-handler.ts).
-  const statement = await findStatement(deps.db, period, platformId);
+  const db = deps.sessionFor(principal);
+  const statement = await findStatement(db, period, platformId);
   if (statement === undefined) return sendAnswer(res, notFoundAnswer('statement.not_found', 'there is no statement for this platform and period'));
 
   res.writeHead(200, {
@@ -56,13 +58,13 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   if (format === 'csv') {
     // Subject refs are base64url pseudonyms and amounts integers: nothing here needs quoting.
     await write('subject_ref,amount_fen\n');
-    for await (const line of allStatementLines(deps.db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
+    for await (const line of allStatementLines(db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
   } else {
     const { period: p, platformId: id, subjects, totalFen, issuedAt, confirmedAt } = statement;
     await write(`{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},`
       + `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`);
     let first = true;
-    for await (const line of allStatementLines(deps.db, period, platformId)) {
+    for await (const line of allStatementLines(db, period, platformId)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);
       first = false;
     }

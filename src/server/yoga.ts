@@ -21,7 +21,10 @@ import { useStorableInputs } from './input-guard.ts';
 
 export interface YogaDeps {
   config: HubConfig;
+  /** The serving role naming nobody: health checks. */
   db: Db;
+  /** The serving role naming the request's caller: every resolver's `context.db`. */
+  sessionFor: (principal: Principal | null) => Db;
   secret: Buffer;
   signingKey: HubSigningKey;
   policies: PolicySet;
@@ -129,7 +132,7 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,
-      db: deps.db,
+      db: deps.sessionFor(principals.get(request) ?? null),
       secret: deps.secret,
       signingKey: deps.signingKey,
       policies: deps.policies,

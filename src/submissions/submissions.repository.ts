@@ -28,6 +28,17 @@ export async function findSubmissionsByKey(db: DbOrTx, partyId: string, kind: Do
     .then((rows) => rows.map(withBuffers));
 }
 
+/**
+ * The tickets of a platform's trade-ins by their idempotency keys, for the recycler the session names (a
+ * platform's submissions are its own rows, so a security-definer function answers; nothing for others).
+ */
+export async function findTradeInTickets(db: DbOrTx, platformId: string, keyHashes: Buffer[]): Promise<{ key_hash: Buffer; ticket_id: string | null }[]> {
+  if (keyHashes.length === 0) return [];
+  const { rows } = await sql<{ key_hash: Uint8Array; ticket_id: string | null }>`
+    select key_hash, ticket_id from hub_tradein_tickets(${platformId}, array(select decode(h, 'hex') from unnest(${keyHashes.map((k) => k.toString('hex'))}::text[]) as h))`.execute(db);
+  return rows.map((row) => ({ key_hash: Buffer.from(row.key_hash), ticket_id: row.ticket_id }));
+}
+
 const SUBMISSION_COLUMNS: BulkColumn<SubmissionsTable>[] = [
   { name: 'party_id', type: 'text', value: (r) => r.party_id },
   { name: 'kind', type: 'text', value: (r) => r.kind },

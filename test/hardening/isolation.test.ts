@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
 import type { Database } from '../../src/db/database.ts';
-import { MIGRATIONS } from '../../src/db/migrations.ts';
+import { HUB_ROLES } from '../../src/db/sessions.ts';
 import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -26,6 +26,13 @@ function tradeIn(externalRef: string) {
 function inspection(externalRef: string, ticket: string) {
   return { externalRef, ticket, grade: 'B', inspectedMonth: '2026-10', faults: [], batteryHealthPct: 84 };
 }
+
+/** Every table row-level security is on for, after the migrations. */
+const SECURED = [
+  'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
+  'dp_budget', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'record_subjects', 'records',
+  'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
+];
 
 describe('isolation between parties', () => {
   let hub: TestHub;
@@ -141,9 +148,7 @@ describe('isolation between parties', () => {
       const secured = await sql<{ relname: string }>`
         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = current_schema() and c.relkind = 'r' and c.relrowsecurity order by c.relname`.execute(hub.app.database.db);
-      expect(secured.rows.map((r) => r.relname)).toEqual([
-        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets',
-      ]);
+      expect(secured.rows.map((r) => r.relname)).toEqual(SECURED);
     });
 
     it("shows a platform its own submissions, batches, tickets and records, and none of another platform's", async () => {
@@ -223,10 +228,27 @@ describe('isolation between parties', () => {
       expect(Number((await asParty('platform-a', (tx) => own.execute(tx))).numAffectedRows)).toBe(1);
     });
 
-    it('gives hub_app no privilege on the subject vault, consent, contributions, the access log, the ledger or the hub settings', async () => {
-      for (const table of ['subjects', 'record_subjects', 'consents', 'consent_events', 'contributions', 'access_log', 'journals', 'account_balances', 'payout_lines', 'hub_settings']) {
+    it('gives hub_app no privilege on the balances or the hub settings', async () => {
+      for (const table of ['account_balances', 'hub_settings']) {
         await expect(asParty('platform-a', (tx) => sql`select 1 from ${sql.table(table)} limit 1`.execute(tx)), table).rejects.toThrow(/permission denied/);
       }
+    });
+
+    it("shows a party none of the subject vault, consent, contributions, payouts or access log rows of anyone else", async () => {
+      const others = await asParty('platform-a', async (tx) => {
+        const counts: Record<string, number> = {};
+        const where: Record<string, string> = {
+          subjects: "platform_id <> 'platform-a'", record_subjects: "platform_id <> 'platform-a'", consents: 'true', consent_events: 'true',
+          contributions: "party_id <> 'platform-a'", payout_lines: "platform_id <> 'platform-a'", access_log: "party_id is distinct from 'platform-a'",
+        };
+        for (const [table, condition] of Object.entries(where)) {
+          counts[table] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.raw(condition)}`.execute(tx)).rows[0]!.n;
+        }
+        return counts;
+      });
+      expect(others).toEqual({ subjects: 0, record_subjects: 0, consents: 0, consent_events: 0, contributions: 0, payout_lines: 0, access_log: 0 });
+      // The twin: the owner sees the access log's other entries (the brand's and the operator's requests).
+      expect(await count('access_log', sql`party_id is distinct from 'platform-a'`)).toBeGreaterThan(0);
     });
   });
 });
@@ -259,19 +281,21 @@ describe('the row-level security migration', () => {
     }
   }
 
-  it('migrates a user that may not create roles, leaving row-level security off while no hub_app exists', async () => {
-    const { applied, secured, policies } = await migrateAsLimitedUser('limited_without_role');
-    expect(applied.at(-1)).toBe(Object.keys(MIGRATIONS).at(-1));
-    expect({ secured, policies }).toEqual({ secured: [], policies: 0 });
+  it('refuses to migrate a user that may not create roles while the serving roles do not exist, naming the first', async () => {
+    // The hub never falls back to serving as the owner: without its roles it does not start.
+    await expect(migrateAsLimitedUser('limited_without_role')).rejects.toThrow(/role hub_app must exist/);
     const role = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = 'hub_app'`.execute(handle.db);
     expect(role.rows[0]!.n).toBe(0);
   });
 
-  it('secures the tables for a hub_app an administrator created beforehand, without CREATEROLE', async () => {
-    await sql`create role hub_app nologin nosuperuser nobypassrls`.execute(handle.db);
+  it('secures the tables for serving roles an administrator created and granted beforehand, without CREATEROLE', async () => {
+    for (const role of HUB_ROLES) {
+      await sql`create role ${sql.raw(role)} nologin nosuperuser nobypassrls`.execute(handle.db);
+      await sql`grant ${sql.raw(role)} to hub_limited`.execute(handle.db);
+    }
     const { secured, policies } = await migrateAsLimitedUser('limited_with_role');
-    expect(secured).toEqual(['agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets']);
-    expect(policies).toBe(14);
+    expect(secured).toEqual(SECURED);
+    expect(policies).toBeGreaterThan(11);
     const granted = await sql<{ ok: boolean }>`select has_table_privilege('hub_app', 'limited_with_role.submissions', 'select') as ok`.execute(handle.db);
     expect(granted.rows[0]!.ok).toBe(true);
   });

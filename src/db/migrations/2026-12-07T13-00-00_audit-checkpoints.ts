@@ -34,14 +34,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger audit_checkpoints_append_only before update or delete on audit_checkpoints
     for each statement execute function audit_append_only()`.execute(db);
 
-  // The serving role, where row-level security set one up (2026-11-23T07): it signs and lists checkpoints.
-  await sql`
-    do $$
-    begin
-      if exists (select from pg_roles where rolname = 'hub_app') then
-        grant select, insert on audit_checkpoints to hub_app;
-      end if;
-    end $$`.execute(db);
+  // The serving roles (2026-12-07T12): the audit role signs and keeps checkpoints; a request lists them.
+  // The table holds no party's or subject's rows, so it needs no row policy.
+  await sql`grant select, insert on audit_checkpoints to hub_audit`.execute(db);
+  await sql`grant select on audit_checkpoints to hub_app`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
