@@ -32,10 +32,21 @@ describe('tradein-hub command line', () => {
     expect(claims.exp! - claims.iat!).toBe(600);
   }, 120_000);
 
-  it('verifies the access log chain', async () => {
+  it('verifies the access log chain and the consent projection, signs a checkpoint and verifies against it', async () => {
     const { stdout } = await hub('audit', 'verify');
-    expect(stdout).toMatch(/^access log intact: \d+ entries\nconsent ledger intact: \d+ events\n$/);
-  }, 120_000);
+    expect(stdout).toMatch(/^access log intact: \d+ entries\nconsent ledger intact: \d+ events\nconsents projection matches the ledger: \d+ rows\n$/);
+    const file = path.join(dataDir, 'checkpoint.json');
+    expect((await hub('audit', 'checkpoint', '--out', file)).stdout).toMatch(/^checkpoint access_log: \d+ entries.*\ncheckpoint consent_ledger: \d+ entries.*\nwritten to /);
+    const kept = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(kept.checkpoints.map((c: { chain: string }) => c.chain)).toEqual(['access_log', 'consent_ledger']);
+    expect(decodeProtectedHeader(kept.checkpoints[0].jws)).toMatchObject({ alg: 'ES256', typ: 'audit-checkpoint+jwt' });
+    const verified = await hub('audit', 'verify', '--checkpoint', file);
+    expect(verified.stdout).toMatch(/access_log extends the checkpoint of .*\nconsent_ledger extends the checkpoint of /);
+    // Its twin: a checkpoint whose signature does not verify fails the run.
+    const forged = { ...kept, checkpoints: [{ ...kept.checkpoints[0], jws: `${kept.checkpoints[0].jws.slice(0, -4)}AAAA` }] };
+    await fs.writeFile(`${file}.forged`, JSON.stringify(forged));
+    await expect(hub('audit', 'verify', '--checkpoint', `${file}.forged`)).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('checkpoint for access_log refused') });
+  }, 240_000);
 
   it('closes an ended month with payouts run (once), refuses one not ended, and verifies the ledger', async () => {
     const first = await hub('payouts', 'run', '--period', '2026-01', '--minimum-fen', '50');
