@@ -11,6 +11,7 @@ import '../insights/insights.graphql.ts';
 import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
 import '../ledger/ledger.graphql.ts';
+import '../firms/firms.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

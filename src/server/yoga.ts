@@ -5,6 +5,7 @@ import { isDatabaseReachable } from '../db/client.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
+import { useFirmListRoutes } from '../firms/firm-list.routes.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
@@ -127,7 +128,7 @@ function useRequestLog(logger: Logger): Plugin {
  * The GraphQL server. Plugins run in the order listed, and the order matters:
  * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
  *    answered there);
- * 2. public routes (health, JWKS) answer before authentication, so a load balancer needs no token;
+ * 2. public routes (health, JWKS, the firm list) answer before authentication, so a load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing;
  * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
  *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
@@ -158,6 +159,7 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       useRequestLog(deps.logger),
       useMetrics(deps.metrics),
       usePublicRoutes(deps.db, deps.signingKey),
+      useFirmListRoutes(deps.db),
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
       useTokenKindGuard(deps.logger),
