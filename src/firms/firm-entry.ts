@@ -104,10 +104,3 @@ function isCalendarDate(value: string): boolean {
   return date.toISOString().slice(0, 10) === value;
 }
 
-/**
- * Whether a firm counts as a licensed dismantler on `day` (YYYY-MM-DD): it holds the dismantler capacity,
- * is active, and its licence is valid through that day. Pure.
- */
-export function isLicensedDismantlerOn(firm: Pick<FirmEntry, 'capacities' | 'status' | 'licenceValidUntil'>, day: string): boolean {
-  return firm.status === 'active' && firm.capacities.includes('dismantler') && firm.licenceValidUntil !== null && firm.licenceValidUntil >= day;
-}

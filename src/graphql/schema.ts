@@ -12,6 +12,7 @@ import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
 import '../ledger/ledger.graphql.ts';
 import '../firms/firms.graphql.ts';
+import '../reports/reports.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

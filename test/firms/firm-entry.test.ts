@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFirmEntry, isLicensedDismantlerOn, type FirmEntryInput } from '../../src/firms/firm-entry.ts';
+import { checkFirmEntry, type FirmEntryInput } from '../../src/firms/firm-entry.ts';
 import { FirmError } from '../../src/firms/firm-error.ts';
 
 const CODE = '91350100M000100Y43';
@@ -54,14 +54,3 @@ describe('checkFirmEntry', () => {
   });
 });
 
-describe('isLicensedDismantlerOn', () => {
-  const dismantler = { capacities: ['recycler', 'dismantler'] as const, status: 'active' as const, licenceValidUntil: '2026-12-31' };
-  it('counts an active dismantler through the last day of its licence', () => {
-    expect(isLicensedDismantlerOn({ ...dismantler, capacities: [...dismantler.capacities] }, '2026-12-31')).toBe(true);
-  });
-  it('does not count it after the licence ends, while suspended, or without the capacity', () => {
-    expect(isLicensedDismantlerOn({ ...dismantler, capacities: [...dismantler.capacities] }, '2027-01-01')).toBe(false);
-    expect(isLicensedDismantlerOn({ ...dismantler, capacities: [...dismantler.capacities], status: 'suspended' }, '2026-06-01')).toBe(false);
-    expect(isLicensedDismantlerOn({ ...dismantler, capacities: ['recycler'] }, '2026-06-01')).toBe(false);
-  });
-});
