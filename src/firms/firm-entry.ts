@@ -26,12 +26,12 @@ export interface FirmEntry {
 
 /**
  * The capacities that fit each hub role: a party acts in the hub under its role, so its registry entry must
- * hold at least one capacity that role stands for (a platform is an online or offline seller, a recycler
- * may also dismantle or verify wipes).
+ * hold at least one capacity that role stands for (a platform is an online or offline seller or a voucher
+ * service, a recycler may also dismantle or verify wipes).
  */
 export const CAPACITIES_OF_ROLE: Readonly<Record<PartyRole, readonly FirmCapacity[]>> = {
-  platform: ['ecommerce_platform', 'sales_firm'],
-  recycler: ['recycler', 'dismantler'],
+  platform: ['ecommerce_platform', 'sales_firm', 'third_party_service'],
+  recycler: ['recycler', 'dismantler', 'notary'],
   brand: ['brand'],
   regulator: ['regulator'],
   operator: ['operator'],
