@@ -13,6 +13,7 @@ import '../audit/audit.graphql.ts';
 import '../ledger/ledger.graphql.ts';
 import '../firms/firms.graphql.ts';
 import '../reports/reports.graphql.ts';
+import '../valuation/valuation.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

@@ -6,6 +6,8 @@ import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
 import { useFirmListRoutes } from '../firms/firm-list.routes.ts';
+import { useValuationStandardRoutes } from '../valuation/valuation-standard.routes.ts';
+import { VALUATION_STANDARD } from '../valuation/published-standard.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
@@ -128,7 +130,7 @@ function useRequestLog(logger: Logger): Plugin {
  * The GraphQL server. Plugins run in the order listed, and the order matters:
  * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
  *    answered there);
- * 2. public routes (health, JWKS, the firm list) answer before authentication, so a load balancer needs no token;
+ * 2. public routes (health, JWKS, the firm list, the valuation standard) answer before authentication, so a load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing;
  * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
  *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
@@ -160,6 +162,7 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       useMetrics(deps.metrics),
       usePublicRoutes(deps.db, deps.signingKey),
       useFirmListRoutes(deps.db),
+      useValuationStandardRoutes(VALUATION_STANDARD),
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
       useTokenKindGuard(deps.logger),
