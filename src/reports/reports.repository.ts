@@ -87,9 +87,10 @@ export interface LeakageCellRow { partyId: string; name: string; tradeIns: numbe
 
 /**
  * Per platform, its trade-ins of `tradeInMonth` and how many of those devices reached a licensed handler
- * — an inspection or disposition no later than `deadlineMonth` by an active registered firm holding the
- * recycler capacity, or the dismantler capacity with its licence valid in the month of the work. The
- * registry's current status is used: the registry keeps no history of statuses.
+ * — custody handed to it (src/custody), or an inspection or disposition by it, no later than
+ * `deadlineMonth` — where a licensed handler is an active registered firm holding the recycler capacity,
+ * or the dismantler capacity with its licence valid in that month. The registry's current status is used:
+ * the registry keeps no history of statuses.
  */
 export async function custodyReachByPlatform(db: DbOrTx, tradeInMonth: string, deadlineMonth: string): Promise<LeakageCellRow[]> {
   const { rows } = await sql<{ party_id: string; name: string | null; trade_ins: number; reached: number }>`
@@ -100,6 +101,8 @@ export async function custodyReachByPlatform(db: DbOrTx, tradeInMonth: string, d
           select x.recycler_id as handler, x.inspected_month as work_month from inspections x where x.record_id = r.id
           union all
           select y.recycler_id, y.completed_month from dispositions y where y.record_id = r.id
+          union all
+          select c.holder_id, date_trunc('month', c.handed_over_at)::date from ticket_custody c where c.ticket_id = t.id and c.sequence > 0
         ) h
         join firms f on f.party_id = h.handler
         where h.work_month <= ${firstDay(deadlineMonth)}::date

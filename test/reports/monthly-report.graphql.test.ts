@@ -34,7 +34,8 @@ const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(document
  *   inspections 2026-11: recycler-a inspects 5 of platform-a's November devices (one twice).
  *   dispositions 2026-11: recycler-a dismantles those 5 (0.2 kg each).
  *   custody 2026-09: platform-a traded in 5; 3 inspected by recycler-a in 2026-10 (reached), 1 by recycler-b
- *     only in 2026-12 (too late), 1 never: 2 leaked.
+ *     only in 2026-12 (too late), 1 never: 2 leaked. Every ticket is handed to its recycler on submission,
+ *     at the clock's 2026-12-13, after November's deadline, so the hand-over alone reaches nobody in time.
  *   registry: platform-a, platform-b, recycler-a (recycler + licensed dismantler), recycler-b (recycler),
  *     all active; recycler-b has nothing for November (missing, overdue since the 12th has passed).
  */
@@ -48,10 +49,12 @@ describe('monthlyReport', () => {
     expect(results.map((r) => r.__typename)).toEqual(documents.map(() => 'SubmissionAccepted'));
     return results.map((r) => r.ticket ?? '');
   };
-  const tradeIns = (party: string, refs: string[], month: string, withPurchase = 0) => submit('submitTradeIns', refs.map((ref, i) => ({
-    externalRef: `MR-${ref}`, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30, tradeInMonth: month, channel: 'online',
-    quotedValuationFen: 120_000, ...(i < withPurchase ? { newPurchase: { category: 'mobile_phone' }, subsidyFen: 300 } : {}),
-  })), party);
+  // Each device is shipped to recycler-a (custody passes at once), unless `recyclerOf` names another.
+  const tradeIns = (party: string, refs: string[], month: string, withPurchase = 0, recyclerOf: (i: number) => string = () => 'recycler-a') =>
+    submit('submitTradeIns', refs.map((ref, i) => ({
+      externalRef: `MR-${ref}`, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30, tradeInMonth: month, channel: 'online',
+      quotedValuationFen: 120_000, recycler: recyclerOf(i), ...(i < withPurchase ? { newPurchase: { category: 'mobile_phone' }, subsidyFen: 300 } : {}),
+    })), party);
   const inspect = (party: string, tickets: string[], month: string, tag: string) =>
     submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `MR-QC-${tag}-${i}`, ticket, grade: 'B', inspectedMonth: month })), party);
   const report = async (month: string, party: string | null = 'regulator-a') =>
@@ -77,7 +80,7 @@ describe('monthlyReport', () => {
     await submit('submitDispositions', november.slice(0, 5).map((ticket, i) => ({
       externalRef: `MR-DP-${i}`, ticket, disposition: 'dismantled_recycled', completedMonth: '2026-11', weightKg: 0.2,
     })), 'recycler-a');
-    const september = await tradeIns('platform-a', ['s0', 's1', 's2', 's3', 's4'], '2026-09');
+    const september = await tradeIns('platform-a', ['s0', 's1', 's2', 's3', 's4'], '2026-09', 0, (i) => (i === 3 ? 'recycler-b' : 'recycler-a'));
     await inspect('recycler-a', september.slice(0, 3), '2026-10', 'sep');
     await inspect('recycler-b', [september[3]!], '2026-12', 'late');
   });

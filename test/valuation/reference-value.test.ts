@@ -33,7 +33,7 @@ describe('referenceValue', () => {
     hub = await createTestHub({ now: () => now });
     await submit('submitCatalogueEntries', [{ ...MODEL, category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 500_000 }], 'brand-a');
     const tickets = await submit('submitTradeIns', Array.from({ length: DEVICES }, (_, i) => ({
-      externalRef: `RV-${i}`, category: 'mobile_phone', ...MODEL, usageMonths: 24, tradeInMonth: '2023-09', channel: 'online', quotedValuationFen: 190_000,
+      externalRef: `RV-${i}`, category: 'mobile_phone', ...MODEL, usageMonths: 24, tradeInMonth: '2023-09', channel: 'online', quotedValuationFen: 190_000, recycler: 'recycler-a',
     })), 'platform-a');
     await submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `RV-QC-${i}`, ticket, grade: 'B', inspectedMonth: '2023-09', finalValuationFen: 200_000 })), 'recycler-a');
   });
