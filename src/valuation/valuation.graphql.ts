@@ -1,5 +1,8 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import type { PolicyDecision } from '../policy/evaluate-policy.ts';
+import { LOW_RATIO_BP, PERSISTENT_MONTHS, type FairnessCell } from './fairness-watch.ts';
+import { FairnessArgumentError, runValuationFairness } from './fairness.service.ts';
 import { ANY_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import { VALUATION_STANDARD } from './published-standard.ts';
 import { referenceValue, ValuationError, type ReferenceValue } from './valuation.service.ts';
@@ -56,6 +59,75 @@ builder.queryField('referenceValue', (t) =>
         { db: context.db, secret: context.secret, standard: VALUATION_STANDARD, now: context.now },
         { brand: args.brand, model: args.model, grade: args.grade, ageMonths: args.ageMonths, faults: args.faults ?? null },
       );
+    },
+  }),
+);
+
+class FairnessDeniedError extends HubError {
+  override readonly name = 'FairnessDeniedError';
+  constructor(readonly decision: PolicyDecision) {
+    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the regulatory-statistics policy');
+  }
+}
+
+builder.objectType(FairnessDeniedError, {
+  name: 'FairnessDenied',
+  description: 'The regulatory-statistics policy refused the watch; the decision is in the access log.',
+  interfaces: [HubErrorInterface],
+  isTypeOf: (value) => value instanceof FairnessDeniedError,
+});
+
+builder.objectType(FairnessArgumentError, {
+  name: 'FairnessArgumentInvalid',
+  interfaces: [HubErrorInterface],
+  isTypeOf: (value) => value instanceof FairnessArgumentError,
+  fields: (t) => ({ argument: t.exposeString('argument') }),
+});
+
+const FairnessCellRef = builder.objectRef<FairnessCell>('ValuationFairnessCell').implement({
+  description: 'One platform and trade-in month: quotes against the standard’s reference for the condition the recycler found.',
+  fields: (t) => ({
+    platformId: t.exposeString('platformId'),
+    month: t.exposeString('month'),
+    devices: t.exposeInt('devices'),
+    medianRatioBp: t.exposeInt('medianRatioBp', { description: 'Median quoted ÷ reference, basis points (10000 = at the reference).' }),
+    shareBelowBp: t.exposeInt('shareBelowBp', { description: `Share of quotes below ${LOW_RATIO_BP / 100}% of the reference, basis points.` }),
+  }),
+});
+
+class ValuationFairness {
+  constructor(readonly answer: Extract<Awaited<ReturnType<typeof runValuationFairness>>, { allowed: true }>['answer']) {}
+}
+
+builder.objectType(ValuationFairness, {
+  name: 'ValuationFairness',
+  isTypeOf: (value) => value instanceof ValuationFairness,
+  fields: (t) => ({
+    queryId: t.id({ resolve: (f) => f.answer.queryId }),
+    standardVersion: t.string({ resolve: (f) => f.answer.standardVersion }),
+    minGroupSize: t.int({ resolve: (f) => f.answer.minGroupSize }),
+    cells: t.field({ type: [FairnessCellRef], resolve: (f) => f.answer.cells }),
+    withheldCells: t.int({ description: 'Platform-months with fewer than minGroupSize inspected devices, withheld whole.', resolve: (f) => f.answer.withheldCells }),
+    flaggedPlatforms: t.stringList({
+      description: `Platforms whose median ratio was below ${LOW_RATIO_BP / 100}% in ${PERSISTENT_MONTHS} or more consecutive released months.`,
+      resolve: (f) => f.answer.flaggedPlatforms,
+    }),
+  }),
+});
+
+builder.queryField('valuationFairness', (t) =>
+  t.field({
+    type: ValuationFairness,
+    description: 'Regulator only, statutory: per platform and trade-in month, quoted valuations against the published standard’s reference value; persistently low platforms flagged. Logged in the access log.',
+    errors: { types: [UnauthenticatedError, ForbiddenError, FairnessDeniedError, FairnessArgumentError] },
+    args: { fromMonth: t.arg.string({ required: true }), toMonth: t.arg.string({ required: true }) },
+    resolve: async (_root, args, context) => {
+      if (context.principal === null) throw new UnauthenticatedError();
+      const outcome = await runValuationFairness(
+        { db: context.db, policies: context.policies, standard: VALUATION_STANDARD, now: context.now }, context.principal, args.fromMonth, args.toMonth,
+      );
+      if (!outcome.allowed) throw new FairnessDeniedError(outcome.decision);
+      return new ValuationFairness(outcome.answer);
     },
   }),
 );

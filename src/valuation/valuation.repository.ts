@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
+import type { QuotedDevice } from './fairness-watch.ts';
 
 export interface CatalogueEntry { category: string; launchMonth: string; launchPriceFen: number }
 
@@ -32,4 +33,24 @@ export async function observedPool(
       and (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))
           between ${query.ageFrom} and ${query.ageTo}`.execute(db);
   return { devices: rows[0]?.devices ?? 0, sumFen: Number(rows[0]?.sum_fen ?? 0) };
+}
+
+/**
+ * Every trade-in of the months given (inclusive, YYYY-MM) that a recycler inspected and whose model is in
+ * the catalogue, with its platform, age at trade-in, latest inspection's grade and faults, and quote.
+ */
+export async function quotedDevices(db: DbOrTx, fromMonth: string, toMonth: string): Promise<QuotedDevice[]> {
+  const { rows } = await sql<{ platform_id: string; month: string; category: string; launch_price_fen: string; age_months: number; grade: string; faults: string[]; quoted: string }>`
+    select t.platform_id, to_char(r.trade_in_month, 'YYYY-MM') as month, c.category, c.launch_price_fen::text as launch_price_fen,
+      (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))::int as age_months,
+      x.grade, x.faults, r.quoted_valuation_fen::text as quoted
+    from tickets t
+    join records r on r.id = t.record_id
+    join catalogue_models c on c.brand = r.brand and c.model = r.model
+    join lateral (select * from inspections i where i.record_id = r.id order by i.created_at desc, i.id desc limit 1) x on true
+    where r.trade_in_month between ${`${fromMonth}-01`}::date and ${`${toMonth}-01`}::date`.execute(db);
+  return rows.map((row) => ({
+    platformId: row.platform_id, month: row.month, category: row.category, launchPriceFen: Number(row.launch_price_fen),
+    ageMonths: Math.max(0, row.age_months), grade: row.grade, faults: row.faults, quotedValuationFen: Number(row.quoted),
+  }));
 }

@@ -92,4 +92,18 @@ describe('referenceValue', () => {
     expect(html).not.toContain('<script');
     expect((await hub.app.yoga.fetch('http://hub.test/valuation-standard.json', { method: 'DELETE' })).status).toBe(405);
   });
+
+  it('shows the regulator each platform-month of quotes against the reference, and refuses a platform (unauthorised)', async () => {
+    const WATCH = `query($f:String!,$t:String!){ valuationFairness(fromMonth:$f, toMonth:$t){ __typename
+      ... on ValuationFairness { cells { platformId month devices medianRatioBp shareBelowBp } withheldCells flaggedPlatforms }
+      ... on FairnessArgumentInvalid { argument } ... on HubError { code } } }`;
+    const watch = (await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness;
+    // Quoted 190,000 fen against a reference of 204,602 for grade B at 24 months: 92.86%.
+    expect(watch).toEqual({
+      __typename: 'ValuationFairness', withheldCells: 0, flaggedPlatforms: [],
+      cells: [{ platformId: 'platform-a', month: '2023-09', devices: DEVICES, medianRatioBp: 9286, shareBelowBp: 0 }],
+    });
+    expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({ __typename: 'FairnessDenied', code: 'access.denied' });
+    expect((await hub.graphql(WATCH, { f: '2023-13', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness).toMatchObject({ argument: 'fromMonth' });
+  });
 });
