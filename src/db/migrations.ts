@@ -8,6 +8,7 @@ import * as dpBudget from './migrations/2026-11-23T05-00-00_dp-budget.ts';
 import * as ledger from './migrations/2026-11-23T06-00-00_ledger.ts';
 import * as rowLevelSecurity from './migrations/2026-11-23T07-00-00_row-level-security.ts';
 import * as ticketCustody from './migrations/2026-12-07T11-00-00_ticket-custody.ts';
+import * as auditCheckpoints from './migrations/2026-12-07T13-00-00_audit-checkpoints.ts';
 import * as firmRegistry from './migrations/2026-12-07T15-00-00_firm-registry.ts';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23T06-00-00_ledger': ledger,
   '2026-11-23T07-00-00_row-level-security': rowLevelSecurity,
   '2026-12-07T11-00-00_ticket-custody': ticketCustody,
+  '2026-12-07T13-00-00_audit-checkpoints': auditCheckpoints,
   '2026-12-07T15-00-00_firm-registry': firmRegistry,
 };

@@ -11,6 +11,7 @@ import '../agreements/agreements.graphql.ts';
 import '../insights/insights.graphql.ts';
 import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
+import '../audit/checkpoint.graphql.ts';
 import '../ledger/ledger.graphql.ts';
 import '../firms/firms.graphql.ts';
 import '../reports/reports.graphql.ts';

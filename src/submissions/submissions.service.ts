@@ -196,11 +196,22 @@ async function planSubmissions(
   // only the ticket's current holder may write them. Unknown, malformed and someone else's tickets get one
   // answer, so a reference cannot be probed.
   const held = await findHeldTickets(tx, context.secret, partyId, fresh.map((candidate) => ticketReferenceOf(candidate.document)));
+  // A document this party stored while it held the ticket is still its own: sent again after a hand-over (a
+  // push retried, a file re-sent) it is answered from the stored row, as any replay, and writes nothing.
+  const notHeld = fresh.filter((_, i) => held[i] === undefined);
+  const earlier = new Map(
+    (await submissions.findSubmissionsByKey(tx, partyId, kind, notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+  );
   return fresh.flatMap((candidate, i) => {
     const ticket = held[i];
     if (ticket === undefined) {
+      const stored = earlier.get(candidate.keyHex);
       const path = 'ticket' in candidate.document ? '/ticket' : '/tradeIn';
-      results[candidate.index] = { status: 'rejected', index: candidate.index, errors: [{ path, ...TICKET_NOT_HELD }] };
+      results[candidate.index] = stored === undefined
+        ? { status: 'rejected', index: candidate.index, errors: [{ path, ...TICKET_NOT_HELD }] }
+        : stored.content_hash.equals(candidate.contentHash)
+          ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
+          : { status: 'conflict', index: candidate.index, submissionId: stored.id };
       return [];
     }
     return [base(candidate, ticket.ticketId, uuidv7(), ticket.recordId)];

@@ -257,6 +257,21 @@ describe('ticket custody', () => {
       expect(former.map((r) => r.errors?.[0]?.code)).toEqual(Array(4).fill('reference.ticket_not_found'));
       expect((await writeEveryWay(DISMANTLER, kind, target)).map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
     });
+
+    it('answers the former holder re-sending a document it stored while it held the ticket as a replay, and writes nothing', async () => {
+      const target = await issue({ recycler: 'recycler-a' });
+      const earlier = document(kind, ref('QC'), { ticket: target.ticket });
+      const [stored] = await submit('recycler-a', MUTATION[kind], [earlier]);
+      expect(stored!.__typename).toBe('SubmissionAccepted');
+      await handOver('recycler-a', { ticket: target.ticket, to: DISMANTLER });
+      const before = await rowsBy(kind, 'recycler-a');
+      const again = await submit('recycler-a', MUTATION[kind], [earlier]);
+      expect(again[0]).toMatchObject({ __typename: 'SubmissionAccepted', ticket: target.ticket, replayed: true });
+      const changed = await submit('recycler-a', MUTATION[kind], [{ ...earlier, [kind === 'inspection' ? 'grade' : 'disposition']: kind === 'inspection' ? 'D' : 'parts_harvested' }]);
+      expect(changed[0]!.__typename).toBe('SubmissionConflict');
+      expect((await bulk('recycler-a', kind, [earlier]))[0]).toMatchObject({ status: 'accepted', replayed: true });
+      expect(await rowsBy(kind, 'recycler-a')).toBe(before);
+    });
   });
 
   it('lets a later grade supersede an earlier one only from the holder', async () => {
