@@ -62,6 +62,7 @@ export function registerServeCommand(program: Command): void {
         `  GraphQL   ${hub.url}/graphql${config.mode === 'production' ? '' : '   (GraphiQL in the browser)'}`,
         `  Health    ${hub.url}/healthz   ${hub.url}/readyz`,
         `  Pages     ${hub.url}/consent   ${hub.url}/insights   (open them with a token link: <page>#token=<token>)`,
+        `  Firms     ${hub.url}/firms   ${hub.url}/firms.json   (the public list of participating firms)`,
       ];
       if (demoTokens !== undefined) {
         lines.push('', 'Demo tokens (valid 1 hour; mint fresh ones with: npm run hub -- tokens mint --party <id>):');

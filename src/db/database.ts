@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AgreementsTable } from '../agreements/agreements.table.ts';
 import type { AccessLogTable } from '../audit/access-log.table.ts';
 import type { ContributionsTable } from '../insights/contributions.table.ts';
+import type { FirmsTable } from '../firms/firms.table.ts';
 import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { TicketCustodyTable } from '../custody/custody.table.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
@@ -45,6 +46,7 @@ export interface Database {
   payout_lines: PayoutLinesTable;
   statements: StatementsTable;
   statement_confirmations: StatementConfirmationsTable;
+  firms: FirmsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -11,6 +11,7 @@ import { MAX_BATCH_SIZE, pushFile, type PushSummary } from '../push/push-file.ts
 import type { RetryPolicy } from '../push/retry-policy.ts';
 import { mintedTokens, type TokenSource } from '../push/token-source.ts';
 import { DEMO_USER_ID, generateDemoDocuments } from './demo-documents.ts';
+import { ensureDemoFirms } from './demo-firms.ts';
 import { writeDemoExports, type DemoExportFile, type DemoSender } from './demo-exports.ts';
 
 export const DEMO_PARTIES: readonly { id: string; role: PartyRole; displayName: string }[] = [
@@ -33,7 +34,7 @@ export function demoExportsDir(dataDir: string): string {
 
 /**
  * Creates the demo parties with keys kept in the data folder (once), and a party whose local key was lost
- * gets a new one registered. Returns each party's stored key.
+ * gets a new one registered; the participating-firm registry gets the demo firms. Returns each party's stored key.
  */
 export async function ensureDemoParties(app: HubApp): Promise<Map<string, StoredPartyKey>> {
   const keys = new Map<string, StoredPartyKey>();
@@ -56,6 +57,7 @@ export async function ensureDemoParties(app: HubApp): Promise<Map<string, Stored
     }
     keys.set(party.id, key);
   }
+  await ensureDemoFirms(app.database.db, new Date());
   return keys;
 }
 

@@ -13,6 +13,9 @@ import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
 import '../audit/checkpoint.graphql.ts';
 import '../ledger/ledger.graphql.ts';
+import '../firms/firms.graphql.ts';
+import '../reports/reports.graphql.ts';
+import '../valuation/valuation.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

@@ -74,7 +74,7 @@ export interface PolicyDirectoryReport {
 // The properties that grant something; a forbidden policy must carry none of them.
 const GRANT_PROPERTIES = [
   'legalBasis', 'rolesAllowed', 'dimensions', 'measures', 'minGroupSize', 'differentialPrivacy',
-  'pricePerSubjectFen', 'revenueSplitBp', 'agreementTermMonths', 'approval',
+  'pricePerSubjectFen', 'revenueSplitBp', 'agreementTermMonths', 'approval', 'custodyLeakageMonths',
 ] as const;
 
 const TOTAL_BP = 10_000;

@@ -56,6 +56,11 @@ export interface AllowedPolicy extends PolicyBase {
   /** Months an approved agreement runs. The file may omit it; the loader fills in the schema default, 12. */
   readonly agreementTermMonths: number;
   readonly approval: ApprovalMode;
+  /**
+   * Months after its trade-in month by whose end a device must have reached a licensed recycler or
+   * dismantler; the monthly report counts the rest as custody leakage. Absent: no leakage is reported.
+   */
+  readonly custodyLeakageMonths?: number;
 }
 
 /** A purpose the hub never serves; it grants nothing and is denied before anything else. */

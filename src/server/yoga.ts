@@ -5,6 +5,9 @@ import { isDatabaseReachable } from '../db/client.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
+import { useFirmListRoutes } from '../firms/firm-list.routes.ts';
+import { useValuationStandardRoutes } from '../valuation/valuation-standard.routes.ts';
+import { VALUATION_STANDARD } from '../valuation/published-standard.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import type { Principal, TokenVerifier } from './auth.ts';
 import { checkBearer } from './bearer.ts';
@@ -87,7 +90,8 @@ function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Pri
  * The GraphQL server. Plugins run in the order listed, and the order matters:
  * 1. the request log and counters wrap everything, so refused requests are counted too; /metrics is
  *    answered next;
- * 2. public routes (health, JWKS) answer before authentication, so a load balancer needs no token;
+ * 2. public routes (health, JWKS, the firm list, the valuation standard) answer before authentication, so a
+ *    load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing;
  * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
  *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
@@ -123,6 +127,8 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       useRequestRecord(deps.logger, deps.metrics),
       useMetricsRoute(deps.metrics),
       usePublicRoutes(deps.db, deps.signingKey),
+      useFirmListRoutes(deps.db),
+      useValuationStandardRoutes(VALUATION_STANDARD),
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
       useTokenKindGuard(deps.logger),

@@ -32,6 +32,16 @@ describe('tradein-hub command line', () => {
     expect(claims.exp! - claims.iat!).toBe(600);
   }, 120_000);
 
+  it('registers a party in the firm registry, lists it, and refuses a wrong check character without echoing it', async () => {
+    await hub('parties', 'add', '--id', 'acme-dismantling', '--role', 'recycler');
+    const registered = await hub('parties', 'firm', '--id', 'acme-dismantling', '--capacity', 'recycler,dismantler', '--credit-code', '91440300708461136T',
+      '--licence', 'GD-FD-2024-018', '--licence-valid-until', '2029-03-31', '--status', 'suspended');
+    expect(registered.stdout).toBe('registered firm acme-dismantling (recycler, dismantler; suspended)\n');
+    expect((await hub('parties', 'firms')).stdout).toMatch(/^acme-dismantling\s+suspended\s+91440300708461136T recycler,dismantler licence until 2029-03-31$/m);
+    const refused = hub('parties', 'firm', '--id', 'acme-dismantling', '--capacity', 'recycler', '--credit-code', '91440300708461136U');
+    await expect(refused).rejects.toMatchObject({ code: 1, stderr: 'tradein-hub: creditCode must end with the GB 32100-2015 check character of its first 17 characters\n' });
+  }, 300_000);
+
   it('verifies the access log chain and the consent projection, signs a checkpoint and verifies against it', async () => {
     const { stdout } = await hub('audit', 'verify');
     expect(stdout).toMatch(/^access log intact: \d+ entries\nconsent ledger intact: \d+ events\nconsents projection matches the ledger: \d+ rows\n$/);

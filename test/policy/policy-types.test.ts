@@ -13,7 +13,7 @@ const ALLOWED: Presence<AllowedPolicy> = {
   id: 'required', version: 'required', title: 'required', description: 'required', status: 'required',
   legalBasis: 'required', rolesAllowed: 'required', dimensions: 'required', measures: 'required',
   minGroupSize: 'required', differentialPrivacy: 'optional', pricePerSubjectFen: 'required',
-  revenueSplitBp: 'required', agreementTermMonths: 'required', approval: 'required', rules: 'required',
+  revenueSplitBp: 'required', agreementTermMonths: 'required', approval: 'required', custodyLeakageMonths: 'optional', rules: 'required',
 };
 const FORBIDDEN: Presence<ForbiddenPolicy> = {
   id: 'required', version: 'required', title: 'required', description: 'required', status: 'required', rules: 'required',

@@ -1,0 +1,67 @@
+import { v7 as uuidv7 } from 'uuid';
+import { appendAccessLog } from '../audit/access-log.repository.ts';
+import type { Db } from '../db/database.ts';
+import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
+import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
+import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import type { Principal } from '../server/auth.ts';
+import { valuationFairness, type FairnessWatch } from './fairness-watch.ts';
+import type { ValuationStandard } from './valuation-standard.ts';
+import { quotedDevices } from './valuation.repository.ts';
+
+/** The longest range one request may cover, in months counting both ends. */
+export const MAX_FAIRNESS_MONTHS = 24;
+
+export class FairnessArgumentError extends Error {
+  override readonly name = 'FairnessArgumentError';
+  readonly code = 'fairness.argument_invalid';
+  constructor(readonly argument: 'fromMonth' | 'toMonth', message: string) {
+    super(message);
+  }
+}
+
+export type FairnessOutcome = { allowed: true; answer: FairnessWatch & { queryId: string; standardVersion: string; minGroupSize: number } } | { allowed: false; decision: PolicyDecision };
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+
+/**
+ * The regulator's valuation-fairness watch over a range of trade-in months (see `valuationFairness`).
+ * Statutory under the regulatory-statistics policy, unbilled, and every decision is in the access log,
+ * written in the transaction that reads the quotes. Throws FairnessArgumentError for a malformed range
+ * before the policy is asked.
+ */
+export async function runValuationFairness(
+  context: { db: Db; policies: PolicySet; standard: ValuationStandard; now: () => Date }, principal: Principal | null, fromMonth: string, toMonth: string,
+): Promise<FairnessOutcome> {
+  for (const [argument, value] of [['fromMonth', fromMonth], ['toMonth', toMonth]] as const) {
+    if (!MONTH.test(value)) throw new FairnessArgumentError(argument, `${argument} must be a month written YYYY-MM`);
+  }
+  const span = monthIndex(toMonth) - monthIndex(fromMonth) + 1;
+  if (span < 1 || span > MAX_FAIRNESS_MONTHS) throw new FairnessArgumentError('toMonth', `toMonth must be 0–${MAX_FAIRNESS_MONTHS - 1} months after fromMonth`);
+  const now = context.now();
+  const policyRequest = { groupBy: ['tradeInMonth'], measures: ['count'], filters: { tradeInMonthFrom: fromMonth, tradeInMonthTo: toMonth } };
+  const decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
+  const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
+  const partyId = principal?.kind === 'party' ? principal.partyId : null;
+  const logged = { ...policyRequest, report: 'valuation-fairness' };
+  return context.db.transaction().execute(async (tx) => {
+    if (decision.effect === 'deny' || (policy as AllowedPolicy).differentialPrivacy !== undefined) {
+      await appendAccessLog(tx, {
+        partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
+        decision: 'deny', matchedRules: decision.effect === 'deny' ? decision.matchedRules : ['service.differential_privacy_unavailable'],
+        request: logged, rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
+      }, now);
+      return { allowed: false, decision: decision.effect === 'deny' ? decision : { ...decision, effect: 'deny', reasons: ['this purpose requires differential privacy, which the watch cannot serve'] } } as const;
+    }
+    const allowed = policy as AllowedPolicy;
+    const watch = valuationFairness(context.standard, await quotedDevices(tx, fromMonth, toMonth), allowed.minGroupSize);
+    const queryId = uuidv7();
+    await appendAccessLog(tx, {
+      id: queryId, partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: allowed.id, policyVersion: allowed.version,
+      decision: 'allow', matchedRules: decision.matchedRules, request: logged,
+      rowsReleased: watch.cells.length, rowsSuppressed: watch.withheldCells, subjectsCounted: 0, priceFen: 0,
+    }, now);
+    return { allowed: true, answer: { ...watch, queryId, standardVersion: context.standard.version, minGroupSize: allowed.minGroupSize } } as const;
+  });
+}

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { QuotedDevice } from './fairness-watch.ts';
+
+export interface CatalogueEntry { category: string; launchMonth: string; launchPriceFen: number }
+
+export async function findCatalogueModel(db: DbOrTx, brand: string, model: string): Promise<CatalogueEntry | undefined> {
+  const row = await db.selectFrom('catalogue_models').select(['category', 'launch_month', 'launch_price_fen']).where('brand', '=', brand).where('model', '=', model).executeTakeFirst();
+  return row && { category: row.category, launchMonth: row.launch_month, launchPriceFen: Number(row.launch_price_fen) };
+}
+
+/**
+ * The observed pool of one model, grade and age band: devices whose latest inspection with a final
+ * valuation has that grade, aged (trade-in month − launch month) within the band. Each device counts once
+ * and its valuation is clamped to [0, launch price], so one device moves the sum by at most the launch price.
+ */
+export async function observedPool(
+  db: DbOrTx, query: { brand: string; model: string; grade: string; ageFrom: number; ageTo: number; launchPriceFen: number },
+): Promise<{ devices: number; sumFen: number }> {
+  const { rows } = await sql<{ devices: number; sum_fen: string }>`
+    with latest as (
+      select distinct on (x.record_id) x.record_id, x.grade, x.final_valuation_fen
+      from inspections x
+      join records r on r.id = x.record_id
+      where r.brand = ${query.brand} and r.model = ${query.model} and x.final_valuation_fen is not null
+      order by x.record_id, x.created_at desc, x.id desc
+    )
+    select count(*)::int as devices, coalesce(sum(least(greatest(l.final_valuation_fen, 0), ${query.launchPriceFen}::bigint)), 0)::text as sum_fen
+    from latest l
+    join records r on r.id = l.record_id
+    join catalogue_models c on c.brand = r.brand and c.model = r.model
+    where l.grade = ${query.grade}
+      and (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))
+          between ${query.ageFrom} and ${query.ageTo}`.execute(db);
+  return { devices: rows[0]?.devices ?? 0, sumFen: Number(rows[0]?.sum_fen ?? 0) };
+}
+
+/**
+ * Every trade-in of the months given (inclusive, YYYY-MM) that a recycler inspected and whose model is in
+ * the catalogue, with its platform, age at trade-in, latest inspection's grade and faults, and quote.
+ */
+export async function quotedDevices(db: DbOrTx, fromMonth: string, toMonth: string): Promise<QuotedDevice[]> {
+  const { rows } = await sql<{ platform_id: string; month: string; category: string; launch_price_fen: string; age_months: number; grade: string; faults: string[]; quoted: string }>`
+    select t.platform_id, to_char(r.trade_in_month, 'YYYY-MM') as month, c.category, c.launch_price_fen::text as launch_price_fen,
+      (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))::int as age_months,
+      x.grade, x.faults, r.quoted_valuation_fen::text as quoted
+    from tickets t
+    join records r on r.id = t.record_id
+    join catalogue_models c on c.brand = r.brand and c.model = r.model
+    join lateral (select * from inspections i where i.record_id = r.id order by i.created_at desc, i.id desc limit 1) x on true
+    where r.trade_in_month between ${`${fromMonth}-01`}::date and ${`${toMonth}-01`}::date`.execute(db);
+  return rows.map((row) => ({
+    platformId: row.platform_id, month: row.month, category: row.category, launchPriceFen: Number(row.launch_price_fen),
+    ageMonths: Math.max(0, row.age_months), grade: row.grade, faults: row.faults, quotedValuationFen: Number(row.quoted),
+  }));
+}

@@ -1,0 +1,66 @@
+import type { Db } from '../db/database.ts';
+import { DEFS_SCHEMA } from '../documents/document-validator.ts';
+import { laplaceNoise } from '../insights/differential-privacy.ts';
+import { keyedUniform } from './consistent-noise.ts';
+import { ageBandOf, formulaValueFen, type ValuationStandard } from './valuation-standard.ts';
+import * as valuations from './valuation.repository.ts';
+
+export type ValuationArgument = 'brand' | 'model' | 'grade' | 'ageMonths' | 'faults';
+
+/** A question the standard cannot answer, naming the argument; the message never repeats the value. */
+export class ValuationError extends Error {
+  override readonly name = 'ValuationError';
+  constructor(readonly code: 'valuation.argument_invalid' | 'valuation.model_unknown', readonly argument: ValuationArgument, message: string) {
+    super(message);
+  }
+}
+
+export interface ReferenceValue {
+  standardVersion: string;
+  category: string;
+  launchPriceFen: number;
+  /** The standard's formula for this model, grade, age and faults. */
+  formulaFen: number;
+  /** The pooled observed value, or null when fewer than the standard's minDevices back it. */
+  observed: { meanFen: number; devices: number; ageFromMonths: number; ageToMonths: number; epsilon: number } | null;
+}
+
+const FAULTS: ReadonlySet<string> = new Set((DEFS_SCHEMA.$defs as Record<string, { enum: string[] }>).faultCode!.enum);
+
+/**
+ * A fair reference value for a model, grade and age: the published formula, beside the pooled observed
+ * final valuations of the same model and grade in the same age band, released under ε-differential
+ * privacy (ε split evenly between the noisy count and the noisy clamped sum; Laplace noise drawn from
+ * a keyed uniform, so the same question in the same month gets the same figure and repeating it leaks
+ * nothing more). The observed mean is withheld when the noisy count is below the standard's minDevices;
+ * the released count says how many devices back it. Throws ValuationError for a bad argument or a model
+ * the catalogue does not hold.
+ */
+export async function referenceValue(
+  context: { db: Db; secret: Buffer; standard: ValuationStandard; now: () => Date },
+  query: { brand: string; model: string; grade: string; ageMonths: number; faults?: readonly string[] | null },
+): Promise<ReferenceValue> {
+  const { standard } = context;
+  if (standard.grades[query.grade] === undefined) throw new ValuationError('valuation.argument_invalid', 'grade', `grade must be one of ${Object.keys(standard.grades).join(', ')}`);
+  if (!Number.isInteger(query.ageMonths) || query.ageMonths < 0 || query.ageMonths > 360) {
+    throw new ValuationError('valuation.argument_invalid', 'ageMonths', 'ageMonths must be a whole number of months from 0 to 360');
+  }
+  if (query.faults && !query.faults.every((f) => FAULTS.has(f))) throw new ValuationError('valuation.argument_invalid', 'faults', 'each fault must be a fault code of the standard');
+  const entry = await valuations.findCatalogueModel(context.db, query.brand, query.model);
+  if (entry === undefined) throw new ValuationError('valuation.model_unknown', 'model', 'model must be in the catalogue (brand and model as the brand supplied them)');
+
+  const formulaFen = formulaValueFen(standard, { category: entry.category, launchPriceFen: entry.launchPriceFen, grade: query.grade, ageMonths: query.ageMonths, faults: query.faults ?? [] });
+  const { ageBandMonths, epsilon, minDevices } = standard.observedPool;
+  const band = ageBandOf(query.ageMonths, ageBandMonths);
+  const pool = await valuations.observedPool(context.db, { brand: query.brand, model: query.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+  const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), query.brand, query.model, query.grade, band.from].join('\u0000');
+  const uniform = keyedUniform(context.secret, label);
+  const half = epsilon / 2;
+  const devices = Math.max(0, Math.round(pool.devices + laplaceNoise(1 / half, uniform)));
+  const noisySum = pool.sumFen + laplaceNoise(Math.max(1, entry.launchPriceFen) / half, uniform);
+  const observed = devices < minDevices ? null : {
+    meanFen: Math.min(entry.launchPriceFen, Math.max(0, Math.round(noisySum / devices))),
+    devices, ageFromMonths: band.from, ageToMonths: band.to, epsilon,
+  };
+  return { standardVersion: standard.version, category: entry.category, launchPriceFen: entry.launchPriceFen, formulaFen, observed };
+}
