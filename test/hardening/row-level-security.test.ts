@@ -18,6 +18,7 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   party_keys: 'public keys, read to verify tokens',
   ledger_periods: "the ledger's calendar: a month and whether it is closed",
   payout_runs: "a closed month's totals over all platforms, no party's or subject's line",
+  firms: 'the participating-firm registry: names, capacities, credit codes, licences and statuses, public by design (no contact data)',
   audit_checkpoints: 'signed (chain, length, head hash) of the audit chains; no party or subject named',
 };
 
