@@ -78,9 +78,12 @@ describe('scanDocument', () => {
   });
 
   describe('exemptions', () => {
-    it('skips a keyed-hash field entirely, and scans the same value elsewhere (twin)', () => {
+    it('lets a keyed-hash field hold an identifier-shaped reference, but not personal data (twin)', () => {
       const options = { exemptions };
-      expect(scanDocument({ externalRef: `${LONG_TOKEN} a@b.cn` }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: LONG_TOKEN }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: 'TI20250414936901' }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: `${LONG_TOKEN} a@b.cn` }, options).map((f) => f.code)).toEqual(['pii.email']);
+      expect(scanDocument({ externalRef: MOBILE }, options).map((f) => f.code)).toEqual(['pii.cn_mobile']);
       expect(scanDocument({ otherRef: `${LONG_TOKEN} a@b.cn` }, options).map((f) => f.code)).toEqual(['pii.email', 'pii.long_digit_run']);
     });
 
