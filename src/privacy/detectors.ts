@@ -133,6 +133,7 @@ function isResidentId15Candidate(run: DigitRun): boolean {
 
 const MEID_HEX = /(?<![0-9A-Fa-f])[A-Fa-f][0-9A-Fa-f]{13}(?![0-9A-Fa-f])/g;
 const HAS_DIGIT = /[0-9]/;
+const MAY_SPELL_EMAIL = /[#([{<]/;
 
 const HEX_HASH = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])/;
 
@@ -240,14 +241,14 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     id: 'email',
     kind: 'an e-mail address',
     description: 'E-mail address, including full-width ＠ and letters, and spelled-out forms (at … dot, [at], 艾特, 点).',
-    mayMatch: (t) => t.hasAt || t.folded.length >= 8,
+    mayMatch: (t) => t.hasAt || (t.folded.length >= 8 && (t.hasSpace || t.hasCjk || MAY_SPELL_EMAIL.test(t.folded))),
     matches: (t) => containsEmailAddress(t.folded, t.joined, t.hasAt),
   },
   {
     id: 'licence_plate',
     kind: 'a vehicle licence plate',
     description: 'Vehicle licence plate (GA 36-2018), incl. 8-character new-energy plates, no I or O, and romanised (Jing A12345).',
-    mayMatch: (t) => t.hasAsciiLetter && (t.hasCjk || t.longestDigitRun >= 3),
+    mayMatch: (t) => t.hasAsciiLetter && (t.hasCjk || (t.longestDigitRun >= 3 && (t.hasSpace || t.hasHyphen || t.hasDot))),
     matches: (t) => containsLicencePlate(t.joined, t.hasCjk),
   },
   {
@@ -310,7 +311,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     id: 'date_of_birth',
     kind: 'a date of birth',
     description: 'Date of birth: a labelled real date, or a real date with a day before 2001.',
-    mayMatch: (t) => t.longestDigitRun >= 1,
+    mayMatch: (t) => t.longestDigitRun >= 4,
     matches: (t) => containsBirthDate(t.numerals),
   },
   {
@@ -324,14 +325,14 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     id: 'cn_address',
     kind: 'a street address',
     description: 'Street address: admin unit + number + building unit, road + 号, a bare 12号楼/302室/3单元, admin unit + named road or estate, or a romanised street.',
-    mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && t.folded.length >= 8),
+    mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && t.hasSpace && t.folded.length >= 8),
     matches: (t) => containsStreetAddress(t.joined, t.hasCjk),
   },
   {
     id: 'person_name',
     kind: "a person's name",
     description: 'Personal name: labelled, with an honorific or title, owner of a device (张伟的手机), or a bare surname + common given name; see person-names.ts.',
-    mayMatch: (t) => t.hasCjk || t.hasAsciiLetter,
+    mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && (t.hasSpace || t.hasColon || t.hasDot || t.folded.includes('=') || t.folded.includes("'"))),
     matches: (t) => containsPersonName(t.folded, t.hasCjk),
   },
   {

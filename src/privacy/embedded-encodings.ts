@@ -24,7 +24,6 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   emsp: ' ', thinsp: ' ', zwsp: '', zwj: '', zwnj: '', shy: '', at: '@', dot: '.',
 };
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 // Printable: no C0/C1 control other than tab and newlines, no replacement character, no private use.
 const UNPRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]/;
 const MIN_DECODED_LENGTH = 5;
@@ -68,19 +67,43 @@ function decodeEscape(escape: string, braced?: string, four?: string, two?: stri
 function decodeBase64Run(run: string): string {
   const body = run.replace(/=+$/, '');
   // A length of 1 mod 4 is never valid base64.
-  if (body.length % 4 === 1) return run;
+  if (body.length % 4 === 1 || !startsWithTextByte(body)) return run;
   const bytes = Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return readableText(bytes) ?? run;
 }
 
+const BASE64_VALUE = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+BASE64_VALUE.set('-', 62).set('_', 63);
+
+// Most random tokens fail on their first byte: it must be printable ASCII or a UTF-8 lead byte.
+// Checked from the first two characters without decoding the run (no Buffer per token).
+function startsWithTextByte(body: string): boolean {
+  const first = ((BASE64_VALUE.get(body.charAt(0)) ?? 0) << 2) | ((BASE64_VALUE.get(body.charAt(1)) ?? 0) >> 4);
+  return (first >= 0x20 && first < 0x7f) || first === 0x09 || first === 0x0a || first === 0x0d || (first >= 0xc2 && first <= 0xf4);
+}
+
 function readableText(bytes: Buffer, minimumLength = MIN_DECODED_LENGTH): string | undefined {
-  if (bytes.length < minimumLength - 2) return undefined;
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return undefined; // not UTF-8: random bytes, not hidden text
-  }
+  if (bytes.length < minimumLength - 2 || !isPrintableUtf8(bytes)) return undefined;
+  const text = bytes.toString('utf8');
   if (text.length < Math.min(minimumLength, bytes.length) || UNPRINTABLE.test(text)) return undefined;
   return text;
+}
+
+// Checks UTF-8 well-formedness and printability byte by byte: random bytes fail within the first
+// few, and no exception is thrown (a fatal TextDecoder throwing per token costs more than the scan).
+function isPrintableUtf8(bytes: Buffer): boolean {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
+      i += 1;
+      continue;
+    }
+    const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return false;
+    for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return false;
+    i += length;
+  }
+  return true;
 }

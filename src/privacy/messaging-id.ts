@@ -9,11 +9,13 @@
 // is not read as a label and an id.
 const LABELLED_ID =
   /(?:(?:微信号?|威信|薇信|v信|扣扣|企鹅号?|QQ号码?)\s*[:：=#]?|(?<![A-Za-z])(?:wechat|weixin|vx|wx|vchat|qq)(?:\s*(?:id|no\.?))?(?:\s*[:：=#]|\s))\s*([A-Za-z0-9][A-Za-z0-9_-]{4,19})(?![A-Za-z0-9_-])/gi;
+const MIGHT_BE_LABELLED = /qq|wx|vx|we|信|扣|企|vc|wxid/i;
 const WXID = /(?<![A-Za-z0-9])wxid_[a-z0-9]{6,}/i;
 const DIGIT = /[0-9]/;
 
 /** True when `folded` contains a labelled WeChat/QQ id or a `wxid_` id. Never throws. */
 export function containsMessagingId(folded: string): boolean {
+  if (!MIGHT_BE_LABELLED.test(folded)) return false;
   if (WXID.test(folded)) return true;
   for (const match of folded.matchAll(LABELLED_ID)) {
     const id = match[1] ?? '';

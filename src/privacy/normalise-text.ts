@@ -41,6 +41,8 @@ export interface DetectionText {
   readonly hasColon: boolean;
   readonly hasDot: boolean;
   readonly hasHyphen: boolean;
+  /** Any whitespace: spelled-out e-mails, Latin names and addresses need a space between words. */
+  readonly hasSpace: boolean;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -133,6 +135,7 @@ export function prepareDetectionText(text: string): DetectionText {
   let hasColon = false;
   let hasDot = false;
   let hasHyphen = false;
+  let hasSpace = false;
   for (let i = 0; i < folded.length; i++) {
     const c = folded.charCodeAt(i);
     if (c >= 48 && c <= 57) hasDigit = true;
@@ -141,6 +144,7 @@ export function prepareDetectionText(text: string): DetectionText {
     else if (c === 58) hasColon = true;
     else if (c === 46) hasDot = true;
     else if (c === 45) hasHyphen = true;
+    else if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x3000) hasSpace = true;
     else if (c >= 0x3400 && c <= 0x9fff) hasCjk = true;
   }
   const digitRuns: DigitRun[] = [];
@@ -153,7 +157,7 @@ export function prepareDetectionText(text: string): DetectionText {
       if (digits.length > longestDigitRun) longestDigitRun = digits.length;
     }
   }
-  return { folded, joined, numerals, digitRuns, longestDigitRun, hasAsciiLetter, hasAt, hasCjk, hasColon, hasDot, hasHyphen };
+  return { folded, joined, numerals, digitRuns, longestDigitRun, hasAsciiLetter, hasAt, hasCjk, hasColon, hasDot, hasHyphen, hasSpace };
 }
 
 // Unicode encodes every decimal digit set (general category Nd) as ten consecutive code points

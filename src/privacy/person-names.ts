@@ -22,7 +22,12 @@ const SURNAME = `(?:[${SINGLE_SURNAMES}]|${COMPOUND_SURNAMES.join('|')})`;
 
 const NAME_LABELS =
   '姓名|真实姓名|名字|联系人|收货人|收件人|寄件人|签收人|机主|车主|户名|开户名|开户人|客户|顾客|用户名|用户|经办人|质检员|检测员|操作员|负责人|持卡人|户主|业主|业务员|店员';
-const LABELLED_NAME = new RegExp(`(?:${NAME_LABELS})\\s*(?:[:：=]\\s*)?(?:[\\u4e00-\\u9fa5·]{2}|[A-Z][a-z]+)`);
+// After a label, a name starts with a surname (收货人马洋, 联系人 张伟); after a label and a colon, any two
+// CJK characters do (机主：艾青), unless they are the next field's word (质检员电话, 用户反馈).
+const FIELD_WORDS = '电话|手机|号码|编号|地址|信息|签名|身份|证件|类型|名称|反馈|评价|数量|等级|单号|账号|须知|协议|隐私|权益|服务|中心';
+const LABELLED_NAME = new RegExp(
+  `(?:${NAME_LABELS})\\s*(?:${SURNAME}[\\u4e00-\\u9fa5·]|[:：=]\\s*(?!${FIELD_WORDS})[\\u4e00-\\u9fa5·]{2}|[:：=]?\\s*[A-Z][a-z]+)`,
+);
 const LATIN_LABELLED_NAME = /(?<![A-Za-z])(?:name|contact|consignee|recipient|owner|customer|user)\s*[:=]\s*[A-Za-z\u4e00-\u9fa5]/i;
 
 const HONORIFICS = '先生|女士|小姐|老师|师傅|太太|夫人|阿姨|同学|大爷|大妈|经理';

@@ -9,6 +9,7 @@ import { PII_DETECTORS } from './detectors.ts';
 import { isPersonalPropertyName } from './personal-property-names.ts';
 import type { ExemptionKind, PrivacyFinding } from './privacy-finding.ts';
 import { PROPERTY_NAME_CODE, PROPERTY_NAME_MESSAGE } from './privacy-finding.ts';
+import { foldForDetection, readDigits } from './normalise-text.ts';
 import { findPiiInText, type TextScanOptions } from './scan-text.ts';
 import { walkJson } from './walk-json.ts';
 
@@ -38,20 +39,42 @@ const IDENTIFIER_SHAPE_DETECTORS_SHORT: ReadonlySet<DetectorId> = new Set(['hex_
 const SHORT_REFERENCE_LENGTH = 19;
 
 // A value split across two neighbouring fields (`"138123"`, `"45678"`) is looked for at their seam:
-// the last characters of one glued to the first of the other, in both orders. Only detectors with a
-// strong shape run there; a weak one (a serial-like run, a long digit run) would fire on ordinary
-// neighbours such as a month next to a region code.
-const SEAM_DETECTORS: ReadonlySet<DetectorId> = new Set(['cn_mobile', 'cn_landline', 'resident_id_18', 'resident_id_15', 'imei', 'iccid', 'imsi', 'bank_card', 'email']);
-const SEAM_SKIP: ReadonlySet<DetectorId> = new Set(PII_DETECTORS.map((detector) => detector.id).filter((id) => !SEAM_DETECTORS.has(id)));
+// the digits that end one glued to the digits that start the other, in both orders, must be EXACTLY
+// a mobile number, a landline, an 18-digit resident ID, an IMEI or a bank card (with their checks),
+// not merely contain one: ordinary neighbours (`MateBook 14 2021` next to `2024-12`) glue into
+// longer runs that hold phone-shaped windows. An e-mail address is looked for when one side ends or
+// the other starts with '@'.
 const SEAM_REACH = 24;
-const DIGITISH_END = /[0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺][\s\-.,/_()]*$/;
-const DIGITISH_START = /^[\s\-.,/_()]*[0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺+]/;
-const AT_SIGN = /[@＠]|艾特|\bat\b/i;
+// The edge checks look at this many characters (a digit and up to three separators, or '@' and spaces).
+const EDGE = 4;
+const TRAILING_DIGITS = /[0-9]+$/;
+// Cheap pre-checks on the raw text before folding: a digit (ASCII, full-width or a Chinese numeral)
+// within the last or first few characters.
+const DIGITISH_END = /[0-9０-９〇零一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾两幺][^0-9A-Za-z\u4e00-\u9fa5]{0,3}$/;
+const DIGITISH_START = /^[^0-9A-Za-z\u4e00-\u9fa5]{0,3}[0-9０-９〇零一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾两幺]/;
+const LEADING_DIGITS = /^[0-9]+[Xx]?/;
+const AT_EDGE_END = /[@＠]\s*$/;
+const AT_EDGE_START = /^\s*[@＠]/;
+const EMAIL_ONLY: ReadonlySet<DetectorId> = new Set(PII_DETECTORS.map((detector) => detector.id).filter((id) => id !== 'email'));
 const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const MESSAGES: ReadonlyMap<DetectorId, string> = new Map(
   PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind}`]),
 );
+const EXACT_MOBILE = /^(?:86|0086)?1[3-9][0-9]{9}$/;
+
+// Which identifier `digits` is, as a whole, if any (see the seam comment above).
+function exactIdentifier(digits: string, asOf: Date | undefined): DetectorId | undefined {
+  // The shortest of these, a landline with a 3-digit area code and 7 digits, has ten.
+  if (digits.length < 10) return undefined;
+  if (EXACT_MOBILE.test(digits)) return 'cn_mobile';
+  const ids = findPiiInText(digits, { asOf, skip: NOT_EXACT });
+  return ids.find((id) => id !== 'cn_mobile' && (id !== 'cn_landline' || (digits.length >= 10 && digits.length <= 12)));
+}
+const NOT_EXACT: ReadonlySet<DetectorId> = new Set(
+  PII_DETECTORS.map((detector) => detector.id).filter((id) => !['cn_landline', 'resident_id_18', 'imei', 'bank_card'].includes(id)),
+);
+
 const SEAM_MESSAGES: ReadonlyMap<DetectorId, string> = new Map(
   PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind} split across fields`]),
 );
@@ -107,16 +130,27 @@ export function scanDocument(doc: unknown, options: ScanDocumentOptions = {}): P
   for (let i = 1; i < strings.length; i++) {
     const first = strings[i - 1]!;
     const second = strings[i]!;
-    for (const id of [...seamFindings(first, second, plainOptions), ...seamFindings(second, first, plainOptions)]) {
-      report('', `pii.${id}`, SEAM_MESSAGES.get(id) ?? 'must not contain personal data split across fields');
+    for (const [before, after] of [[first, second], [second, first]] as const) {
+      for (const id of seamFindings(before, after, plainOptions)) {
+        report('', `pii.${id}`, SEAM_MESSAGES.get(id) ?? 'must not contain personal data split across fields');
+      }
     }
   }
   return findings;
 }
 
 function seamFindings(before: ScannedString, after: ScannedString, options: TextScanOptions): readonly DetectorId[] {
-  const digits = DIGITISH_END.test(before.text) && DIGITISH_START.test(after.text);
-  if (!digits && !AT_SIGN.test(before.text) && !AT_SIGN.test(after.text)) return [];
-  const seam = before.text.slice(-SEAM_REACH) + after.text.slice(0, SEAM_REACH);
-  return findPiiInText(seam, { ...options, skip: SEAM_SKIP }).filter((id) => !before.found.includes(id) && !after.found.includes(id));
+  const found: DetectorId[] = [];
+  if (AT_EDGE_END.test(before.text.slice(-EDGE)) || AT_EDGE_START.test(after.text.slice(0, EDGE))) {
+    const seam = before.text.slice(-SEAM_REACH) + after.text.slice(0, SEAM_REACH);
+    if (findPiiInText(seam, { ...options, skip: EMAIL_ONLY }).length > 0 && !before.found.includes('email') && !after.found.includes('email')) found.push('email');
+  }
+  if (!DIGITISH_END.test(before.text.slice(-EDGE)) || !DIGITISH_START.test(after.text.slice(0, EDGE))) return found;
+  const tail = TRAILING_DIGITS.exec(readDigits(foldForDetection(before.text)))?.[0];
+  const head = tail === undefined ? undefined : LEADING_DIGITS.exec(readDigits(foldForDetection(after.text)))?.[0];
+  if (tail !== undefined && head !== undefined) {
+    const id = exactIdentifier(tail + head, options.asOf);
+    if (id !== undefined && !before.found.includes(id) && !after.found.includes(id)) found.push(id);
+  }
+  return found;
 }

@@ -48,8 +48,30 @@ const MAX_DECODING_DEPTH = 3;
  * options always give the same result. Never throws.
  */
 export function findPiiInText(text: string, options: TextScanOptions = {}): readonly DetectorId[] {
+  const defaultOptions = options.skip === undefined && options.isKnownModel === undefined && options.randomTokens !== true;
+  if (defaultOptions && cleanVerdicts.has(text)) return NONE;
   if (INERT_SHORT_ASCII.test(text) || INERT_SHORT_NUMERIC.test(text)) return NONE;
   if (text.length === UUID_LENGTH && CANONICAL_UUID.test(text)) return NONE;
+  const cacheable = defaultOptions && text.length <= CACHEABLE_LENGTH && !FIFTEEN_DIGITS.test(text);
+  const hits = scanAllLayers(text, options);
+  if (hits.length === 0 && cacheable) {
+    if (cleanVerdicts.size >= CLEAN_VERDICT_LIMIT) cleanVerdicts.clear();
+    cleanVerdicts.add(text);
+  }
+  return hits;
+}
+
+// Standard documents repeat the same short strings (property names, enum words, brands, models,
+// months, grade words) thousands of times; the verdict "no detector matches" is remembered for them.
+// Only clean verdicts of short strings scanned with the default options are kept: a string that is
+// personal data is never held, and one with 15+ digits is not cached because its verdict depends on
+// the scan date (a resident ID's birth date). Bounded, so random strings cannot grow it.
+const CLEAN_VERDICT_LIMIT = 8192;
+const CACHEABLE_LENGTH = 32;
+const FIFTEEN_DIGITS = /(?:[0-9][^0-9]*){15}/;
+const cleanVerdicts = new Set<string>();
+
+function scanAllLayers(text: string, options: TextScanOptions): readonly DetectorId[] {
   const context = contextFor(options);
   const hits = new Set<DetectorId>();
   scanLayer(text, options, context, hits);

@@ -24,6 +24,7 @@ const UNLABELLED = BOUNDED(
 const HKID_PLAIN = BOUNDED('[A-Z]{1,2}[0-9]{6}[0-9A]');
 const TAIWAN_ID = BOUNDED('[A-Z][1289][0-9]{8}');
 const LABELLED = /(?:护照|通行证|回乡证|回鄉證|台胞证|港澳证|居留证|身份证|身分證|證件|证件|(?<![A-Za-z])(?:passport|permit|hkid|id\s*card|travel\s*doc(?:ument)?))\s*(?:号码|号|no\.?|number|#)?\s*[:：=]?\s*([A-Za-z0-9()]{7,14})/gi;
+const MIGHT_BE_LABELLED = /[护通回台港居身证證]|pass|perm|hkid|card|trav/i;
 const FIVE_DIGITS = /(?:[0-9][^0-9]*){5}/;
 
 /** True when `folded` or its digit view `joined` contains a passport, permit or HK/Macao/Taiwan identity number. Never throws. */
@@ -35,6 +36,7 @@ export function containsTravelDocument(folded: string, joined: string): boolean 
   }
   for (const match of joined.matchAll(HKID_PLAIN)) if (isHongKongIdValid(match[0])) return true;
   for (const match of joined.matchAll(TAIWAN_ID)) if (isTaiwanIdValid(match[0])) return true;
+  if (!MIGHT_BE_LABELLED.test(joined)) return false;
   for (const match of joined.matchAll(LABELLED)) if (FIVE_DIGITS.test(match[1] ?? '')) return true;
   return false;
 }

@@ -5,6 +5,7 @@ import { isDatabaseReachable } from '../db/client.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
+import { echoSafeUrlPath } from '../privacy/property-path.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
 import type { HubRequestContext } from './context.ts';
@@ -113,7 +114,7 @@ function useRequestLog(logger: Logger): Plugin {
         {
           event: 'http.request',
           method: request.method,
-          path: new URL(request.url).pathname,
+          path: echoSafeUrlPath(new URL(request.url).pathname),
           status: response.status,
           ms: start === undefined ? undefined : Math.round(performance.now() - start),
         },

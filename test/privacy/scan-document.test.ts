@@ -1,3 +1,5 @@
+import { checkDocument } from '../../src/documents/check-document.ts';
+import { echoSafePointer } from '../../src/privacy/property-path.ts';
 import { describe, expect, it } from 'vitest';
 import type { ExemptionKind } from '../../src/privacy/privacy-finding.ts';
 import { scanDocument } from '../../src/privacy/scan-document.ts';
@@ -124,6 +126,21 @@ describe('scanDocument', () => {
   });
 
   describe('property names', () => {
+    it('replaces a property name that is personal data by ~personal in every path that passes it, schema errors included', () => {
+      const errors = checkDocument('tradein', { externalRef: 'DEMO-TI-0000001', a13812345678: 1, spec: { 张伟: 2 } });
+      const paths = errors.map((error) => error.path);
+      expect(paths).toContain('/~personal');
+      expect(paths).toContain('/spec/~personal');
+      expect(JSON.stringify(errors)).not.toMatch(/13812345678|张伟/);
+    });
+
+    it('keeps array indices and standard property names in paths (twin)', () => {
+      expect(echoSafePointer('/faults/3')).toBe('/faults/3');
+      expect(echoSafePointer('/dataWipe/certificateRef')).toBe('/dataWipe/certificateRef');
+      expect(echoSafePointer('/13812345678/x')).toBe('/~personal/x');
+      expect(echoSafePointer('/~invalid-key/0')).toBe('/~invalid-key/0');
+    });
+
     it('reports a property name that suggests personal data, at the property path', () => {
       const findings = scanDocument({ ...cleanTradeIn, contactPhone: 'withheld' }, { exemptions });
       expect(findings).toEqual([{ path: '/contactPhone', code: 'pii.property_name', message: 'must not use a property name that suggests personal data' }]);
@@ -132,8 +149,8 @@ describe('scanDocument', () => {
     it('runs the detectors on property names and never echoes a name that contains personal data', () => {
       const findings = scanDocument({ spec: { [MOBILE]: 1, [`_${SERIAL}`]: 2 } });
       expect(findings.map((f) => [f.path, f.code])).toEqual([
-        ['/spec/~invalid-key', 'pii.cn_mobile'],
-        ['/spec/~invalid-key', 'pii.serial_number'],
+        ['/spec/~personal', 'pii.cn_mobile'],
+        ['/spec/~personal', 'pii.serial_number'],
       ]);
       expect(JSON.stringify(findings)).not.toContain(MOBILE);
       expect(JSON.stringify(findings)).not.toContain(SERIAL);
