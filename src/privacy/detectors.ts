@@ -255,7 +255,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     id: 'passport_permit',
     kind: 'a passport or travel permit number',
     description: 'Passports, HK/Macao/Taiwan permits, HK/Macao/Taiwan identity cards, and labelled document numbers; see travel-documents.ts.',
-    mayMatch: (t) => t.hasAsciiLetter && t.longestDigitRun >= 5,
+    mayMatch: (t) => (t.hasAsciiLetter || t.folded.includes('(')) && t.longestDigitRun >= 5,
     matches: (t) => containsTravelDocument(t.folded, t.joined),
   },
   {

@@ -85,7 +85,8 @@ function startsWithTextByte(body: string): boolean {
 function readableText(bytes: Buffer, minimumLength = MIN_DECODED_LENGTH): string | undefined {
   if (bytes.length < minimumLength - 2 || !isPrintableUtf8(bytes)) return undefined;
   const text = bytes.toString('utf8');
-  if (text.length < Math.min(minimumLength, bytes.length) || UNPRINTABLE.test(text)) return undefined;
+  // Two characters at least: a CJK name is two characters in six bytes.
+  if (text.length < 2 || UNPRINTABLE.test(text)) return undefined;
   return text;
 }
 

@@ -34,11 +34,11 @@ export function foldConfusables(text: string): string {
   return text.replace(CONFUSABLE, (c) => CONFUSABLE_LETTERS[c] ?? c);
 }
 
-const LOOKALIKES_BETWEEN_DIGITS = /(?<=[0-9])[OoIl]{1,3}(?=[0-9])/g;
-const LOOKALIKE_BETWEEN_DIGITS = /[0-9][OoIl]{1,3}[0-9]/;
+const LOOKALIKES_BETWEEN_DIGITS = /(?<=[0-9])[OoIl]{1,4}(?=[0-9])/g;
+const LOOKALIKE_BETWEEN_DIGITS = /[0-9][OoIl]{1,4}[0-9]/;
 
 /**
- * Reads O/o as 0 and I/l/| as 1 where up to three of them sit between two digits
+ * Reads O/o as 0 and I/l/| as 1 where up to four of them sit between two digits
  * (`138O1234567`, `13OO1234567`). Never throws.
  */
 export function readDigitLookalikes(text: string): string {

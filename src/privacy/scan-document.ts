@@ -40,7 +40,8 @@ const SHORT_REFERENCE_LENGTH = 19;
 
 // A value split across two neighbouring fields (`"138123"`, `"45678"`) is looked for at their seam:
 // the digits that end one glued to the digits that start the other, in both orders, must be EXACTLY
-// a mobile number, a landline, an 18-digit resident ID, an IMEI or a bank card (with their checks),
+// a mobile number, a landline, a resident ID (18 or 15 digits), an IMEI, ICCID, IMSI or a bank card
+// (with their checks),
 // not merely contain one: ordinary neighbours (`MateBook 14 2021` next to `2024-12`) glue into
 // longer runs that hold phone-shaped windows. An e-mail address is looked for when one side ends or
 // the other starts with '@'.
@@ -72,7 +73,7 @@ function exactIdentifier(digits: string, asOf: Date | undefined): DetectorId | u
   return ids.find((id) => id !== 'cn_mobile' && (id !== 'cn_landline' || (digits.length >= 10 && digits.length <= 12)));
 }
 const NOT_EXACT: ReadonlySet<DetectorId> = new Set(
-  PII_DETECTORS.map((detector) => detector.id).filter((id) => !['cn_landline', 'resident_id_18', 'imei', 'bank_card'].includes(id)),
+  PII_DETECTORS.map((detector) => detector.id).filter((id) => !['cn_landline', 'resident_id_18', 'resident_id_15', 'imei', 'iccid', 'imsi', 'bank_card'].includes(id)),
 );
 
 const SEAM_MESSAGES: ReadonlyMap<DetectorId, string> = new Map(

@@ -34,8 +34,9 @@ export function containsTravelDocument(folded: string, joined: string): boolean 
     UNLABELLED.lastIndex = 0;
     if (UNLABELLED.test(text)) return true;
   }
-  for (const match of joined.matchAll(HKID_PLAIN)) if (isHongKongIdValid(match[0])) return true;
-  for (const match of joined.matchAll(TAIWAN_ID)) if (isTaiwanIdValid(match[0])) return true;
+  // Check-digit shapes only as written: joined, a model and a year (`Y700 2023`) make one by chance.
+  for (const match of folded.matchAll(HKID_PLAIN)) if (isHongKongIdValid(match[0])) return true;
+  for (const match of folded.matchAll(TAIWAN_ID)) if (isTaiwanIdValid(match[0])) return true;
   if (!MIGHT_BE_LABELLED.test(joined)) return false;
   for (const match of joined.matchAll(LABELLED)) if (FIVE_DIGITS.test(match[1] ?? '')) return true;
   return false;
