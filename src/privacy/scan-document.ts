@@ -32,10 +32,12 @@ export interface ScanDocumentOptions {
 // letter + 8 digits) a few in every million random base64url tokens — measured on 1M generated
 // pseudonyms. Everything else (phones, e-mails, IDs, IMEIs, cards, names, encodings …) still runs: a
 // reference field is not a place to put a phone number, and the hash of one can be brute-forced by
-// whoever holds the key. A short value (a pseudonym is 22+ characters) is still checked for passport
-// and MEID shapes: a whole value shaped like a passport number is one.
+// whoever holds the key. A short value (a pseudonym is 22+ characters, random tokens that long are
+// what the measurement above was about) is checked for every shape but a long digit run (order
+// numbers such as TI20250414936901 are one): a whole value shaped like a passport number, a serial,
+// a bare MAC address or a geohash is one.
 const IDENTIFIER_SHAPE_DETECTORS: ReadonlySet<DetectorId> = new Set(['hex_hash', 'serial_number', 'long_digit_run', 'meid', 'passport_permit']);
-const IDENTIFIER_SHAPE_DETECTORS_SHORT: ReadonlySet<DetectorId> = new Set(['hex_hash', 'serial_number', 'long_digit_run']);
+const IDENTIFIER_SHAPE_DETECTORS_SHORT: ReadonlySet<DetectorId> = new Set(['long_digit_run']);
 const SHORT_REFERENCE_LENGTH = 19;
 
 // A value split across two neighbouring fields (`"138123"`, `"45678"`) is looked for at their seam:
@@ -109,7 +111,7 @@ export function scanDocument(doc: unknown, options: ScanDocumentOptions = {}): P
   };
   const plainOptions: TextScanOptions = { isKnownModel: options.isKnownModel, asOf: options.asOf };
   const referenceOptions: TextScanOptions = { ...plainOptions, skip: IDENTIFIER_SHAPE_DETECTORS, randomTokens: true };
-  const shortReferenceOptions: TextScanOptions = { ...plainOptions, skip: IDENTIFIER_SHAPE_DETECTORS_SHORT, randomTokens: true };
+  const shortReferenceOptions: TextScanOptions = { ...plainOptions, skip: IDENTIFIER_SHAPE_DETECTORS_SHORT };
   const strings: ScannedString[] = [];
 
   walkJson(doc, {
