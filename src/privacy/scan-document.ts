@@ -142,6 +142,22 @@ export function scanDocument(doc: unknown, options: ScanDocumentOptions = {}): P
   return findings;
 }
 
+// The part of a value that takes part in a seam: all of it when it is only a number (digits, numerals
+// and separators: `138 1234`), else its last (or first) word, so that the words of a model name
+// (`MacBook Pro 16 2021`) are not glued to the neighbouring value's digits.
+const ONLY_A_NUMBER = /^[\s0-9〇零一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾两幺.,/_()\-+·]*$/;
+const LAST_WORD = /\S*$/;
+const FIRST_WORD = /^\S*/;
+function isOnlyANumber(text: string): boolean {
+  return ONLY_A_NUMBER.test(foldForDetection(text));
+}
+
+function seamEdge(text: string, side: 'start' | 'end'): string {
+  const folded = foldForDetection(text).trim();
+  if (ONLY_A_NUMBER.test(folded)) return folded;
+  return (side === 'end' ? LAST_WORD : FIRST_WORD).exec(folded)?.[0] ?? '';
+}
+
 function seamFindings(before: ScannedString, after: ScannedString, options: TextScanOptions): readonly DetectorId[] {
   const found: DetectorId[] = [];
   if (AT_EDGE_END.test(before.text.slice(-EDGE)) || AT_EDGE_START.test(after.text.slice(0, EDGE))) {
@@ -149,8 +165,11 @@ function seamFindings(before: ScannedString, after: ScannedString, options: Text
     if (findPiiInText(seam, { ...options, skip: EMAIL_ONLY }).length > 0 && !before.found.includes('email') && !after.found.includes('email')) found.push('email');
   }
   if (!DIGITISH_END.test(before.text.slice(-EDGE)) || !DIGITISH_START.test(after.text.slice(0, EDGE))) return found;
-  const tail = TRAILING_DIGITS.exec(readDigits(foldForDetection(before.text)))?.[0];
-  const head = tail === undefined ? undefined : LEADING_DIGITS.exec(readDigits(foldForDetection(after.text)))?.[0];
+  // One side at least must be a bare number fragment: two model names whose years and codes happen to
+  // add up to eleven digits (`T/TAF 173—2023` next to `2024年`) are not a split phone number.
+  if (!isOnlyANumber(before.text) && !isOnlyANumber(after.text)) return found;
+  const tail = TRAILING_DIGITS.exec(readDigits(seamEdge(before.text, 'end')))?.[0];
+  const head = tail === undefined ? undefined : LEADING_DIGITS.exec(readDigits(seamEdge(after.text, 'start')))?.[0];
   if (tail !== undefined && head !== undefined) {
     const id = exactIdentifier(tail + head, options.asOf);
     if (id !== undefined && !before.found.includes(id) && !after.found.includes(id)) found.push(id);

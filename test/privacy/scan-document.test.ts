@@ -89,17 +89,18 @@ describe('scanDocument', () => {
       expect(scanDocument({ otherRef: `${LONG_TOKEN} a@b.cn` }, options).map((f) => f.code)).toEqual(['pii.email', 'pii.long_digit_run']);
     });
 
-    it('skips only hex_hash, serial_number and long_digit_run on a pseudonym field', () => {
+    it('skips only the identifier-shape detectors on a pseudonym-length value of a pseudonym field', () => {
       expect(scanDocument({ subjectRef: HASH }, { exemptions })).toEqual([]);
-      expect(scanDocument({ subjectRef: SERIAL }, { exemptions })).toEqual([]);
+      expect(scanDocument({ subjectRef: `${SERIAL}${SERIAL}` }, { exemptions })).toEqual([]);
       expect(scanDocument({ subjectRef: LONG_TOKEN }, { exemptions })).toEqual([]);
       expect(scanDocument({ subjectRef: MOBILE }, { exemptions }).map((f) => f.code)).toEqual(['pii.cn_mobile']);
       expect(scanDocument({ subjectRef: 'a@b.cn' }, { exemptions }).map((f) => f.code)).toEqual(['pii.email']);
     });
 
-    it('skips only hex_hash, serial_number and long_digit_run on an opaque field', () => {
-      const doc = { dataWipe: { certificateRef: SERIAL }, faults: [HASH, LONG_TOKEN] };
+    it('skips only the identifier-shape detectors on an opaque field, and only long_digit_run on a short value (twin)', () => {
+      const doc = { dataWipe: { certificateRef: `${SERIAL}-${SERIAL}` }, faults: [HASH, LONG_TOKEN] };
       expect(scanDocument(doc, { exemptions })).toEqual([]);
+      expect(scanDocument({ dataWipe: { certificateRef: SERIAL } }, { exemptions }).map((f) => f.code)).toEqual(['pii.serial_number']);
       const withPhone = { dataWipe: { certificateRef: `x${MOBILE}x` } };
       expect(scanDocument(withPhone, { exemptions }).map((f) => [f.path, f.code])).toEqual([['/dataWipe/certificateRef', 'pii.cn_mobile']]);
     });

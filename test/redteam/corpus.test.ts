@@ -46,6 +46,18 @@ describe('red-team corpus (pure)', () => {
     expect(refusedInDocuments).toEqual([]);
   });
 
+  it('finds no split value between any two legitimate values that meet at digits, in either order (twin)', () => {
+    const endsInDigit = LEGITIMATE_VALUES.filter((value) => /[0-9]\W{0,3}$/.test(value));
+    const startsWithDigit = LEGITIMATE_VALUES.filter((value) => /^\W{0,3}[0-9]/.test(value));
+    const refused: string[] = [];
+    for (const first of endsInDigit) {
+      for (const second of startsWithDigit) {
+        if (scanDocument({ model: first, colour: second }, { asOf: AS_OF }).length > 0) refused.push(`${first} | ${second}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+
   it('refuses no legitimate model as the model of an otherwise valid trade-in at the gate', () => {
     const refused: string[] = [];
     for (const [brand, models] of Object.entries(MODELS_BY_BRAND)) {
