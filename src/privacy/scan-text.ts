@@ -48,28 +48,41 @@ const MAX_DECODING_DEPTH = 3;
  * options always give the same result. Never throws.
  */
 export function findPiiInText(text: string, options: TextScanOptions = {}): readonly DetectorId[] {
-  const defaultOptions = options.skip === undefined && options.isKnownModel === undefined && options.randomTokens !== true;
-  if (defaultOptions && cleanVerdicts.has(text)) return NONE;
+  const verdicts = options.isKnownModel === undefined ? cleanVerdictsFor(options) : undefined;
+  if (verdicts?.has(text) === true) return NONE;
   if (INERT_SHORT_ASCII.test(text) || INERT_SHORT_NUMERIC.test(text)) return NONE;
   if (text.length === UUID_LENGTH && CANONICAL_UUID.test(text)) return NONE;
-  const cacheable = defaultOptions && text.length <= CACHEABLE_LENGTH && !FIFTEEN_DIGITS.test(text);
   const hits = scanAllLayers(text, options);
-  if (hits.length === 0 && cacheable) {
-    if (cleanVerdicts.size >= CLEAN_VERDICT_LIMIT) cleanVerdicts.clear();
-    cleanVerdicts.add(text);
+  if (hits.length === 0 && verdicts !== undefined && text.length <= CACHEABLE_LENGTH && !FIFTEEN_DIGITS.test(text)) {
+    if (verdicts.size >= CLEAN_VERDICT_LIMIT) verdicts.clear();
+    verdicts.add(text);
   }
   return hits;
 }
 
-// Standard documents repeat the same short strings (property names, enum words, brands, models,
-// months, grade words) thousands of times; the verdict "no detector matches" is remembered for them.
-// Only clean verdicts of short strings scanned with the default options are kept: a string that is
-// personal data is never held, and one with 15+ digits is not cached because its verdict depends on
-// the scan date (a resident ID's birth date). Bounded, so random strings cannot grow it.
+// Standard documents repeat the same strings (property names, enum words, brands, models, months,
+// grade words, a user's pseudonym) thousands of times; the verdict "no detector matches" is
+// remembered for them, per scan profile (the skip set, which callers keep as module constants, and
+// whether the field holds random tokens). Only clean verdicts are kept: a string that is personal
+// data is never held, and one with 15+ digits is not cached because its verdict depends on the scan
+// date (a resident ID's birth date). Bounded, so random strings cannot grow it.
 const CLEAN_VERDICT_LIMIT = 8192;
-const CACHEABLE_LENGTH = 32;
+const CACHEABLE_LENGTH = 64;
 const FIFTEEN_DIGITS = /(?:[0-9][^0-9]*){15}/;
-const cleanVerdicts = new Set<string>();
+const NO_SKIP: ReadonlySet<DetectorId> = new Set();
+const cleanVerdictsByProfile = new Map<ReadonlySet<DetectorId>, [plain: Set<string>, randomTokens: Set<string>]>();
+
+function cleanVerdictsFor(options: TextScanOptions): Set<string> {
+  const skip = options.skip ?? NO_SKIP;
+  let profile = cleanVerdictsByProfile.get(skip);
+  if (profile === undefined) {
+    // A caller building a new skip set per call would grow this map; past a handful, stop caching.
+    if (cleanVerdictsByProfile.size >= 16) return new Set();
+    profile = [new Set(), new Set()];
+    cleanVerdictsByProfile.set(skip, profile);
+  }
+  return options.randomTokens === true ? profile[1] : profile[0];
+}
 
 function scanAllLayers(text: string, options: TextScanOptions): readonly DetectorId[] {
   const context = contextFor(options);
