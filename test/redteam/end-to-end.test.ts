@@ -38,7 +38,7 @@ const BASE: Readonly<Record<DocumentKind, Record<string, unknown>>> = {
   tradein: {
     externalRef: BASE_TRADE_IN_REF, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
     tradeInMonth: '2026-10', regionCode: '440300', channel: 'online', quotedValuationFen: 180_000,
-    subjectRef: 'k3J9xQ2mVb7LwT4nYp8RzA6cHd1FgE5sUo0iJtKqXyW', newPurchase: { category: 'mobile_phone' },
+    subjectRef: 'k3J9xQ2mVb7LwT4nYp8RzA6cHd1FgE5sUo0iJtKqXyW', newPurchase: { category: 'mobile_phone' }, recycler: 'recycler-a',
   },
   inspection: {
     externalRef: 'RT-BASE-QC', tradeIn: { platform: 'platform-a', externalRef: BASE_TRADE_IN_REF }, grade: 'C', gradeScheme: 'GB_T_45656_2025',
