@@ -1,4 +1,5 @@
 import { findPersonalPropertyNames } from '../privacy/personal-property-names.ts';
+import { echoSafePointer } from '../privacy/property-path.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
 import type { DocumentKind } from './document-kinds.ts';
 import { privacyAnnotations, validateDocument, type DocumentError } from './document-validator.ts';
@@ -10,7 +11,8 @@ import { privacyAnnotations, validateDocument, type DocumentError } from './docu
  * 2. the JSON Schema (`schema.<keyword>`), which also refuses every other unknown property;
  * 3. the PII detectors on every string value (`pii.<detector>`), schema or not: a value in a misnamed field
  *    is still personal data.
- * Returns every finding; an empty list means the document may be stored. No finding carries a value.
+ * Returns every finding; an empty list means the document may be stored. No finding carries a value, and
+ * no path a property name that is personal data (see `echoSafePointer`).
  * `asOf` is today (a birth date after it is no ID number); `isKnownModel` exempts catalogued model codes
  * from the serial-number heuristic.
  */
@@ -26,7 +28,14 @@ export function checkDocument(
     ? []
     : validation.errors.filter((error) => !(error.code === 'schema.additionalProperties' && namedPaths.has(error.path)));
   const valueFindings = scanDocument(document, { exemptions: privacyAnnotations(kind), ...options });
-  return uniqueByPathAndCode([...personalNames, ...schemaErrors, ...valueFindings]);
+  return uniqueByPathAndCode([...personalNames, ...schemaErrors, ...valueFindings].map(withEchoSafePath));
+}
+
+// Every path leaves through here: ajv's paths and the finders' are re-checked token by token, so a
+// property named with a phone number reads `~personal` whichever check reported it.
+function withEchoSafePath(error: DocumentError): DocumentError {
+  const path = echoSafePointer(error.path);
+  return path === error.path ? error : { ...error, path };
 }
 
 function uniqueByPathAndCode(errors: DocumentError[]): DocumentError[] {

@@ -11,9 +11,17 @@
  * existence of a match matters.
  */
 import { isLuhnValid, isMod97Valid, isRealCalendarDate, isResidentIdChecksumValid } from './checksums.ts';
-import { CHINESE_SURNAMES } from './chinese-surnames.ts';
 import type { DetectionText, DigitRun } from './normalise-text.ts';
+import { containsBirthDate } from './birth-date.ts';
+import { containsEmailAddress } from './email-address.ts';
+import { containsCoordinates, containsGeohash } from './geo-location.ts';
+import { containsLicencePlate } from './licence-plate.ts';
+import { containsMessagingId } from './messaging-id.ts';
+import { containsIpAddress, containsMacAddress } from './network-address.ts';
+import { containsPersonName } from './person-names.ts';
 import { containsDeviceSerial } from './serial-number-shape.ts';
+import { containsStreetAddress } from './street-address.ts';
+import { containsTravelDocument } from './travel-documents.ts';
 
 export type DetectorId =
   | 'cn_mobile'
@@ -33,6 +41,10 @@ export type DetectorId =
   | 'url'
   | 'data_uri_base64'
   | 'gps_pair'
+  | 'geohash'
+  | 'ip_address'
+  | 'date_of_birth'
+  | 'messaging_id'
   | 'cn_address'
   | 'person_name'
   | 'serial_number'
@@ -40,6 +52,12 @@ export type DetectorId =
 
 /** Facts a detector may need that are not in the text itself. */
 export interface DetectionContext {
+  /**
+   * False in fields that hold random tokens by design (pseudonyms, opaque references): shapes that
+   * random base64url or hex shows now and then (a bare 12-hex MAC, a geohash-like word) are not
+   * looked for there. Every other detector still runs.
+   */
+  readonly bareShapes: boolean;
   /**
    * Latest birth date (yyyymmdd as a number) a resident ID may carry: the scan date. Without a
    * clock the gate uses 20991231, which can only make more values count as resident IDs.
@@ -113,31 +131,9 @@ function isResidentId15Candidate(run: DigitRun): boolean {
 
 // --- pattern detectors ---------------------------------------------------------------------
 
-// RFC 5322 atext plus '.', so any local part is matched at least by its last character; the
-// domain needs one dot and a top-level domain starting with two letters.
-const EMAIL = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2}/;
-
-// GA 36-2018. One optional separator is allowed after the province and after the issuing-authority
-// letter (`京A·12345`, `京 A 12345`); separators between digits are already gone in `joined`.
-const PLATE_SEPARATOR = '[\\s·•・.-]?';
-const LICENCE_PLATE = new RegExp(
-  `[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]${PLATE_SEPARATOR}[A-HJ-NP-Z]${PLATE_SEPARATOR}` +
-    '(?:[A-HJK][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[A-HJK]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])',
-  'i',
-);
-
-// Passports (E/G + 8 digits, E + letter + 7), the mainland travel permit for Hong Kong and Macao
-// (C + 8), the home-return permit (H/M + 8 or 10) and a Hong Kong identity card with its check
-// digit in parentheses.
-const PASSPORT_PERMIT =
-  /(?<![A-Za-z0-9])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|C[A-HJ-NP-Z0-9][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[A-Z]{1,2}[0-9]{6}\([0-9A]\))(?![A-Za-z0-9])/;
-
-// Same separator throughout (back-reference), or the dotted Cisco form.
-const MAC_ADDRESS =
-  /(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])|(?<![0-9A-Fa-f.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Fa-f.])/;
-
 const MEID_HEX = /(?<![0-9A-Fa-f])[A-Fa-f][0-9A-Fa-f]{13}(?![0-9A-Fa-f])/g;
 const HAS_DIGIT = /[0-9]/;
+const MAY_SPELL_EMAIL = /[#([{<]/;
 
 const HEX_HASH = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])/;
 
@@ -150,52 +146,12 @@ const BASE64_MINIMUM = 200;
 const BASE64_RUN = new RegExp(`[A-Za-z0-9+/_-]{${BASE64_MINIMUM}}`);
 const MIGHT_BE_DATA_URI = /data:/i;
 
-// Decimal degrees with 4+ decimals (≈10 m), as lat,lng or lng,lat, optionally with hemisphere
-// letters; plus degree-minute-second notation, which is a coordinate even on its own. The pair is
-// found as two decimals with a short separator between them, rather than one regex, because a
-// regex with optional whitespace on both sides of an optional comma backtracks polynomially.
-const DECIMAL_DEGREES = /(?<![0-9.])-?[0-9]{1,3}\.[0-9]{4,}/g;
-const GPS_PAIR_GAP = /^\s*[NSEWnsew]?\s*[,;/|]?\s*[NSEWnsew]?\s*$/;
-const GPS_PAIR_MAX_GAP = 8;
-const DMS_COORDINATE = /[0-9]{1,3}\s*°\s*[0-9]{1,2}\s*['′]\s*[0-9]{1,2}/;
-
-// domain.md §6 address row, with the optional road group folded into the bounded gap, plus a
-// road + number without an admin unit, and bare building/room numbers (12号楼, 302室, 3单元).
-const CN_ADDRESS = new RegExp(
-  [
-    '[\\u4e00-\\u9fa5]{2}(?:省|自治区|市|区|县|镇|乡|街道)[\\s\\S]{0,40}?[0-9]{1,6}\\s*(?:号|栋|幢|单元|层|楼|室)',
-    '[\\u4e00-\\u9fa5](?:路|街|大道|大街|巷|弄|胡同)\\s*[0-9]{1,6}\\s*号',
-    '[0-9]{1,6}\\s*(?:号楼|号院|栋|幢|单元|室)',
-  ].join('|'),
-);
-
-const NAME_LABELS = '姓名|联系人|收货人|收件人|寄件人|机主|客户|经办人|质检员|持卡人|户主';
-const PERSON_NAME = new RegExp(
-  [
-    `(?:${NAME_LABELS})\\s*(?:[:：]\\s*)?[\\u4e00-\\u9fa5·]{2}`,
-    // Single-character surnames as one class: an alternation of ~200 would be tried at every position.
-    `[${CHINESE_SURNAMES.filter((surname) => surname.length === 1).join('')}](?:先生|女士|小姐)`,
-    `(?:${CHINESE_SURNAMES.filter((surname) => surname.length > 1).join('|')})(?:先生|女士|小姐)`,
-  ].join('|'),
-);
-const LATIN_LABELLED_NAME = /(?<![A-Za-z])(?:name|contact|consignee|recipient)\s*[:=]\s*[A-Za-z\u4e00-\u9fa5]/i;
-
-function containsGpsPair(folded: string): boolean {
-  if (DMS_COORDINATE.test(folded)) return true;
-  let previousEnd = -1;
-  let previousValue = 0;
-  for (const match of folded.matchAll(DECIMAL_DEGREES)) {
-    const value = Math.abs(Number(match[0]));
-    if (previousEnd >= 0 && match.index - previousEnd <= GPS_PAIR_MAX_GAP) {
-      const gap = folded.slice(previousEnd, match.index);
-      const inRange = (previousValue <= 90 && value <= 180) || (previousValue <= 180 && value <= 90);
-      if (inRange && GPS_PAIR_GAP.test(gap)) return true;
-    }
-    previousEnd = match.index + match[0].length;
-    previousValue = value;
-  }
-  return false;
-}
+// IMEI reporting bodies (the first two digits of the TAC, GSMA): a 15-digit number starting with
+// anything else is no IMEI (order numbers start with a year, 20…).
+const IMEI_REPORTING_BODIES = new Set(['01', '10', '30', '33', '35', '44', '45', '49', '50', '51', '52', '53', '54', '86', '91', '98', '99']);
+// Card issuer prefixes (ISO/IEC 7812 major industry identifiers 3–6 and Mastercard's 2-series);
+// an order number starting with a year (20…) is no card.
+const CARD_ISSUER = /^(?:[3-6]|2[2-7]|9[45])/;
 
 function containsMeid(joined: string): boolean {
   for (const match of joined.matchAll(MEID_HEX)) {
@@ -241,10 +197,10 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     id: 'imei',
     kind: 'an imei',
-    description: 'IMEI (3GPP TS 23.003): exactly 15 digits.',
+    description: 'IMEI (3GPP TS 23.003): exactly 15 digits starting with a GSMA reporting body.',
     checksum: 'Luhn',
     mayMatch: (t) => t.longestDigitRun >= 15,
-    matches: (t) => hasRun(t, (run) => run.digits.length === 15 && isLuhnValid(run.digits)),
+    matches: (t) => hasRun(t, ({ digits }) => digits.length === 15 && IMEI_REPORTING_BODIES.has(digits.slice(0, 2)) && isLuhnValid(digits)),
   },
   {
     id: 'meid',
@@ -276,38 +232,38 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     id: 'bank_card',
     kind: 'a bank card number',
-    description: 'Bank card number: 16–19 digits.',
+    description: 'Bank card number: 16–19 digits with an issuer prefix (2-series, 3–6, 94/95).',
     checksum: 'Luhn',
     mayMatch: (t) => t.longestDigitRun >= 16,
-    matches: (t) => hasRun(t, ({ digits }) => digits.length >= 16 && digits.length <= 19 && isLuhnValid(digits)),
+    matches: (t) => hasRun(t, ({ digits }) => digits.length >= 16 && digits.length <= 19 && CARD_ISSUER.test(digits) && isLuhnValid(digits)),
   },
   {
     id: 'email',
     kind: 'an e-mail address',
-    description: 'E-mail address, including full-width ＠ and full-width letters.',
-    mayMatch: (t) => t.hasAt,
-    matches: (t) => EMAIL.test(t.joined),
+    description: 'E-mail address, including full-width ＠ and letters, and spelled-out forms (at … dot, [at], 艾特, 点).',
+    mayMatch: (t) => t.hasAt || (t.folded.length >= 8 && (t.hasSpace || t.hasCjk || MAY_SPELL_EMAIL.test(t.folded))),
+    matches: (t) => containsEmailAddress(t.folded, t.joined, t.hasAt),
   },
   {
     id: 'licence_plate',
     kind: 'a vehicle licence plate',
-    description: 'Vehicle licence plate (GA 36-2018), incl. 8-character new-energy plates, no I or O.',
-    mayMatch: (t) => t.hasCjk && t.hasAsciiLetter,
-    matches: (t) => LICENCE_PLATE.test(t.joined),
+    description: 'Vehicle licence plate (GA 36-2018), incl. 8-character new-energy plates, no I or O, and romanised (Jing A12345).',
+    mayMatch: (t) => t.hasAsciiLetter && (t.hasCjk || (t.longestDigitRun >= 3 && (t.hasSpace || t.hasHyphen || t.hasDot))),
+    matches: (t) => containsLicencePlate(t.joined, t.hasCjk),
   },
   {
     id: 'passport_permit',
     kind: 'a passport or travel permit number',
-    description: 'Passport (E/G + 8 digits, E + letter + 7), travel permits (C + 8, H/M + 8 or 10) and HKID.',
-    mayMatch: (t) => t.hasAsciiLetter && t.longestDigitRun >= 6,
-    matches: (t) => PASSPORT_PERMIT.test(t.joined),
+    description: 'Passports, HK/Macao/Taiwan permits, HK/Macao/Taiwan identity cards, and labelled document numbers; see travel-documents.ts.',
+    mayMatch: (t) => (t.hasAsciiLetter || t.folded.includes('(')) && t.longestDigitRun >= 5,
+    matches: (t) => containsTravelDocument(t.folded, t.joined),
   },
   {
     id: 'mac_address',
     kind: 'a mac address',
-    description: 'MAC address: six hex pairs separated by ":" or "-", or three dotted hex quads.',
-    mayMatch: (t) => (t.hasColon || t.hasHyphen || t.hasDot) && t.folded.length >= 14,
-    matches: (t) => MAC_ADDRESS.test(t.folded),
+    description: 'MAC address: six hex pairs with one separator throughout, three dotted hex quads, or 12 bare hex digits with letters and digits.',
+    mayMatch: (t) => t.folded.length >= 12 && t.longestDigitRun >= 1,
+    matches: (t, c) => containsMacAddress(t.folded, c.bareShapes),
   },
   {
     id: 'hex_hash',
@@ -333,23 +289,51 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     id: 'gps_pair',
     kind: 'a gps coordinate',
-    description: 'GPS position: a decimal-degree pair with 4+ decimals in range, or a degree-minute-second coordinate.',
+    description: 'GPS position: a decimal-degree pair in range (4+ decimals, or 3 inside China), a degree-minute-second coordinate, or a labelled one.',
     mayMatch: (t) => t.longestDigitRun >= 1 && (t.hasDot || t.folded.includes('°')),
-    matches: (t) => containsGpsPair(t.folded),
+    matches: (t) => containsCoordinates(t.folded),
+  },
+  {
+    id: 'geohash',
+    kind: 'a geohash',
+    description: 'Geohash: labelled, or a lower-case 7–12 character geohash word over China (t, w, x, y) with digits and letters.',
+    mayMatch: (t) => t.hasAsciiLetter && t.longestDigitRun >= 1 && t.folded.length >= 7,
+    matches: (t, c) => containsGeohash(t.folded, c.bareShapes),
+  },
+  {
+    id: 'ip_address',
+    kind: 'an ip address',
+    description: 'IPv4 (labelled, or not shaped like a version number) or IPv6 (full, abbreviated with 3+ groups, or a known prefix).',
+    mayMatch: (t) => t.hasDot || t.hasColon,
+    matches: (t) => containsIpAddress(t.folded),
+  },
+  {
+    id: 'date_of_birth',
+    kind: 'a date of birth',
+    description: 'Date of birth: a labelled real date, or a real date with a day before 2001.',
+    mayMatch: (t) => t.longestDigitRun >= 4,
+    matches: (t) => containsBirthDate(t.numerals),
+  },
+  {
+    id: 'messaging_id',
+    kind: 'a wechat or qq account',
+    description: 'WeChat or QQ account: labelled (微信, wechat, vx, QQ, 扣扣 …) and followed by an id, or a wxid_ id.',
+    mayMatch: (t) => t.hasAsciiLetter || t.longestDigitRun >= 5,
+    matches: (t) => containsMessagingId(t.folded),
   },
   {
     id: 'cn_address',
     kind: 'a street address',
-    description: 'Street address: admin unit + road/building + number, road + 号, or a bare 12号楼/302室/3单元.',
-    mayMatch: (t) => t.hasCjk && t.longestDigitRun >= 1,
-    matches: (t) => CN_ADDRESS.test(t.joined),
+    description: 'Street address: admin unit + number + building unit, road + 号, a bare 12号楼/302室/3单元, admin unit + named road or estate, or a romanised street.',
+    mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && t.hasSpace && t.folded.length >= 8),
+    matches: (t) => containsStreetAddress(t.joined, t.hasCjk),
   },
   {
     id: 'person_name',
     kind: "a person's name",
-    description: 'Labelled name (姓名/联系人/收货人/机主/客户 … + name, name: …) or surname + 先生/女士/小姐.',
-    mayMatch: (t) => t.hasCjk || t.hasColon || t.folded.includes('='),
-    matches: (t) => (t.hasCjk && PERSON_NAME.test(t.folded)) || LATIN_LABELLED_NAME.test(t.folded),
+    description: 'Personal name: labelled, with an honorific or title, owner of a device (张伟的手机), or a bare surname + common given name; see person-names.ts.',
+    mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && (t.hasSpace || t.hasColon || t.hasDot || t.folded.includes('=') || t.folded.includes("'"))),
+    matches: (t) => containsPersonName(t.folded, t.hasCjk),
   },
   {
     id: 'serial_number',

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { echoSafeLabel, echoSafePointer } from '../privacy/property-path.ts';
 
 /**
  * One line of the rejects report: where (row; the native column and/or the document's JSON Pointer),
@@ -56,7 +57,7 @@ export class RejectsReport {
   async append(lines: readonly RejectLine[]): Promise<void> {
     if (lines.length === 0) return;
     const text = lines
-      .map((line) => [line.row, line.column, line.pointer, line.stage, line.code, line.message].map(csvField).join(','))
+      .map((line) => [line.row, echoSafeLabel(line.column), echoSafePointer(line.pointer), line.stage, line.code, line.message].map(csvField).join(','))
       .join('\n');
     const buffer = Buffer.from(`${text}\n`, 'utf8');
     await this.handle.write(buffer, 0, buffer.length, this.size);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { DP_MEASURES } from '../insights/differential-privacy.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
+import { echoSafeUrlPath } from '../privacy/property-path.ts';
 import type { PurposeTerms } from '../web/shared/purpose-terms.ts';
 import { safeErrorSummary } from './logger.ts';
 
@@ -92,7 +93,7 @@ export function withWebPages(next: NodeHandler, deps: WebPagesDeps): NodeHandler
     const respond = (status: number, headers: Record<string, string>, body: string | Buffer) => {
       res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
       res.end(req.method === 'HEAD' ? undefined : body);
-      deps.logger.info({ event: 'http.request', method: req.method, path: pathname, status, ms: Math.round(performance.now() - started) }, 'request');
+      deps.logger.info({ event: 'http.request', method: req.method, path: echoSafeUrlPath(pathname), status, ms: Math.round(performance.now() - started) }, 'request');
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       respond(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'method not allowed\n');

