@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { actAs } from '../db/act-as.ts';
 import { findParty } from '../parties/parties.repository.ts';
 import { checkFirmEntry, type FirmEntryInput } from './firm-entry.ts';
 import { FirmError } from './firm-error.ts';
@@ -19,6 +20,7 @@ export interface PublicFirm {
  */
 export async function registerFirm(db: Db, input: FirmEntryInput, now: Date): Promise<firms.FirmRow> {
   return db.transaction().execute(async (tx) => {
+    await actAs(tx, 'hub_admin');
     const party = await findParty(tx, input.partyId);
     if (party === undefined) throw new FirmError('firm.party_not_found', 'partyId', 'partyId must name a registered party');
     const entry = checkFirmEntry(input, party.role);
@@ -39,6 +41,7 @@ export async function setFirmStatus(db: Db, partyId: string, status: string, now
     throw new FirmError('firm.status_invalid', 'status', `status must be one of ${FIRM_STATUSES.join(', ')}`);
   }
   return db.transaction().execute(async (tx) => {
+    await actAs(tx, 'hub_admin');
     if (!(await firms.updateFirmStatus(tx, partyId, status as FirmStatus, now))) {
       throw new FirmError('firm.not_registered', 'partyId', 'partyId must name a firm in the registry');
     }

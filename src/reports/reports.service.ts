@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { actAs } from '../db/act-as.ts';
 import { appendAccessLog } from '../audit/access-log.repository.ts';
 import type { Db } from '../db/database.ts';
 import { CARBON_FACTOR_SET } from '../insights/carbon-factors.ts';
@@ -68,6 +69,8 @@ export async function runMonthlyReport(context: MonthlyReportContext, principal:
   const logged = { ...policyRequest, report: 'monthly-firm-report' };
 
   return context.db.transaction().execute(async (tx) => {
+    // Statutory figures cross parties: the analytics role reads them, never the owner.
+    await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny') {
       await appendAccessLog(tx, {
         partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,

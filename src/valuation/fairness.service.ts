@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { actAs } from '../db/act-as.ts';
 import { appendAccessLog } from '../audit/access-log.repository.ts';
 import type { Db } from '../db/database.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
@@ -46,6 +47,8 @@ export async function runValuationFairness(
   const partyId = principal?.kind === 'party' ? principal.partyId : null;
   const logged = { ...policyRequest, report: 'valuation-fairness' };
   return context.db.transaction().execute(async (tx) => {
+    // Statutory figures cross parties: the analytics role reads them, never the owner.
+    await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny' || (policy as AllowedPolicy).differentialPrivacy !== undefined) {
       await appendAccessLog(tx, {
         partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,

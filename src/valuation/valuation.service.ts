@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { actAs } from '../db/act-as.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
 import { laplaceNoise } from '../insights/differential-privacy.ts';
 import { keyedUniform } from './consistent-noise.ts';
@@ -52,7 +53,11 @@ export async function referenceValue(
   const formulaFen = formulaValueFen(standard, { category: entry.category, launchPriceFen: entry.launchPriceFen, grade: query.grade, ageMonths: query.ageMonths, faults: query.faults ?? [] });
   const { ageBandMonths, epsilon, minDevices } = standard.observedPool;
   const band = ageBandOf(query.ageMonths, ageBandMonths);
-  const pool = await valuations.observedPool(context.db, { brand: query.brand, model: query.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+  // The pooled observations cross parties: read by the analytics role in a transaction of their own.
+  const pool = await context.db.transaction().execute(async (tx) => {
+    await actAs(tx, 'hub_analytics');
+    return valuations.observedPool(tx, { brand: query.brand, model: query.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+  });
   const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), query.brand, query.model, query.grade, band.from].join('\u0000');
   const uniform = keyedUniform(context.secret, label);
   const half = epsilon / 2;

@@ -25,9 +25,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       check (licence_number is null or 'dismantler' = any(capacities))
     )`.execute(db);
 
-  // Public registry data, no secret in it: readable by the row-level-security role like `parties`.
-  const role = await sql<{ present: boolean }>`select exists (select from pg_roles where rolname = 'hub_app') as present`.execute(db);
-  if (role.rows[0]?.present === true) await sql`grant select on firms to hub_app`.execute(db);
+  // Public registry data, no secret in it: readable by the serving roles like `parties`; the operator's
+  // writes go through the admin role (2026-12-07T12 serving roles), never the owner. The monthly report
+  // reads custody across parties as the analytics role.
+  await sql`grant select on firms to hub_app, hub_analytics`.execute(db);
+  await sql`grant select, insert, update on firms to hub_admin`.execute(db);
+  await sql`grant select on ticket_custody to hub_analytics`.execute(db);
+  await sql`create policy ticket_custody_analytics on ticket_custody for select to hub_analytics using (true)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
