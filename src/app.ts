@@ -10,6 +10,7 @@ import { HubMetrics } from './server/metrics.ts';
 import { createHttpHandler } from './server/http-handler.ts';
 import { withWebPages } from './server/web-pages.ts';
 import { createHubYoga } from './server/yoga.ts';
+import { upgradeLegacyVocabularyValues } from './vocabulary/vocabulary-upgrade.service.ts';
 
 export interface HubApp {
   readonly config: HubConfig;
@@ -54,6 +55,9 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
     const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
     if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');
+    // Right after migrations, with the secret: values stored before the vocabulary rule move to their new form.
+    const upgraded = await upgradeLegacyVocabularyValues(database.db, secret, now());
+    if (upgraded !== undefined) logger.info({ event: 'db.vocabulary_upgraded', ...upgraded }, 'moved stored values to their vocabularies');
     const signing = await loadHubSigningKey({ dataDir: config.dataDir, envKey: config.hubSigningKey });
     if (signing.created) logger.warn({ event: 'hub.signing_key_created', kid: signing.key.kid }, 'created the hub signing key for consent receipts');
     const signingKey = signing.key;
@@ -63,7 +67,7 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
     // The consent and insights pages (built by `npm run build:web`) in front of the API.
-    const handler = withWebPages(createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, verifier }), { policies, logger });
+    const handler = withWebPages(createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, secret, verifier }), { policies, logger });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();

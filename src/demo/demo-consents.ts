@@ -1,6 +1,8 @@
 import type { HubApp } from '../app.ts';
 import { decideAgreement, requestAgreement } from '../agreements/agreements.service.ts';
 import { changeConsent } from '../consent/consent.service.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
+import { listPlatformSubjects } from '../subjects/subjects.repository.ts';
 
 /** Share of demo users who grant product-rnd (and half of them recycling-optimization too). */
 const CONSENTING_SHARE = 0.4;
@@ -20,12 +22,9 @@ export interface DemoConsentReport {
 export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?: string; at?: Date } = {}): Promise<DemoConsentReport> {
   const at = options.at ?? new Date();
   const context = { db: app.database.db, secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at };
-  const subjects = await app.database.db
-    .selectFrom('subjects')
-    .select('subject_ref')
-    .where('platform_id', '=', 'demo-platform')
-    .orderBy('id')
-    .execute();
+  const cipher = subjectRefCipher(app.secret);
+  const subjects = (await listPlatformSubjects(app.database.db, 'demo-platform'))
+    .map((subject) => ({ subject_ref: cipher.open(subject.id, subject.subject_ref_sealed) }));
   const report: DemoConsentReport = { productRnd: 0, recyclingOptimization: 0 };
   const every = Math.round(1 / CONSENTING_SHARE * 2);
   for (const [index, { subject_ref: subjectRef }] of subjects.entries()) {

@@ -11,6 +11,7 @@ import '../insights/insights.graphql.ts';
 import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
 import '../ledger/ledger.graphql.ts';
+import '../vocabulary/vocabulary.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

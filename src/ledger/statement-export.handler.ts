@@ -7,6 +7,8 @@ import { allStatementLines, findStatement } from './statements.ts';
 
 export interface StatementExportDeps {
   db: Db;
+  /** The hub secret: the vault's pseudonyms are opened for the platform they belong to. */
+  secret: Buffer;
   verifier: TokenVerifier;
 }
 
@@ -47,13 +49,13 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   if (format === 'csv') {
     // Subject refs are base64url pseudonyms and amounts integers: nothing here needs quoting.
     await write('subject_ref,amount_fen\n');
-    for await (const line of allStatementLines(deps.db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
+    for await (const line of allStatementLines(deps.db, deps.secret, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
   } else {
     const { period: p, platformId: id, subjects, totalFen, issuedAt, confirmedAt } = statement;
     await write(`{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},`
       + `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`);
     let first = true;
-    for await (const line of allStatementLines(deps.db, period, platformId)) {
+    for await (const line of allStatementLines(deps.db, deps.secret, period, platformId)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);
       first = false;
     }
