@@ -12,9 +12,8 @@ import { subjectIdFor } from '../subjects/subject-id.ts';
 import * as subjects from '../subjects/subjects.repository.ts';
 import * as submissions from './submissions.repository.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
-import { checkDocumentVocabulary } from '../vocabulary/document-vocabulary.ts';
 import { normaliseModelName } from '../vocabulary/model-names.ts';
-import { attachCataloguedModels, loadDocumentVocabularies, resolveModels } from '../vocabulary/vocabulary.service.ts';
+import { attachCataloguedModels, checkVocabularies, resolveModels } from '../vocabulary/vocabulary.service.ts';
 
 /** Which role may submit which document kind (DESIGN §2). */
 export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
@@ -76,15 +75,15 @@ export async function ingestDocuments(
   const results: ItemResult[] = new Array(documents.length);
   const candidates: Candidate[] = [];
   const asOf = context.now();
-  const vocabularies = await loadDocumentVocabularies(context.db, submitter);
+  const passed = new Map<number, Record<string, unknown>>();
   documents.forEach((document, index) => {
     const errors = checkDocument(kind, document, { asOf });
-    if (errors.length > 0) {
-      results[index] = { status: 'rejected', index, errors };
-      return;
-    }
-    // Then the vocabulary rule: what is stored is the canonical form (brand id, grade value, model display).
-    const vocabulary = checkDocumentVocabulary(kind, document as Record<string, unknown>, vocabularies);
+    if (errors.length > 0) results[index] = { status: 'rejected', index, errors };
+    else passed.set(index, document as Record<string, unknown>);
+  });
+  // Then the vocabulary rule: what is stored is the canonical form (brand id, grade value, model display).
+  const vocabularyChecks = await checkVocabularies(context.db, submitter, kind, passed);
+  vocabularyChecks.forEach((vocabulary, index) => {
     if (!vocabulary.ok) {
       results[index] = { status: 'rejected', index, errors: vocabulary.errors };
       return;

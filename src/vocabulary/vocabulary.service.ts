@@ -3,7 +3,8 @@ import { keyedHash } from '../hub-keys/keyed-hash.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
 import { findPiiInText } from '../privacy/scan-text.ts';
 import { BRAND_ID_PATTERN, createBrandRegistry, isBrandNameShaped, type BrandRegistry } from './brand-names.ts';
-import type { DocumentVocabularies } from './document-vocabulary.ts';
+import type { DocumentKind } from '../documents/document-kinds.ts';
+import { checkDocumentVocabulary, type DocumentVocabularies, type VocabularyCheck } from './document-vocabulary.ts';
 import { PROPRIETARY_VALUE_PATTERN } from './grade-vocabularies.ts';
 import { normaliseModelName } from './model-names.ts';
 import { SHIPPED_BRANDS, type BrandEntry } from './shipped-brands.ts';
@@ -30,13 +31,36 @@ export async function loadBrandRegistry(db: DbOrTx): Promise<BrandRegistry> {
   return createBrandRegistry([...SHIPPED_BRANDS, ...(await vocabulary.listRegisteredBrands(db))]);
 }
 
-/** What a submitter's documents are checked against: the brand registry, and a recycler's own grade values. */
-export async function loadDocumentVocabularies(db: DbOrTx, submitter: { partyId: string; role: PartyRole }): Promise<DocumentVocabularies> {
+const SHIPPED_VOCABULARIES: DocumentVocabularies = { brands: createBrandRegistry(SHIPPED_BRANDS), proprietaryGradeValues: new Set() };
+// Refusals that a vocabulary held in the database (registered brands, a recycler's own grades) may lift.
+const DATABASE_VOCABULARY_CODES: ReadonlySet<string> = new Set(['vocabulary.unknown_brand', 'vocabulary.unknown_grade_value']);
+
+/**
+ * Checks documents of one submitter against the vocabularies (checkDocumentVocabulary). The shipped
+ * vocabularies answer almost every document without a query; only when one names something they do not
+ * hold are the registered brands and the recycler's own grade values read, and those documents checked again.
+ */
+export async function checkVocabularies(
+  db: DbOrTx,
+  submitter: { partyId: string; role: PartyRole },
+  kind: DocumentKind,
+  documents: ReadonlyMap<number, Record<string, unknown>>,
+): Promise<Map<number, VocabularyCheck>> {
+  const checks = new Map<number, VocabularyCheck>();
+  const again: number[] = [];
+  for (const [index, document] of documents) {
+    const check = checkDocumentVocabulary(kind, document, SHIPPED_VOCABULARIES);
+    checks.set(index, check);
+    if (!check.ok && check.errors.some((error) => DATABASE_VOCABULARY_CODES.has(error.code))) again.push(index);
+  }
+  if (again.length === 0) return checks;
   const [brands, proprietary] = await Promise.all([
     loadBrandRegistry(db),
     submitter.role === 'recycler' ? vocabulary.listProprietaryGradeValues(db, submitter.partyId) : Promise.resolve([]),
   ]);
-  return { brands, proprietaryGradeValues: new Set(proprietary) };
+  const held: DocumentVocabularies = { brands, proprietaryGradeValues: new Set(proprietary) };
+  for (const index of again) checks.set(index, checkDocumentVocabulary(kind, documents.get(index)!, held));
+  return checks;
 }
 
 /**
