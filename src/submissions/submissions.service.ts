@@ -88,9 +88,11 @@ export async function ingestDocuments(
       results[index] = { status: 'rejected', index, errors: vocabulary.errors };
       return;
     }
-    const doc = vocabulary.document;
-    const keyHash = idempotencyKey(context.secret, submitter.partyId, kind, doc);
-    candidates.push({ index, document: doc, keyHash, keyHex: keyHash.toString('hex'), contentHash: canonicalContentHash(doc) });
+    // Keys and content hashes are of the document as sent, so a resend after an upgrade of the vocabularies
+    // still replays; what is stored is the canonical form.
+    const sent = passed.get(index)!;
+    const keyHash = idempotencyKey(context.secret, submitter.partyId, kind, sent);
+    candidates.push({ index, document: vocabulary.document, keyHash, keyHex: keyHash.toString('hex'), contentHash: canonicalContentHash(sent) });
   });
 
   // Within one batch, the first occurrence of a key is the one stored; later ones replay or conflict with it.
