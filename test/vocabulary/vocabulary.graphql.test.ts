@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBMIT = (field: string) => /* GraphQL */ `
@@ -135,6 +136,7 @@ describe('the vocabulary rule', () => {
   it('accepts grade values from their scheme, in canonical form, and refuses others (unknown grade value)', async () => {
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('G-1')] }, platform);
     const ticket = body.data.submitTradeIns.results[0].ticket;
+    await handOverTickets(hub, 'platform-a', [ticket], 'recycler-a');
     const recycler = await hub.token('recycler-a');
     const inspection = (externalRef: string, gradeScheme: string, gradeValue: string) => ({ externalRef, ticket, grade: 'B', gradeScheme, gradeValue, inspectedMonth: '2026-11' });
     const answer = await hub.graphql(SUBMIT_INSPECTIONS, {
@@ -170,6 +172,7 @@ describe('the vocabulary rule', () => {
     const certificateRef = 'WC-NHUWEHSBZ4';
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('D-1', { subjectRef })] }, platform);
     const ticket = body.data.submitTradeIns.results[0].ticket;
+    await handOverTickets(hub, 'platform-a', [ticket], 'recycler-a');
     const wipe = { required: true, standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', technique: 'overwrite', passes: 1, verification: 'full', result: 'success', completedMonth: '2026-11', certificateRef };
     const answer = await hub.graphql(SUBMIT_INSPECTIONS, { documents: [{ externalRef: 'D-I-1', ticket, grade: 'B', inspectedMonth: '2026-11', dataWipe: wipe }] }, await hub.token('recycler-a'));
     expect(answer.body.data.submitInspections.accepted).toBe(1);
