@@ -1,5 +1,6 @@
 import type { DocumentKind } from '../src/documents/document-kinds.ts';
 import type { DocumentsByKind } from '../src/documents/documents.generated.ts';
+import type { AdapterVocabularies } from './shared/vocabulary-cells.ts';
 
 /**
  * The contract every adapter folder fulfils: a pure function from one native row (a CSV record keyed by
@@ -19,6 +20,7 @@ export type AdapterErrorCode =
   | 'adapter.bad_number'
   | 'adapter.bad_percent'
   | 'adapter.bad_certificate_ref'
+  | 'adapter.bad_model_name'
   | 'adapter.inconsistent_values'
   | 'adapter.unknown_category'
   | 'adapter.unknown_channel'
@@ -29,7 +31,9 @@ export type AdapterErrorCode =
   | 'adapter.unknown_refrigerant'
   | 'adapter.unknown_region'
   | 'adapter.unknown_value'
-  | 'adapter.unknown_wipe_method';
+  | 'adapter.unknown_wipe_method'
+  | 'adapter.unknown_brand'
+  | 'adapter.unknown_grade_value';
 
 /**
  * Why a row could not be mapped: the row (1-based ordinal of the record in the file, header excluded),
@@ -60,6 +64,8 @@ export interface AdapterOptions {
   subjectKey?: Uint8Array;
   /** A parsed declarative mapping (mapped-csv only). */
   mapping?: unknown;
+  /** The hub's vocabularies (brand registry, the recycler's own grades); the shipped ones when absent. */
+  vocabularies?: AdapterVocabularies;
 }
 
 /** Maps one row; `row` is the 1-based record ordinal used in every error. */

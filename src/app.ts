@@ -12,6 +12,7 @@ import { createHttpHandler } from './server/http-handler.ts';
 import { requestSession } from './server/request-session.ts';
 import { withWebPages } from './server/web-pages.ts';
 import { createHubYoga } from './server/yoga.ts';
+import { upgradeLegacyVocabularyValues } from './vocabulary/vocabulary-upgrade.service.ts';
 
 export interface HubApp {
   readonly config: HubConfig;
@@ -58,6 +59,9 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
     const { secret, created } = await loadHubSecret(database.db, { dataDir: config.dataDir, envSecret: options.secret ?? config.hubSecret });
     if (created) logger.warn({ event: 'hub.secret_created', dataDir: config.dataDir }, 'created the hub keyed-hash secret; back it up with the database');
+    // Right after migrations, with the secret: values stored before the vocabulary rule move to their new form.
+    const upgraded = await upgradeLegacyVocabularyValues(database.db, secret, now());
+    if (upgraded !== undefined) logger.info({ event: 'db.vocabulary_upgraded', ...upgraded }, 'moved stored values to their vocabularies');
     const signing = await loadHubSigningKey({ dataDir: config.dataDir, envKey: config.hubSigningKey });
     if (signing.created) logger.warn({ event: 'hub.signing_key_created', kid: signing.key.kid }, 'created the hub signing key for consent receipts');
     const signingKey = signing.key;
@@ -73,7 +77,7 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const handler = withWebPages(createHttpHandler(yoga, {
       db: anonymous, logger, metrics,
       bulk: { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics },
-      statements: { sessionFor, verifier, logger },
+      statements: { sessionFor, secret, verifier, logger },
     }), { policies, logger });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, sessionFor, close: () => database.close() };
   } catch (error) {

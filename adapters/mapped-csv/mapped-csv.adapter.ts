@@ -1,5 +1,5 @@
 import type { DocumentKind } from '../../src/documents/document-kinds.ts';
-import type { DocumentsByKind } from '../../src/documents/documents.generated.ts';
+import type { DocumentsByKind, GradeScheme } from '../../src/documents/documents.generated.ts';
 import { AdapterOptionsError, type Adapter, type AdapterErrorCode, type AdapterOptions, type NativeRow, type RowMapper } from '../adapter.ts';
 import { categoryFromWord } from '../shared/category-words.ts';
 import { cellText } from '../shared/cell-text.ts';
@@ -10,6 +10,9 @@ import { parsePercent } from '../shared/parse-percent.ts';
 import { platformOption } from '../shared/platform-option.ts';
 import { regionCode } from '../shared/region-code.ts';
 import { RowErrors } from '../shared/row-errors.ts';
+import {
+  gradeValueOf, isCertificateRef, isKnownBrand, isModelName, SHIPPED_ADAPTER_VOCABULARIES, VOCABULARY_RULES, type AdapterVocabularies,
+} from '../shared/vocabulary-cells.ts';
 import { readMappingSpec, type ConstantValue, type FieldSource, type MappingSpec, type ParserName } from './mapping-spec.ts';
 
 /**
@@ -82,6 +85,7 @@ function create(options: AdapterOptions): RowMapper<DocumentKind> {
   const spec: MappingSpec = readMappingSpec(options.mapping);
   const usesPlatform = [...spec.fields.values()].some((source) => source.kind === 'option');
   const platform = usesPlatform ? platformOption(options) : undefined;
+  const vocabularies = options.vocabularies ?? SHIPPED_ADAPTER_VOCABULARIES;
 
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
@@ -133,8 +137,32 @@ function create(options: AdapterOptions): RowMapper<DocumentKind> {
       else if (values.length > 0) setPath(document, field, values[0]);
       else if (!source.optional) errors.add(source.column, 'adapter.missing_value', 'must not be empty');
     }
+    checkVocabularyFields(spec, document, errors, vocabularies);
     return errors.result(() => document as unknown as DocumentsByKind[DocumentKind]);
   };
+}
+
+/**
+ * Fields whose values the hub takes only from a vocabulary (brand, model, gradeValue, certificateRef),
+ * checked by the hub's own rules; a miss is reported on the column the mapping read it from.
+ */
+function checkVocabularyFields(spec: MappingSpec, document: Record<string, unknown>, errors: RowErrors, vocabularies: AdapterVocabularies): void {
+  const columnOf = (field: string): string | undefined => {
+    const source = spec.fields.get(field);
+    return source?.kind === 'column' ? source.column : undefined;
+  };
+  const check = (field: string, value: unknown, accepted: (text: string) => boolean, rule: { code: AdapterErrorCode; message: string }): void => {
+    const column = columnOf(field);
+    if (column !== undefined && typeof value === 'string' && !accepted(value)) errors.add(column, rule.code, rule.message);
+  };
+  check('brand', document.brand, (text) => isKnownBrand(text, vocabularies), VOCABULARY_RULES.brand);
+  check('model', document.model, isModelName, VOCABULARY_RULES.model);
+  if (typeof document.gradeScheme === 'string') {
+    const scheme = document.gradeScheme as GradeScheme;
+    check('gradeValue', document.gradeValue, (text) => gradeValueOf(scheme, text, vocabularies) !== undefined, VOCABULARY_RULES.gradeValue);
+  }
+  const wipe = document.dataWipe as Record<string, unknown> | undefined;
+  check('dataWipe.certificateRef', wipe?.certificateRef, isCertificateRef, VOCABULARY_RULES.certificateRef);
 }
 
 export const mappedCsv: Adapter<DocumentKind> = { create };

@@ -7,6 +7,7 @@ import { compareDates, completedMonthsBetween, formatMonth, parseCalendarDate } 
 import { regionCode } from '../shared/region-code.ts';
 import { RowErrors } from '../shared/row-errors.ts';
 import { RowReader } from '../shared/row-reader.ts';
+import { readBrandCell, readModelCell, SHIPPED_ADAPTER_VOCABULARIES } from '../shared/vocabulary-cells.ts';
 import { subjectRefFor } from '../shared/subject-ref.ts';
 
 /**
@@ -49,14 +50,15 @@ const ENERGY_GRADE_WORDS: Readonly<Record<string, number>> = {
 function create(options: AdapterOptions): RowMapper<'tradein'> {
   const subjectKey = options.subjectKey;
   const recycler = recyclerOption(options);
+  const vocabularies = options.vocabularies ?? SHIPPED_ADAPTER_VOCABULARIES;
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
     const cells = new RowReader(record, errors);
     const text = (column: string) => cells.text(column);
 
     const externalRef = cells.required(COLUMNS.order);
-    const brand = cells.required(COLUMNS.brand);
-    const model = cells.required(COLUMNS.model);
+    const brand = readBrandCell(cells, COLUMNS.brand, vocabularies);
+    const model = readModelCell(cells, COLUMNS.model);
     const category = cells.parse(COLUMNS.category, categoryFromWord, 'adapter.unknown_category', 'must be a category word of the category table', { required: true });
 
     const date = (column: string) => cells.parse(column, parseCalendarDate, 'adapter.bad_date',

@@ -6,6 +6,7 @@ import { parsePercent } from '../shared/parse-percent.ts';
 import { platformOption } from '../shared/platform-option.ts';
 import { RowErrors } from '../shared/row-errors.ts';
 import { RowReader } from '../shared/row-reader.ts';
+import { gradeValueOf, isCertificateRef, SHIPPED_ADAPTER_VOCABULARIES, VOCABULARY_RULES } from '../shared/vocabulary-cells.ts';
 import { CONDITION_FAULTS, CONDITION_GRADES } from './condition-words.ts';
 import { BATTERY_PHRASE, FAULT_PHRASES, NO_FAULT_PHRASES, phraseKey } from './fault-phrases.ts';
 import { WIPE_METHODS, type WipeMethod } from './wipe-methods.ts';
@@ -28,8 +29,6 @@ export const COLUMNS = {
   serial: '设备序列号',
 } as const;
 
-// The schema's certificateRef pattern (inspection.v1 dataWipe.certificateRef).
-const CERTIFICATE_REF = /^[A-Za-z0-9-]{8,40}$/;
 const FINDING_SEPARATORS = /[;；、,，]/;
 
 const gradeByWord = new Map(Object.entries(CONDITION_GRADES).map(([word, grade]) => [phraseKey(word), { word, grade }]));
@@ -64,6 +63,7 @@ function readFindings(text: string): Findings {
 
 function create(options: AdapterOptions): RowMapper<'inspection'> {
   const platform = platformOption(options);
+  const vocabularies = options.vocabularies ?? SHIPPED_ADAPTER_VOCABULARIES;
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
     const cells = new RowReader(record, errors);
@@ -73,6 +73,10 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
     const order = cells.required(COLUMNS.order);
     const condition = cells.parse(COLUMNS.condition, (word) => gradeByWord.get(phraseKey(word)), 'adapter.unknown_condition',
       'must be a condition word of the condition table (e.g. 95新, 9成新, 无法开机)', { required: true });
+    // The word travels as the PROPRIETARY grade value: it must be in that scheme's vocabulary at the hub too.
+    if (condition !== undefined && gradeValueOf('PROPRIETARY', condition.word, vocabularies) === undefined) {
+      errors.add(COLUMNS.condition, VOCABULARY_RULES.gradeValue.code, VOCABULARY_RULES.gradeValue.message);
+    }
 
     const findingsText = text(COLUMNS.findings);
     const findings = findingsText === undefined ? { faults: [], batteryHealthPct: undefined, unknown: 0 } : readFindings(findingsText);
@@ -95,8 +99,8 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
       'must be a wipe method of the wipe table (e.g. 国标覆写, 物理销毁)');
     const certificateRef = text(COLUMNS.certificate);
     if (certificateRef !== undefined) {
-      if (!CERTIFICATE_REF.test(certificateRef)) {
-        errors.add(COLUMNS.certificate, 'adapter.bad_certificate_ref', 'must be an opaque token of 8 to 40 letters, digits or hyphens');
+      if (!isCertificateRef(certificateRef)) {
+        errors.add(COLUMNS.certificate, VOCABULARY_RULES.certificateRef.code, VOCABULARY_RULES.certificateRef.message);
       } else if (derivedFromSerial(certificateRef, text(COLUMNS.serial))) {
         errors.add(COLUMNS.certificate, 'adapter.bad_certificate_ref', `must not be derived from ${COLUMNS.serial}`);
       }

@@ -7,9 +7,9 @@ import type { ConsentEventsTable, ConsentsTable } from './consent.table.ts';
  * through the hub yet), so two consent changes of one subject are chained one after the other. The lock
  * stays on one subject's shard.
  */
-export async function lockSubject(db: DbOrTx, subject: { id: string; platformId: string; subjectRef: string; now: Date }): Promise<void> {
-  await sql`insert into subjects (id, platform_id, subject_ref, created_at)
-            values (${subject.id}, ${subject.platformId}, ${subject.subjectRef}, ${subject.now}) on conflict (id) do nothing`.execute(db);
+export async function lockSubject(db: DbOrTx, subject: { id: string; platformId: string; subjectRefSealed: Buffer; now: Date }): Promise<void> {
+  await sql`insert into subjects (id, platform_id, subject_ref_sealed, created_at)
+            values (${subject.id}, ${subject.platformId}, ${subject.subjectRefSealed}, ${subject.now}) on conflict (id) do nothing`.execute(db);
   await sql`select id from subjects where id = ${subject.id} for update`.execute(db);
 }
 

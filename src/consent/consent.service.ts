@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
 import { subjectIdFor } from '../subjects/subject-id.ts';
 import { consentEventHash } from './consent-chain.ts';
@@ -62,7 +63,9 @@ export async function changeConsent(
   const subjectId = subjectIdFor(context.secret, user.platformId, user.subjectRef);
   return context.db.transaction().execute(async (tx) => {
     const now = context.now();
-    await consents.lockSubject(tx, { id: subjectId, platformId: user.platformId, subjectRef: user.subjectRef, now });
+    // The vault keeps the pseudonym sealed (src/hub-keys/subject-ref-cipher.ts), never in clear.
+    const subjectRefSealed = subjectRefCipher(context.secret).seal(subjectId, user.subjectRef);
+    await consents.lockSubject(tx, { id: subjectId, platformId: user.platformId, subjectRefSealed, now });
     const current = await consents.findConsent(tx, subjectId, purpose);
     const state = effectiveConsentState(current && { status: current.status, expiresAt: current.expires_at }, now);
     const transition = nextConsentStatus(state, action);

@@ -16,6 +16,7 @@ import type {
 } from '../records/records.table.ts';
 import type { RecordSubjectsTable, SubjectsTable } from '../subjects/subjects.table.ts';
 import type { IngestBatchesTable, SubmissionsTable } from '../submissions/submissions.table.ts';
+import type { ProprietaryGradeValuesTable, RegisteredBrandsTable } from '../vocabulary/vocabulary.table.ts';
 
 /** Every table the application reads or writes; each domain owns its row types in `<domain>.table.ts`. */
 export interface Database {
@@ -32,6 +33,8 @@ export interface Database {
   subjects: SubjectsTable;
   record_subjects: RecordSubjectsTable;
   submissions: SubmissionsTable;
+  registered_brands: RegisteredBrandsTable;
+  proprietary_grade_values: ProprietaryGradeValuesTable;
   consent_events: ConsentEventsTable;
   consents: ConsentsTable;
   agreements: AgreementsTable;

@@ -2,6 +2,8 @@ import type { HubApp } from '../app.ts';
 import { decideAgreement, requestAgreement } from '../agreements/agreements.service.ts';
 import { changeConsent } from '../consent/consent.service.ts';
 import type { Principal } from '../server/auth.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
+import { listPlatformSubjects } from '../subjects/subjects.repository.ts';
 
 /** Share of demo users who grant product-rnd (and half of them recycling-optimization too). */
 const CONSENTING_SHARE = 0.4;
@@ -24,12 +26,10 @@ export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?
   const contextFor = (principal: Principal) => ({
     db: app.sessionFor(principal), secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at,
   });
-  const subjects = await app.sessionFor({ kind: 'party', partyId: 'demo-platform', role: 'platform' })
-    .selectFrom('subjects')
-    .select('subject_ref')
-    .where('platform_id', '=', 'demo-platform')
-    .orderBy('id')
-    .execute();
+  const cipher = subjectRefCipher(app.secret);
+  const platformSession = app.sessionFor({ kind: 'party', partyId: 'demo-platform', role: 'platform' });
+  const subjects = (await listPlatformSubjects(platformSession, 'demo-platform'))
+    .map((subject) => ({ subject_ref: cipher.open(subject.id, subject.subject_ref_sealed) }));
   const report: DemoConsentReport = { productRnd: 0, recyclingOptimization: 0 };
   const every = Math.round(1 / CONSENTING_SHARE * 2);
   for (const [index, { subject_ref: subjectRef }] of subjects.entries()) {

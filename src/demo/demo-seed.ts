@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
 import type { HubApp } from '../app.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import { createLocalPartyKey, readLocalPartyKey, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { findActivePartyKeys, findParty } from '../parties/parties.repository.ts';
 import { registerParty, registerPartyKey } from '../parties/parties.service.ts';
@@ -10,6 +11,8 @@ import type { PartyRole } from '../parties/parties.table.ts';
 import { MAX_BATCH_SIZE, pushFile, type PushSummary } from '../push/push-file.ts';
 import type { RetryPolicy } from '../push/retry-policy.ts';
 import { mintedTokens, type TokenSource } from '../push/token-source.ts';
+import { subjectIdFor } from '../subjects/subject-id.ts';
+import { listPlatformSubjects, subjectExists } from '../subjects/subjects.repository.ts';
 import { DEMO_USER_ID, generateDemoDocuments } from './demo-documents.ts';
 import { ensureDemoFirms } from './demo-firms.ts';
 import { writeDemoExports, type DemoExportFile, type DemoSender } from './demo-exports.ts';
@@ -216,9 +219,10 @@ export function formatDemoFileLine(result: DemoFileResult): string {
  * them, the first demo subject in the vault. Undefined when there is none.
  */
 export async function findDemoUserSubjectRef(app: HubApp, subjectKey: Uint8Array): Promise<string | undefined> {
+  // The vault keeps pseudonyms sealed: the demo user is found by its subject id (a keyed hash).
   const platform = app.sessionFor({ kind: 'party', partyId: DEMO_SENDERS.platform, role: 'platform' });
-  const subjects = platform.selectFrom('subjects').select('subject_ref').where('platform_id', '=', DEMO_SENDERS.platform);
-  const demoUser = await subjects.where('subject_ref', '=', subjectRefFor(subjectKey, DEMO_USER_ID)).limit(1).executeTakeFirst();
-  if (demoUser !== undefined) return demoUser.subject_ref;
-  return (await subjects.orderBy('subject_ref').limit(1).executeTakeFirst())?.subject_ref;
+  const demoUserRef = subjectRefFor(subjectKey, DEMO_USER_ID);
+  if (await subjectExists(platform, subjectIdFor(app.secret, DEMO_SENDERS.platform, demoUserRef))) return demoUserRef;
+  const [first] = await listPlatformSubjects(platform, DEMO_SENDERS.platform);
+  return first === undefined ? undefined : subjectRefCipher(app.secret).open(first.id, first.subject_ref_sealed);
 }

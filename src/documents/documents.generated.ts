@@ -38,7 +38,7 @@ export type Category =
  */
 export type Brand = string;
 /**
- * Model designation, e.g. iPhone 13 128GB or BCD-516WKPZM. Model level only: a serial number is not a model.
+ * Model designation, e.g. iPhone 13 128GB or BCD-516WKPZM. Model level only: a serial number is not a model. Full-width letters, digits and punctuation are accepted and folded (NFKC); the hub keeps only a catalogued model's name, or a keyed hash of a name its brand has not catalogued.
  */
 export type Model = string;
 /**

@@ -16,6 +16,7 @@ import '../ledger/ledger.graphql.ts';
 import '../firms/firms.graphql.ts';
 import '../reports/reports.graphql.ts';
 import '../valuation/valuation.graphql.ts';
+import '../vocabulary/vocabulary.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

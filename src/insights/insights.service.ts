@@ -172,6 +172,9 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   // groups on equality, which PostgreSQL can hash; `is not distinct from` on each key forces nested loops.
   const groupKey = sql.raw(`json_build_array(${dims.length === 0 ? "''" : dims.map((d) => `(${DIMENSION_SQL[d]})::text`).join(', ')})::text as gkey`);
   const conditions = filterConditions(request.filters);
+  // An uncatalogued model is kept only as a keyed hash (src/vocabulary): such records count by category and
+  // brand, and in model-level answers only once their brand's catalogue names the model.
+  if (dims.includes('model')) conditions.push(sql`r.model is not null`);
   const where = conditions.length === 0 ? sql`` : sql`and ${sql.join(conditions, sql` and `)}`;
   const filterDims = Object.keys(request.filters).filter((name) => name in DIMENSION_SQL);
   const need = neededJoins([...dims, ...filterDims], request.measures);

@@ -114,9 +114,9 @@ builder.objectType(Statement, {
     confirmationReference: t.string({ nullable: true, resolve: (s) => s.statement.confirmationReference }),
     lines: t.field({
       type: [StatementLineRef],
-      description: 'Subject ref → fen paid, by subject ref; page with `after` (the last ref seen).',
+      description: 'Subject ref → fen paid, in the vault’s (subject id) order; page with `after` (the last ref seen).',
       args: { first: t.arg.int({ defaultValue: 100 }), after: t.arg.string() },
-      resolve: (s, args, context: HubContext) => statementLines(context.db, s.statement.period, s.statement.platformId, {
+      resolve: (s, args, context: HubContext) => statementLines(context.db, context.secret, s.statement.period, s.statement.platformId, {
         first: Math.min(Math.max(args.first ?? 100, 1), MAX_LINES), ...(args.after == null ? {} : { after: args.after }),
       }),
     }),

@@ -10,6 +10,8 @@ import { allStatementLines, findStatement } from './statements.ts';
 export interface StatementExportDeps {
   /** The serving role's connections for the caller: a platform sees its own statement, the operator any. */
   sessionFor: (principal: Principal) => Db;
+  /** The hub secret: the vault's pseudonyms are opened for the platform they belong to. */
+  secret: Buffer;
   verifier: TokenVerifier;
   logger: Logger;
 }
@@ -58,13 +60,13 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   if (format === 'csv') {
     // Subject refs are base64url pseudonyms and amounts integers: nothing here needs quoting.
     await write('subject_ref,amount_fen\n');
-    for await (const line of allStatementLines(db, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
+    for await (const line of allStatementLines(db, deps.secret, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
   } else {
     const { period: p, platformId: id, subjects, totalFen, issuedAt, confirmedAt } = statement;
     await write(`{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},`
       + `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`);
     let first = true;
-    for await (const line of allStatementLines(db, period, platformId)) {
+    for await (const line of allStatementLines(db, deps.secret, period, platformId)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);
       first = false;
     }

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
+import { subjectIdFor } from '../subjects/subject-id.ts';
 import { LedgerError } from './ledger-error.ts';
 import type { Period } from './periods.ts';
 
@@ -32,24 +34,26 @@ export async function findStatement(db: DbOrTx, period: Period, platformId: stri
 }
 
 /**
- * A page of a statement's lines, subject ref → amount paid, ordered by subject ref; `after` is the last
- * ref of the previous page. The refs come from the subject vault: the platform's own pseudonyms.
+ * A page of a statement's lines, subject ref → amount paid, in subject-id order (the vault keeps the refs
+ * sealed, so they cannot be sorted in the database); `after` is the last ref of the previous page. The refs
+ * are opened here, for the platform they belong to: its own pseudonyms. `secret` is the hub secret.
  */
-export async function statementLines(db: DbOrTx, period: Period, platformId: string, page: { first: number; after?: string }): Promise<StatementLine[]> {
+export async function statementLines(db: DbOrTx, secret: Buffer, period: Period, platformId: string, page: { first: number; after?: string }): Promise<StatementLine[]> {
   let query = db.selectFrom('payout_lines as p').innerJoin('subjects as s', 's.id', 'p.subject_id')
-    .select(['s.subject_ref', 'p.paid_fen'])
+    .select(['s.id', 's.subject_ref_sealed', 'p.paid_fen'])
     .where('p.period', '=', period).where('p.platform_id', '=', platformId).where('p.paid_fen', '>', '0')
-    .orderBy('s.subject_ref').limit(page.first);
-  if (page.after !== undefined) query = query.where('s.subject_ref', '>', page.after);
+    .orderBy('s.id').limit(page.first);
+  if (page.after !== undefined) query = query.where('s.id', '>', subjectIdFor(secret, platformId, page.after));
   const rows = await query.execute();
-  return rows.map((row) => ({ subjectRef: row.subject_ref, amountFen: Number(row.paid_fen) }));
+  const cipher = subjectRefCipher(secret);
+  return rows.map((row) => ({ subjectRef: cipher.open(row.id, row.subject_ref_sealed), amountFen: Number(row.paid_fen) }));
 }
 
 /** Every line of a statement, a page at a time, for exports of any size. */
-export async function* allStatementLines(db: DbOrTx, period: Period, platformId: string, pageSize = 5000): AsyncGenerator<StatementLine> {
+export async function* allStatementLines(db: DbOrTx, secret: Buffer, period: Period, platformId: string, pageSize = 5000): AsyncGenerator<StatementLine> {
   let after: string | undefined;
   for (;;) {
-    const page = await statementLines(db, period, platformId, { first: pageSize, ...(after === undefined ? {} : { after }) });
+    const page = await statementLines(db, secret, period, platformId, { first: pageSize, ...(after === undefined ? {} : { after }) });
     yield* page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.subjectRef;

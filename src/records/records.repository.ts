@@ -12,6 +12,7 @@ const RECORD_COLUMNS: BulkColumn<RecordsTable>[] = [
   { name: 'category', type: 'text', value: (r) => r.category },
   { name: 'brand', type: 'text', value: (r) => r.brand },
   { name: 'model', type: 'text', value: (r) => r.model },
+  { name: 'model_hash', type: 'bytea', value: (r) => r.model_hash },
   { name: 'spec', type: 'jsonb', value: (r) => r.spec },
   { name: 'usage_months', type: 'smallint', value: (r) => r.usage_months },
   { name: 'trade_in_month', type: 'date', value: (r) => r.trade_in_month },

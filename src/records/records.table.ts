@@ -2,8 +2,12 @@
 export interface RecordsTable {
   id: string;
   category: string;
+  /** A canonical brand id from the brand registry (src/vocabulary). */
   brand: string;
-  model: string;
+  /** The catalogue's name of the model; null while the brand has not catalogued it (then model_hash). */
+  model: string | null;
+  /** Keyed hash of the normalised model name of an uncatalogued model; null once resolved. */
+  model_hash: Buffer | null;
   spec: Record<string, number> | null;
   usage_months: number;
   trade_in_month: string;
@@ -60,6 +64,8 @@ export interface DispositionsTable {
 export interface CatalogueModelsTable {
   brand: string;
   model: string;
+  /** The match key (src/vocabulary/model-names.ts); null only on rows from before the vocabulary upgrade. */
+  model_key: string | null;
   category: string;
   launch_month: string;
   launch_price_fen: string;

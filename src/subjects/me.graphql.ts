@@ -15,7 +15,7 @@ const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').implement({
   fields: (t) => ({
     category: t.exposeString('category'),
     brand: t.exposeString('brand'),
-    model: t.exposeString('model'),
+    model: t.exposeString('model', { nullable: true, description: 'Null while the brand has not catalogued the model: the hub keeps no model text it cannot resolve.' }),
     usageMonths: t.exposeInt('usage_months'),
     tradeInMonth: t.string({ resolve: (r) => r.trade_in_month.slice(0, 7) }),
     regionCode: t.exposeString('region_code', { nullable: true }),

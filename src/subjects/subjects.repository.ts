@@ -6,7 +6,7 @@ import type { RecordSubjectsTable, SubjectsTable } from './subjects.table.ts';
 const SUBJECT_COLUMNS: BulkColumn<SubjectsTable>[] = [
   { name: 'id', type: 'uuid', value: (r) => r.id },
   { name: 'platform_id', type: 'text', value: (r) => r.platform_id },
-  { name: 'subject_ref', type: 'text', value: (r) => r.subject_ref },
+  { name: 'subject_ref_sealed', type: 'bytea', value: (r) => r.subject_ref_sealed },
   { name: 'created_at', type: 'timestamptz', value: (r) => r.created_at },
 ];
 
@@ -26,11 +26,22 @@ export async function insertRecordSubjects(db: DbOrTx, rows: RecordSubjectsTable
   await bulkInsert(db, 'record_subjects', RECORD_SUBJECT_COLUMNS, rows, { onConflictDoNothing: ['subject_id', 'record_id'] });
 }
 
+/** A platform's subjects with their sealed pseudonyms, in id order (open them with subjectRefCipher). */
+export async function listPlatformSubjects(db: DbOrTx, platformId: string): Promise<{ id: string; subject_ref_sealed: Buffer }[]> {
+  return db.selectFrom('subjects').select(['id', 'subject_ref_sealed']).where('platform_id', '=', platformId).orderBy('id').execute();
+}
+
+/** Whether the vault holds this subject. */
+export async function subjectExists(db: DbOrTx, subjectId: string): Promise<boolean> {
+  return (await db.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()) !== undefined;
+}
+
 export interface SubjectRecordRow {
   id: string;
   category: string;
   brand: string;
-  model: string;
+  /** Null while the brand has not catalogued the model. */
+  model: string | null;
   usage_months: number;
   trade_in_month: string;
   region_code: string | null;

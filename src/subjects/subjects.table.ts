@@ -2,7 +2,8 @@
 export interface SubjectsTable {
   id: string;
   platform_id: string;
-  subject_ref: string;
+  /** The platform's pseudonym, sealed with AES-256-GCM (src/hub-keys/subject-ref-cipher.ts); never in clear. */
+  subject_ref_sealed: Buffer;
   created_at: Date;
 }
 

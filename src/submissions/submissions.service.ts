@@ -8,10 +8,13 @@ import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1 } from '../doc
 import { canonicalContentHash, keyedHash } from '../hub-keys/keyed-hash.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
 import * as records from '../records/records.repository.ts';
+import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import { subjectIdFor } from '../subjects/subject-id.ts';
 import * as subjects from '../subjects/subjects.repository.ts';
 import * as submissions from './submissions.repository.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
+import { normaliseModelName } from '../vocabulary/model-names.ts';
+import { attachCataloguedModels, checkVocabularies, resolveModels } from '../vocabulary/vocabulary.service.ts';
 
 /** Which role may submit which document kind (DESIGN §2). */
 export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
@@ -73,15 +76,24 @@ export async function ingestDocuments(
   const results: ItemResult[] = new Array(documents.length);
   const candidates: Candidate[] = [];
   const asOf = context.now();
+  const passed = new Map<number, Record<string, unknown>>();
   documents.forEach((document, index) => {
     const errors = checkDocument(kind, document, { asOf });
-    if (errors.length > 0) {
-      results[index] = { status: 'rejected', index, errors };
+    if (errors.length > 0) results[index] = { status: 'rejected', index, errors };
+    else passed.set(index, document as Record<string, unknown>);
+  });
+  // Then the vocabulary rule: what is stored is the canonical form (brand id, grade value, model display).
+  const vocabularyChecks = await checkVocabularies(context.db, submitter, kind, passed);
+  vocabularyChecks.forEach((vocabulary, index) => {
+    if (!vocabulary.ok) {
+      results[index] = { status: 'rejected', index, errors: vocabulary.errors };
       return;
     }
-    const doc = document as Record<string, unknown>;
-    const keyHash = idempotencyKey(context.secret, submitter.partyId, kind, doc);
-    candidates.push({ index, document: doc, keyHash, keyHex: keyHash.toString('hex'), contentHash: canonicalContentHash(doc) });
+    // Keys and content hashes are of the document as sent, so a resend after an upgrade of the vocabularies
+    // still replays; what is stored is the canonical form.
+    const sent = passed.get(index)!;
+    const keyHash = idempotencyKey(context.secret, submitter.partyId, kind, sent);
+    candidates.push({ index, document: vocabulary.document, keyHash, keyHex: keyHash.toString('hex'), contentHash: canonicalContentHash(sent) });
   });
 
   // Within one batch, the first occurrence of a key is the one stored; later ones replay or conflict with it.
@@ -256,8 +268,11 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
   const month = (value: string) => `${value}-01`;
   if (kind === 'tradein') {
     const docs = stored.map((p) => ({ p, doc: p.document as unknown as TradeInV1 }));
-    await records.insertRecords(tx, docs.map(({ p, doc }) => ({
-      id: p.recordId!, category: doc.category, brand: doc.brand, model: doc.model, spec: (doc.spec as Record<string, number> | undefined) ?? null,
+    // A model the brand has not catalogued is kept only as a keyed hash; storage named in it goes to spec.
+    const models = await resolveModels(tx, context.secret, docs.map(({ doc }) => ({ brand: doc.brand, model: doc.model })));
+    await records.insertRecords(tx, docs.map(({ p, doc }, i) => ({
+      id: p.recordId!, category: doc.category, brand: doc.brand, model: models[i]!.model, model_hash: models[i]!.modelHash,
+      spec: recordSpec(doc.spec as Record<string, number> | undefined, models[i]!),
       usage_months: doc.usageMonths, trade_in_month: month(doc.tradeInMonth), region_code: doc.regionCode ?? null, channel: doc.channel,
       quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
       energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
@@ -266,10 +281,12 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
     })));
     await records.insertTickets(tx, stored.map((p) => ({ id: p.row.ticket_id!, record_id: p.recordId!, platform_id: partyId, created_at: now })));
     const linked = docs.filter(({ doc }) => typeof doc.subjectRef === 'string');
-    const subjectRows = linked.map(({ p, doc }) => ({
-      recordId: p.recordId!,
-      subject: { id: subjectIdFor(context.secret, partyId, doc.subjectRef!), platform_id: partyId, subject_ref: doc.subjectRef!, created_at: now },
-    }));
+    // The pseudonym is sealed; its keyed hash (the subject id) is what look-ups use.
+    const cipher = subjectRefCipher(context.secret);
+    const subjectRows = linked.map(({ p, doc }) => {
+      const id = subjectIdFor(context.secret, partyId, doc.subjectRef!);
+      return { recordId: p.recordId!, subject: { id, platform_id: partyId, subject_ref_sealed: cipher.seal(id, doc.subjectRef!), created_at: now } };
+    });
     await subjects.insertSubjects(tx, dedupeById(subjectRows.map((s) => s.subject)));
     await subjects.insertRecordSubjects(tx, subjectRows.map((s) => ({ subject_id: s.subject.id, record_id: s.recordId, platform_id: partyId, created_at: now })));
     return;
@@ -282,7 +299,7 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
         grade_value: doc.gradeValue ?? null, inspected_month: month(doc.inspectedMonth), faults: [...(doc.faults ?? [])],
         battery_health_pct: doc.batteryHealthPct ?? null, battery_cycles: doc.batteryCycles ?? null, repair_history: doc.repairHistory ?? null,
         lock_status: doc.lockStatus ?? null, final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
-        data_wipe: (doc.dataWipe as Record<string, unknown> | undefined) ?? null, created_at: now,
+        data_wipe: storedDataWipe(context.secret, partyId, doc.dataWipe as Record<string, unknown> | undefined), created_at: now,
       };
     }));
     return;
@@ -299,14 +316,28 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
     }));
     return;
   }
-  await records.insertCatalogueModels(tx, stored.map((p) => {
-    const doc = p.document as unknown as CatalogueV1;
-    return {
-      brand: doc.brand, model: doc.model, category: doc.category, launch_month: month(doc.launchMonth), launch_price_fen: String(doc.launchPriceFen),
-      weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), spec: (doc.spec as Record<string, number> | undefined) ?? null,
-      party_id: partyId, created_at: now,
-    };
-  }));
+  const entries = stored.map((p) => p.document as unknown as CatalogueV1);
+  await records.insertCatalogueModels(tx, entries.map((doc) => ({
+    brand: doc.brand, model: doc.model, model_key: normaliseModelName(doc.model).key, category: doc.category, launch_month: month(doc.launchMonth),
+    launch_price_fen: String(doc.launchPriceFen), weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg),
+    spec: (doc.spec as Record<string, number> | undefined) ?? null, party_id: partyId, created_at: now,
+  })));
+  // Trade-ins of these models that arrived before the catalogue did join their model's figures now.
+  await attachCataloguedModels(tx, context.secret, entries.map((doc) => ({ brand: doc.brand, model: doc.model, storageGb: doc.spec?.storageGb ?? null })));
+}
+
+/** The record's spec: the document's, completed with storage and memory its model name stated. */
+function recordSpec(spec: Record<string, number> | undefined, named: { storageGb?: number; ramGb?: number }): Record<string, number> | null {
+  const merged = { ...(named.storageGb === undefined ? {} : { storageGb: named.storageGb }), ...(named.ramGb === undefined ? {} : { ramGb: named.ramGb }), ...spec };
+  return Object.keys(merged).length === 0 ? null : merged;
+}
+
+/** The wipe as stored: its certificate reference only as a keyed hash, like every externalRef. */
+function storedDataWipe(secret: Buffer, partyId: string, wipe: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  if (wipe === undefined) return null;
+  const { certificateRef, ...rest } = wipe;
+  if (typeof certificateRef !== 'string') return rest;
+  return { ...rest, certificateRefHash: keyedHash(secret, 'certificate', partyId, certificateRef).toString('base64url') };
 }
 
 /**

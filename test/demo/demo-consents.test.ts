@@ -4,6 +4,7 @@ import { seedDemoConsents } from '../../src/demo/demo-consents.ts';
 import { seedDemoLedger } from '../../src/demo/demo-ledger.ts';
 import { ensureDemoParties } from '../../src/demo/demo-seed.ts';
 import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
+import { subjectIdFor } from '../../src/subjects/subject-id.ts';
 import { ingestDocuments } from '../../src/submissions/submissions.service.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -17,7 +18,12 @@ describe('seedDemoConsents', () => {
       externalRef: `DEMO-C-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
       usageMonths: 30, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
     }));
-    await ingestDocuments({ db: hub.app.database.db, secret: hub.app.secret, now: () => new Date() }, { partyId: 'demo-platform', role: 'platform' }, 'tradein', documents);
+    const context = { db: hub.app.database.db, secret: hub.app.secret, now: () => new Date() };
+    // The demo brand's catalogue names the model, so model-level answers count these trade-ins.
+    await ingestDocuments(context, { partyId: 'demo-brand', role: 'brand' }, 'catalogue', [
+      { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900 },
+    ]);
+    await ingestDocuments(context, { partyId: 'demo-platform', role: 'platform' }, 'tradein', documents);
   });
   afterAll(async () => hub.close());
 
@@ -33,7 +39,7 @@ describe('seedDemoConsents', () => {
       { party_id: 'demo-brand', purpose: 'product-rnd', status: 'active' },
       { party_id: 'demo-recycler', purpose: 'recycling-optimization', status: 'active' },
     ]);
-    const demoUser = await sql<{ n: number }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.subject_ref = ${subject(0)}`.execute(hub.app.database.db);
+    const demoUser = await sql<{ n: number }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.id = ${subjectIdFor(hub.app.secret, 'demo-platform', subject(0))}`.execute(hub.app.database.db);
     expect(demoUser.rows[0]!.n).toBe(0);
   });
 

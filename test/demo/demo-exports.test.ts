@@ -17,6 +17,7 @@ import { seedDemoThroughPush, type DemoSeedReport } from '../../src/demo/demo-se
 import type { DocumentKind } from '../../src/documents/document-kinds.ts';
 import { keyedHash } from '../../src/hub-keys/keyed-hash.ts';
 import { findPiiInText } from '../../src/privacy/scan-text.ts';
+import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { pushFile } from '../../src/push/push-file.ts';
 import { mintedTokens } from '../../src/push/token-source.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
@@ -229,8 +230,9 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
   it('keeps the users’ pseudonyms in the subject vault, the demo user’s among them', async () => {
     const documents = generateDemoDocuments({ tickets: 500, platform: 'platform-a', subjectKey });
     const refs = new Set(documents.tradeIns.flatMap((doc) => (doc.subjectRef === undefined ? [] : [doc.subjectRef])));
-    const subjects = await hub.app.database.db.selectFrom('subjects').select(['subject_ref']).where('platform_id', '=', 'platform-a').execute();
-    expect(new Set(subjects.map((subject) => subject.subject_ref))).toEqual(refs);
+    const cipher = subjectRefCipher(hub.app.secret);
+    const subjects = await hub.app.database.db.selectFrom('subjects').select(['id', 'subject_ref_sealed']).where('platform_id', '=', 'platform-a').execute();
+    expect(new Set(subjects.map((subject) => cipher.open(subject.id, subject.subject_ref_sealed)))).toEqual(refs);
     expect(refs.has(subjectRefFor(subjectKey, DEMO_USER_ID))).toBe(true);
     expect(refs.has(DEMO_USER_ID)).toBe(false);
   });

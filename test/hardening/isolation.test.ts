@@ -30,8 +30,8 @@ function inspection(externalRef: string, ticket: string) {
 /** Every table row-level security is on for, after the migrations. */
 const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
-  'dp_budget', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'record_subjects', 'records',
-  'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
+  'dp_budget', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'record_subjects',
+  'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
 ];
 
 describe('isolation between parties', () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAccessLog } from '../../src/audit/audit.service.ts';
+import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const INSIGHTS = /* GraphQL */ `
@@ -27,6 +28,7 @@ describe('insights', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     brand = await hub.token('brand-a');
+    await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }, { brand: 'Apple', model: 'iPhone 12 128GB', launchMonth: '2020-10' }]);
     // Ten users traded in model A, nine model B; each device inspected.
     const docs = Array.from({ length: 19 }, (_, i) => ({
       externalRef: `INS-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',

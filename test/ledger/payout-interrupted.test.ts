@@ -17,8 +17,9 @@ describe.skipIf(!process.env.DATABASE_URL)('a payout run interrupted halfway', (
     hub = await createTestHub();
     const db = hub.app.database.db;
     // Enough accruals that the run takes long enough to be caught in the act.
-    await sql`insert into subjects (id, platform_id, subject_ref, created_at)
-      select gen_random_uuid(), 'platform-a', 'uInterrupted-' || md5(n::text), now() from generate_series(1, ${SUBJECTS}) n`.execute(db);
+    // The vault's sealed pseudonyms stand in as random bytes: the run never opens them.
+    await sql`insert into subjects (id, platform_id, subject_ref_sealed, created_at)
+      select gen_random_uuid(), 'platform-a', decode(md5(n::text), 'hex'), now() from generate_series(1, ${SUBJECTS}) n`.execute(db);
     for (let q = 0; q < 5; q++) {
       await sql`insert into contributions (subject_id, query_id, party_id, purpose, price_fen, user_share_fen, created_at)
         select id, ${`0190a000-0000-7000-8000-00000000000${q}`}::uuid, 'brand-a', 'product-rnd', 8, 40, '2026-10-15T10:00:00Z'::timestamptz from subjects`.execute(db);

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
+import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
+import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 /*
@@ -72,13 +74,15 @@ describe('revenue share, end to end', () => {
   const journalLines = async (queryId: string) => Object.fromEntries((await sql<{ account: string; amount_fen: string }>`
     select l.account, l.amount_fen from journals j join journal_lines l on l.journal_id = j.id where j.query_id = ${queryId}::uuid order by l.line`
     .execute(db())).rows.map((row) => [row.account, Number(row.amount_fen)]));
-  const shares = async (queryId: string) => new Map((await sql<{ subject_ref: string; user_share_fen: string }>`
-    select s.subject_ref, c.user_share_fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${queryId}::uuid`
-    .execute(db())).rows.map((row) => [row.subject_ref, Number(row.user_share_fen)]));
+  // The vault keeps pseudonyms sealed; the test opens them with the hub's key.
+  const shares = async (queryId: string) => new Map((await sql<{ id: string; subject_ref_sealed: Buffer; user_share_fen: string }>`
+    select s.id, s.subject_ref_sealed, c.user_share_fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${queryId}::uuid`
+    .execute(db())).rows.map((row) => [subjectRefCipher(hub.app.secret).open(row.id, row.subject_ref_sealed), Number(row.user_share_fen)]));
 
   beforeAll(async () => {
     policiesDir = await cheaperPolicies();
     hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir } });
+    await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }]);
     const tickets: string[] = [];
     for (const [platform, users] of [['platform-a', USERS_A], ['platform-b', USERS_B]] as const) {
       const documents = users.map((subjectRef, i) => ({

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
 import { periodOf, previousPeriod } from '../../src/ledger/periods.ts';
 import { ACCOUNTS, splitQueryCharge } from '../../src/ledger/revenue-split.ts';
+import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+
+/** Vault rows with their pseudonyms opened (the vault keeps them sealed). */
+function openRefs<Row extends { id: string; subject_ref_sealed: Buffer }>(hub: TestHub, rows: Row[]): (Omit<Row, 'subject_ref_sealed'> & { subject_ref: string })[] {
+  const cipher = subjectRefCipher(hub.app.secret);
+  return rows.map(({ subject_ref_sealed: sealed, ...row }) => ({ ...row, subject_ref: cipher.open(row.id, sealed) }));
+}
 
 /*
  * Model-based: random sequences of consent changes, billed queries and month-end payout runs against a
@@ -70,9 +77,9 @@ class Query implements fc.AsyncCommand<Model, Real> {
       payerPartyId: 'brand-a', subjects: n, pricePerSubjectFen: PRICE, split: SPLIT,
       supplierDocuments: new Map([['platform-a', perPlatform('platform-a')], ['platform-b', perPlatform('platform-b')], ['recycler-a', n]]),
     });
-    const { rows } = await sql<{ subject_ref: string; fen: string }>`
-      select s.subject_ref, c.user_share_fen as fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${answer.queryId}::uuid`
-      .execute(hub.app.database.db);
+    const rows = openRefs(hub, (await sql<{ id: string; subject_ref_sealed: Buffer; fen: string }>`
+      select s.id, s.subject_ref_sealed, c.user_share_fen as fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${answer.queryId}::uuid`
+      .execute(hub.app.database.db)).rows);
     expect(rows.map((row) => row.subject_ref).sort()).toEqual([...counted].sort());
     const floor = Math.floor(split.usersPoolFen / n);
     for (const row of rows) {
@@ -107,9 +114,9 @@ class CloseMonth implements fc.AsyncCommand<Model, Real> {
       if (!model.earned.has(ref) && !model.carried.has(ref)) continue;
       expected.set(ref, { accrued, paid: accrued >= this.minimumFen ? accrued : 0, carried: accrued >= this.minimumFen ? 0 : accrued });
     }
-    const { rows } = await sql<{ subject_ref: string; accrued_fen: string; paid_fen: string; carried_fen: string }>`
-      select s.subject_ref, p.accrued_fen, p.paid_fen, p.carried_fen from payout_lines p join subjects s on s.id = p.subject_id where p.period = ${period}`
-      .execute(real.hub.app.database.db);
+    const rows = openRefs(real.hub, (await sql<{ id: string; subject_ref_sealed: Buffer; accrued_fen: string; paid_fen: string; carried_fen: string }>`
+      select s.id, s.subject_ref_sealed, p.accrued_fen, p.paid_fen, p.carried_fen from payout_lines p join subjects s on s.id = p.subject_id where p.period = ${period}`
+      .execute(real.hub.app.database.db)).rows);
     expect(new Map(rows.map((row) => [row.subject_ref, { accrued: Number(row.accrued_fen), paid: Number(row.paid_fen), carried: Number(row.carried_fen) }]))).toEqual(expected);
 
     const paidBy = new Map<string, number>();

@@ -13,6 +13,7 @@ import { ADAPTERS } from '../../adapters/registry.ts';
 import { buildProgram } from '../../src/cli/program.ts';
 import type { DispositionV1 } from '../../src/documents/documents.generated.ts';
 import { keyedHash } from '../../src/hub-keys/keyed-hash.ts';
+import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { PushError } from '../../src/push/push-error.ts';
 import { pushFile, type PushOptions, type PushSummary } from '../../src/push/push-file.ts';
 import { fixedToken, mintedTokens } from '../../src/push/token-source.ts';
@@ -200,9 +201,10 @@ describe('push (a real hub over HTTP)', () => {
 
   it('puts the users who have a subjectRef in the subject vault, under the pseudonym only', async () => {
     const userIds = new Set((await sampleRows(ORDERS.file)).map((order) => order['用户ID']));
-    const subjects = await hub.app.database.db.selectFrom('subjects').select(['subject_ref']).execute();
+    const cipher = subjectRefCipher(hub.app.secret);
+    const subjects = await hub.app.database.db.selectFrom('subjects').select(['id', 'subject_ref_sealed']).execute();
     expect(subjects.length).toBe(userIds.size);
-    for (const subject of subjects) expect(userIds.has(subject.subject_ref)).toBe(false);
+    for (const subject of subjects) expect(userIds.has(cipher.open(subject.id, subject.subject_ref_sealed))).toBe(false);
   });
 
   it('sends no value of a private column to the hub, and the hub stores none', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -184,13 +185,15 @@ describe('submitting documents over GraphQL', () => {
     const subjectRef = 'u7dVq3KpZr0bN2xWm9LhTf4sYc8Ae1Gj';
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-10', { subjectRef })] }, platform);
     const ticket = body.data.submitTradeIns.results[0].ticket;
-    const { rows } = await sql<{ subject_ref: string; record: unknown }>`
-      select s.subject_ref, to_jsonb(r) as record from tickets t
+    const { rows } = await sql<{ id: string; subject_ref_sealed: Buffer; record: unknown }>`
+      select s.id, s.subject_ref_sealed, to_jsonb(r) as record from tickets t
       join record_subjects rs on rs.record_id = t.record_id join subjects s on s.id = rs.subject_id
       join records r on r.id = t.record_id where t.id = ${ticket}`.execute(hub.app.database.db);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.subject_ref).toBe(subjectRef);
+    // Sealed in the vault: it opens to the pseudonym with the hub's key, and is not there in clear.
+    expect(subjectRefCipher(hub.app.secret).open(rows[0]!.id, rows[0]!.subject_ref_sealed)).toBe(subjectRef);
     expect(JSON.stringify(rows[0]!.record)).not.toContain(subjectRef);
+    expect(await databaseText(hub)).not.toContain(subjectRef);
   });
 
   it('never stores an externalRef, only its keyed hash', async () => {
