@@ -26,6 +26,12 @@ export interface HubConfig {
   readonly payoutMinimumFen: number;
   /** Seconds a verified token is trusted before its keys are read again (HUB_TOKEN_CACHE_SECONDS): how long a revoked key keeps working. */
   readonly tokenCacheSeconds: number;
+  /**
+   * HUB_INSIGHTS_NOISE: 'on' (the default) adds differential-privacy noise to every answer under a policy
+   * that asks for it; 'off' answers those exactly, unbudgeted — for exactness tests and development only,
+   * refused in production.
+   */
+  readonly insightsNoise: 'on' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -50,6 +56,12 @@ function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, c
     throw new ConfigError(`${name} must be one of ${choices.join(', ')}`);
   }
   return raw as T;
+}
+
+function insightsNoiseSetting(env: NodeJS.ProcessEnv): 'on' | 'off' {
+  const noise = choiceSetting(env, 'HUB_INSIGHTS_NOISE', ['on', 'off'], 'on');
+  if (noise === 'off' && env.NODE_ENV === 'production') throw new ConfigError('HUB_INSIGHTS_NOISE must be on in production');
+  return noise;
 }
 
 /**
@@ -83,5 +95,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
     payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
     tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
+    insightsNoise: insightsNoiseSetting(env),
   });
 }
