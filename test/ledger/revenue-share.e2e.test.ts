@@ -78,7 +78,7 @@ describe('revenue share, end to end', () => {
 
   beforeAll(async () => {
     policiesDir = await cheaperPolicies();
-    hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir } });
+    hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
     const tickets: string[] = [];
     for (const [platform, users] of [['platform-a', USERS_A], ['platform-b', USERS_B]] as const) {
       const documents = users.map((subjectRef, i) => ({
