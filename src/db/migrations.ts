@@ -7,6 +7,7 @@ import * as contributions from './migrations/2026-11-23T04-00-00_contributions.t
 import * as dpBudget from './migrations/2026-11-23T05-00-00_dp-budget.ts';
 import * as ledger from './migrations/2026-11-23T06-00-00_ledger.ts';
 import * as rowLevelSecurity from './migrations/2026-11-23T07-00-00_row-level-security.ts';
+import * as ticketCustody from './migrations/2026-12-07T11-00-00_ticket-custody.ts';
 import * as insightsNoise from './migrations/2026-12-07T14-00-00_insights-noise.ts';
 
 /**
@@ -22,5 +23,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23T05-00-00_dp-budget': dpBudget,
   '2026-11-23T06-00-00_ledger': ledger,
   '2026-11-23T07-00-00_row-level-security': rowLevelSecurity,
+  '2026-12-07T11-00-00_ticket-custody': ticketCustody,
   '2026-12-07T14-00-00_insights-noise': insightsNoise,
 };

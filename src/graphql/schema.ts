@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import './errors.graphql.ts';
 import '../parties/parties.graphql.ts';
 import '../submissions/submissions.graphql.ts';
+import '../custody/custody.graphql.ts';
 import '../consent/consent.graphql.ts';
 import '../subjects/me.graphql.ts';
 import '../agreements/agreements.graphql.ts';

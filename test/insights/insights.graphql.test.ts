@@ -32,7 +32,7 @@ describe('insights', () => {
     // Ten users traded in model A, nine model B; each device inspected.
     const docs = Array.from({ length: 19 }, (_, i) => ({
       externalRef: `INS-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',
-      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
+      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
     }));
     const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: docs }, await hub.token('platform-a'));
     const tickets = submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);

@@ -44,6 +44,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null,
       primary key (party_id, purpose, month, release_digest)
     )`.execute(db);
+
+  // Row-level security as in the …_row-level-security migration, when its role exists: a party sees and
+  // writes only its own releases (as its dp_budget rows). The version counter holds no party's data; hub_app
+  // may bump it, since the triggers run as whoever writes the watched tables.
+  const role = await sql<{ present: boolean }>`select exists (select from pg_roles where rolname = 'hub_app') as present`.execute(db);
+  if (role.rows[0]?.present !== true) return;
+  const party = sql.raw(`nullif(current_setting('hub.party_id', true), '')`);
+  await sql`grant select, update on insight_data_version to hub_app`.execute(db);
+  await sql`grant select, insert on dp_releases to hub_app`.execute(db);
+  await sql`alter table dp_releases enable row level security`.execute(db);
+  await sql`
+    create policy dp_releases_own_party on dp_releases to hub_app
+    using (party_id = ${party}) with check (party_id = ${party})`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
