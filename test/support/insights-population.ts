@@ -9,8 +9,8 @@ export interface PopulationMember {
 }
 
 /**
- * Seeds a population through the hub's own paths: the trade-ins submitted by platform-a, the inspections
- * by recycler-a on the tickets they got, and each subject's consent to `purposes` through the consent
+ * Seeds a population through the hub's own paths: the trade-ins submitted by platform-a (handed to
+ * recycler-a when inspected), the inspections by recycler-a on the tickets they got, and each subject's consent to `purposes` through the consent
  * service (the GraphQL mutation's own code, without minting one user token per subject).
  */
 export async function seedPopulation(hub: TestHub, members: readonly PopulationMember[], purposes: readonly string[]): Promise<void> {
@@ -20,7 +20,8 @@ export async function seedPopulation(hub: TestHub, members: readonly PopulationM
     const batch = members.slice(start, start + 500);
     const submitted = await hub.graphql(
       'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket} ... on SubmissionRejected{errors{path code}}}}}}',
-      { d: batch.map((m) => ({ subjectRef: m.subjectRef, ...m.tradeIn })) }, platform,
+      // A device to be inspected is handed to recycler-a on the trade-in: only a ticket's holder inspects it.
+      { d: batch.map((m) => ({ subjectRef: m.subjectRef, ...m.tradeIn, ...(m.inspection === undefined ? {} : { recycler: 'recycler-a' }) })) }, platform,
     );
     const results = submitted.body.data.submitTradeIns.results as { __typename: string; ticket?: string; errors?: unknown }[];
     const refused = results.find((r) => r.__typename !== 'SubmissionAccepted');
