@@ -142,7 +142,7 @@ describe('isolation between parties', () => {
         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = current_schema() and c.relkind = 'r' and c.relrowsecurity order by c.relname`.execute(hub.app.database.db);
       expect(secured.rows.map((r) => r.relname)).toEqual([
-        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets',
+        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'dp_releases', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets',
       ]);
     });
 

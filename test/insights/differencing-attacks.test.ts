@@ -91,7 +91,7 @@ describe('differencing attacks on product-rnd', () => {
     const brand = await hub.token('brand-a');
     const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
-  }, 300_000);
+  }, 900_000);
   afterAll(async () => hub.close());
 
   for (const attack of ATTACKS) {
@@ -100,7 +100,7 @@ describe('differencing attacks on product-rnd', () => {
       expect(exact).toEqual(Object.fromEntries(MEASURES.map((m) => [m, true])));
       const noisy = recovered(attack.pick(await ask('on', attack.groupBy, attack.withTarget)), attack.pick(await ask('on', attack.groupBy, attack.withoutTarget)));
       expect(noisy).toEqual(Object.fromEntries(MEASURES.map((m) => [m, false])));
-    });
+    }, 300_000);
   }
 
   it('releases the padded rows under noise, so noise (not only the release threshold) is what the padding attack meets', async () => {

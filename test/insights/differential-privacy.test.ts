@@ -42,7 +42,7 @@ describe('insights under differential privacy', () => {
     recycler = await hub.token('recycler-a');
     await seedPopulation(hub, population(), ['recycling-optimization']);
     await hub.graphql('mutation{requestAgreement(purpose:"recycling-optimization"){__typename}}', {}, recycler);
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => hub.close());
 
   it('adds integer noise, says so, hides exact totals and the remainder, charges ε and bills the noisy total', async () => {
@@ -71,7 +71,7 @@ describe('insights under differential privacy', () => {
     }
     const { rows } = await sql<{ epsilon_spent: string; queries: number }>`select epsilon_spent, queries from dp_budget`.execute(hub.app.database.db);
     expect(rows).toEqual([{ epsilon_spent: '1.000000', queries: 1 }]);
-  });
+  }, 300_000);
 
   it('draws fresh noise, at a charge, for a different request or once the data changed', async () => {
     const before = await ask({ measures: ['count'], filter: { tradeInMonthFrom: '2026-08' } });
@@ -86,7 +86,7 @@ describe('insights under differential privacy', () => {
     }
     // Seven draws around 150–156 from noise of scale 2: identical answers every time would mean no fresh noise.
     expect(counts.size).toBeGreaterThan(1);
-  });
+  }, 300_000);
 
   it('refuses a new request that would overspend the month, and still answers a repeat, which costs nothing', async () => {
     await sql`update dp_budget set epsilon_spent = 99.5`.execute(hub.app.database.db);
