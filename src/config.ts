@@ -28,6 +28,12 @@ export interface HubConfig {
   readonly tokenCacheSeconds: number;
   /** How often the serving hub signs audit checkpoints (HUB_CHECKPOINT_INTERVAL_SECONDS; 0 = only on request). */
   readonly checkpointIntervalSeconds: number;
+  /**
+   * HUB_INSIGHTS_NOISE: 'on' (the default) adds differential-privacy noise to every answer under a policy
+   * that asks for it; 'off' answers those exactly, unbudgeted — for exactness tests and development only,
+   * refused in production.
+   */
+  readonly insightsNoise: 'on' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -52,6 +58,12 @@ function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, c
     throw new ConfigError(`${name} must be one of ${choices.join(', ')}`);
   }
   return raw as T;
+}
+
+function insightsNoiseSetting(env: NodeJS.ProcessEnv): 'on' | 'off' {
+  const noise = choiceSetting(env, 'HUB_INSIGHTS_NOISE', ['on', 'off'], 'on');
+  if (noise === 'off' && env.NODE_ENV === 'production') throw new ConfigError('HUB_INSIGHTS_NOISE must be on in production');
+  return noise;
 }
 
 /**
@@ -86,5 +98,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
     tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
     checkpointIntervalSeconds: integerSetting(env, 'HUB_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 604_800),
+    insightsNoise: insightsNoiseSetting(env),
   });
 }

@@ -5,6 +5,7 @@
 //
 //   npm run bench:insights                                  # 5,000,000 records, 7 repeats
 //   BENCH_RECORDS=200000 BENCH_REPEATS=3 npm run bench:insights
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,18 +100,26 @@ function assertSameAnswers(answer: InsightsAnswer, naive: NaiveInsightRow[]): vo
 /**
  * Replays the statements one call ran, in order, inside a transaction that is rolled back, with
  * EXPLAIN (ANALYZE, BUFFERS) on the heavy ones. The access-log statements are left out (they would claim
- * the same chain position again) and the query id is replaced, so nothing collides with what was stored.
+ * the same chain position again) and the query and journal ids are replaced, so nothing collides with what
+ * was stored.
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 async function explainCall(url: string, title: string, statements: TimedStatement[], queryId: string | undefined): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const out: string[] = [`==== ${title}`];
   try {
     await client.query('begin');
-    const freshId = uuidv7();
+    // Ids the call generated and stored are replaced, consistently, by fresh ones: the query id, and the
+    // journal's own id (its lines name it), which replaying as recorded would insert a second time.
+    const fresh = new Map<unknown, string>(queryId === undefined ? [] : [[queryId, uuidv7()]]);
     for (const statement of statements) {
       if (/hub_settings|access_log/.test(statement.label)) continue;
-      const parameters = statement.parameters.map((p) => (p === queryId ? freshId : p)) as unknown[];
+      if (/^insert into "?journals"? /.test(statement.sql)) {
+        for (const p of statement.parameters) if (typeof p === 'string' && UUID.test(p) && !fresh.has(p)) fresh.set(p, uuidv7());
+      }
+      const parameters = statement.parameters.map((p) => fresh.get(p) ?? p) as unknown[];
       if (/^(create temp table|insert into contributions|select … from (insight_base|records))/.test(statement.label)) {
         const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.sql}`, parameters);
         out.push(`---- ${statement.label} (${Math.round(statement.ms)} ms when measured, without EXPLAIN)`, ...plan.rows.map((row) => row['QUERY PLAN']));
@@ -138,7 +147,8 @@ async function main(url: string): Promise<void> {
 
     const timer = new StatementTimer();
     const db = handle.db.withPlugin(timer);
-    const context: InsightsContext = { db, policies: await loadPolicies(SHIPPED_POLICIES_DIR), now: () => new Date() };
+    // Noise off: the bench compares the hub's exact answer with the naive SQL's, figure for figure.
+    const context: InsightsContext = { db, policies: await loadPolicies(SHIPPED_POLICIES_DIR), now: () => new Date(), secret: randomBytes(32), noise: 'off' };
 
     // One unmeasured round so both sides start from the same warm cache.
     for (const queryCase of CASES) {

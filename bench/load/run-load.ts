@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { exportJWK, generateKeyPair } from 'jose';
+import { parse, stringify } from 'yaml';
+import { SHIPPED_POLICIES_DIR } from '../../src/policy/load-policies.ts';
 import { HubProcess, prepareHub, runHubCli, type HubSetup } from '../faults/hub-fixture.ts';
 import { spareLoopbackPort } from '../faults/private-postgres.ts';
 import { dropDatabase, freshDatabase } from '../support/bench-database.ts';
@@ -12,6 +14,24 @@ import {
   consentOperation, ingestOperation, insightsOperation, meOperation, type ConsentLedger, type IngestLedger, type LoadOperation,
 } from './load-operations.ts';
 import { LOAD_BRAND, LOAD_MODELS, LOAD_PARTIES, LOAD_PLATFORM, letters, seedLoadData } from './load-seed.ts';
+
+/**
+ * The shipped policies with product-rnd answered exactly (its differentialPrivacy block removed): the load
+ * measures the hub under concurrency and checks every answer against the database, which needs the same
+ * rows of exactly-counted subjects each time; with noise, 40 consenting users per model stay below the
+ * release threshold and a month's ε budget runs out within the run. Production hubs refuse noise off, so
+ * the load hub is given a policy without it instead.
+ */
+async function exactProductRndPolicies(workDir: string): Promise<string> {
+  const dir = path.join(workDir, 'policies');
+  await fs.cp(SHIPPED_POLICIES_DIR, dir, { recursive: true });
+  const file = path.join(dir, 'product-rnd', 'policy.yaml');
+  const policy = parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+  delete policy['differentialPrivacy'];
+  policy['rules'] = (policy['rules'] as { id: string }[]).filter((rule) => rule.id !== 'product-rnd.noisy_answers');
+  await fs.writeFile(file, stringify(policy));
+  return dir;
+}
 
 export interface LoadOptions {
   /** Seconds each phase runs. */
@@ -138,7 +158,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
   try {
     // Every replica shares the keyed-hash secret (prepareHub's HUB_SECRET) and the receipt-signing key.
     const signingKey = JSON.stringify(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey));
-    setup = await prepareHub(url, LOAD_PARTIES, { HUB_SIGNING_KEY: signingKey });
+    setup = await prepareHub(url, LOAD_PARTIES, { HUB_SIGNING_KEY: signingKey, HUB_POLICIES_DIR: await exactProductRndPolicies(workDir) });
     for (let i = 0; i < hubCount; i += 1) hubs.push(await HubProcess.start(setup, await spareLoopbackPort(), path.join(workDir, `hub-${i + 1}.log`)));
     log(`database ${database}; hubs ${hubs.map((hub) => hub.url).join(', ')}; logs in ${workDir}`);
 

@@ -10,6 +10,7 @@ import * as rowLevelSecurity from './migrations/2026-11-23T07-00-00_row-level-se
 import * as ticketCustody from './migrations/2026-12-07T11-00-00_ticket-custody.ts';
 import * as servingRoles from './migrations/2026-12-07T12-00-00_serving-roles.ts';
 import * as auditCheckpoints from './migrations/2026-12-07T13-00-00_audit-checkpoints.ts';
+import * as insightsNoise from './migrations/2026-12-07T14-00-00_insights-noise.ts';
 import * as firmRegistry from './migrations/2026-12-07T15-00-00_firm-registry.ts';
 import * as vocabularies from './migrations/2026-12-07T16-00-00_vocabularies.ts';
 import * as vocabularyRoles from './migrations/2026-12-07T16-30-00_vocabulary-roles.ts';
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07T11-00-00_ticket-custody': ticketCustody,
   '2026-12-07T12-00-00_serving-roles': servingRoles,
   '2026-12-07T13-00-00_audit-checkpoints': auditCheckpoints,
+  '2026-12-07T14-00-00_insights-noise': insightsNoise,
   '2026-12-07T15-00-00_firm-registry': firmRegistry,
   '2026-12-07T16-00-00_vocabularies': vocabularies,
   '2026-12-07T16-30-00_vocabulary-roles': vocabularyRoles,

@@ -29,11 +29,11 @@ export async function seedDemoLedger(app: HubApp, now: Date = new Date()): Promi
   const queriedAt = demoHistoryDate(now, 10);
   let lastMonthQueries = 0;
   for (const { principal, request } of LAST_MONTH_QUERIES) {
-    const outcome = await runInsights({ db: app.sessionFor(principal), policies: app.policies, now: () => queriedAt }, principal, request);
+    const outcome = await runInsights({ db: app.sessionFor(principal), policies: app.policies, now: () => queriedAt, secret: app.secret, noise: app.config.insightsNoise }, principal, request);
     if (outcome.allowed) lastMonthQueries++;
   }
   const payout = await runPayouts(app.database.session({ role: 'hub_ledger' }), { period: lastPeriod, minimumFen: app.config.payoutMinimumFen, now });
-  const today = await runInsights({ db: app.sessionFor(BRAND), policies: app.policies, now: () => now }, BRAND, LAST_MONTH_QUERIES[0]!.request);
+  const today = await runInsights({ db: app.sessionFor(BRAND), policies: app.policies, now: () => now, secret: app.secret, noise: app.config.insightsNoise }, BRAND, LAST_MONTH_QUERIES[0]!.request);
   return { lastMonth: { period: lastPeriod, queries: lastMonthQueries, payout }, thisMonth: { period: periodOf(now), queries: today.allowed ? 1 : 0 } };
 }
 

@@ -6,11 +6,15 @@ import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
-import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import type { AllowedPolicy, DifferentialPrivacySettings, PolicySet } from '../policy/policy.types.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
 import type { Principal } from '../server/auth.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
-import { DP_BOUNDS, DP_MEASURES, epsilonPerStatistic, laplaceNoise, releaseCount } from './differential-privacy.ts';
+import { markReleasedGroups, readBoundedStatistics } from './bounded-statistics.repository.ts';
+import { planStatistics, unboundedMeasures } from './dp/dp-measures.ts';
+import { canonicalRequest, deriveNoiseKey, noiseSeed, releaseDigest } from './dp/noise-seed.ts';
+import { releaseNoisyAnswer } from './dp/release-noisy-answer.ts';
+import { readDataVersion, recordRelease, releasedBefore } from './dp-release.repository.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
 import { billQuery } from './query-billing.ts';
 import { DIMENSION_SQL, DISTRIBUTION_MEASURES, measureInputsSql, neededJoins, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
@@ -37,16 +41,30 @@ export interface InsightsAnswer {
   policyVersion: number;
   minGroupSize: number;
   rows: InsightRow[];
-  /** Groups below k (merged into the remainder row); how many subjects they held is not told. */
-  suppressedGroups: number;
-  /** True when the remainder itself stayed below k and was dropped. */
-  remainderDropped: boolean;
+  /** Groups below k (merged into the remainder row); how many subjects they held is not told. Null under noise. */
+  suppressedGroups: number | null;
+  /** True when the remainder itself stayed below k and was dropped. Null under noise (there is no remainder row). */
+  remainderDropped: boolean | null;
   /** Exact under consent-based k-anonymity; null under differential privacy, where an exact total would leak. */
   subjectsCounted: number | null;
   priceFen: number | null;
   carbonFactorSet: string;
   /** Present when the policy asks for differential privacy: the noise added and what is left of the budget. */
-  noise: { mechanism: 'laplace'; epsilonSpent: number; epsilonRemaining: number; monthlyBudget: number } | null;
+  noise: AnswerNoise | null;
+}
+
+export interface AnswerNoise {
+  mechanism: 'discrete-laplace';
+  /** ε this answer cost: 0 when the party was already given this very answer this month. */
+  epsilonSpent: number;
+  epsilonRemaining: number;
+  monthlyBudget: number;
+  /** True when this request over this data was already answered (and charged) this month. */
+  repeat: boolean;
+  /** The noisy count a row needed to be released. */
+  releaseThreshold: number;
+  /** Noisy estimate of the records in rows not released; never an exact small count. */
+  withheldRecords: number;
 }
 
 export type InsightsOutcome = { allowed: true; answer: InsightsAnswer } | { allowed: false; decision: PolicyDecision };
@@ -55,6 +73,10 @@ export interface InsightsContext {
   db: Db;
   policies: PolicySet;
   now: () => Date;
+  /** The hub's keyed-hash secret: the noise key is derived from it. */
+  secret: Buffer;
+  /** 'off' only in development and tests (HUB_INSIGHTS_NOISE): answers under a DP policy are then exact, unbudgeted. */
+  noise: 'on' | 'off';
 }
 
 const MAX_GROUP_BY = 4;
@@ -96,12 +118,17 @@ export async function runInsights(context: InsightsContext, principal: Principal
     const allowed = policy as AllowedPolicy;
     const partyId = (principal as Extract<Principal, { kind: 'party' }>).partyId;
     const queryId = uuidv7();
-    let noise: InsightsAnswer['noise'] = null;
-    const dp = allowed.differentialPrivacy;
+    const dp = context.noise === 'on' ? allowed.differentialPrivacy : undefined;
     if (dp !== undefined) {
       const budgetKey = { partyId, purpose: allowed.id, month: budgetMonth(now), now };
       const spent = await lockBudget(tx, budgetKey);
-      if (spent + dp.epsilonPerQuery > dp.monthlyBudget + 1e-9) {
+      const seed = noiseSeed(
+        canonicalRequest({ purpose: allowed.id, policyVersion: allowed.version, groupBy: request.groupBy, measures: request.measures, filters: request.filters }),
+        await readDataVersion(tx, allowed.id, now),
+      );
+      const releaseKey = { partyId, purpose: allowed.id, month: budgetKey.month, digest: releaseDigest(seed) };
+      const repeat = await releasedBefore(tx, releaseKey);
+      if (!repeat && spent + dp.epsilonPerQuery > dp.monthlyBudget + 1e-9) {
         const denied: PolicyDecision = {
           ...decision, effect: 'deny', matchedRules: ['budget.exceeded'],
           reasons: [`the monthly privacy budget of ${dp.monthlyBudget} for this purpose would be exceeded (${(dp.monthlyBudget - spent).toFixed(3)} left, a query costs ${dp.epsilonPerQuery})`],
@@ -112,14 +139,32 @@ export async function runInsights(context: InsightsContext, principal: Principal
         }, now);
         return { allowed: false, decision: denied } as const;
       }
-      await spendBudget(tx, budgetKey, dp.epsilonPerQuery);
-      noise = { mechanism: 'laplace', epsilonSpent: dp.epsilonPerQuery, epsilonRemaining: Number((dp.monthlyBudget - spent - dp.epsilonPerQuery).toFixed(6)), monthlyBudget: dp.monthlyBudget };
+      if (!repeat) {
+        await spendBudget(tx, budgetKey, dp.epsilonPerQuery);
+        await recordRelease(tx, releaseKey, now);
+      }
+      const epsilonSpent = repeat ? 0 : dp.epsilonPerQuery;
+      const noisy = await aggregateNoisy(tx, allowed, dp, request, { now, queryId, partyId, seed, key: deriveNoiseKey(context.secret) });
+      const answer: InsightsAnswer = {
+        ...noisy.answer,
+        noise: {
+          mechanism: 'discrete-laplace', epsilonSpent, epsilonRemaining: Number((dp.monthlyBudget - spent - epsilonSpent).toFixed(6)),
+          monthlyBudget: dp.monthlyBudget, repeat, releaseThreshold: noisy.threshold, withheldRecords: noisy.withheldRecords,
+        },
+      };
+      await appendAccessLog(tx, {
+        id: queryId, partyId, purpose: request.purpose, policyId: allowed.id, policyVersion: allowed.version, decision: 'allow',
+        matchedRules: decision.matchedRules, request: logRequest, rowsReleased: answer.rows.length,
+        rowsSuppressed: 0, subjectsCounted: noisy.exactSubjectsCounted, priceFen: noisy.exactPriceFen,
+      }, now);
+      return { allowed: true, answer } as const;
     }
+    const noise = null;
     const answer = { ...(await aggregate(tx, allowed, request, now, queryId, partyId)), noise };
     await appendAccessLog(tx, {
       id: queryId, partyId, purpose: request.purpose, policyId: allowed.id, policyVersion: allowed.version, decision: 'allow',
       matchedRules: decision.matchedRules, request: logRequest, rowsReleased: answer.rows.length,
-      rowsSuppressed: answer.suppressedGroups, subjectsCounted: answer.exactSubjectsCounted, priceFen: answer.exactPriceFen,
+      rowsSuppressed: answer.suppressedGroups ?? 0, subjectsCounted: answer.exactSubjectsCounted, priceFen: answer.exactPriceFen,
     }, now);
     const { exactSubjectsCounted: _subjects, exactPriceFen: _price, ...released } = answer;
     return { allowed: true, answer: released } as const;
@@ -132,9 +177,9 @@ function serviceChecks(decision: PolicyDecision, request: InsightsRequest, polic
   if (scanDocument(request.filters).length > 0) denials.push({ rule: 'request.filter_value_personal', reason: 'filter values must not contain personal data' });
   if (request.groupBy.length > MAX_GROUP_BY) denials.push({ rule: 'request.too_many_dimensions', reason: `at most ${MAX_GROUP_BY} dimensions may be grouped at once` });
   if (policy.differentialPrivacy !== undefined) {
-    const unsupported = request.measures.filter((m) => !(DP_MEASURES as readonly string[]).includes(m));
+    const unsupported = unboundedMeasures(request.measures, policy.differentialPrivacy.bounds);
     if (unsupported.length > 0) {
-      denials.push({ rule: 'request.measure_not_dp_supported', reason: `under differential privacy the hub cannot release ${unsupported.join(', ')}` });
+      denials.push({ rule: 'request.measure_not_dp_supported', reason: `under differential privacy the hub cannot release ${unsupported.join(', ')}: the policy declares no bound for its input` });
     }
   }
   if (denials.length === 0) return decision;
@@ -156,17 +201,14 @@ function filterConditions(filters: RequestFilters): RawBuilder<unknown>[] {
 type Aggregated = Omit<InsightsAnswer, 'noise'> & { exactSubjectsCounted: number; exactPriceFen: number };
 
 /**
- * The working set, the k-suppression and the contributions of one allowed query. Consent-based purposes
- * count consenting subjects only; statutory ones count every record (the unit of k is then the record,
- * and nothing is contributed or paid). Under differential privacy each subject contributes one record
- * (their latest), released figures carry Laplace noise, and exact totals are not released.
+ * Builds the query's working table `insight_base`: one row per counted record with its group key
+ * (`gkey`, and g0… per dimension, or g_all) and the inputs the measures read. Consent-based purposes
+ * read consenting subjects' records only, consent read here, inside the query's own transaction, at this
+ * instant; statutory ones read every record. With `recordsPerSubject`, each subject keeps only that many
+ * of their latest matching records: the bound that makes a subject's influence on every count finite.
  */
-async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsRequest, now: Date, queryId: string, partyId: string): Promise<Aggregated> {
+async function buildWorkingSet(tx: DbOrTx, policy: AllowedPolicy, request: InsightsRequest, now: Date, recordsPerSubject?: number): Promise<void> {
   const dims = request.groupBy;
-  const k = policy.minGroupSize;
-  const statutory = policy.legalBasis === 'statutory';
-  const dp = policy.differentialPrivacy;
-  const keys = dims.length === 0 ? ['g_all'] : dims.map((_, i) => `g${i}`);
   const groupSelect = dims.length === 0 ? sql.raw("'' as g_all") : sql.raw(dims.map((d, i) => `(${DIMENSION_SQL[d]})::text as g${i}`).join(', '));
   // One text key per group (a JSON array of the values, nulls included) so the working set joins its
   // groups on equality, which PostgreSQL can hash; `is not distinct from` on each key forces nested loops.
@@ -188,36 +230,89 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
 
   // Room to hash and sort a large working set in memory, for this transaction only.
   await sql`set local work_mem = '64MB'`.execute(tx);
-  // The working set. Consent is read here, inside the query's own transaction, at this instant.
   await sql`drop table if exists insight_base`.execute(tx);
-  if (statutory) {
+  if (policy.legalBasis === 'statutory') {
     await sql`
       create temp table insight_base on commit drop as
       select r.id as subject_id, ${groupSelect}, ${groupKey}, ${inputs}
       from records r ${joins}
       where true ${where}`.execute(tx);
   } else {
-    // Under differential privacy one record per subject (their latest) bounds each subject's contribution.
-    const distinct = dp === undefined ? sql`` : sql`distinct on (rs.subject_id)`;
-    const order = dp === undefined ? sql`` : sql`order by rs.subject_id, r.trade_in_month desc, r.id desc`;
     // Who supplied each row's documents: the trade-in's platform, and the recyclers whose inspection or
     // disposition the query read. Their counts weigh the parties' share of the price.
     const suppliers = sql.raw(`rs.platform_id as supplier_platform,
       ${need.inspection ? 'i.recycler_id' : 'null::text'} as supplier_inspection,
       ${need.disposition ? 'd.recycler_id' : 'null::text'} as supplier_disposition`);
-    await sql`
-      create temp table insight_base on commit drop as
-      select ${distinct} rs.subject_id, ${suppliers}, ${groupSelect}, ${groupKey}, ${inputs}
+    const consenting = sql`
+      select rs.subject_id, ${suppliers}, ${groupSelect}, ${groupKey}, ${inputs}
+        ${recordsPerSubject === undefined ? sql`` : sql`, row_number() over (partition by rs.subject_id order by r.trade_in_month desc, r.id desc) as subject_rank`}
       from consents c
       join record_subjects rs on rs.subject_id = c.subject_id
       join records r on r.id = rs.record_id
       ${joins}
       where c.purpose = ${policy.id} and c.status = 'granted' and (c.expires_at is null or c.expires_at > ${now})
-      ${where}
-      ${order}`.execute(tx);
+      ${where}`;
+    await (recordsPerSubject === undefined
+      ? sql`create temp table insight_base on commit drop as ${consenting}`
+      : sql`create temp table insight_base on commit drop as select * from (${consenting}) ranked where subject_rank <= ${recordsPerSubject}`).execute(tx);
   }
   // Temporary tables get no statistics of their own; without them the planner guesses badly.
   await sql`analyze insight_base`.execute(tx);
+}
+
+interface NoisyAggregated {
+  answer: Omit<InsightsAnswer, 'noise'>;
+  threshold: number;
+  withheldRecords: number;
+  exactSubjectsCounted: number;
+  exactPriceFen: number;
+}
+
+/**
+ * One allowed query under differential privacy: the working set bounded to the policy's records per
+ * subject, its exact bounded statistics read once, then the pure DP step (noise seeded by the hub's key,
+ * the canonical request and the data version), then billing at the noisy total for the released rows.
+ * No exact count, no remainder row, no suppressed-group count leaves this function.
+ */
+async function aggregateNoisy(
+  tx: DbOrTx, policy: AllowedPolicy, dp: DifferentialPrivacySettings, request: InsightsRequest,
+  at: { now: Date; queryId: string; partyId: string; seed: string; key: Buffer },
+): Promise<NoisyAggregated> {
+  await buildWorkingSet(tx, policy, request, at.now, dp.recordsPerSubject);
+  const plan = planStatistics(request.measures);
+  const groups = await readBoundedStatistics(tx, request.groupBy.length, plan, dp.bounds);
+  const totalRecords = groups.reduce((sum, group) => sum + group.records, 0);
+  const released = releaseNoisyAnswer(groups, totalRecords, { measures: request.measures, settings: dp, minGroupSize: policy.minGroupSize, key: at.key, seed: at.seed });
+  const gkeyOf = new Map(groups.map((group) => [JSON.stringify(group.keys), group.gkey]));
+  await markReleasedGroups(tx, released.rows.map((row) => gkeyOf.get(JSON.stringify(row.keys))!));
+  const billedSubjects = released.rows.reduce((sum, row) => sum + row.subjects, 0);
+  const exactSubjectsCounted = await billQuery(tx, { queryId: at.queryId, partyId: at.partyId, policy, now: at.now, joinOn: sql.raw('b.gkey = ig.gkey'), remainderReleased: false, billedSubjects });
+  const dims = request.groupBy;
+  return {
+    answer: {
+      queryId: at.queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: policy.minGroupSize,
+      rows: released.rows.map((row) => ({ keys: Object.fromEntries(dims.map((d, i) => [d, row.keys[i] ?? null])), remainder: false, subjects: row.subjects, values: row.values })),
+      suppressedGroups: null, remainderDropped: null, subjectsCounted: null, priceFen: null, carbonFactorSet: CARBON_FACTOR_SET,
+    },
+    threshold: released.threshold,
+    withheldRecords: released.withheldRecords,
+    exactSubjectsCounted,
+    exactPriceFen: exactSubjectsCounted === 0 ? 0 : billedSubjects * policy.pricePerSubjectFen,
+  };
+}
+
+/**
+ * The working set, the k-suppression and the contributions of one allowed query, exact: statutory
+ * purposes always, consent purposes when the hub runs with noise off (development and tests only).
+ * Consent-based purposes count consenting subjects only; statutory ones count every record (the unit of
+ * k is then the record, and nothing is contributed or paid).
+ */
+async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsRequest, now: Date, queryId: string, partyId: string): Promise<Aggregated> {
+  const dims = request.groupBy;
+  const k = policy.minGroupSize;
+  const statutory = policy.legalBasis === 'statutory';
+  const keys = dims.length === 0 ? ['g_all'] : dims.map((_, i) => `g${i}`);
+  await buildWorkingSet(tx, policy, request, now);
 
   const joinOn = sql.raw('b.gkey = ig.gkey');
   // Output columns are named out_<key> and grouped by position: the bare names would be ambiguous with the
@@ -232,11 +327,7 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   await sql`analyze insight_groups`.execute(tx);
 
   const scalar = request.measures.filter((m) => SCALAR_MEASURE_SQL[m] !== undefined);
-  const scalarSql = (m: PolicyMeasure) =>
-    dp === undefined ? SCALAR_MEASURE_SQL[m]!
-    : m === 'co2eAvoidedKg' ? `sum(least(greatest(b.co2e_kg, 0), ${DP_BOUNDS.co2eKg}))`
-    : m === 'batteryHealthPctAvg' ? `sum(least(greatest(b.battery_health_pct, 0), ${DP_BOUNDS.batteryHealthPct}))`
-    : SCALAR_MEASURE_SQL[m]!;
+  const scalarSql = (m: PolicyMeasure) => SCALAR_MEASURE_SQL[m]!;
   const scalarSelect = scalar.length === 0 ? sql`` : sql`, ${sql.raw(scalar.map((m) => `${scalarSql(m)} as "${m}"`).join(', '))}`;
   const { rows: grouped } = await sql<Record<string, unknown>>`
     select not ig.released as remainder, ${outKeys}, count(distinct b.subject_id)::int as subjects, count(*)::int as records,
@@ -251,20 +342,17 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
 
   const distributions = await distributionCounts(tx, request.measures, keys, joinOn, outKeys, groupKeys);
   const rowKey = (row: Record<string, unknown>) => outputRowKey(row, keys);
-  const rows = dp === undefined
-    ? exactRows(released, request.measures, dims, distributions, rowKey)
-    : noisyRows(released, request.measures, dims, distributions, rowKey, dp.epsilonPerQuery);
+  const rows = exactRows(released, request.measures, dims, distributions, rowKey);
 
   // Contributions and the query's journal. Statutory queries pay nobody.
-  const billedSubjects = dp === undefined ? undefined : rows.reduce((sum, row) => sum + row.subjects, 0);
-  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased, ...(billedSubjects === undefined ? {} : { billedSubjects }) });
+  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased });
   // What was charged: under differential privacy, the price of the noisy total (see billQuery).
-  const exactPriceFen = statutory || exactSubjectsCounted === 0 ? 0 : (billedSubjects ?? exactSubjectsCounted) * policy.pricePerSubjectFen;
+  const exactPriceFen = statutory || exactSubjectsCounted === 0 ? 0 : exactSubjectsCounted * policy.pricePerSubjectFen;
   return {
     queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows, suppressedGroups,
     remainderDropped: remainderRow !== undefined && !remainderReleased,
-    subjectsCounted: dp === undefined && !statutory ? exactSubjectsCounted : null,
-    priceFen: dp === undefined && !statutory ? exactPriceFen : null,
+    subjectsCounted: statutory ? null : exactSubjectsCounted,
+    priceFen: statutory ? null : exactPriceFen,
     carbonFactorSet: CARBON_FACTOR_SET, exactSubjectsCounted, exactPriceFen,
   };
 }
@@ -295,42 +383,6 @@ function exactRows(
       }
     }
     return { keys: rowKeys(row, dims), remainder: row.remainder === true, subjects: Number(row.subjects), values };
-  });
-}
-
-/**
- * Released figures under differential privacy. ε is split over the statistics released (the row counts,
- * each distribution, each bounded sum; an average is a noisy sum over a noisy count); counts get Laplace
- * noise of scale 1/ε_i (one record per subject, so one subject moves one cell by one), sums of scale
- * bound/ε_i. Shares and averages are computed from the noisy figures, so they carry no exact count.
- */
-function noisyRows(
-  released: Record<string, unknown>[], measures: PolicyMeasure[], dims: PolicyDimension[], distributions: Distributions,
-  rowKey: (row: Record<string, unknown>) => string, epsilon: number,
-): InsightRow[] {
-  const statistics = 1 + measures.filter((m) => (DISTRIBUTION_MEASURES as readonly string[]).includes(m)).length
-    + (measures.includes('co2eAvoidedKg') ? 1 : 0) + (measures.includes('batteryHealthPctAvg') ? 2 : 0);
-  const eps = epsilonPerStatistic(epsilon, statistics);
-  const counts = released.map((row) => releaseCount(Number(row.records), 1 / eps));
-  const total = counts.reduce((a, b) => a + b, 0);
-  return released.map((row, index) => {
-    const values: InsightRow['values'] = {};
-    for (const measure of measures) {
-      if (measure === 'count') values.count = counts[index]!;
-      else if (measure === 'share') values.share = total === 0 ? null : counts[index]! / total;
-      else if (measure === 'co2eAvoidedKg') values.co2eAvoidedKg = Math.max(0, Number(row.co2eAvoidedKg ?? 0) + laplaceNoise(DP_BOUNDS.co2eKg / eps));
-      else if (measure === 'batteryHealthPctAvg') {
-        const n = releaseCount(Number(row.battery_records), 1 / eps);
-        const sum = Number(row.batteryHealthPctAvg ?? 0) + laplaceNoise(DP_BOUNDS.batteryHealthPct / eps);
-        values.batteryHealthPctAvg = n === 0 ? null : Math.min(100, Math.max(0, sum / n));
-      } else {
-        const cell = distributions.get(measure)?.get(rowKey(row));
-        const noisy = Object.fromEntries(Object.entries(cell?.counts ?? {}).map(([v, n]) => [v, releaseCount(n, 1 / eps)]));
-        const noisyTotal = Object.values(noisy).reduce((a, b) => a + b, 0);
-        values[measure] = noisyTotal === 0 ? {} : Object.fromEntries(Object.entries(noisy).map(([v, n]) => [v, n / noisyTotal]));
-      }
-    }
-    return { keys: rowKeys(row, dims), remainder: row.remainder === true, subjects: counts[index]!, values };
   });
 }
 

@@ -22,6 +22,8 @@ export type PolicyIssueCode =
   | 'policy.split_sum'
   | 'policy.statutory_price'
   | 'policy.dp_budget'
+  | 'policy.dp_epsilon'
+  | 'policy.dp_bound'
   | 'policy.forbidden_grants'
   | 'policy.forbidden_purpose'
   | 'policy.rule_id'
@@ -126,6 +128,14 @@ function checkBeyondSchema(policy: Record<string, unknown> & Policy, folder: str
     const dp = policy.differentialPrivacy;
     if (dp && dp.monthlyBudget < dp.epsilonPerQuery) {
       problems.push({ code: 'policy.dp_budget', message: 'differentialPrivacy.monthlyBudget must be at least epsilonPerQuery' });
+    }
+    if (dp && Math.round(dp.epsilonPerQuery * 1_000_000) !== dp.epsilonPerQuery * 1_000_000) {
+      problems.push({ code: 'policy.dp_epsilon', message: 'differentialPrivacy.epsilonPerQuery must have at most six decimals (noise is drawn at an exact ratio)' });
+    }
+    for (const [input, bound] of Object.entries(dp?.bounds ?? {})) {
+      if (typeof bound === 'object' && bound.max <= bound.min) {
+        problems.push({ code: 'policy.dp_bound', message: `differentialPrivacy.bounds.${input}.max must be above its min` });
+      }
     }
   }
   const seen = new Set<string>();

@@ -18,10 +18,33 @@ export interface PolicyRule {
   readonly description: string;
 }
 
-/** ε charged per query and the ε one party may spend on the purpose per calendar month (UTC). */
+/** A clamp on one input value; `bins` (quantiles only) splits [min, max] into equal-width bins. */
+export interface DpBound {
+  readonly min: number;
+  readonly max: number;
+  readonly bins?: number;
+}
+
+/** The inputs a released measure reads, each clamped before aggregating. */
+export interface DpBounds {
+  readonly usageMonths?: DpBound;
+  readonly batteryHealthPct?: DpBound;
+  readonly valuationFen?: DpBound;
+  readonly residualRatio?: DpBound;
+  readonly co2eKg?: DpBound;
+  readonly faultsPerRecord?: number;
+}
+
+/**
+ * ε charged per query and the ε one party may spend on the purpose per calendar month (UTC), with the
+ * contribution bounds that make every statistic's sensitivity finite and the δ of row release.
+ */
 export interface DifferentialPrivacySettings {
   readonly epsilonPerQuery: number;
   readonly monthlyBudget: number;
+  readonly recordsPerSubject: number;
+  readonly selectionDelta: number;
+  readonly bounds: DpBounds;
 }
 
 /** Shares of a query's price in basis points; the loader guarantees users + parties + hub = 10 000. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { DP_MEASURES } from '../insights/differential-privacy.ts';
+import { unboundedMeasures } from '../insights/dp/dp-measures.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
 import { echoSafeUrlPath } from '../privacy/property-path.ts';
 import type { PurposeTerms } from '../web/shared/purpose-terms.ts';
@@ -54,7 +54,7 @@ export function purposeTermsOf(policies: PolicySet): PurposeTerms[] {
       rolesAllowed: [...policy.rolesAllowed],
       dimensions: [...policy.dimensions],
       measures: [...policy.measures],
-      releasableMeasures: policy.measures.filter((m) => dp === undefined || (DP_MEASURES as readonly string[]).includes(m)),
+      releasableMeasures: dp === undefined ? [...policy.measures] : policy.measures.filter((m) => !unboundedMeasures([m], dp.bounds).includes(m)),
       minGroupSize: policy.minGroupSize,
       differentialPrivacy: dp === undefined ? null : { epsilonPerQuery: dp.epsilonPerQuery, monthlyBudget: dp.monthlyBudget },
       pricePerSubjectFen: policy.pricePerSubjectFen,

@@ -12,7 +12,9 @@ describe('seedDemoConsents', () => {
   let hub: TestHub;
   const subject = (i: number) => `uDemoConsentUser-${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghij'[Math.floor(i / 26)]}-ref`;
   beforeAll(async () => {
-    hub = await createTestHub();
+    // Noise off: the ledger test below counts every consenting demo user, a few dozen here (the full demo
+    // has thousands, enough for noisy rows to be released).
+    hub = await createTestHub({ env: { HUB_INSIGHTS_NOISE: 'off' } });
     await ensureDemoParties(hub.app);
     const documents = Array.from({ length: 60 }, (_, i) => ({
       externalRef: `DEMO-C-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',

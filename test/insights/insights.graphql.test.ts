@@ -26,7 +26,9 @@ describe('insights', () => {
   const query = async (variables: Record<string, unknown>, token = brand) => (await hub.graphql(INSIGHTS, { purpose: 'product-rnd', groupBy: ['model'], measures: ['count', 'usageMonthsAvg', 'gradeDistribution'], ...variables }, token)).body.data.insights;
 
   beforeAll(async () => {
-    hub = await createTestHub();
+    // Noise off: these tests pin k-suppression and consent freshness on exact figures (the noisy path is
+    // tested in differential-privacy.test.ts and differencing-attacks.test.ts).
+    hub = await createTestHub({ env: { HUB_INSIGHTS_NOISE: 'off' } });
     brand = await hub.token('brand-a');
     await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }, { brand: 'Apple', model: 'iPhone 12 128GB', launchMonth: '2020-10' }]);
     // Ten users traded in model A, nine model B; each device inspected.

@@ -81,7 +81,7 @@ describe('revenue share, end to end', () => {
 
   beforeAll(async () => {
     policiesDir = await cheaperPolicies();
-    hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir } });
+    hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
     await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }]);
     const tickets: string[] = [];
     for (const [platform, users] of [['platform-a', USERS_A], ['platform-b', USERS_B]] as const) {

@@ -152,7 +152,7 @@ describe('revenue share against a model', () => {
     ];
     await fc.assert(fc.asyncProperty(fc.commands(commands, { maxCommands: 12 }), async (sequence) => {
       let clock = new Date('2026-03-05T09:00:00Z');
-      const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir } });
+      const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
       try {
         const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
           d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({ externalRef: `M-A-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),

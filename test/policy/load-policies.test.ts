@@ -42,7 +42,8 @@ describe('loadPolicies', () => {
     ]);
     for (const purpose of FORBIDDEN_PURPOSES) expect(policies.get(purpose)?.status).toBe('forbidden');
     expect(policies.get('regulatory-statistics')).toMatchObject({ legalBasis: 'statutory', rolesAllowed: ['regulator'], pricePerSubjectFen: 0, minGroupSize: 5, approval: 'automatic' });
-    expect(policies.get('recycling-optimization')).toMatchObject({ differentialPrivacy: { epsilonPerQuery: 0.5, monthlyBudget: 5 }, minGroupSize: 10, approval: 'automatic' });
+    expect(policies.get('recycling-optimization')).toMatchObject({ differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100, recordsPerSubject: 1 }, minGroupSize: 10, approval: 'automatic' });
+    for (const purpose of ['precise-recommendation', 'product-rnd', 'recycling-optimization']) expect(policies.get(purpose), purpose).toHaveProperty('differentialPrivacy');
     expect(policies.get('product-rnd')).toMatchObject({ minGroupSize: 10, approval: 'operator' });
     expect(policies.get('precise-recommendation')).toMatchObject({ minGroupSize: 20, rolesAllowed: ['brand'] });
   });
@@ -124,9 +125,17 @@ describe('loadPolicies', () => {
 
   it('refuses a monthly privacy budget smaller than one query', async () => {
     const dir = await brokenCopy('recycling-optimization', (policy) => {
-      policy['differentialPrivacy'] = { epsilonPerQuery: 0.5, monthlyBudget: 0.25 };
+      policy['differentialPrivacy'] = { ...(policy['differentialPrivacy'] as object), epsilonPerQuery: 0.5, monthlyBudget: 0.25 };
     });
     expect((await loadError(dir)).message).toBe('policies/recycling-optimization/policy.yaml: differentialPrivacy.monthlyBudget must be at least epsilonPerQuery');
+  });
+
+  it('refuses a differential-privacy clamp whose max is not above its min, and an ε finer than the noise can draw', async () => {
+    const dir = await brokenCopy('recycling-optimization', (policy) => {
+      const dp = policy['differentialPrivacy'] as { bounds: Record<string, unknown> };
+      policy['differentialPrivacy'] = { ...dp, epsilonPerQuery: 0.0000005, bounds: { ...dp.bounds, co2eKg: { min: 400, max: 400 } } };
+    });
+    expect((await loadError(dir)).issues.map((issue) => issue.code).sort()).toEqual(['policy.dp_bound', 'policy.dp_epsilon']);
   });
 
   it('refuses an allowed policy without its grants', async () => {

@@ -20,7 +20,9 @@ const FORBIDDEN: Presence<ForbiddenPolicy> = {
 };
 const LOCALIZED: Presence<LocalizedText> = { zh: 'required', en: 'required' };
 const RULE: Presence<PolicyRule> = { id: 'required', description: 'required' };
-const DP: Presence<DifferentialPrivacySettings> = { epsilonPerQuery: 'required', monthlyBudget: 'required' };
+const DP: Presence<DifferentialPrivacySettings> = {
+  epsilonPerQuery: 'required', monthlyBudget: 'required', recordsPerSubject: 'required', selectionDelta: 'required', bounds: 'required',
+};
 const SPLIT: Presence<RevenueSplitBp> = { users: 'required', parties: 'required', hub: 'required' };
 
 interface ObjectSchema {

@@ -42,7 +42,7 @@ export const TEST_PARTIES: readonly { id: string; role: PartyRole }[] = [
 ];
 
 /** A whole hub on a private database with registered test parties whose private keys the test holds. */
-export async function createTestHub(options: { now?: () => Date; env?: Record<string, string>; logLines?: string[] } = {}): Promise<TestHub> {
+export async function createTestHub(options: { now?: () => Date; env?: Record<string, string>; logLines?: string[]; secret?: Buffer } = {}): Promise<TestHub> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-hub-test-'));
   const config = parseConfig({ HUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const target = testDatabaseTarget();
@@ -51,7 +51,8 @@ export async function createTestHub(options: { now?: () => Date; env?: Record<st
     logger: options.logLines === undefined
       ? createLogger('silent')
       : createLogger('debug', { write: (line: string) => void options.logLines!.push(line) }),
-    secret: randomBytes(32).toString('base64'),
+    // A fixed secret makes keyed figures (insights noise) reproducible from run to run.
+    secret: (options.secret ?? randomBytes(32)).toString('base64'),
     ...(options.now ? { now: options.now } : {}),
   });
   const keys = new Map<string, StoredPartyKey>();

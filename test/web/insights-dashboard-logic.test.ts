@@ -101,13 +101,29 @@ describe('insights dashboard: CSV export (insights-csv)', () => {
     expect(csvCell(null)).toBe('');
   });
 
+  it('marks the withheld rows of a noisy answer with the release threshold and a rough count, never a group count', () => {
+    const csv = insightsCsv([{
+      grouping: 'model',
+      answer: answer([row({ model: 'iPhone 13 128GB' }, 131, { count: 131 })], {
+        suppressedGroups: null, remainderDropped: null,
+        noise: { mechanism: 'discrete-laplace', epsilonSpent: 1, epsilonRemaining: 99, monthlyBudget: 100, repeat: false, releaseThreshold: 107, withheldRecords: 40 },
+      }),
+    }]);
+    expect(csv.slice(1).split('\r\n')).toEqual([
+      'grouping,purpose,queryId,model,remainder,subjects,count,noisy,note',
+      'model,product-rnd,q-1,iPhone 13 128GB,false,131,131,true,',
+      'model,product-rnd,q-1,,withheld,,,true,"groups below the noisy release threshold 107: about 40 records, not released"',
+      '',
+    ]);
+  });
+
   it('writes every released row with its keys and flattened measures, the remainder and noise marked', () => {
     const csv = insightsCsv([{
       grouping: 'model',
       answer: answer([
         row({ model: 'iPhone 13 128GB' }, 13, { count: 13, gradeDistribution: { A: 0.5, B: 0.5 } }),
         row({ model: null }, 10, { count: 10, gradeDistribution: { C: 1 } }, true),
-      ], { suppressedGroups: 2, noise: { mechanism: 'laplace', epsilonSpent: 0.5, epsilonRemaining: 4.5, monthlyBudget: 5 } }),
+      ], { suppressedGroups: 2, noise: { mechanism: 'discrete-laplace', epsilonSpent: 0.5, epsilonRemaining: 4.5, monthlyBudget: 5, repeat: false, releaseThreshold: 30, withheldRecords: 12 } }),
     }]);
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')).toEqual([

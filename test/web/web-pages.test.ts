@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicies, SHIPPED_POLICIES_DIR } from '../../src/policy/load-policies.ts';
+import type { AllowedPolicy, PolicySet } from '../../src/policy/policy.types.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { purposeTermsOf, withWebPages } from '../../src/server/web-pages.ts';
 import type { PurposeTerms } from '../../src/web/shared/purpose-terms.ts';
@@ -98,13 +99,21 @@ describe('web pages (src/server/web-pages.ts)', () => {
     const terms = (await (await fetch(`${built.url}/web/purposes.json`)).json()) as PurposeTerms[];
     const byId = new Map(terms.map((t) => [t.purpose, t]));
     expect(byId.has('resale')).toBe(false);
-    expect(byId.get('product-rnd')).toMatchObject({ minGroupSize: 10, pricePerSubjectFen: 8, usersShareBp: 5000, differentialPrivacy: null });
+    expect(byId.get('product-rnd')).toMatchObject({ minGroupSize: 10, pricePerSubjectFen: 8, usersShareBp: 5000, differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100 } });
+    // The shipped policies bound every input their measures read, so every measure has a noisy form.
     expect(byId.get('product-rnd')!.releasableMeasures).toEqual(byId.get('product-rnd')!.measures);
     const recycling = byId.get('recycling-optimization')!;
-    expect(recycling.differentialPrivacy).toEqual({ epsilonPerQuery: 0.5, monthlyBudget: 5 });
-    expect(recycling.measures).toContain('valuationP50');
-    expect(recycling.releasableMeasures).not.toContain('valuationP50');
-    expect(purposeTermsOf(await loadPolicies(SHIPPED_POLICIES_DIR))).toEqual(terms);
+    expect(recycling.differentialPrivacy).toEqual({ epsilonPerQuery: 1, monthlyBudget: 100 });
+    expect(recycling.releasableMeasures).toEqual(recycling.measures);
+    const shipped = await loadPolicies(SHIPPED_POLICIES_DIR);
+    expect(purposeTermsOf(shipped)).toEqual(terms);
+    // A policy that leaves an input unbounded: the measure reading it is published as not releasable.
+    const policy = shipped.get('recycling-optimization') as AllowedPolicy;
+    const { valuationFen: _dropped, ...bounds } = policy.differentialPrivacy!.bounds;
+    const unbounded = new Map([['recycling-optimization', { ...policy, differentialPrivacy: { ...policy.differentialPrivacy!, bounds } }]]) as PolicySet;
+    const [unboundedTerms] = purposeTermsOf(unbounded);
+    expect(unboundedTerms!.measures).toContain('valuationP50');
+    expect(unboundedTerms!.releasableMeasures).not.toContain('valuationP50');
   });
 
   it('says how to build the pages when they were never built, instead of a bare 404', async () => {

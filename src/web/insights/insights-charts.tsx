@@ -8,7 +8,7 @@ import { ChartCanvas } from './chart-canvas.tsx';
 import { chartRows, distributionSeries, residualCurve, scalarSeries, type Series } from './chart-data.ts';
 import { dimensionValueName } from './dimension-values.ts';
 import { chartAvailability, type ChartId } from './insights-plan.ts';
-import type { InsightRow, InsightsOutcome } from './insights-queries.ts';
+import type { InsightRow, InsightsAnswer, InsightsOutcome } from './insights-queries.ts';
 import type { InsightsTexts } from './insights-texts.ts';
 
 const PALETTE = ['#0b5cad', '#d9822b', '#1d7a3a', '#b3261e', '#6b3fa0', '#00838f', '#8d6e63', '#5a6472'];
@@ -154,7 +154,7 @@ export function ChartCard(props: ChartCardProps) {
   );
 }
 
-function ChartBody(props: ChartCardProps & { rows: InsightRow[]; noisy: boolean; measures: string[]; suppressed: { suppressedGroups: number; remainderDropped: boolean; minGroupSize: number } | null }) {
+function ChartBody(props: ChartCardProps & { rows: InsightRow[]; noisy: boolean; measures: string[]; suppressed: SuppressionFacts | null }) {
   const { chart, rows, lang, t, compareBy } = props;
   const shown = useMemo(() => chartRows(rows, CHART_LIMIT), [rows]);
   const labelOf = (row: InsightRow) => (row.remainder ? t.remainderLabel : dimensionValueName(compareBy, row.keys[compareBy], lang, t.unknownValue));
@@ -212,8 +212,18 @@ function ChartBody(props: ChartCardProps & { rows: InsightRow[]; noisy: boolean;
   );
 }
 
-/** Says how many groups were below k and what became of them: merged into the remainder, or not released. */
-export function SuppressionNote({ answer, t }: { answer: { suppressedGroups: number; remainderDropped: boolean; minGroupSize: number }; t: InsightsTexts }) {
+type SuppressionFacts = Pick<InsightsAnswer, 'suppressedGroups' | 'remainderDropped' | 'minGroupSize' | 'noise'>;
+
+/**
+ * Says what was withheld. Exact answers: how many groups were below k and what became of them (merged
+ * into the remainder, or not released). Noisy answers: only that rows below the release threshold are
+ * withheld, and roughly how many records they held; an exact small count would undo the noise.
+ */
+export function SuppressionNote({ answer, t }: { answer: SuppressionFacts; t: InsightsTexts }) {
+  if (answer.suppressedGroups === null || answer.remainderDropped === null) {
+    if (answer.noise === null) return null;
+    return <p class="suppression" data-suppression="noisy">{t.suppressionNoisy(answer.noise.releaseThreshold, answer.noise.withheldRecords)}</p>;
+  }
   if (answer.suppressedGroups === 0 && !answer.remainderDropped) return <p class="chart-note" data-suppression="none">{t.suppressionNone}</p>;
   return (
     <p class="suppression" data-suppression={answer.remainderDropped ? 'dropped' : 'merged'}>

@@ -55,7 +55,12 @@ export function insightsCsv(sections: readonly CsvSection[]): string {
       cells.push(noisy, row.remainder ? `merges ${answer.suppressedGroups} groups below k=${answer.minGroupSize}` : '');
       lines.push(cells.map(csvCell).join(','));
     }
-    if (answer.remainderDropped) {
+    if (answer.noise !== null && answer.suppressedGroups === null) {
+      const cells: unknown[] = [grouping, answer.purpose, answer.queryId, ...dimensions.map(() => null), 'withheld', null, ...measures.map(() => null), noisy];
+      cells.push(`groups below the noisy release threshold ${answer.noise.releaseThreshold}: about ${answer.noise.withheldRecords} records, not released`);
+      lines.push(cells.map(csvCell).join(','));
+    }
+    if (answer.remainderDropped === true) {
       const cells: unknown[] = [grouping, answer.purpose, answer.queryId, ...dimensions.map(() => null), 'dropped', null, ...measures.map(() => null), noisy];
       cells.push(`${answer.suppressedGroups} groups below k=${answer.minGroupSize}, still below k merged: not released`);
       lines.push(cells.map(csvCell).join(','));

@@ -16,12 +16,25 @@ export interface InsightsAnswer {
   policyVersion: number;
   minGroupSize: number;
   rows: InsightRow[];
-  suppressedGroups: number;
-  remainderDropped: boolean;
+  /** Null under differential privacy: even the number of small groups is withheld (see noise.withheldRecords). */
+  suppressedGroups: number | null;
+  remainderDropped: boolean | null;
   subjectsCounted: number | null;
   priceFen: number | null;
-  noise: { mechanism: string; epsilonSpent: number; epsilonRemaining: number; monthlyBudget: number } | null;
+  noise: AnswerNoise | null;
   carbonFactorSet: string;
+}
+
+/** Differential privacy applied to an answer: what it cost, what is left, and what was withheld, roughly. */
+export interface AnswerNoise {
+  mechanism: string;
+  epsilonSpent: number;
+  epsilonRemaining: number;
+  monthlyBudget: number;
+  /** This very answer was already given this month: same figures, no ε spent. */
+  repeat: boolean;
+  releaseThreshold: number;
+  withheldRecords: number;
 }
 
 export interface InsightsRefusal {
@@ -47,7 +60,7 @@ export const INSIGHTS_QUERY = /* GraphQL */ `
       __typename
       ... on Insights {
         queryId purpose policyVersion minGroupSize rows { keys remainder subjects values } suppressedGroups remainderDropped
-        subjectsCounted priceFen noise { mechanism epsilonSpent epsilonRemaining monthlyBudget } carbonFactorSet
+        subjectsCounted priceFen noise { mechanism epsilonSpent epsilonRemaining monthlyBudget repeat releaseThreshold withheldRecords } carbonFactorSet
       }
       ... on AccessDenied { matchedRules reasons }
       ... on HubError { code message }

@@ -42,7 +42,8 @@ const zh = {
   price: '费用',
   priceUnbilled: '不计费',
   noise: (spent: number, remaining: number, budget: number) =>
-    `差分隐私：本结果的人数、台数、占比和总量都含拉普拉斯噪声，数值为近似值（标“≈”）。本次消耗 ε=${spent}，本月剩余 ${remaining} / ${budget}。`,
+    `差分隐私：本结果的每个数值（人数、台数、占比、均值、中位数、总量）都含离散拉普拉斯噪声，为近似值（标“≈”）。本次消耗 ε=${spent}（同一查询在数据未变时重复提问不再消耗），本月剩余 ε=${remaining} / ${budget}。`,
+  suppressionNoisy: (threshold: number, withheld: number) => `含噪计数低于 ${threshold} 的分组不予发布；未发布的记录约 ${withheld} 条（近似值，不给出确切的小数目）。`,
   suppressionNone: '没有分组因人数不足被隐去。',
   suppressionMerged: (n: number, k: number) => `${n} 个分组各不足 ${k} 人，已合并为“其余”一行（不显示各组人数）。`,
   suppressionDropped: (n: number, k: number) => `${n} 个分组各不足 ${k} 人，合并后仍不足 ${k} 人，未予发布。`,
@@ -125,7 +126,8 @@ const en: InsightsTexts = {
   price: 'Price',
   priceUnbilled: 'unbilled',
   noise: (spent: number, remaining: number, budget: number) =>
-    `Differential privacy: the users, devices, shares and totals in this result carry Laplace noise and are approximate (marked “≈”). This query spent ε=${spent}; ${remaining} of ${budget} is left this month.`,
+    `Differential privacy: every figure in this result (users, devices, shares, averages, medians, totals) carries discrete Laplace noise and is approximate (marked “≈”). This query spent ε=${spent} (asking the same again over unchanged data costs nothing); ε=${remaining} of ${budget} is left this month.`,
+  suppressionNoisy: (threshold: number, withheld: number) => `Groups whose noisy count is below ${threshold} are not released; about ${withheld} records are in them (approximate: no exact small count is given).`,
   suppressionNone: 'No group was withheld for being too small.',
   suppressionMerged: (n: number, k: number) => `${n} groups had fewer than ${k} users each and are merged into the “Remainder” row (their sizes are not shown).`,
   suppressionDropped: (n: number, k: number) => `${n} groups had fewer than ${k} users each, and together still fewer than ${k}: not released.`,

@@ -1,0 +1,78 @@
+import type { PolicyMeasure } from '../../policy/policy-vocabulary.ts';
+import type { DpBounds } from '../../policy/policy.types.ts';
+
+/** The per-record inputs that released measures clamp and aggregate. */
+export type DpInput = 'usageMonths' | 'batteryHealthPct' | 'valuationFen' | 'residualRatio' | 'co2eKg';
+export type DistributionMeasure = 'gradeDistribution' | 'faultRate' | 'dispositionShares';
+
+/** How each measure is released under differential privacy, from which bounded input. */
+export type DpMeasureForm =
+  | { kind: 'count' }
+  | { kind: 'share' }
+  | { kind: 'mean'; input: 'usageMonths' | 'batteryHealthPct' }
+  | { kind: 'sum'; input: 'co2eKg' }
+  | { kind: 'quantile'; input: 'usageMonths' | 'valuationFen' | 'residualRatio'; q: number }
+  | { kind: 'distribution'; measure: DistributionMeasure };
+
+export const DP_MEASURE_FORMS: Readonly<Record<PolicyMeasure, DpMeasureForm>> = {
+  count: { kind: 'count' },
+  share: { kind: 'share' },
+  usageMonthsAvg: { kind: 'mean', input: 'usageMonths' },
+  usageMonthsP50: { kind: 'quantile', input: 'usageMonths', q: 0.5 },
+  usageMonthsP90: { kind: 'quantile', input: 'usageMonths', q: 0.9 },
+  batteryHealthPctAvg: { kind: 'mean', input: 'batteryHealthPct' },
+  valuationP50: { kind: 'quantile', input: 'valuationFen', q: 0.5 },
+  residualRatioP50: { kind: 'quantile', input: 'residualRatio', q: 0.5 },
+  co2eAvoidedKg: { kind: 'sum', input: 'co2eKg' },
+  gradeDistribution: { kind: 'distribution', measure: 'gradeDistribution' },
+  faultRate: { kind: 'distribution', measure: 'faultRate' },
+  dispositionShares: { kind: 'distribution', measure: 'dispositionShares' },
+};
+
+/**
+ * The noisy statistics one request releases, each drawing its own share of ε (sequential composition):
+ * the row counts (always: they select the rows), the total behind the "rows withheld" note, one sum per
+ * mean or total, one count per mean over a value not every record has, one noisy choice per quantile, one
+ * histogram per distribution (and the inspected count that divides fault rates).
+ */
+export interface DpPlan {
+  sums: DpInput[];
+  /** Means whose denominator is its own noisy count (values only some records have). */
+  presentCounts: DpInput[];
+  histograms: ('usageMonths' | 'valuationFen' | 'residualRatio')[];
+  /** Each quantile is its own noisy choice, so its own share of ε, even where two read one histogram. */
+  quantiles: number;
+  distributions: DistributionMeasure[];
+  statistics: number;
+}
+
+export function planStatistics(measures: readonly PolicyMeasure[]): DpPlan {
+  const sums = new Set<DpInput>();
+  const presentCounts = new Set<DpInput>();
+  const histograms = new Set<'usageMonths' | 'valuationFen' | 'residualRatio'>();
+  const distributions = new Set<DistributionMeasure>();
+  for (const measure of measures) {
+    const form = DP_MEASURE_FORMS[measure];
+    if (form.kind === 'mean' || form.kind === 'sum') sums.add(form.input);
+    if (form.kind === 'mean' && form.input === 'batteryHealthPct') presentCounts.add(form.input);
+    if (form.kind === 'quantile') histograms.add(form.input);
+    if (form.kind === 'distribution') distributions.add(form.measure);
+  }
+  const quantiles = measures.filter((m) => DP_MEASURE_FORMS[m].kind === 'quantile').length;
+  const faultDenominator = distributions.has('faultRate') ? 1 : 0;
+  return {
+    sums: [...sums], presentCounts: [...presentCounts], histograms: [...histograms], quantiles, distributions: [...distributions],
+    statistics: 2 + sums.size + presentCounts.size + quantiles + distributions.size + faultDenominator,
+  };
+}
+
+/** Measures whose input the policy declares no bound for: they cannot be released with finite sensitivity. */
+export function unboundedMeasures(measures: readonly PolicyMeasure[], bounds: DpBounds): PolicyMeasure[] {
+  return measures.filter((measure) => {
+    const form = DP_MEASURE_FORMS[measure];
+    if (form.kind === 'mean' || form.kind === 'sum') return bounds[form.input] === undefined;
+    if (form.kind === 'quantile') return bounds[form.input]?.bins === undefined;
+    if (form.kind === 'distribution' && form.measure === 'faultRate') return bounds.faultsPerRecord === undefined;
+    return false;
+  });
+}
