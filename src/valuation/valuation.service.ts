@@ -1,8 +1,9 @@
 import type { Db } from '../db/database.ts';
 import { actAs } from '../db/act-as.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
-import { laplaceNoise } from '../insights/differential-privacy.ts';
-import { keyedUniform } from './consistent-noise.ts';
+import { discreteLaplace, epsilonRatio, laplaceScale } from '../insights/dp/discrete-laplace.ts';
+import { deriveNoiseKey } from '../insights/dp/noise-seed.ts';
+import { createNoiseStream } from '../insights/dp/noise-stream.ts';
 import { ageBandOf, formulaValueFen, type ValuationStandard } from './valuation-standard.ts';
 import * as valuations from './valuation.repository.ts';
 
@@ -59,10 +60,16 @@ export async function referenceValue(
     return valuations.observedPool(tx, { brand: query.brand, model: query.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
   });
   const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), query.brand, query.model, query.grade, band.from].join('\u0000');
-  const uniform = keyedUniform(context.secret, label);
-  const half = epsilon / 2;
-  const devices = Math.max(0, Math.round(pool.devices + laplaceNoise(1 / half, uniform)));
-  const noisySum = pool.sumFen + laplaceNoise(Math.max(1, entry.launchPriceFen) / half, uniform);
+  // The analytics engine's mechanism: exact discrete Laplace noise from a keyed stream, so the same
+  // question in the same month gets the same figure and averaging repeats washes nothing out.
+  const stream = createNoiseStream(deriveNoiseKey(context.secret), label);
+  const half = epsilonRatio(epsilon / 2);
+  const noise = (sensitivity: number) => {
+    const scale = laplaceScale(sensitivity, half);
+    return discreteLaplace(stream, scale.num, scale.den);
+  };
+  const devices = Math.max(0, pool.devices + noise(1));
+  const noisySum = pool.sumFen + noise(Math.max(1, Math.round(entry.launchPriceFen)));
   const observed = devices < minDevices ? null : {
     meanFen: Math.min(entry.launchPriceFen, Math.max(0, Math.round(noisySum / devices))),
     devices, ageFromMonths: band.from, ageToMonths: band.to, epsilon,

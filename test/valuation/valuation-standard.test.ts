@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { keyedUniform } from '../../src/valuation/consistent-noise.ts';
 import { VALUATION_STANDARD } from '../../src/valuation/published-standard.ts';
 import { ageBandOf, formulaValueFen, valuationStandardProblems, type ValuationStandard } from '../../src/valuation/valuation-standard.ts';
 
@@ -45,19 +44,11 @@ describe('formulaValueFen', () => {
   });
 });
 
-describe('ageBandOf and keyedUniform', () => {
+describe('ageBandOf', () => {
   it('puts an age in its band', () => {
     expect(ageBandOf(0, 6)).toEqual({ from: 0, to: 5 });
     expect(ageBandOf(23, 6)).toEqual({ from: 18, to: 23 });
     expect(ageBandOf(24, 6)).toEqual({ from: 24, to: 29 });
   });
 
-  it('draws the same sequence for the same secret and label, another for another label, inside (0, 1)', () => {
-    const secret = Buffer.alloc(32, 7);
-    const draws = (label: string) => { const u = keyedUniform(secret, label); return [u(), u(), u()]; };
-    expect(draws('a')).toEqual(draws('a'));
-    expect(draws('a')).not.toEqual(draws('b'));
-    expect(new Set(draws('a')).size).toBe(3);
-    for (const value of [...draws('a'), ...draws('b')]) expect(value > 0 && value < 1).toBe(true);
-  });
 });
