@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
 
 export type DatabaseTarget =
   /** PostgreSQL through `pg`; `schema` confines the hub to one schema (tests use one per file). */
@@ -74,7 +75,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       [pgliteTypes.DATE]: keepText,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, target, close: () => db.destroy() };
 }
 
