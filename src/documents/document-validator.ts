@@ -7,6 +7,7 @@ import {
   DOCUMENT_SCHEMA_IDS,
   type DocumentKind,
 } from './document-kinds.ts';
+import { projectFile } from '../project-root.ts';
 
 /** A JSON Schema as loaded from `schema/`; frozen, because ajv keeps references to it. */
 export type JsonSchemaObject = { readonly [keyword: string]: unknown };
@@ -57,7 +58,7 @@ function deepFreeze<T>(value: T): T {
 
 function loadSchema(id: string): JsonSchemaObject {
   const fileName = id.slice(id.lastIndexOf('/') + 1);
-  const url = new URL(`../../schema/${fileName}`, import.meta.url);
+  const url = projectFile(`schema/${fileName}`);
   const schema = JSON.parse(readFileSync(url, 'utf8')) as JsonSchemaObject;
   if (schema['$id'] !== id) throw new Error(`schema/${fileName} must declare $id ${id}`);
   return deepFreeze(schema);
