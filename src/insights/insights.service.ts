@@ -7,7 +7,7 @@ import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../pol
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
 import { DP_BOUNDS, DP_MEASURES, epsilonPerStatistic, laplaceNoise, releaseCount } from './differential-privacy.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { hubAjv } from '../json-schema/hub-ajv.ts';
 import { projectFile } from '../project-root.ts';
 
 /** `$id` of `schema/policy.schema.json`. */
@@ -97,11 +97,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-// One instance for the policy module, compiled once at module load. verbose stays off so that errors
-// never carry the offending data.
-const ajv = new Ajv2020.default({ allErrors: true, strict: true, verbose: false });
-const validatePolicyDocument: ValidateFunction = ajv.compile(POLICY_SCHEMA);
-const validateFixtureDocument: ValidateFunction = ajv.compile(POLICY_FIXTURE_SCHEMA);
+// Compiled once at module load, into the hub's one Ajv.
+const validatePolicyDocument: ValidateFunction = hubAjv.compile(POLICY_SCHEMA);
+const validateFixtureDocument: ValidateFunction = hubAjv.compile(POLICY_FIXTURE_SCHEMA);
 
 /** One schema failure: `schema.<ajv keyword>` and a sentence that starts with the JSON Pointer. */
 export interface SchemaProblem {

@@ -7,7 +7,7 @@ import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
-import type { HubRequestContext } from './context.ts';
+import type { HubRequestContext } from '../graphql/context.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { safeErrorSummary } from './logger.ts';
 import { type HubMetrics, useMetrics } from './metrics.ts';
