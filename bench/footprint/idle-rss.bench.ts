@@ -28,7 +28,7 @@ async function idleRss(database: 'postgres' | 'pglite', build: 'compiled' | 'tsx
   delete env.DATABASE_URL;
   if (database === 'postgres') env.DATABASE_URL = await freshDatabase(DB_NAME);
   try {
-    const hub = await startHubProcess(env, 4900 + Math.floor(Math.random() * 90));
+    const hub = await startHubProcess(env, 4900 + Math.floor(Math.random() * 90), 300_000);
     try {
       await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
       return await rssMb(hub.child.pid!);
