@@ -46,7 +46,10 @@ const samples: Record<string, number[]> = {};
 for (let run = 0; run < RUNS; run++) {
   for (const database of ['postgres', 'pglite'] as const) {
     for (const build of ['compiled', 'tsx'] as const) {
-      (samples[`${database}/${build}`] ??= []).push(await idleRss(database, build));
+      const mb = await idleRss(database, build);
+      (samples[`${database}/${build}`] ??= []).push(mb);
+      // Each sample as it comes: a long run on a loaded machine still leaves figures behind.
+      process.stderr.write(`footprint sample: ${database}/${build} run ${run + 1}: ${mb.toFixed(1)} MB\n`);
     }
   }
 }
