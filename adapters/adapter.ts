@@ -51,6 +51,11 @@ export type AdapterResult<K extends DocumentKind = DocumentKind> =
 export interface AdapterOptions {
   /** The platform party id that inspections and dispositions name in `tradeIn.platform`. */
   platform?: string;
+  /**
+   * The recycler party id a platform ships its devices to (trade-in adapters): each trade-in names it, so the
+   * hub hands the ticket to that recycler at once. Without it the platform hands tickets over itself.
+   */
+  recycler?: string;
   /** The platform's own HMAC key for subjectRef; without it trade-ins are anonymous. Never sent. */
   subjectKey?: Uint8Array;
   /** A parsed declarative mapping (mapped-csv only). */

@@ -63,7 +63,11 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: database.db, secret, signingKey, policies, verifier, logger, metrics, now });
     // The consent and insights pages (built by `npm run build:web`) in front of the API.
-    const handler = withWebPages(createHttpHandler(yoga, { ingest: { db: database.db, secret, now }, verifier, logger, metrics }, { db: database.db, verifier }), { policies, logger });
+    const handler = withWebPages(createHttpHandler(yoga, {
+      db: database.db, logger, metrics,
+      bulk: { ingest: { db: database.db, secret, now }, verifier, logger, metrics },
+      statements: { db: database.db, verifier, logger },
+    }), { policies, logger });
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -26,6 +26,8 @@ export interface HubConfig {
   readonly payoutMinimumFen: number;
   /** Seconds a verified token is trusted before its keys are read again (HUB_TOKEN_CACHE_SECONDS): how long a revoked key keeps working. */
   readonly tokenCacheSeconds: number;
+  /** How often the serving hub signs audit checkpoints (HUB_CHECKPOINT_INTERVAL_SECONDS; 0 = only on request). */
+  readonly checkpointIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -83,5 +85,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxBatchSize: integerSetting(env, 'HUB_MAX_BATCH_SIZE', 1000, 1, 1000),
     payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
     tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
+    checkpointIntervalSeconds: integerSetting(env, 'HUB_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 604_800),
   });
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createApp, type CreateAppOptions, type HubApp } from './app.ts';
+import { startCheckpointTimer } from './audit/checkpoint-timer.ts';
 import type { HubConfig } from './config.ts';
 
 export interface RunningHub {
@@ -33,11 +34,16 @@ export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Pro
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
   app.logger.info({ event: 'hub.listening', url, database: app.database.target.kind }, 'hub listening');
+  // Signed checkpoints of the audit chains at intervals (createApp alone, as tests use it, starts none).
+  const stopCheckpoints = startCheckpointTimer(
+    { db: app.database.db, signingKey: app.signingKey, hubId: config.hubId, now: () => new Date() }, config.checkpointIntervalSeconds, app.logger,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       app.logger.info({ event: 'hub.stopping' }, 'stopping: finishing open requests');
+      stopCheckpoints();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

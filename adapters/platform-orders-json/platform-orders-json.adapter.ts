@@ -2,6 +2,7 @@ import type { Channel, TradeInV1 } from '../../src/documents/documents.generated
 import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
 import { categoryFromWord } from '../shared/category-words.ts';
 import { parseFen } from '../shared/parse-fen.ts';
+import { recyclerOption } from '../shared/platform-option.ts';
 import { compareDates, completedMonthsBetween, formatMonth, parseCalendarDate } from '../shared/parse-month.ts';
 import { regionCode } from '../shared/region-code.ts';
 import { RowErrors } from '../shared/row-errors.ts';
@@ -47,6 +48,7 @@ const ENERGY_GRADE_WORDS: Readonly<Record<string, number>> = {
 
 function create(options: AdapterOptions): RowMapper<'tradein'> {
   const subjectKey = options.subjectKey;
+  const recycler = recyclerOption(options);
   return (record: NativeRow, row: number) => {
     const errors = new RowErrors(row);
     const cells = new RowReader(record, errors);
@@ -102,6 +104,7 @@ function create(options: AdapterOptions): RowMapper<'tradein'> {
         quotedValuationFen: quotedValuationFen!,
       };
       if (subjectRef !== undefined) document.subjectRef = subjectRef;
+      if (recycler !== undefined) document.recycler = recycler;
       if (region.ok && region.region !== undefined) document.regionCode = region.region.code;
       if (subsidyFen !== undefined) document.subsidyFen = subsidyFen;
       if (newCategory !== undefined) document.newPurchase = { category: newCategory, ...(energyGrade === undefined ? {} : { energyGrade }) };

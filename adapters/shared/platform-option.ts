@@ -13,3 +13,13 @@ export function platformOption(options: AdapterOptions): string {
   if (!PARTY_ID.test(platform)) throw new AdapterOptionsError('the platform option must be a party id (lowercase letters, digits, hyphens)');
   return platform;
 }
+
+/**
+ * The recycler a platform's trade-ins are handed to (`recycler` in tradein.v1), when configured: a party id,
+ * or undefined. The hub checks that it names a registered recycler.
+ */
+export function recyclerOption(options: AdapterOptions): string | undefined {
+  const recycler = options.recycler;
+  if (recycler !== undefined && !PARTY_ID.test(recycler)) throw new AdapterOptionsError('the recycler option must be a party id (lowercase letters, digits, hyphens)');
+  return recycler;
+}

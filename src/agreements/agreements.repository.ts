@@ -34,6 +34,18 @@ export async function findOpenAgreements(db: DbOrTx, partyId: string, purpose: s
     .execute();
 }
 
+/** The party's newest agreement for a purpose, whatever its status. */
+export async function findNewestAgreement(db: DbOrTx, partyId: string, purpose: string): Promise<AgreementsTable | undefined> {
+  return db
+    .selectFrom('agreements')
+    .selectAll()
+    .where('party_id', '=', partyId)
+    .where('purpose', '=', purpose)
+    .orderBy('requested_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** Moves an agreement from one status to another only if it is still in `from`; returns the updated row. */
 export async function transitionAgreement(
   db: DbOrTx,

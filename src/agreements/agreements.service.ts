@@ -98,9 +98,13 @@ export async function terminateAgreement(context: AgreementContext, caller: { pa
   return viewAgreement(updated, now);
 }
 
-/** The agreement that decides a query: the party's newest open one for the purpose, if any. */
+/**
+ * The agreement that decides a query: the party's newest open one for the purpose, else its newest
+ * closed one (terminated or rejected), so a denial names what happened to it rather than "missing".
+ */
 export async function currentAgreement(context: AgreementContext, partyId: string, purpose: string): Promise<AgreementView | undefined> {
   const now = context.now();
   const [newest] = await agreements.findOpenAgreements(context.db, partyId, purpose);
-  return newest && viewAgreement(newest, now);
+  const deciding = newest ?? await agreements.findNewestAgreement(context.db, partyId, purpose);
+  return deciding && viewAgreement(deciding, now);
 }

@@ -3,6 +3,8 @@ import { streamConsentEvents } from '../consent/consent.repository.ts';
 import type { Db } from '../db/database.ts';
 import { checkChainLink, type ChainBreak } from './access-log-chain.ts';
 import { contentOf, streamAccessLog } from './access-log.repository.ts';
+import { streamConsentsProjection } from './checkpoint.repository.ts';
+import { firstProjectionDifference, replayConsentEvents, type LedgerEvent, type ProjectedConsent, type ProjectionDifference } from './consent-projection.ts';
 
 export interface AuditReport {
   entries: number;
@@ -59,4 +61,41 @@ export async function verifyConsentLedger(db: Db): Promise<{ events: number; fir
     events++;
   }
   return { events, firstBreak: undefined };
+}
+
+/**
+ * Replays the consent ledger subject by subject and compares the `consents` projection — what queries
+ * actually read — row by row; names the first difference (a row edited, added or removed behind the
+ * ledger's back), or none. Both sides stream in subject order, so it runs on a ledger of any size.
+ */
+export async function verifyConsentProjection(db: Db): Promise<{ rows: number; firstDifference: ProjectionDifference | undefined }> {
+  const events = streamConsentEvents(db)[Symbol.asyncIterator]();
+  const projection = streamConsentsProjection(db)[Symbol.asyncIterator]();
+  let nextEvent = await events.next();
+  let nextRow = await projection.next();
+  let rows = 0;
+  while (!nextEvent.done || !nextRow.done) {
+    // The smaller subject id of the two streams' heads (uuid text order is PostgreSQL's uuid order).
+    const subjectId = nextEvent.done ? nextRow.value!.subject_id
+      : nextRow.done ? nextEvent.value.subject_id
+        : [nextEvent.value.subject_id, nextRow.value.subject_id].sort()[0]!;
+    const subjectEvents: LedgerEvent[] = [];
+    while (!nextEvent.done && nextEvent.value.subject_id === subjectId) {
+      subjectEvents.push(nextEvent.value);
+      nextEvent = await events.next();
+    }
+    const stored = new Map<string, ProjectedConsent>();
+    while (!nextRow.done && nextRow.value.subject_id === subjectId) {
+      const row = nextRow.value;
+      stored.set(row.purpose, {
+        purpose: row.purpose, status: row.status, eventId: row.event_id, grantedAt: row.granted_at?.toISOString() ?? null,
+        expiresAt: row.expires_at?.toISOString() ?? null, updatedAt: row.updated_at.toISOString(),
+      });
+      nextRow = await projection.next();
+    }
+    const difference = firstProjectionDifference(subjectId, replayConsentEvents(subjectEvents), stored);
+    if (difference !== undefined) return { rows, firstDifference: difference };
+    rows += stored.size;
+  }
+  return { rows, firstDifference: undefined };
 }

@@ -60,9 +60,11 @@ export async function uploadBulk(options: {
         let body = '';
         res.on('data', (piece: string) => (body += piece));
         res.on('end', () => {
+          // The hub's failure answers have GraphQL's error shape on every route (src/server/http-answers.ts).
           let error: { code?: string; reason?: string; message?: string } = {};
           try {
-            error = (JSON.parse(body) as { error?: typeof error }).error ?? {};
+            const first = (JSON.parse(body) as { errors?: { message?: string; extensions?: { code?: string; reason?: string } }[] }).errors?.[0];
+            error = { ...first?.extensions, ...(first?.message !== undefined ? { message: first.message } : {}) };
           } catch {
             // Not JSON: keep the status alone.
           }

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isDocumentKind } from '../documents/document-kinds.ts';
+import { isDatabaseReachable } from '../db/client.ts';
 import type { TokenVerifier } from '../server/auth.ts';
+import { requirePartyBearer } from '../server/bearer.ts';
+import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer, unavailableAnswer } from '../server/http-answers.ts';
 import { safeErrorSummary } from '../server/logger.ts';
-import { authenticateNodeRequest, sendJson } from '../server/node-bearer.ts';
 import type { HubMetrics } from '../server/metrics.ts';
+import { findUnstorable, UNSTORABLE_MESSAGES } from '../server/storable-values.ts';
 import { ingestDocuments, SUBMITTER_ROLE, type IngestContext, type ItemResult } from '../submissions/submissions.service.ts';
 
 /** Documents stored per transaction: big enough to amortise round trips, small enough to keep memory flat. */
@@ -36,15 +39,19 @@ type BulkLine =
  */
 export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse, deps: BulkDeps): Promise<void> {
   const kind = /^\/bulk\/([a-z]+)$/.exec(new URL(req.url ?? '/', 'http://hub').pathname)?.[1];
-  if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'bulk.method', message: 'bulk upload must be a POST' } }, { allow: 'POST' });
+  if (req.method !== 'POST') return sendAnswer(res, methodNotAllowedAnswer('bulk.method', 'bulk upload must be a POST', 'POST'));
   if (kind === undefined || !isDocumentKind(kind)) {
-    return sendJson(res, 404, { error: { code: 'bulk.unknown_kind', message: 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue' } });
+    return sendAnswer(res, notFoundAnswer('bulk.unknown_kind', 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue'));
   }
-  const principal = await authenticateNodeRequest(req, res, deps.verifier);
-  if (principal === undefined) return;
-  if (principal.kind !== 'party' || principal.role !== SUBMITTER_ROLE[kind]) {
-    return sendJson(res, 403, { error: { code: 'forbidden.role', message: `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}` } });
+  // The same bearer check and answers as /graphql (src/server/bearer.ts).
+  const caller = await requirePartyBearer(req.headers.authorization, deps.verifier, deps.logger);
+  if ('answer' in caller) return sendAnswer(res, caller.answer);
+  const principal = caller.party;
+  if (principal.role !== SUBMITTER_ROLE[kind]) {
+    return sendAnswer(res, forbiddenAnswer('forbidden.role', `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}`));
   }
+  // A token verified from the cache says nothing about the database: check it answers before committing to 200.
+  if (!(await isDatabaseReachable(deps.ingest.db))) return sendAnswer(res, unavailableAnswer());
 
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
   const submitter = { partyId: principal.partyId, role: principal.role };
@@ -85,11 +92,20 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
       rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }] });
       return;
     }
+    let document: unknown;
     try {
-      chunk.push({ line, document: JSON.parse(text) });
+      document = JSON.parse(text);
     } catch {
       rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.invalid_json', message: 'line must be one JSON document' }] });
+      return;
     }
+    // What PostgreSQL cannot store (NUL, lone surrogates …) is refused here, as GraphQL refuses it.
+    const unstorable = findUnstorable(document);
+    if (unstorable !== undefined) {
+      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: `input.${unstorable}`, message: `document ${UNSTORABLE_MESSAGES[unstorable]}` }] });
+      return;
+    }
+    chunk.push({ line, document });
   };
 
   let pending = '';

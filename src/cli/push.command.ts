@@ -20,6 +20,7 @@ interface PushCommandOptions {
   batch: string;
   dryRun?: boolean;
   platform: string;
+  recycler?: string;
   subjectKeyFile?: string;
   mapping?: string;
   rejects?: string;
@@ -54,6 +55,7 @@ export function registerPushCommand(program: Command): void {
     .option('--batch <n>', `documents per request, 1–${MAX_BATCH_SIZE}`, String(DEFAULT_BATCH_SIZE))
     .option('--dry-run', 'map and check locally, write the rejects report, send nothing')
     .option('--platform <id>', 'the platform party id inspections and dispositions refer to', 'demo-platform')
+    .option('--recycler <id>', 'the recycler party id each trade-in is handed to (trade-in adapters; without it, hand tickets over with handOverTicket)')
     .option('--subject-key-file <path>', "the platform's HMAC key for subjectRef (without it, trade-ins are anonymous)")
     .option('--mapping <path>', 'the YAML mapping for mapped-csv')
     .option('--rejects <path>', 'the rejects report (default <file>.rejects.csv)')
@@ -63,6 +65,10 @@ export function registerPushCommand(program: Command): void {
       const adapterOptions: AdapterOptions = { platform: options.platform };
       if (options.mapping !== undefined) adapterOptions.mapping = parseYaml(await fs.readFile(options.mapping, 'utf8'));
       const { kind } = resolveAdapter(options.adapter, adapterOptions);
+      if (options.recycler !== undefined) {
+        if (kind !== 'tradein') throw new PushError('push.bad_options', '--recycler applies to trade-in adapters only');
+        adapterOptions.recycler = options.recycler;
+      }
       if (options.subjectKeyFile !== undefined) {
         if (kind !== 'tradein') throw new PushError('push.bad_options', '--subject-key-file applies to trade-in adapters only');
         adapterOptions.subjectKey = await readSubjectKey(options.subjectKeyFile);

@@ -3,6 +3,7 @@ import type { AgreementsTable } from '../agreements/agreements.table.ts';
 import type { AccessLogTable } from '../audit/access-log.table.ts';
 import type { ContributionsTable } from '../insights/contributions.table.ts';
 import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
+import type { TicketCustodyTable } from '../custody/custody.table.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
 import type {
   AccountBalancesTable, JournalLinesTable, JournalsTable, LedgerPeriodsTable, PayoutLinesTable, PayoutRunsTable,
@@ -23,6 +24,7 @@ export interface Database {
   ingest_batches: IngestBatchesTable;
   records: RecordsTable;
   tickets: TicketsTable;
+  ticket_custody: TicketCustodyTable;
   inspections: InspectionsTable;
   dispositions: DispositionsTable;
   catalogue_models: CatalogueModelsTable;

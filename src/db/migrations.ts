@@ -7,6 +7,8 @@ import * as contributions from './migrations/2026-11-23T04-00-00_contributions.t
 import * as dpBudget from './migrations/2026-11-23T05-00-00_dp-budget.ts';
 import * as ledger from './migrations/2026-11-23T06-00-00_ledger.ts';
 import * as rowLevelSecurity from './migrations/2026-11-23T07-00-00_row-level-security.ts';
+import * as ticketCustody from './migrations/2026-12-07T11-00-00_ticket-custody.ts';
+import * as auditCheckpoints from './migrations/2026-12-07T13-00-00_audit-checkpoints.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -21,4 +23,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23T05-00-00_dp-budget': dpBudget,
   '2026-11-23T06-00-00_ledger': ledger,
   '2026-11-23T07-00-00_row-level-security': rowLevelSecurity,
+  '2026-12-07T11-00-00_ticket-custody': ticketCustody,
+  '2026-12-07T13-00-00_audit-checkpoints': auditCheckpoints,
 };

@@ -158,8 +158,8 @@ export interface DemoSeedReport {
  * Seeds the demo the way partners deliver data: generates the demo documents, writes them as the four
  * partners' native exports (private columns included), and pushes each file with the push machinery —
  * adapter, partner-side privacy gate, batches over HTTP to `endpoint` — as its party: the catalogue, the
- * platform's orders, then the recycler's inspections and dispositions naming those orders. Idempotent: the
- * hub replays documents it already holds.
+ * platform's orders (handing each device to the recycler), then the recycler's inspections and dispositions
+ * naming those orders. Idempotent: the hub replays documents it already holds.
  */
 export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<DemoSeedReport> {
   const platform = options.senders.platform.id;
@@ -174,7 +174,9 @@ export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<Dem
     const summary = await pushFile({
       adapter: file.adapter,
       file: file.file,
-      adapterOptions: { platform, ...(file.kind === 'tradein' ? { subjectKey: options.subjectKey } : {}) },
+      // The platform ships every device to the demo recycler and names it on each trade-in, so the recycler
+      // holds the tickets its inspections and dispositions refer to.
+      adapterOptions: { platform, ...(file.kind === 'tradein' ? { subjectKey: options.subjectKey, recycler: options.senders.recycler.id } : {}) },
       endpoint: options.endpoint,
       tokens: sender.tokens,
       batchSize: MAX_BATCH_SIZE,

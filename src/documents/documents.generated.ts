@@ -8,6 +8,10 @@
  */
 export type ExternalRef = string;
 /**
+ * A party's id as registered at the hub.
+ */
+export type PartyId = string;
+/**
  * Product category of the national trade-in programme (以旧换新).
  */
 export type Category =
@@ -57,10 +61,6 @@ export type ValuationFen = number;
  * The hub-issued ticket id (a lowercase UUID) that the platform printed on the parcel label. It is random and carries no personal data.
  */
 export type Ticket = string;
-/**
- * A party's id as registered at the hub.
- */
-export type PartyId = string;
 /**
  * The hub's condition grade; a crosswalk target for CTIA, R2 REC and the Chinese grading standards.
  */
@@ -212,6 +212,10 @@ export interface TradeInV1 {
    * The platform's pseudonym for the user, sent only for users who joined the hub's consent and revenue-share scheme. It goes to the subject vault, never to the analytic record. At least one letter, so that a phone or ID number cannot pass as a pseudonym.
    */
   subjectRef?: string;
+  /**
+   * The recycler the platform ships the device to, when it knows at submission: the ticket is handed to it at once (otherwise the platform hands it over later with handOverTicket). Must name a registered recycler. Only the ticket's current holder may submit inspections and dispositions for it.
+   */
+  recycler?: PartyId;
   /**
    * Category of the traded-in device.
    */

@@ -4,12 +4,14 @@ import { builder } from './builder.ts';
 import './errors.graphql.ts';
 import '../parties/parties.graphql.ts';
 import '../submissions/submissions.graphql.ts';
+import '../custody/custody.graphql.ts';
 import '../consent/consent.graphql.ts';
 import '../subjects/me.graphql.ts';
 import '../agreements/agreements.graphql.ts';
 import '../insights/insights.graphql.ts';
 import '../insights/regulatory-statistics.graphql.ts';
 import '../audit/audit.graphql.ts';
+import '../audit/checkpoint.graphql.ts';
 import '../ledger/ledger.graphql.ts';
 
 let built: GraphQLSchema | undefined;

@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { TokenVerifier } from '../server/auth.ts';
-import { authenticateNodeRequest, sendJson } from '../server/node-bearer.ts';
+import { requirePartyBearer } from '../server/bearer.ts';
+import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer } from '../server/http-answers.ts';
 import { isPeriod } from './periods.ts';
 import { allStatementLines, findStatement } from './statements.ts';
 
 export interface StatementExportDeps {
   db: Db;
   verifier: TokenVerifier;
+  logger: Logger;
 }
 
 const PATH = /^\/statements\/(\d{4}-\d{2})\.(csv|json)$/;
+/** A party id as registered; anything else is no platform and never reaches the database. */
+const PARTY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
  * `GET /statements/<YYYY-MM>.csv|json` with a platform's token: the platform's statement for a closed
@@ -20,21 +25,25 @@ const PATH = /^\/statements\/(\d{4}-\d{2})\.(csv|json)$/;
 export async function handleStatementExport(req: IncomingMessage, res: ServerResponse, deps: StatementExportDeps): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const match = PATH.exec(url.pathname);
-  if (req.method !== 'GET') return sendJson(res, 405, { error: { code: 'statement.method', message: 'statements are fetched with GET' } }, { allow: 'GET' });
+  if (req.method !== 'GET') return sendAnswer(res, methodNotAllowedAnswer('statement.method', 'statements are fetched with GET', 'GET'));
   if (match === null || !isPeriod(match[1]!)) {
-    return sendJson(res, 404, { error: { code: 'statement.path', message: 'path must be /statements/<YYYY-MM>.csv or /statements/<YYYY-MM>.json' } });
+    return sendAnswer(res, notFoundAnswer('statement.path', 'path must be /statements/<YYYY-MM>.csv or /statements/<YYYY-MM>.json'));
   }
-  const principal = await authenticateNodeRequest(req, res, deps.verifier);
-  if (principal === undefined) return;
+  // The same bearer check and answers as /graphql (src/server/bearer.ts).
+  const caller = await requirePartyBearer(req.headers.authorization, deps.verifier, deps.logger);
+  if ('answer' in caller) return sendAnswer(res, caller.answer);
+  const principal = caller.party;
   const period = match[1]!;
   const format = match[2] as 'csv' | 'json';
+  const named = url.searchParams.get('platform');
   let platformId: string;
-  if (principal.kind === 'party' && principal.role === 'platform') platformId = principal.partyId;
-  else if (principal.kind === 'party' && principal.role === 'operator' && url.searchParams.get('platform')) platformId = url.searchParams.get('platform')!;
-  else return sendJson(res, 403, { error: { code: 'forbidden.role', message: 'statements are fetched by their platform (or an operator naming ?platform=)' } });
+  if (principal.role === 'platform') platformId = principal.partyId;
+  else if (principal.role === 'operator' && named !== null && PARTY_ID.test(named)) platformId = named;
+  else return sendAnswer(res, forbiddenAnswer('forbidden.role', 'statements are fetched by their platform (or an operator naming ?platform=)'));
 
+  // A database failure from here on is answered 503 by the HTTP entry (src/server/http-handler.ts).
   const statement = await findStatement(deps.db, period, platformId);
-  if (statement === undefined) return sendJson(res, 404, { error: { code: 'statement.not_found', message: `there is no statement for ${platformId} in ${period}` } });
+  if (statement === undefined) return sendAnswer(res, notFoundAnswer('statement.not_found', 'there is no statement for this platform and period'));
 
   res.writeHead(200, {
     'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

@@ -16,7 +16,8 @@ export const EVALUATION_RULES = {
   'role.not_allowed': "the party's role is not among the policy's rolesAllowed",
   'role.allowed': "the party's role is among the policy's rolesAllowed",
   'agreement.missing': 'a consent-based purpose needs a data-use agreement, and the party has none',
-  'agreement.inactive': 'the data-use agreement is not active (requested, rejected or terminated)',
+  'agreement.inactive': 'the data-use agreement is not active yet, or was rejected',
+  'agreement.terminated': 'the data-use agreement was terminated by the party or the operator',
   'agreement.expired': 'the data-use agreement is not in force at the time of the request (before validFrom, or at or after validTo)',
   'agreement.active': 'the party holds an active data-use agreement in force for the purpose',
   'legal_basis.statutory': 'the purpose rests on a statutory duty, so no data-use agreement is needed',
@@ -120,6 +121,9 @@ function checkPrincipal(principal: Principal | null, policy: AllowedPolicy): Fin
 function checkAgreement(agreement: AgreementState | null, policy: AllowedPolicy, now: Date): Finding[] {
   if (agreement === null) {
     return [{ rule: 'agreement.missing', reason: `${policy.id} needs a data-use agreement, and there is none` }];
+  }
+  if (agreement.status === 'terminated') {
+    return [{ rule: 'agreement.terminated', reason: `the data-use agreement for ${policy.id} was terminated` }];
   }
   if (agreement.status !== 'active') {
     return [{ rule: 'agreement.inactive', reason: `the data-use agreement for ${policy.id} is not active` }];

@@ -13,6 +13,7 @@ export type { Principal };
 export type AuthErrorCode =
   | 'token_malformed'
   | 'alg_not_allowed'
+  | 'kid_missing'
   | 'unknown_issuer'
   | 'unknown_key'
   | 'signature_invalid'
@@ -53,8 +54,9 @@ export interface TokenVerifierOptions {
 
 /**
  * Verifies bearer tokens against the keys each party registered. Only ES256 and EdDSA are accepted, the
- * issuer must be a registered, enabled party, `aud` must be this hub and `exp` must be present and at most
- * an hour ahead. A verified token is cached for `cacheSeconds` (never past its expiry), so steady traffic
+ * header must name its key (`kid`), the issuer must be a registered, enabled party, `aud` must be this hub,
+ * `exp` must be present and at most an hour ahead, and neither `nbf` nor `iat` may be further in the future
+ * than the clock tolerance. A verified token is cached for `cacheSeconds` (never past its expiry), so steady traffic
  * costs one map lookup and a revoked key stops working within that time on every replica.
  * Every failure is an AuthError with a typed reason; nothing falls back to anonymous.
  */
@@ -93,6 +95,10 @@ export class TokenVerifier {
     if (typeof header.alg !== 'string' || !(KEY_ALGORITHMS as readonly string[]).includes(header.alg)) {
       throw new AuthError('alg_not_allowed', `token alg must be one of ${KEY_ALGORITHMS.join(', ')}`);
     }
+    // A kid names the one key that must verify: without it every key of the issuer would be tried.
+    if (typeof header.kid !== 'string' || header.kid === '') {
+      throw new AuthError('kid_missing', 'token header must name its key in kid');
+    }
     if (typeof unverified.iss !== 'string' || unverified.iss === '') {
       throw new AuthError('unknown_issuer', 'token iss must name a registered party');
     }
@@ -118,6 +124,10 @@ export class TokenVerifier {
     }
 
     const nowSeconds = this.now() / 1000;
+    // jose checks nbf and exp against the tolerance but not iat: a token "issued" in the future is refused too.
+    if (typeof payload.iat === 'number' && payload.iat - nowSeconds > this.options.clockToleranceSeconds) {
+      throw new AuthError('token_not_yet_valid', 'token iat must not be in the future');
+    }
     const exp = payload.exp!;
     if (exp - nowSeconds > MAX_LIFETIME_SECONDS + this.options.clockToleranceSeconds) {
       throw new AuthError('lifetime_too_long', `token exp must be at most ${MAX_LIFETIME_SECONDS} seconds ahead`);

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 
-/** The hub's Prometheus metrics: process defaults plus HTTP requests by route and status. */
+/** The hub's Prometheus metrics: process defaults plus HTTP requests by route (request-log.ts) and status. */
 export class HubMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -29,25 +29,13 @@ export class HubMetrics {
   }
 }
 
-// Known routes only, so a scan of random paths cannot blow up the label set.
-const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
-
-/** Serves /metrics and counts every request by route and status. */
-export function useMetrics(metrics: HubMetrics): Plugin {
-  const started = new WeakMap<Request, number>();
+/** Serves /metrics; requests are counted by `recordRequest` (request-log.ts), on every route. */
+export function useMetricsRoute(metrics: HubMetrics): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      started.set(request, performance.now());
+    async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === '/metrics') {
         endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
       }
-    },
-    onResponse({ request, response }) {
-      const path = new URL(request.url).pathname;
-      const route = ROUTES.has(path) ? path : 'other';
-      metrics.requests.inc({ route, status: String(response.status) });
-      const start = started.get(request);
-      if (start !== undefined) metrics.duration.observe({ route }, (performance.now() - start) / 1000);
     },
   };
 }

@@ -6,12 +6,18 @@ import type { Db } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
 import { hubSchema } from '../graphql/schema.ts';
-import { AuthError, type Principal, type TokenVerifier } from './auth.ts';
+import type { Principal, TokenVerifier } from './auth.ts';
+import { checkBearer } from './bearer.ts';
 import type { HubRequestContext } from '../graphql/context.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { safeErrorSummary } from './logger.ts';
-import { type HubMetrics, useMetrics } from './metrics.ts';
+import { answerResponse } from './http-answers.ts';
+import { type HubMetrics, useMetricsRoute } from './metrics.ts';
+import { useRequestRecord } from './request-log.ts';
 import { useTokenKindGuard } from './token-kind-guard.ts';
+import { useUnavailableWhenDatabaseDown } from './database-down.ts';
+import { useEchoFreeErrors } from './echo-free-errors.ts';
+import { useStorableInputs } from './input-guard.ts';
 
 export interface YogaDeps {
   config: HubConfig;
@@ -59,86 +65,42 @@ function usePublicRoutes(db: Db, signingKey: HubSigningKey): Plugin {
 }
 
 /**
- * Verifies the bearer token before GraphQL parses anything. A request without a token goes on as anonymous
- * (every protected field refuses it with a typed error); a request with a bad token stops here with 401 and
- * the reason, and never falls back to anonymous.
+ * Verifies the bearer token before GraphQL parses anything, with the check every route shares (bearer.ts).
+ * A request without a token goes on as anonymous (every protected field refuses it with a typed error); a
+ * request with a bad token stops here with 401 and the reason, and never falls back to anonymous.
  */
 function useBearerAuth(verifier: TokenVerifier, principals: WeakMap<Request, Principal>, logger: Logger): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/graphql') return;
-      const header = request.headers.get('authorization');
-      if (header === null) return;
-      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-      try {
-        if (match === null) throw new AuthError('token_malformed', 'authorization header must be "Bearer <token>"');
-        principals.set(request, await verifier.verify(match[1]!));
-      } catch (error) {
-        if (!(error instanceof AuthError)) {
-          // The keys could not be read (the database is down): the token is neither good nor bad yet.
-          logger.error({ event: 'auth.unavailable', err: safeErrorSummary(error) }, 'token could not be checked');
-          endResponse(
-            new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'the hub cannot check tokens right now; retry later', extensions: { code: 'UNAVAILABLE' } }] }), {
-              status: 503,
-              headers: jsonHeaders({ 'retry-after': '5' }),
-            }),
-          );
-          return;
-        }
-        logger.info({ event: 'auth.refused', reason: error.code }, 'token refused');
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.code } }] }),
-            {
-              status: 401,
-              headers: jsonHeaders({ 'www-authenticate': `Bearer error="invalid_token", error_description="${error.code}"` }),
-            },
-          ),
-        );
-      }
-    },
-  };
-}
-
-/** One log line per request: method, path, status, time. Never the body, the query variables or the token. */
-function useRequestLog(logger: Logger): Plugin {
-  const started = new WeakMap<Request, number>();
-  return {
-    onRequest({ request }) {
-      started.set(request, performance.now());
-    },
-    onResponse({ request, response }) {
-      const start = started.get(request);
-      logger.info(
-        {
-          event: 'http.request',
-          method: request.method,
-          path: new URL(request.url).pathname,
-          status: response.status,
-          ms: start === undefined ? undefined : Math.round(performance.now() - start),
-        },
-        'request',
-      );
+      const outcome = await checkBearer(request.headers.get('authorization'), verifier, logger);
+      if (outcome.kind === 'verified') principals.set(request, outcome.principal);
+      else if (outcome.kind === 'refused') endResponse(answerResponse(outcome.answer, fetchAPI));
     },
   };
 }
 
 /**
  * The GraphQL server. Plugins run in the order listed, and the order matters:
- * 1. the request log and metrics wrap everything, so refused requests are counted too (/metrics is
- *    answered there);
+ * 1. the request log and counters wrap everything, so refused requests are counted too; /metrics is
+ *    answered next;
  * 2. public routes (health, JWKS) answer before authentication, so a load balancer needs no token;
  * 3. bearer authentication runs before GraphQL parsing, so a bad token costs no parse and leaks nothing;
  * 4. the GraphQL limits (src/server/graphql-limits.ts) refuse a request for its shape — CSRF, tokens, depth,
  *    aliases, cost, directives, list sizes — at parsing, validation or just before execution, so a refused
  *    request runs no resolver. Batching and multipart are off and the body size is capped here, in yoga's
- *    own request parsing.
+ *    own request parsing;
+ * 5. the token-kind guard, then the storable-input guard (input-guard.ts: NUL, lone surrogates, over-long
+ *    strings, out-of-range numbers refused with 400 before any resolver);
+ * 6. on the way out, every error is rebuilt without the values GraphQL's own messages quote
+ *    (echo-free-errors.ts), and an unexpected error with the database down becomes 503 (database-down.ts).
  */
 export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, HubRequestContext> {
   const principals = new WeakMap<Request, Principal>();
   const production = deps.config.mode === 'production';
+  const schema = hubSchema();
   return createYoga<Record<string, unknown>, HubRequestContext>({
-    schema: hubSchema(),
+    schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
@@ -155,12 +117,15 @@ export function createHubYoga(deps: YogaDeps): YogaServerInstance<Record<string,
       error: (...args) => deps.logger.error({ event: 'graphql.unexpected_error', err: safeErrorSummary(args[0]) }, 'unexpected error'),
     },
     plugins: [
-      useRequestLog(deps.logger),
-      useMetrics(deps.metrics),
+      useRequestRecord(deps.logger, deps.metrics),
+      useMetricsRoute(deps.metrics),
       usePublicRoutes(deps.db, deps.signingKey),
       useBearerAuth(deps.verifier, principals, deps.logger),
       ...graphqlLimitPlugins({ production, logger: deps.logger }),
       useTokenKindGuard(deps.logger),
+      useStorableInputs(deps.logger),
+      useEchoFreeErrors(schema),
+      useUnavailableWhenDatabaseDown(deps.db),
     ],
     context: ({ request }) => ({
       principal: principals.get(request) ?? null,

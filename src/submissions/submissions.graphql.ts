@@ -105,7 +105,7 @@ for (const kind of DOCUMENT_KINDS) {
 
 type SubmissionNode = submissions.SubmissionRow;
 
-const SubmissionRef = builder.objectRef<SubmissionNode>('Submission').implement({
+export const SubmissionRef = builder.objectRef<SubmissionNode>('Submission').implement({
   description: "One of the calling party's own submissions. Another party's is indistinguishable from one that does not exist.",
   fields: (t) => ({
     id: t.exposeID('id'),

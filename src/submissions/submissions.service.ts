@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { findActiveRecyclers, findHeldTickets, recordIssuedTickets, TICKET_NOT_HELD, type TicketReference } from '../custody/custody.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
@@ -101,6 +102,7 @@ export async function ingestDocuments(
     const claimed = await submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
     const stored = planned.filter((p) => claimed.has(p.keyHex));
     await storeDomainRows(tx, context, submitter.partyId, kind, stored, receivedAt);
+    if (kind === 'tradein') await recordIssuedTickets(tx, stored.map((p) => issuedTicket(submitter.partyId, p)), receivedAt);
     const taken = planned.filter((p) => !claimed.has(p.keyHex));
     const existingByKey = new Map(
       (await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, taken.map((p) => p.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
@@ -133,6 +135,11 @@ export async function ingestDocuments(
     });
   });
   return results;
+}
+
+/** A stored trade-in's new ticket: the platform holds it, handed at once to the recycler the trade-in names. */
+function issuedTicket(platformId: string, planned: Planned): { ticketId: string; platformId: string; recyclerId: string | undefined } {
+  return { ticketId: planned.row.ticket_id!, platformId, recyclerId: (planned.document as unknown as TradeInV1).recycler };
 }
 
 function plannedRow(stored: Planned[], keyHex: string): SubmissionsTable | undefined {
@@ -168,7 +175,7 @@ async function planSubmissions(
     },
   });
 
-  if (kind === 'tradein') return fresh.map((candidate) => base(candidate, uuidv7(), null, uuidv7()));
+  if (kind === 'tradein') return planTradeIns(tx, fresh, results, base);
 
   if (kind === 'catalogue') {
     const owners = await records.findCatalogueOwners(tx, fresh.map((c) => ({ brand: String(c.document.brand), model: String(c.document.model) })));
@@ -185,41 +192,62 @@ async function planSubmissions(
     });
   }
 
-  // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves.
-  const ticketIds = new Map<number, string>();
-  const byPlatform = new Map<string, { candidate: Candidate; tradeInKey: Buffer }[]>();
-  for (const candidate of fresh) {
-    const doc = candidate.document as unknown as InspectionV1 | DispositionV1;
-    if ('ticket' in doc && typeof doc.ticket === 'string') {
-      ticketIds.set(candidate.index, doc.ticket);
-    } else if ('tradeIn' in doc && doc.tradeIn !== undefined) {
-      const { platform, externalRef } = doc.tradeIn as { platform: string; externalRef: string };
-      const list = byPlatform.get(platform) ?? [];
-      list.push({ candidate, tradeInKey: keyedHash(context.secret, 'submission', platform, 'tradein', externalRef) });
-      byPlatform.set(platform, list);
-    }
-  }
-  for (const [platform, list] of byPlatform) {
-    const found = await submissions.findSubmissionsByKey(tx, platform, 'tradein', list.map((entry) => entry.tradeInKey));
-    const ticketByKey = new Map(found.map((row) => [row.key_hash.toString('hex'), row.ticket_id]));
-    for (const { candidate, tradeInKey } of list) {
-      const ticket = ticketByKey.get(tradeInKey.toString('hex'));
-      if (ticket) ticketIds.set(candidate.index, ticket);
-    }
-  }
-  const tickets = await records.findTickets(tx, [...new Set(ticketIds.values())]);
-  return fresh.flatMap((candidate) => {
-    const ticketId = ticketIds.get(candidate.index);
-    const ticket = ticketId === undefined ? undefined : tickets.get(ticketId);
-    if (ticketId === undefined || ticket === undefined) {
+  // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves, and
+  // only the ticket's current holder may write them. Unknown, malformed and someone else's tickets get one
+  // answer, so a reference cannot be probed.
+  const held = await findHeldTickets(tx, context.secret, partyId, fresh.map((candidate) => ticketReferenceOf(candidate.document)));
+  // A document this party stored while it held the ticket is still its own: sent again after a hand-over (a
+  // push retried, a file re-sent) it is answered from the stored row, as any replay, and writes nothing.
+  const notHeld = fresh.filter((_, i) => held[i] === undefined);
+  const earlier = new Map(
+    (await submissions.findSubmissionsByKey(tx, partyId, kind, notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+  );
+  return fresh.flatMap((candidate, i) => {
+    const ticket = held[i];
+    if (ticket === undefined) {
+      const stored = earlier.get(candidate.keyHex);
       const path = 'ticket' in candidate.document ? '/ticket' : '/tradeIn';
+      results[candidate.index] = stored === undefined
+        ? { status: 'rejected', index: candidate.index, errors: [{ path, ...TICKET_NOT_HELD }] }
+        : stored.content_hash.equals(candidate.contentHash)
+          ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
+          : { status: 'conflict', index: candidate.index, submissionId: stored.id };
+      return [];
+    }
+    return [base(candidate, ticket.ticketId, uuidv7(), ticket.recordId)];
+  });
+}
+
+/** The trade-in an inspection or disposition names (the schema has checked that it names exactly one). */
+function ticketReferenceOf(document: Record<string, unknown>): TicketReference | undefined {
+  const doc = document as unknown as InspectionV1 | DispositionV1;
+  if ('ticket' in doc && typeof doc.ticket === 'string') return { ticket: doc.ticket };
+  if ('tradeIn' in doc && doc.tradeIn !== undefined) return { tradeIn: doc.tradeIn as { platform: string; externalRef: string } };
+  return undefined;
+}
+
+/**
+ * Trade-ins get a new ticket and record each; one that names a recycler to hand the ticket to must name a
+ * registered, active recycler, or it is rejected.
+ */
+async function planTradeIns(
+  tx: DbOrTx,
+  fresh: Candidate[],
+  results: ItemResult[],
+  base: (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null) => Planned,
+): Promise<Planned[]> {
+  const named = fresh.map((candidate) => (candidate.document as unknown as TradeInV1).recycler).filter((id): id is string => id !== undefined);
+  const recyclers = await findActiveRecyclers(tx, named);
+  return fresh.flatMap((candidate) => {
+    const recycler = (candidate.document as unknown as TradeInV1).recycler;
+    if (recycler !== undefined && !recyclers.has(recycler)) {
       results[candidate.index] = {
         status: 'rejected', index: candidate.index,
-        errors: [{ path, code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the hub issued' }],
+        errors: [{ path: '/recycler', code: 'reference.recycler_not_found', message: 'must name a registered recycler' }],
       };
       return [];
     }
-    return [base(candidate, ticketId, uuidv7(), ticket.recordId)];
+    return [base(candidate, uuidv7(), null, uuidv7())];
   });
 }
 

@@ -36,8 +36,9 @@ function readOptions(dir: string): AdapterOptions {
   const options: AdapterOptions = {};
   const optionsFile = path.join(dir, 'options.json');
   if (fs.existsSync(optionsFile)) {
-    const raw = JSON.parse(fs.readFileSync(optionsFile, 'utf8')) as { platform?: string; subjectKey?: string };
+    const raw = JSON.parse(fs.readFileSync(optionsFile, 'utf8')) as { platform?: string; recycler?: string; subjectKey?: string };
     if (raw.platform !== undefined) options.platform = raw.platform;
+    if (raw.recycler !== undefined) options.recycler = raw.recycler;
     if (raw.subjectKey !== undefined) options.subjectKey = Buffer.from(raw.subjectKey, 'utf8');
   }
   const mappingFile = path.join(dir, 'mapping.yaml');

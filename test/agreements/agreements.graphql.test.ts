@@ -6,6 +6,7 @@ const REQUEST = `mutation($p:String!){ requestAgreement(purpose:$p){ ${FIELDS} }
 const APPROVE = `mutation($id:ID!){ approveAgreement(id:$id){ ${FIELDS} } }`;
 const REJECT = `mutation($id:ID!){ rejectAgreement(id:$id){ ${FIELDS} } }`;
 const TERMINATE = `mutation($id:ID!){ terminateAgreement(id:$id){ ${FIELDS} } }`;
+const ASK = `query($p:String!){ insights(purpose:$p, groupBy:[brand], measures:[count]){ __typename ... on AccessDenied { matchedRules } } }`;
 const MINE = '{ myAgreements { ... on QueryMyAgreementsSuccess { data { id purpose status } } } }';
 
 describe('data-use agreements', () => {
@@ -65,8 +66,15 @@ describe('data-use agreements', () => {
     expect(byStranger).toEqual(missing);
     const malformed = (await hub.graphql(TERMINATE, { id: 'not-an-id' }, await hub.token('brand-a'))).body.data.terminateAgreement;
     expect(malformed).toEqual(missing);
+    const whileActive = (await hub.graphql(ASK, { p: 'recycling-optimization' }, recycler)).body.data.insights;
+    expect(whileActive.matchedRules ?? []).not.toContain('agreement.missing');
     const terminated = (await hub.graphql(TERMINATE, { id: active.id }, recycler)).body.data.terminateAgreement;
     expect(terminated.agreement.status).toBe('TERMINATED');
+    // The denial names the termination, not a missing agreement.
+    const after = (await hub.graphql(ASK, { p: 'recycling-optimization' }, recycler)).body.data.insights;
+    expect(after).toMatchObject({ __typename: 'AccessDenied' });
+    expect(after.matchedRules).toContain('agreement.terminated');
+    expect(after.matchedRules).not.toContain('agreement.missing');
   });
 
   it('is never granted for a forbidden or statutory purpose, or to a role the policy does not allow', async () => {

@@ -3,6 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
 import type { Database } from '../../src/db/database.ts';
+import { MIGRATIONS } from '../../src/db/migrations.ts';
+import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBMIT = (mutation: string) => `mutation ($d: [JSON!]!) { ${mutation}(documents: $d) {
@@ -39,6 +41,7 @@ describe('isolation between parties', () => {
     const b = await hub.graphql(SUBMIT('submitTradeIns'), { d: [tradeIn('ISO-B-1')] }, tokens['platform-b']);
     ownA = a.body.data.submitTradeIns.results[0];
     ownB = b.body.data.submitTradeIns.results[0];
+    await handOverTickets(hub, 'platform-a', [ownA.ticket], 'recycler-a');
     const inspected = await hub.graphql(SUBMIT('submitInspections'), { d: [inspection('ISO-QC-1', ownA.ticket)] }, tokens['recycler-a']);
     expect(inspected.body.data.submitInspections.results[0].__typename).toBe('SubmissionAccepted');
     const requested = await hub.graphql('mutation { requestAgreement(purpose: "product-rnd") { ... on AgreementResult { agreement { id } } } }', {}, tokens['brand-a']);
@@ -139,7 +142,7 @@ describe('isolation between parties', () => {
         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = current_schema() and c.relkind = 'r' and c.relrowsecurity order by c.relname`.execute(hub.app.database.db);
       expect(secured.rows.map((r) => r.relname)).toEqual([
-        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'tickets',
+        'agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets',
       ]);
     });
 
@@ -170,6 +173,19 @@ describe('isolation between parties', () => {
         submissions: await ids(tx, sql<{ v: string }>`select party_id as v from submissions`),
       }));
       expect(seen).toEqual({ inspections: ['recycler-a'], tickets: [ownA.ticket], records: 1, submissions: ['recycler-a'] });
+    });
+
+    it('shows a party the custody links it is in and its own tickets\' chains; a holder alone closes its link', async () => {
+      const links = (party: string) => asParty(party, (tx) => ids(tx, sql<{ v: string }>`select ticket_id::text || ':' || sequence as v from ticket_custody`));
+      const platformA = await links('platform-a');
+      expect(platformA).toEqual(expect.arrayContaining([`${ownA.ticket}:0`, `${ownA.ticket}:1`]));
+      expect(await links('recycler-a')).toEqual([`${ownA.ticket}:1`]);
+      expect(await links('platform-b')).toEqual([`${ownB.ticket}:0`]);
+      expect(await links('brand-a')).toEqual([]);
+      const closed = await asParty('platform-b', (tx) => sql`update ticket_custody set released_at = now() where ticket_id = ${ownA.ticket}`.execute(tx));
+      expect(Number(closed.numAffectedRows)).toBe(0);
+      await expect(asParty('platform-b', (tx) => sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
+        values (${ownA.ticket}, 2, 'platform-b', 'recycler-a', now())`.execute(tx))).rejects.toThrow();
     });
 
     it('shows a party its own agreements and the operator every one', async () => {
@@ -245,7 +261,7 @@ describe('the row-level security migration', () => {
 
   it('migrates a user that may not create roles, leaving row-level security off while no hub_app exists', async () => {
     const { applied, secured, policies } = await migrateAsLimitedUser('limited_without_role');
-    expect(applied.at(-1)).toBe('2026-11-23T07-00-00_row-level-security');
+    expect(applied.at(-1)).toBe(Object.keys(MIGRATIONS).at(-1));
     expect({ secured, policies }).toEqual({ secured: [], policies: 0 });
     const role = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = 'hub_app'`.execute(handle.db);
     expect(role.rows[0]!.n).toBe(0);
@@ -254,8 +270,8 @@ describe('the row-level security migration', () => {
   it('secures the tables for a hub_app an administrator created beforehand, without CREATEROLE', async () => {
     await sql`create role hub_app nologin nosuperuser nobypassrls`.execute(handle.db);
     const { secured, policies } = await migrateAsLimitedUser('limited_with_role');
-    expect(secured).toEqual(['agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'tickets']);
-    expect(policies).toBe(11);
+    expect(secured).toEqual(['agreements', 'catalogue_models', 'dispositions', 'dp_budget', 'ingest_batches', 'inspections', 'records', 'submissions', 'ticket_custody', 'tickets']);
+    expect(policies).toBe(14);
     const granted = await sql<{ ok: boolean }>`select has_table_privilege('hub_app', 'limited_with_role.submissions', 'select') as ok`.execute(handle.db);
     expect(granted.rows[0]!.ok).toBe(true);
   });

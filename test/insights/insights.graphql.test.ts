@@ -30,7 +30,7 @@ describe('insights', () => {
     // Ten users traded in model A, nine model B; each device inspected.
     const docs = Array.from({ length: 19 }, (_, i) => ({
       externalRef: `INS-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',
-      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
+      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
     }));
     const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: docs }, await hub.token('platform-a'));
     const tickets = submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
@@ -137,7 +137,11 @@ describe('insights', () => {
     const { rows } = await sql<{ decision: string; n: number }>`select decision, count(*)::int as n from access_log group by decision order by decision`.execute(hub.app.database.db);
     expect(rows.map((r) => r.decision)).toEqual(['allow', 'deny']);
     expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toBeUndefined();
+    // The log refuses edits at the database; an attacker who owns the tables turns the trigger off first.
+    await expect(sql`update access_log set subjects_counted = subjects_counted + 1 where seq = 3`.execute(hub.app.database.db)).rejects.toThrow(/append-only/);
+    await sql`alter table access_log disable trigger access_log_append_only`.execute(hub.app.database.db);
     await sql`update access_log set subjects_counted = subjects_counted + 1 where seq = 3`.execute(hub.app.database.db);
+    await sql`alter table access_log enable trigger access_log_append_only`.execute(hub.app.database.db);
     expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toEqual({ seq: 3, reason: 'hash_mismatch' });
   });
 });

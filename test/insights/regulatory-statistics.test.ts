@@ -67,7 +67,7 @@ describe('regulatoryStatistics', () => {
     const issued = await submit('submitTradeIns', tradeIns.map((t) => ({
       externalRef: `RS-${t.ref}`, category: t.category ?? 'mobile_phone', brand: t.category === 'refrigerator' ? 'Haier' : 'Apple',
       model: t.category === 'refrigerator' ? 'BCD-516WKPZM' : 'iPhone 13 128GB', usageMonths: 40, tradeInMonth: t.month, channel: 'online',
-      quotedValuationFen: 50_000, ...(t.region ? { regionCode: t.region } : {}), ...(t.subject ? { subjectRef: t.subject } : {}),
+      quotedValuationFen: 50_000, recycler: 'recycler-a', ...(t.region ? { regionCode: t.region } : {}), ...(t.subject ? { subjectRef: t.subject } : {}),
     })), 'platform-a');
     tradeIns.forEach((t, i) => tickets.set(t.ref, issued[i]!));
   };

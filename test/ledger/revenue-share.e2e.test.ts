@@ -83,7 +83,7 @@ describe('revenue share, end to end', () => {
     for (const [platform, users] of [['platform-a', USERS_A], ['platform-b', USERS_B]] as const) {
       const documents = users.map((subjectRef, i) => ({
         externalRef: `LEDGER-${platform}-${i}`, subjectRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
-        usageMonths: 24 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
+        usageMonths: 24 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
       }));
       const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: documents }, await hub.token(platform));
       tickets.push(...submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket));

@@ -148,10 +148,10 @@ describe('revenue share against a model', () => {
       const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir } });
       try {
         const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
-          d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({ externalRef: `M-A-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000 })),
+          d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({ externalRef: `M-A-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),
         }, await hub.token('platform-a'));
         const submittedB = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
-          d: USERS.filter((u) => u.platform === 'platform-b').map((u, i) => ({ externalRef: `M-B-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000 })),
+          d: USERS.filter((u) => u.platform === 'platform-b').map((u, i) => ({ externalRef: `M-B-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),
         }, await hub.token('platform-b'));
         const tickets = [...submitted.body.data.submitTradeIns.results, ...submittedB.body.data.submitTradeIns.results].map((r: { ticket: string }) => r.ticket);
         await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}', {

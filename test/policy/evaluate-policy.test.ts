@@ -76,7 +76,7 @@ describe('evaluatePolicy', () => {
     ['a recycler (role not allowed)', { ...RND, principal: { kind: 'party', partyId: 'greenloop-recycling', role: 'recycler' } }, 'role.not_allowed'],
     ['no agreement', { ...RND, agreement: null }, 'agreement.missing'],
     ['an agreement awaiting approval', { ...RND, agreement: { ...ACTIVE, status: 'requested' } }, 'agreement.inactive'],
-    ['a terminated agreement', { ...RND, agreement: { ...ACTIVE, status: 'terminated' } }, 'agreement.inactive'],
+    ['a terminated agreement', { ...RND, agreement: { ...ACTIVE, status: 'terminated' } }, 'agreement.terminated'],
     ['an agreement that has ended', { ...RND, agreement: { ...ACTIVE, validTo: '2026-11-23T00:00:00Z' } }, 'agreement.expired'],
     ['an agreement not yet in force', { ...RND, agreement: { ...ACTIVE, validFrom: '2026-11-23T00:00:01Z' } }, 'agreement.expired'],
     ['an agreement with unreadable dates', { ...RND, agreement: { ...ACTIVE, validTo: 'soon' } }, 'agreement.expired'],

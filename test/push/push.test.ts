@@ -16,6 +16,7 @@ import { keyedHash } from '../../src/hub-keys/keyed-hash.ts';
 import { PushError } from '../../src/push/push-error.ts';
 import { pushFile, type PushOptions, type PushSummary } from '../../src/push/push-file.ts';
 import { fixedToken, mintedTokens } from '../../src/push/token-source.ts';
+import { registerTestParty } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 // The partners' real exports, copied into the repository: tests never read /work/shared.
@@ -102,7 +103,8 @@ describe('push (a real hub over HTTP)', () => {
     pushFile({
       adapter: sample.adapter,
       file: path.join(workDir, sample.file),
-      adapterOptions: { platform: 'platform-a', ...(sample === ORDERS ? { subjectKey: SUBJECT_KEY } : {}) },
+      // The platform ships its devices to recycler-a and says so on each trade-in: recycler-a holds the tickets.
+      adapterOptions: { platform: 'platform-a', ...(sample === ORDERS ? { subjectKey: SUBJECT_KEY, recycler: 'recycler-a' } : {}) },
       endpoint,
       tokens: mintedTokens(hub.keys.get(sample.party)!, { hubId: hub.config.hubId }),
       retry: FAST_RETRY,
@@ -128,6 +130,21 @@ describe('push (a real hub over HTTP)', () => {
     expect(summaries.get(ORDERS.file)!.accepted).toBe(3000);
     expect(summaries.get(CATALOGUE.file)!.accepted).toBe(35);
     expect(summaries.get(DISPOSITIONS.file)!.accepted).toBe(1794);
+  });
+
+  it('has the hub refuse every inspection and disposition pushed by a recycler that does not hold the tickets (unauthorised)', async () => {
+    await registerTestParty(hub, 'recycler-x', 'recycler');
+    for (const sample of [INSPECTIONS, DISPOSITIONS]) {
+      const summary = await push(sample, {
+        tokens: mintedTokens(hub.keys.get('recycler-x')!, { hubId: hub.config.hubId }),
+        rejectsFile: path.join(workDir, `${sample.file}.recycler-x.rejects.csv`), checkpoint: false,
+      });
+      const mappable = summaries.get(sample.file)!.accepted;
+      expect(summary, sample.file).toMatchObject({ accepted: 0, rejected: summary.read });
+      expect(summary.rejectCodes['reference.ticket_not_found'], sample.file).toBe(mappable);
+    }
+    expect(await count(hub, sql`select count(*) as n from inspections where recycler_id = 'recycler-x'`)).toBe(0);
+    expect(await count(hub, sql`select count(*) as n from dispositions where recycler_id = 'recycler-x'`)).toBe(0);
   });
 
   it('reports every inspection it could not map by row and column, without the value', async () => {

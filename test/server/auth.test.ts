@@ -126,6 +126,35 @@ describe('bearer authentication', () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, nbf: nowSeconds() + 300 }), 'token_not_yet_valid');
   });
 
+  it('refuses a token whose header names no key (no kid, or an empty one)', async () => {
+    const claims = { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 };
+    const key = hub.keys.get('platform-a')!;
+    const { importJWK } = await import('jose');
+    const signingKey = await importJWK(key.privateJwk, key.alg);
+    // Signed by the right key: only the missing kid is wrong.
+    await expect401(await new SignJWT(claims).setProtectedHeader({ alg: key.alg }).sign(signingKey), 'kid_missing');
+    await expect401(await signWith(hub, 'platform-a', claims, { kid: '' }), 'kid_missing');
+    expect((await hub.graphql(VIEWER, {}, await signWith(hub, 'platform-a', claims))).status).toBe(200);
+  });
+
+  it('accepts the Bearer scheme in any case, and nothing else in front of the token', async () => {
+    const token = await hub.token('platform-a');
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `${scheme} ${token}` }, body: JSON.stringify({ query: VIEWER }),
+      });
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.viewer.partyId).toBe('platform-a');
+    }
+    for (const header of [`Bearer${token}`, `Token ${token}`, `Bearer ${token} extra`, `Bearer "${token}"`]) {
+      const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: VIEWER }),
+      });
+      expect(response.status).toBe(401);
+      expect((await response.json()).errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'token_malformed' });
+    }
+  });
+
   it('refuses an unknown kid', async () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }, { kid: 'no-such-key' }), 'unknown_key');
   });
@@ -222,6 +251,13 @@ describe('bearer authentication on a controlled clock', () => {
   it('accepts nbf up to the clock tolerance in the future and refuses it beyond', async () => {
     expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 29 })))).toEqual({ status: 200, reason: undefined });
     expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 31 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+  });
+
+  it('accepts iat up to the clock tolerance in the future and refuses it beyond (a token issued 10 minutes ahead)', async () => {
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() + 30 })))).toEqual({ status: 200, reason: undefined });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() + 31 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 900, iat: at() + 600 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() - 600 })))).toEqual({ status: 200, reason: undefined });
   });
 });
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBMIT_TRADE_INS = /* GraphQL */ `
@@ -107,6 +108,7 @@ describe('submitting documents over GraphQL', () => {
   it('links an inspection to its trade-in by ticket and by (platform, externalRef)', async () => {
     const submitted = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-7'), tradeIn('ORDER-8')] }, platform);
     const [first, second] = submitted.body.data.submitTradeIns.results;
+    await handOverTickets(hub, 'platform-a', [first.ticket, second.ticket], 'recycler-a');
     const { body } = await hub.graphql(SUBMIT_INSPECTIONS, {
       documents: [
         inspection('QC-1', { ticket: first.ticket }),

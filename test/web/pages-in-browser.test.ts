@@ -60,7 +60,7 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     }, 'brand-a');
     const tradeIn = (subjectRef: string, i: number, model: string, brand: string, tradeInMonth: string) => ({
       externalRef: `WEB-${i}`, subjectRef, category: 'mobile_phone', brand, model, usageMonths: 14 + (i % 30), tradeInMonth, regionCode: '310000',
-      channel: 'online', quotedValuationFen: 150_000 - 1_000 * (i % 40),
+      channel: 'online', quotedValuationFen: 150_000 - 1_000 * (i % 40), recycler: 'recycler-a',
     });
     const documents = [
       ...[...OTHERS, USER].map((ref, i) => tradeIn(ref, i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
