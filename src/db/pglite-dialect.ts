@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -14,9 +14,8 @@ import {
 
 /**
  * Kysely over the embedded PGlite. Kysely ships one from 0.29, but 0.29 requires Node 22 and the hub runs
- * on Node 20, so the hub keeps kysely 0.28 and this small dialect. PGlite is one backend session, so the
- * driver hands out its single connection to one caller at a time: a transaction owns it from `begin` to
- * `commit`, and no other query can slip into it.
+ * on Node 20, so the hub keeps kysely 0.28 and this small dialect, which behaves as kysely's does: PGlite is
+ * one backend session; a transaction runs in PGlite's exclusive `transaction()` (a second one waits).
  */
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
@@ -40,8 +39,6 @@ export class PGliteDialect implements Dialect {
 
 class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
-  /** Resolves when the current holder releases the connection; the next caller waits on it. */
-  private released: Promise<void> = Promise.resolve();
 
   constructor(private readonly pglite: PGlite) {
     this.connection = new PGliteConnection(pglite);
@@ -51,32 +48,28 @@ class PGliteDriver implements Driver {
     await this.pglite.waitReady;
   }
 
+  // One connection shared by every caller, as kysely's own PGlite dialect does: a transaction is opened
+  // with PGlite's exclusive `transaction()`, so a second transaction waits for the first to end.
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.released;
-    let release!: () => void;
-    this.released = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    this.connection.release = release;
     return this.connection;
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    (connection as PGliteConnection).release();
-  }
+  async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await (connection as PGliteConnection).begin();
     const isolation = settings.isolationLevel === undefined ? '' : ` isolation level ${settings.isolationLevel}`;
     const access = settings.accessMode === undefined ? '' : ` ${settings.accessMode}`;
     // Both come from kysely's closed lists (validated before the driver sees them), never from input.
-    await connection.executeQuery(CompiledQuery.raw(`begin${isolation}${access}`));
+    if (isolation !== '' || access !== '') await connection.executeQuery(CompiledQuery.raw(`set transaction${isolation}${access}`));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await (connection as PGliteConnection).end('commit');
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await (connection as PGliteConnection).end('rollback');
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
@@ -101,12 +94,42 @@ function quoteIdentifier(name: string): string {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  release: () => void = () => {};
+  /** The open transaction's handle, while one is open: queries run in it. */
+  private transaction: Transaction | undefined;
+  /** Settles the open transaction's callback: resolve commits it, reject rolls it back. */
+  private finish: { commit: () => void; rollback: (reason: Error) => void } | undefined;
+  private closed: Promise<unknown> | undefined;
 
   constructor(private readonly pglite: PGlite) {}
 
+  async begin(): Promise<void> {
+    let started!: () => void;
+    const begun = new Promise<void>((resolve) => (started = resolve));
+    this.closed = this.pglite.transaction(async (tx) => {
+      this.transaction = tx;
+      started();
+      await new Promise<void>((commit, rollback) => (this.finish = { commit, rollback }));
+    });
+    await begun;
+  }
+
+  async end(how: 'commit' | 'rollback'): Promise<void> {
+    const { finish, closed } = this;
+    if (how === 'commit') finish?.commit();
+    else finish?.rollback(new Error('rolled back'));
+    try {
+      await closed;
+    } catch (error) {
+      if (how === 'commit') throw error;
+    } finally {
+      this.transaction = undefined;
+      this.finish = undefined;
+      this.closed = undefined;
+    }
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, compiledQuery.parameters as unknown[], { rowMode: 'object' });
+    const result = await (this.transaction ?? this.pglite).query<R>(compiledQuery.sql, compiledQuery.parameters as unknown[], { rowMode: 'object' });
     return {
       rows: result.rows ?? [],
       ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),
