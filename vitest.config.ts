@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Looks for Chromium once: without it the browser tests skip with one loud line (CI requires them).
+    globalSetup: ['test/support/browser-check.ts'],
     // Each database test file opens its own PGlite instance or PostgreSQL schema; PGlite
     // compiles its WebAssembly per instance, so files get generous time on a 2-core machine.
     testTimeout: 60_000,

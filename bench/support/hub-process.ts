@@ -22,10 +22,10 @@ export interface HubProcess {
 }
 
 /** Starts `tradein-hub serve` in its own process and waits until /readyz answers. */
-export async function startHubProcess(env: NodeJS.ProcessEnv, port: number): Promise<HubProcess> {
+export async function startHubProcess(env: NodeJS.ProcessEnv, port: number, readyTimeoutMs = 60_000): Promise<HubProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}`);
     try {
@@ -33,7 +33,7 @@ export async function startHubProcess(env: NodeJS.ProcessEnv, port: number): Pro
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error('hub did not become ready within 60 s');
+    if (Date.now() > deadline) throw new Error(`hub did not become ready within ${readyTimeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {

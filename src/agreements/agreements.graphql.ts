@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from '../graphql/context.ts';
 import * as agreements from './agreements.repository.ts';
 import { AgreementError, decideAgreement, requestAgreement, terminateAgreement, viewAgreement, type AgreementContext, type AgreementView } from './agreements.service.ts';
 import { AGREEMENT_STATUSES } from './agreements.table.ts';

@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { printHubSchema } from '../graphql/schema.ts';
+import { projectFile } from '../project-root.ts';
 
-export const SDL_FILE = new URL('../../schema.graphql', import.meta.url);
+export const SDL_FILE = projectFile('schema.graphql');
 
 export function registerSchemaCommand(program: Command): void {
   program

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
 import type { HubApp } from '../app.ts';
 import { parseConfig, type HubConfig } from '../config.ts';
 import {
@@ -7,6 +8,7 @@ import {
   isDemoSeeded, seedDemoThroughPush,
 } from '../demo/demo-seed.ts';
 import { seedDemoConsents } from '../demo/demo-consents.ts';
+import { DEMO_USER_ID } from '../demo/demo-documents.ts';
 import { demoHistoryDate, seedDemoLedger } from '../demo/demo-ledger.ts';
 import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
@@ -40,18 +42,10 @@ export function registerServeCommand(program: Command): void {
       let demoTokens: Map<string, string> | undefined;
       let demoUser: { subjectRef: string; token: string } | undefined;
       if (demo !== undefined) {
-        // After listening: the demo's partners push their files to this hub over HTTP, like any partner.
-        if (!demo.seeded) {
-          try {
-            await seedDemo(hub, config, demo);
-          } catch (error) {
-            await hub.stop();
-            throw error;
-          }
-        }
         demoTokens = new Map();
         for (const party of DEMO_PARTIES) demoTokens.set(party.id, await mintToken(demo.keys.get(party.id)!, { hubId: config.hubId }));
-        const subjectRef = await findDemoUserSubjectRef(hub.app, demo.subjectKey);
+        // Before the seed, the demo user's pseudonym is the one the platform's adapter will send: its key is ours.
+        const subjectRef = demo.seeded ? await findDemoUserSubjectRef(hub.app, demo.subjectKey) : subjectRefFor(demo.subjectKey, DEMO_USER_ID);
         if (subjectRef !== undefined) {
           demoUser = { subjectRef, token: await mintToken(demo.keys.get('demo-platform')!, { hubId: config.hubId, subjectRef }) };
         }
@@ -87,13 +81,26 @@ export function registerServeCommand(program: Command): void {
         );
       }
       process.stdout.write(`${lines.join('\n')}\n\n`);
+      if (demo !== undefined && !demo.seeded) {
+        // After the tokens: the demo's partners push their files to this hub over HTTP, like any partner, while
+        // it already answers. A failed seed stops the hub (the next start seeds again: pushes are idempotent).
+        const seeding = demo;
+        seedDemo(hub, config, seeding).catch(async (error: unknown) => {
+          process.stderr.write(`tradein-hub: the demo seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exitCode = 1;
+          await hub.stop();
+        });
+      }
     });
 }
 
 /** Writes the demo partners' exports and pushes them to the running hub, one progress line per file. */
 async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Promise<void> {
   const exportsDir = demoExportsDir(config.dataDir);
-  process.stdout.write(`Seeding demo data (first start only): writing the partners' exports to ${exportsDir} and pushing them through the adapters…\n`);
+  process.stdout.write(
+    `Seeding demo data (first start only, while the hub answers): writing the partners' exports to ${exportsDir} and pushing them ` +
+      'through the adapters; insights answer once "Seeded" is printed…\n',
+  );
   const started = performance.now();
   // The seed's own requests would each log a line at info; the progress below says it once per file.
   const level = hub.app.logger.level;

@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from '../graphql/context.ts';
 import { CONSENT_STATES, type ConsentAction } from './consent-states.ts';
 import { changeConsent, ConsentError, consentOverview, type ConsentChange, type ConsentContext, type PurposeConsent } from './consent.service.ts';
 

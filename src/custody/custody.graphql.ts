@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from '../graphql/context.ts';
 import { SubmissionRef } from '../submissions/submissions.graphql.ts';
 import type { CustodyLinkRow } from './custody.repository.ts';
 import {

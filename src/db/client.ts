@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { type Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { type Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
 import { sessionDatabases, type DbSession } from './sessions.ts';
 
 export type DatabaseTarget =
@@ -82,7 +83,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     },
   });
   // One connection for the whole process: lent to one session at a time.
-  const { owner, session } = sessionDatabases(new PGliteDialect({ pglite }), true);
+  const { owner, session } = sessionDatabases(new PGliteDialect(pglite), true);
   return { db: owner, session, target, close: () => owner.destroy() };
 }
 

@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as foundation from './migrations/2026-11-23T00-00-00_foundation.ts';
 import * as consent from './migrations/2026-11-23T01-00-00_consent.ts';
 import * as agreements from './migrations/2026-11-23T02-00-00_agreements.ts';

@@ -2,7 +2,7 @@ import type { HubApp } from '../app.ts';
 import { runInsights, type InsightsRequest } from '../insights/insights.service.ts';
 import { runPayouts, type PayoutRunSummary } from '../ledger/payout-run.ts';
 import { periodOf, previousPeriod } from '../ledger/periods.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 
 export interface DemoLedgerReport {
   lastMonth: { period: string; queries: number; payout: PayoutRunSummary };

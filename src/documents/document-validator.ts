@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import {
   DEFS_SCHEMA_ID,
@@ -7,6 +6,8 @@ import {
   DOCUMENT_SCHEMA_IDS,
   type DocumentKind,
 } from './document-kinds.ts';
+import { hubAjv } from '../json-schema/hub-ajv.ts';
+import { projectFile } from '../project-root.ts';
 
 /** A JSON Schema as loaded from `schema/`; frozen, because ajv keeps references to it. */
 export type JsonSchemaObject = { readonly [keyword: string]: unknown };
@@ -57,7 +58,7 @@ function deepFreeze<T>(value: T): T {
 
 function loadSchema(id: string): JsonSchemaObject {
   const fileName = id.slice(id.lastIndexOf('/') + 1);
-  const url = new URL(`../../schema/${fileName}`, import.meta.url);
+  const url = projectFile(`schema/${fileName}`);
   const schema = JSON.parse(readFileSync(url, 'utf8')) as JsonSchemaObject;
   if (schema['$id'] !== id) throw new Error(`schema/${fileName} must declare $id ${id}`);
   return deepFreeze(schema);
@@ -79,9 +80,8 @@ const SCHEMAS_BY_ID: ReadonlyMap<string, JsonSchemaObject> = new Map([
   ...DOCUMENT_KINDS.map((kind) => [DOCUMENT_SCHEMA_IDS[kind], DOCUMENT_SCHEMAS[kind]] as const),
 ]);
 
-function createAjv(): Ajv2020.default {
-  // verbose stays off: with it ajv copies the offending data into every error object.
-  const ajv = new Ajv2020.default({ allErrors: true, strict: true, verbose: false });
+function prepareAjv(): typeof hubAjv {
+  const ajv = hubAjv;
   // Metadata only: strict mode would otherwise refuse the unknown keywords.
   ajv.addKeyword({ keyword: 'x-labels', schemaType: 'object', metaSchema: LABELS_META_SCHEMA });
   ajv.addKeyword({ keyword: 'x-privacy', schemaType: 'string', metaSchema: { enum: PRIVACY_ANNOTATIONS } });
@@ -89,8 +89,9 @@ function createAjv(): Ajv2020.default {
   return ajv;
 }
 
-// One instance, compiled once at module load; nothing compiles inside a request.
-const ajv = createAjv();
+// The hub's one Ajv, with the documents' keywords and shared definitions; compiled once at module load,
+// nothing compiles inside a request.
+const ajv = prepareAjv();
 const VALIDATORS: Readonly<Record<DocumentKind, ValidateFunction>> = {
   tradein: ajv.compile(DOCUMENT_SCHEMAS.tradein),
   inspection: ajv.compile(DOCUMENT_SCHEMAS.inspection),

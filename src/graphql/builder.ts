@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from './context.ts';
 
 /**
  * The builder only configures: plugins, the context type and scalars. Each domain adds its own types,

@@ -1,5 +1,5 @@
 import type { PartyRole } from '../parties/parties.table.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from './context.ts';
 import { ForbiddenError, UnauthenticatedError } from './errors.graphql.ts';
 
 /**

@@ -8,7 +8,7 @@ import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../pol
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import type { AllowedPolicy, DifferentialPrivacySettings, PolicySet } from '../policy/policy.types.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
 import { markReleasedGroups, readBoundedStatistics } from './bounded-statistics.repository.ts';
 import { planStatistics, unboundedMeasures } from './dp/dp-measures.ts';

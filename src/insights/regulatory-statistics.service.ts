@@ -7,7 +7,7 @@ import { DEFS_SCHEMA } from '../documents/document-validator.ts';
 import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { CARBON_FACTOR_SET, co2eAvoidedSql } from './carbon-factors.ts';
 
 /** The purpose whose policy decides who may see the statutory statistics, and with which k. */

@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from '../graphql/context.ts';
 import { LedgerError } from './ledger-error.ts';
 import { partyStatements, type PartyPeriodStatement } from './party-statements.ts';
 import { runPayouts, type PayoutRunSummary } from './payout-run.ts';

@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { ANY_TOKEN_FIELD } from '../graphql/principal-guards.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 
 const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   description: 'Who the bearer token says is calling.',

@@ -1,4 +1,4 @@
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AllowedPolicy, PolicySet } from './policy.types.ts';
 import { FORBIDDEN_PURPOSES, MONTH_RANGE_FILTERS, isPolicyDimension, isPolicyMeasure } from './policy-vocabulary.ts';
 

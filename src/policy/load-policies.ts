@@ -6,9 +6,10 @@ import { EVALUATION_RULES } from './evaluate-policy.ts';
 import type { AllowedPolicy, Policy, PolicySet } from './policy.types.ts';
 import { POLICY_SCHEMA, checkPolicySchema } from './policy-validator.ts';
 import { FORBIDDEN_PURPOSES } from './policy-vocabulary.ts';
+import { projectFile } from '../project-root.ts';
 
 /** The policies shipped with the hub: the repository's `policies/` folder. */
-export const SHIPPED_POLICIES_DIR = new URL('../../policies/', import.meta.url);
+export const SHIPPED_POLICIES_DIR = projectFile('policies/');
 
 /** The file each purpose folder must hold. */
 export const POLICY_FILE_NAME = 'policy.yaml';

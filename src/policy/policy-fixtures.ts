@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { evaluatePolicy, type AgreementState, type PolicyDecision, type PolicyRequest } from './evaluate-policy.ts';
 import type { PolicySet } from './policy.types.ts';
 import { checkPolicyFixtureSchema } from './policy-validator.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { hubAjv } from '../json-schema/hub-ajv.ts';
+import { projectFile } from '../project-root.ts';
 
 /** `$id` of `schema/policy.schema.json`. */
 export const POLICY_SCHEMA_ID = 'https://tradein-hub.org/schema/policy.schema.json';
@@ -9,7 +10,7 @@ export const POLICY_SCHEMA_ID = 'https://tradein-hub.org/schema/policy.schema.js
 export const POLICY_SCHEMA: { readonly [keyword: string]: unknown } = loadPolicySchema();
 
 function loadPolicySchema(): { readonly [keyword: string]: unknown } {
-  const schema = JSON.parse(readFileSync(new URL('../../schema/policy.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(projectFile('schema/policy.schema.json'), 'utf8')) as Record<string, unknown>;
   if (schema['$id'] !== POLICY_SCHEMA_ID) throw new Error(`schema/policy.schema.json must declare $id ${POLICY_SCHEMA_ID}`);
   return deepFreeze(schema);
 }
@@ -96,11 +97,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-// One instance for the policy module, compiled once at module load. verbose stays off so that errors
-// never carry the offending data.
-const ajv = new Ajv2020.default({ allErrors: true, strict: true, verbose: false });
-const validatePolicyDocument: ValidateFunction = ajv.compile(POLICY_SCHEMA);
-const validateFixtureDocument: ValidateFunction = ajv.compile(POLICY_FIXTURE_SCHEMA);
+// Compiled once at module load, into the hub's one Ajv.
+const validatePolicyDocument: ValidateFunction = hubAjv.compile(POLICY_SCHEMA);
+const validateFixtureDocument: ValidateFunction = hubAjv.compile(POLICY_FIXTURE_SCHEMA);
 
 /** One schema failure: `schema.<ajv keyword>` and a sentence that starts with the JSON Pointer. */
 export interface SchemaProblem {

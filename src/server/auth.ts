@@ -4,12 +4,11 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.ts';
 import { findActivePartyKeys, findParty } from '../parties/parties.repository.ts';
+import type { Principal } from '../auth/principal.ts';
 import { KEY_ALGORITHMS, type PartyRole } from '../parties/parties.table.ts';
 
-/** Who is calling: a party signing for itself, or a user whose platform signed for them. */
-export type Principal =
-  | { readonly kind: 'party'; readonly partyId: string; readonly role: PartyRole }
-  | { readonly kind: 'user'; readonly platformId: string; readonly subjectRef: string };
+// Kept importable from here for code written before Principal moved to src/auth/principal.ts.
+export type { Principal };
 
 export type AuthErrorCode =
   | 'token_malformed'

@@ -1,22 +1,2 @@
-import type { YogaInitialContext } from 'graphql-yoga';
-import type { HubConfig } from '../config.ts';
-import type { Db } from '../db/database.ts';
-import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
-import type { PolicySet } from '../policy/policy.types.ts';
-import type { Principal } from './auth.ts';
-import type { HubMetrics } from './metrics.ts';
-
-/** What the hub adds to each request's context: the verified caller and the hub's services. */
-export interface HubRequestContext {
-  principal: Principal | null;
-  db: Db;
-  secret: Buffer;
-  signingKey: HubSigningKey;
-  policies: PolicySet;
-  config: HubConfig;
-  metrics: HubMetrics;
-  now: () => Date;
-}
-
-/** What a resolver sees: yoga's request context plus the hub's. */
-export type HubContext = YogaInitialContext & HubRequestContext;
+// Kept importable from here for code written before the context moved to src/graphql/context.ts.
+export type { HubContext, HubRequestContext } from '../graphql/context.ts';

@@ -2,7 +2,7 @@ import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, ty
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { TokenKind } from '../graphql/principal-guards.ts';
-import type { HubRequestContext } from './context.ts';
+import type { HubRequestContext } from '../graphql/context.ts';
 
 const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type']);
 

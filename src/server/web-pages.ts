@@ -8,11 +8,12 @@ import type { PolicySet } from '../policy/policy.types.ts';
 import { echoSafeUrlPath } from '../privacy/property-path.ts';
 import type { PurposeTerms } from '../web/shared/purpose-terms.ts';
 import { safeErrorSummary } from './logger.ts';
+import { projectFile } from '../project-root.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Where `npm run build:web` (src/web/build-web.ts) writes the pages. */
-export const WEB_BUILD_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+export const WEB_BUILD_DIR = fileURLToPath(projectFile('dist/web'));
 
 const PAGES: Readonly<Record<string, string>> = { '/consent': 'consent/index.html', '/insights': 'insights/index.html' };
 /** Vite's hashed bundles: a flat folder of names made of these characters, so no path can climb out. */

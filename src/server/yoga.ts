@@ -11,7 +11,7 @@ import { VALUATION_STANDARD } from '../valuation/published-standard.ts';
 import { hubSchema } from '../graphql/schema.ts';
 import type { Principal, TokenVerifier } from './auth.ts';
 import { checkBearer } from './bearer.ts';
-import type { HubRequestContext } from './context.ts';
+import type { HubRequestContext } from '../graphql/context.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { safeErrorSummary } from './logger.ts';
 import { answerResponse } from './http-answers.ts';

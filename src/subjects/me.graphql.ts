@@ -6,7 +6,7 @@ import { builder } from '../graphql/builder.ts';
 import { earningLines, subjectEarnings, type EarningLine, type PeriodEarnings } from '../ledger/earnings.ts';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
-import type { HubContext } from '../server/context.ts';
+import type { HubContext } from '../graphql/context.ts';
 import { subjectIdFor } from './subject-id.ts';
 import { listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
 

@@ -60,7 +60,7 @@ describe('tradein-hub command line', () => {
 
   it('closes an ended month with payouts run (once), refuses one not ended, and verifies the ledger', async () => {
     const first = await hub('payouts', 'run', '--period', '2026-01', '--minimum-fen', '50');
-    expect(first.stdout).toMatch(/^period 2026-01 closed\.\n  subjects 0, minimum 50 fen\n/);
+    expect(first.stdout).toMatch(/^period 2026-01 closed\.\n {2}subjects 0, minimum 50 fen\n/);
     expect((await hub('payouts', 'run', '--period', '2026-01')).stdout).toContain('period 2026-01 was already closed; nothing paid now');
     await expect(hub('payouts', 'run', '--period', '2999-01')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('period.not_ended') });
     await expect(hub('payouts', 'run', '--period', '2026-13')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('period must be YYYY-MM') });

@@ -227,7 +227,7 @@ describe('bearer authentication', () => {
 
 describe('bearer authentication on a controlled clock', () => {
   // Token times are whole seconds; a clock the test moves makes the tolerance boundary exact.
-  let clock = new Date('2026-11-20T10:00:00.000Z');
+  const clock = new Date('2026-11-20T10:00:00.000Z');
   let hub: TestHub;
   beforeAll(async () => {
     hub = await createTestHub({ now: () => clock });

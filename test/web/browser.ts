@@ -5,19 +5,19 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureWebPagesBuilt } from '../../src/web/build-web.ts';
 import type { TestHub } from '../support/test-hub.ts';
-
-/** Debian's Chromium (`.ci/run` installs it); playwright's own browser downloads are never used. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+import { findChromium } from './find-chromium.ts';
 
 export const SCREENSHOT_DIR = path.resolve('test-artifacts/screenshots');
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 375, height: 740 } as const;
 
-/** Headless Chromium, with nothing that phones home or waits on the network. */
+/** Headless Chromium (found by findChromium), with nothing that phones home or waits on the network. */
 export function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (executablePath === undefined) throw new Error('no Chromium: the browser tests must be skipped where findChromium finds none');
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
 }
