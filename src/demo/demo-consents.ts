@@ -1,7 +1,7 @@
 import type { HubApp } from '../app.ts';
 import { decideAgreement, requestAgreement } from '../agreements/agreements.service.ts';
 import { changeConsent } from '../consent/consent.service.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import { listPlatformSubjects } from '../subjects/subjects.repository.ts';
 

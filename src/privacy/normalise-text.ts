@@ -55,6 +55,7 @@ const FOLDING_INVARIANT = /^[\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]*$/;
 // spaces, joiners, bidi controls, soft hyphens, tags) are invisible and only ever used to split
 // values. Fillers are letters or symbols by category but print as nothing: the Hangul fillers
 // (U+115F, U+1160, U+3164, U+FFA0), the braille blank U+2800, the Mongolian vowel separator.
+// eslint-disable-next-line no-misleading-character-class -- a class of single invisible code points on purpose: each is removed alone
 const INVISIBLE = /[\p{M}\p{Cf}\u115f\u1160\u3164\uffa0\u2800\u180e\u2061-\u2064\u034f\u17b4\u17b5]/gu;
 const NON_ASCII_DECIMAL_DIGIT = /(?![0-9])\p{Nd}/gu;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;

@@ -6,7 +6,7 @@ import { CARBON_FACTOR_SET } from '../insights/carbon-factors.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
 import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { buildMonthlyReport, type MonthlyReportTables } from './monthly-report.ts';
 import { addMonths, isFutureMonth, isReportMonth, reportDueOn } from './report-month.ts';
 import * as reports from './reports.repository.ts';

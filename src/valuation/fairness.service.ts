@@ -5,7 +5,7 @@ import type { Db } from '../db/database.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
 import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
-import type { Principal } from '../server/auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { valuationFairness, type FairnessWatch } from './fairness-watch.ts';
 import type { ValuationStandard } from './valuation-standard.ts';
 import { quotedDevices } from './valuation.repository.ts';

@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConsentLedger } from '../../src/audit/audit.service.ts';
+import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBJECT = 'uConsentTestUser00000000000000001';
@@ -134,10 +135,11 @@ describe('consent', () => {
 
   it("shows the user their own records' analytic fields and nobody else's", async () => {
     const platform = await hub.token('platform-a');
+    await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 12' }]);
     const document = { externalRef: 'ME-1', subjectRef: SUBJECT, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 12 128GB', usageMonths: 28, tradeInMonth: '2026-10', channel: 'online', quotedValuationFen: 150_000 };
     const other = { ...document, externalRef: 'ME-2', subjectRef: 'uSomeoneElse0000000000000000000001' };
     await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', { d: [document, other] }, platform);
     const { body } = await hub.graphql(ME, {}, await hub.token('platform-a', { subjectRef: SUBJECT }));
-    expect(body.data.me.records).toEqual([{ category: 'mobile_phone', brand: 'Apple', model: 'iPhone 12 128GB', usageMonths: 28, tradeInMonth: '2026-10', grade: null }]);
+    expect(body.data.me.records).toEqual([{ category: 'mobile_phone', brand: 'apple', model: 'iPhone 12', usageMonths: 28, tradeInMonth: '2026-10', grade: null }]);
   });
 });

@@ -28,8 +28,8 @@ const CONSENT = 'mutation ($p: String!) { grantConsent(purpose: $p) { __typename
 
 const PLATFORM_A: Principal = { kind: 'party', partyId: 'platform-a', role: 'platform' };
 const PLATFORM_B: Principal = { kind: 'party', partyId: 'platform-b', role: 'platform' };
-const SUBJECT_A = 'rls-subject-aaaaaaaaaaaaaaaa-1';
-const SUBJECT_B = 'rls-subject-bbbbbbbbbbbbbbbb-2';
+const SUBJECT_A = '3f1c9a52-7e4b-4d2a-9c81-5b6e0a2f4d17';
+const SUBJECT_B = '8a2d4e61-0b3f-4c5e-a7d9-1e6f2b8c9a03';
 
 function tradeIn(externalRef: string, subjectRef: string) {
   return {
