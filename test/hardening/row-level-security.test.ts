@@ -19,6 +19,7 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   ledger_periods: "the ledger's calendar: a month and whether it is closed",
   payout_runs: "a closed month's totals over all platforms, no party's or subject's line",
   firms: 'the participating-firm registry: names, capacities, credit codes, licences and statuses, public by design (no contact data)',
+  insight_data_version: 'sharded counters of committed changes to the data insights read (seeds consistent noise); no party or subject',
   audit_checkpoints: 'signed (chain, length, head hash) of the audit chains; no party or subject named',
 };
 
