@@ -1,3 +1,4 @@
+import { projectFile } from '../project-root.ts';
 import { readFileSync } from 'node:fs';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
 
@@ -17,7 +18,7 @@ export interface ValuationStandard {
 }
 
 /** Where the standard is kept: beside the document schemas, as the other half of the data standard. */
-export const VALUATION_STANDARD_URL = new URL('../../schema/valuation-standard.json', import.meta.url);
+export const VALUATION_STANDARD_URL = projectFile('schema/valuation-standard.json');
 
 const defs = DEFS_SCHEMA.$defs as Record<string, { enum: string[] }>;
 const GRADES: readonly string[] = defs.grade!.enum;

@@ -1,3 +1,4 @@
+import { projectFile } from '../../project-root.ts';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -5,7 +6,7 @@ import { readFileSync } from 'node:fs';
  * (schema/defs.schema.json). Noise is added to every value of the domain, present or not, so a rare
  * value's mere existence is not disclosed by its appearing in an answer.
  */
-const DEFS = JSON.parse(readFileSync(new URL('../../../schema/defs.schema.json', import.meta.url), 'utf8')) as {
+const DEFS = JSON.parse(readFileSync(projectFile('schema/defs.schema.json'), 'utf8')) as {
   $defs: Record<string, { enum?: string[] }>;
 };
 
