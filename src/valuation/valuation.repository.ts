@@ -4,9 +4,10 @@ import type { QuotedDevice } from './fairness-watch.ts';
 
 export interface CatalogueEntry { category: string; launchMonth: string; launchPriceFen: number }
 
-export async function findCatalogueModel(db: DbOrTx, brand: string, model: string): Promise<CatalogueEntry | undefined> {
-  const row = await db.selectFrom('catalogue_models').select(['category', 'launch_month', 'launch_price_fen']).where('brand', '=', brand).where('model', '=', model).executeTakeFirst();
-  return row && { category: row.category, launchMonth: row.launch_month, launchPriceFen: Number(row.launch_price_fen) };
+export async function findCatalogueModel(db: DbOrTx, brand: string, modelKey: string): Promise<(CatalogueEntry & { model: string }) | undefined> {
+  const row = await db.selectFrom('catalogue_models').select(['model', 'category', 'launch_month', 'launch_price_fen'])
+    .where('brand', '=', brand).where('model_key', '=', modelKey).orderBy('model').executeTakeFirst();
+  return row && { model: row.model, category: row.category, launchMonth: row.launch_month, launchPriceFen: Number(row.launch_price_fen) };
 }
 
 /**

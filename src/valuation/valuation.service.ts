@@ -6,6 +6,11 @@ import { deriveNoiseKey } from '../insights/dp/noise-seed.ts';
 import { createNoiseStream } from '../insights/dp/noise-stream.ts';
 import { ageBandOf, formulaValueFen, type ValuationStandard } from './valuation-standard.ts';
 import * as valuations from './valuation.repository.ts';
+import { createBrandRegistry } from '../vocabulary/brand-names.ts';
+import { normaliseModelName } from '../vocabulary/model-names.ts';
+import { SHIPPED_BRANDS } from '../vocabulary/shipped-brands.ts';
+
+const SHIPPED_BRAND_REGISTRY = createBrandRegistry(SHIPPED_BRANDS);
 
 export type ValuationArgument = 'brand' | 'model' | 'grade' | 'ageMonths' | 'faults';
 
@@ -48,7 +53,11 @@ export async function referenceValue(
     throw new ValuationError('valuation.argument_invalid', 'ageMonths', 'ageMonths must be a whole number of months from 0 to 360');
   }
   if (query.faults && !query.faults.every((f) => FAULTS.has(f))) throw new ValuationError('valuation.argument_invalid', 'faults', 'each fault must be a fault code of the standard');
-  const entry = await valuations.findCatalogueModel(context.db, query.brand, query.model);
+  // The question is read through the same vocabularies as the documents: a brand name or alias to its id,
+  // a model name to the catalogue's key (storage and colour aside).
+  const brand = SHIPPED_BRAND_REGISTRY.resolve(query.brand);
+  const modelKey = normaliseModelName(query.model).key;
+  const entry = brand === undefined || modelKey === '' ? undefined : await valuations.findCatalogueModel(context.db, brand, modelKey);
   if (entry === undefined) throw new ValuationError('valuation.model_unknown', 'model', 'model must be in the catalogue (brand and model as the brand supplied them)');
 
   const formulaFen = formulaValueFen(standard, { category: entry.category, launchPriceFen: entry.launchPriceFen, grade: query.grade, ageMonths: query.ageMonths, faults: query.faults ?? [] });
@@ -57,9 +66,9 @@ export async function referenceValue(
   // The pooled observations cross parties: read by the analytics role in a transaction of their own.
   const pool = await context.db.transaction().execute(async (tx) => {
     await actAs(tx, 'hub_analytics');
-    return valuations.observedPool(tx, { brand: query.brand, model: query.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+    return valuations.observedPool(tx, { brand: brand!, model: entry.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
   });
-  const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), query.brand, query.model, query.grade, band.from].join('\u0000');
+  const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), brand, entry.model, query.grade, band.from].join('\u0000');
   // The analytics engine's mechanism: exact discrete Laplace noise from a keyed stream, so the same
   // question in the same month gets the same figure and averaging repeats washes nothing out.
   const stream = createNoiseStream(deriveNoiseKey(context.secret), label);

@@ -78,7 +78,7 @@ describe('differencing attacks on product-rnd', () => {
   const BRAND = { kind: 'party', partyId: 'brand-a', role: 'brand' } as const;
   const ask = async (noise: 'on' | 'off', groupBy: PolicyDimension[], filters: InsightsRequest['filters']) => {
     const outcome = await runInsights(
-      { db: hub.app.database.db, policies: hub.app.policies, now: () => new Date(), secret: hub.app.secret, noise },
+      { db: hub.app.sessionFor(BRAND), policies: hub.app.policies, now: () => new Date(), secret: hub.app.secret, noise },
       BRAND, { purpose: 'product-rnd', groupBy, measures: MEASURES, filters },
     );
     if (!outcome.allowed) throw new Error(`the attack's query must be allowed: ${outcome.decision.matchedRules.join(', ')}`);
