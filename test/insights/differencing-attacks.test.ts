@@ -8,15 +8,15 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 // answers. Each runs twice on the same seeded hub: with noise off (the old exact answers: the attack must
 // work, or this test proves nothing) and with the noise the hub ships with (it must not recover any measure).
 
-const BIG = 'iPhone 13 128GB';
-const MINI = 'iPhone 12 mini 64GB';
+const BIG = 'iPhone 13';
+const MINI = 'iPhone 12 mini';
 const MONTHS = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'];
 const TARGET = { usageMonths: 97, batteryHealthPct: 61, grade: 'E', fault: 'boot_loop' } as const;
 const MEASURES: PolicyMeasure[] = ['count', 'usageMonthsAvg', 'batteryHealthPctAvg', 'gradeDistribution', 'faultRate'];
 
 function member(i: number, model: string, month: string, usageMonths: number, grade: string, battery: number, faults: string[]): PopulationMember {
   return {
-    subjectRef: `uDifferencingSubject-${i.toString(36).padStart(4, 'a')}-consenting`,
+    subjectRef: `5d1f7c3e-2b9a-4e6d-8f10-${i.toString(16).padStart(12, '0')}`,
     tradeIn: { externalRef: `DIFF-${i}`, category: 'mobile_phone', brand: 'Apple', model, usageMonths, tradeInMonth: month, regionCode: '310000', channel: 'online', quotedValuationFen: 150_000 + i },
     inspection: { externalRef: `DIFF-QC-${i}`, grade, inspectedMonth: month, batteryHealthPct: battery, faults },
   };
@@ -53,7 +53,7 @@ const ATTACKS: Attack[] = [
   { name: "(4) the merged remainder row of a grouping, with vs. without the target's month", groupBy: ['model', 'tradeInMonth'], pick: (rows) => rows.find((r) => r.remainder),
     withTarget: { tradeInMonthTo: '2026-09' }, withoutTarget: { tradeInMonthTo: '2026-08' } },
   { name: '(5) groupBy model over a brand, with vs. without the month', groupBy: ['model'], pick: (rows) => rows.find((r) => r.keys.model === MINI),
-    withTarget: { brand: ['Apple'], tradeInMonth: MONTHS }, withoutTarget: { brand: ['Apple'], tradeInMonth: MONTHS.slice(0, 8) } },
+    withTarget: { brand: ['apple'], tradeInMonth: MONTHS }, withoutTarget: { brand: ['apple'], tradeInMonth: MONTHS.slice(0, 8) } },
 ];
 
 /** What the attacker reads off two rows for each measure; null where a row was not released. */

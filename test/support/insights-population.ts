@@ -1,4 +1,5 @@
 import { changeConsent } from '../../src/consent/consent.service.ts';
+import { catalogueModels } from './catalogue.ts';
 import type { TestHub } from './test-hub.ts';
 
 /** One trade-in of the population, with an optional inspection of the device. */
@@ -16,6 +17,9 @@ export interface PopulationMember {
 export async function seedPopulation(hub: TestHub, members: readonly PopulationMember[], purposes: readonly string[]): Promise<void> {
   const platform = await hub.token('platform-a');
   const recycler = await hub.token('recycler-a');
+  // Model-level answers count catalogued models only: the brand catalogues the population's models first.
+  const models = new Map(members.map((m) => [`${String(m.tradeIn.brand)}\u0000${String(m.tradeIn.model)}`, { brand: String(m.tradeIn.brand), model: String(m.tradeIn.model) }]));
+  await catalogueModels(hub, [...models.values()]);
   for (let start = 0; start < members.length; start += 500) {
     const batch = members.slice(start, start + 500);
     const submitted = await hub.graphql(
