@@ -8,6 +8,7 @@ import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
 import { periodOf, previousPeriod } from '../../src/ledger/periods.ts';
 import { ACCOUNTS, splitQueryCharge } from '../../src/ledger/revenue-split.ts';
 import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
+import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 /** Vault rows with their pseudonyms opened (the vault keeps them sealed). */
@@ -154,6 +155,8 @@ describe('revenue share against a model', () => {
       let clock = new Date('2026-03-05T09:00:00Z');
       const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
       try {
+        // groupBy model counts catalogued models only.
+        await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13' }]);
         const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
           d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({ externalRef: `M-A-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),
         }, await hub.token('platform-a'));
