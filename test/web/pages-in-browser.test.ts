@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,7 +14,8 @@ const SMALL_MODEL = 'P50 Pro 256GB';
 /** A model with ten consenting users in each age band × grade, so the residual curve has lines to draw. */
 const CROWD_MODEL = 'iPhone 12 128GB';
 const letters = (i: number) => `${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghijklmnopqrstuvwxyz'[Math.floor(i / 26)]}`;
-const subject = (name: string) => `uWebPages-${name}-subjectRef-xyz`;
+/** Pseudonyms must be UUIDs (or ≥128 random bits); the name only labels the role in the test. */
+const subject = (_name: string) => randomUUID();
 const OTHERS = Array.from({ length: 12 }, (_, i) => subject(`other${letters(i)}`));
 const SMALL = Array.from({ length: 5 }, (_, i) => subject(`small${letters(i)}`));
 const CROWD = Array.from({ length: 40 }, (_, i) => subject(`crowd${letters(i)}`));
