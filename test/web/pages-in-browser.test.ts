@@ -27,6 +27,9 @@ const purposeCard = (page: Page, purpose: string) => page.locator(`article.purpo
 // Without Chromium these skip; test/support/browser-check.ts prints why, or fails the run where CI requires them.
 describe.skipIf(findChromium() === undefined)('the consent and insights pages in Chromium', () => {
   let hub: TestHub;
+  let dpHub: TestHub;
+  let dpSite: { url: string; close(): Promise<void> };
+  let dpBrandToken: string;
   let site: { url: string; close(): Promise<void> };
   let browser: Browser;
   let desktop: BrowserContext;
@@ -37,8 +40,8 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   const logLines: string[] = [];
   const pageErrors: string[] = [];
 
-  const graphql = async (query: string, variables: Record<string, unknown>, party: string) => {
-    const { body } = await hub.graphql(query, variables, await hub.token(party));
+  const graphqlOn = async (on: TestHub, query: string, variables: Record<string, unknown>, party: string) => {
+    const { body } = await on.graphql(query, variables, await on.token(party));
     expect(body.errors).toBeUndefined();
     return body.data;
   };
@@ -50,8 +53,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     return countCell(brandPage, MODEL).textContent();
   }
 
-  beforeAll(async () => {
-    hub = await createTestHub({ logLines });
+  /** Seeds a hub with the catalogue, the trade-ins and the consents every test below reads. */
+  async function seed(on: TestHub): Promise<void> {
+    const graphql = (query: string, variables: Record<string, unknown>, party: string) => graphqlOn(on, query, variables, party);
     // The brand's catalogue makes age bands and residual values computable.
     await graphql('mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename}}', {
       d: [
@@ -84,19 +88,31 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     }, 'recycler-a');
     // Everyone but the user consents to product-rnd; the twelve also to recycling-optimization (differential privacy).
     for (const subjectRef of [...OTHERS, ...SMALL, ...CROWD]) {
-      const token = await hub.token('platform-a', { subjectRef });
-      await hub.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, token);
-      if (OTHERS.includes(subjectRef)) await hub.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, token);
+      const token = await on.token('platform-a', { subjectRef });
+      await on.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, token);
+      if (OTHERS.includes(subjectRef)) await on.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, token);
     }
     const requested = await graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, 'brand-a');
     await graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: requested.requestAgreement.agreement.id }, 'operator-a');
     await graphql('mutation{requestAgreement(purpose:"recycling-optimization"){__typename}}', {}, 'brand-a');
+  }
 
+  beforeAll(async () => {
+    // Product-rnd's counts are read exactly here (a grant raises the count by one, k-suppression is shown as such),
+    // so this hub answers without differential-privacy noise (HUB_INSIGHTS_NOISE off, tests only) ...
+    hub = await createTestHub({ logLines, env: { HUB_INSIGHTS_NOISE: 'off' } });
+    await seed(hub);
+    // ... and a second hub, seeded alike, answers as production does: with noise under every purpose.
+    // A fixed secret keeps its noise the same from run to run.
+    dpHub = await createTestHub({ logLines, secret: Buffer.alloc(32, 7) });
+    await seed(dpHub);
     site = await serveOverHttp(hub);
+    dpSite = await serveOverHttp(dpHub);
     browser = await launchChromium();
     desktop = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
     userToken = await hub.token('platform-a', { subjectRef: USER });
     brandToken = await hub.token('brand-a');
+    dpBrandToken = await dpHub.token('brand-a');
     userPage = await desktop.newPage();
     brandPage = await desktop.newPage();
     watchForErrors(userPage, pageErrors);
@@ -106,7 +122,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   afterAll(async () => {
     await browser?.close();
     await site?.close();
+    await dpSite?.close();
     await hub?.close();
+    await dpHub?.close();
   });
 
   it('opens both pages from their token links, in Chinese, and clears the token from the address bar', async () => {
@@ -177,11 +195,16 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   });
 
   it("marks the differential-privacy purpose's figures as noisy and explains the charts it cannot release", async () => {
+    // The hub that adds noise, as production does.
+    await brandPage.goto(`${dpSite.url}/insights#token=${dpBrandToken}`);
+    await brandPage.getByRole('heading', { level: 1, name: '回收数据洞察' }).waitFor();
     await brandPage.locator('#purpose').selectOption('recycling-optimization');
     await brandPage.getByRole('button', { name: '查询' }).click();
     const noise = brandPage.locator('.noise[data-noise="laplace"]');
     await noise.waitFor();
-    expect(await noise.textContent()).toContain('ε=0.5');
+    // One query at ε 1 (the policy's epsilonPerQuery), out of a monthly budget of 100.
+    expect(await noise.textContent()).toContain('ε=1（');
+    expect(await noise.textContent()).toContain('ε=99 / 100');
     expect(await brandPage.locator('dd[data-field="subjects-counted"]').textContent()).toBe('不公开（差分隐私）');
     expect(await countCell(brandPage, MODEL).textContent()).toMatch(/^≈\d+$/);
     expect(await brandPage.locator('[data-chart="residual"] [data-unavailable="measure_not_allowed"]').count()).toBe(1);
@@ -267,6 +290,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   });
 
   it('writes screenshots of both pages at desktop and phone sizes, and neither page is wider than a phone', async () => {
+    // Back to the exact hub, whose counts the screenshots show.
+    await brandPage.goto(`${site.url}/insights#token=${brandToken}`);
+    await brandPage.getByRole('heading', { level: 1, name: '回收数据洞察' }).waitFor();
     await brandPage.locator('#purpose').selectOption('product-rnd');
     await runAndReadCount(OTHERS.length);
     expect(await screenshot(userPage, 'consent-desktop')).toMatch(/consent-desktop\.png$/);
@@ -306,7 +332,7 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
 
   it('never lets a token reach the hub log, and no page logged an error (a blocked script would)', () => {
     expect(logLines.length).toBeGreaterThan(0);
-    for (const token of [userToken, brandToken]) expect(logLines.filter((line) => line.includes(token))).toEqual([]);
+    for (const token of [userToken, brandToken, dpBrandToken]) expect(logLines.filter((line) => line.includes(token))).toEqual([]);
     expect(logLines.some((line) => line.includes('"path":"/consent"'))).toBe(true);
     expect(pageErrors).toEqual([]);
   });
