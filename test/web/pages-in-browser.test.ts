@@ -20,6 +20,8 @@ const OTHERS = Array.from({ length: 12 }, (_, i) => subject(`other${letters(i)}`
 const SMALL = Array.from({ length: 5 }, (_, i) => subject(`small${letters(i)}`));
 const CROWD = Array.from({ length: 40 }, (_, i) => subject(`crowd${letters(i)}`));
 const USER = subject('theUser');
+/** Consenting users of MODEL on the hub that adds noise, enough for its row to clear the DP release threshold. */
+const DP_CROWD = Array.from({ length: 180 }, (_, i) => subject(`dp${i}`));
 
 const countCell = (page: Page, model: string) => page.locator(`table.groups tr[data-group="${model}"] td[data-measure="count"]`);
 const purposeCard = (page: Page, purpose: string) => page.locator(`article.purpose[data-purpose="${purpose}"]`);
@@ -53,8 +55,11 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     return countCell(brandPage, MODEL).textContent();
   }
 
-  /** Seeds a hub with the catalogue, the trade-ins and the consents every test below reads. */
-  async function seed(on: TestHub): Promise<void> {
+  /**
+   * Seeds a hub with the catalogue, the trade-ins and the consents every test below reads; `dpCrowd` adds
+   * subjects who trade in the model and consent to recycling-optimization only.
+   */
+  async function seed(on: TestHub, dpCrowd: readonly string[] = []): Promise<void> {
     const graphql = (query: string, variables: Record<string, unknown>, party: string) => graphqlOn(on, query, variables, party);
     // The brand's catalogue makes age bands and residual values computable.
     await graphql('mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename}}', {
@@ -72,6 +77,7 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       ...[...OTHERS, USER].map((ref, i) => tradeIn(ref, i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
       ...SMALL.map((ref, i) => tradeIn(ref, 100 + i, SMALL_MODEL, '华为', '2025-11')),
       ...CROWD.map((ref, i) => tradeIn(ref, 200 + i, CROWD_MODEL, 'Apple', i % 2 === 0 ? '2022-03' : '2024-06')),
+      ...dpCrowd.map((ref, i) => tradeIn(ref, 300 + i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
     ];
     const submitted = await graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: documents }, 'platform-a');
     const tickets: string[] = submitted.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
@@ -92,6 +98,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       await on.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, token);
       if (OTHERS.includes(subjectRef)) await on.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, token);
     }
+    for (const subjectRef of dpCrowd) {
+      await on.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, await on.token('platform-a', { subjectRef }));
+    }
     const requested = await graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, 'brand-a');
     await graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: requested.requestAgreement.agreement.id }, 'operator-a');
     await graphql('mutation{requestAgreement(purpose:"recycling-optimization"){__typename}}', {}, 'brand-a');
@@ -103,9 +112,11 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     hub = await createTestHub({ logLines, env: { HUB_INSIGHTS_NOISE: 'off' } });
     await seed(hub);
     // ... and a second hub, seeded alike, answers as production does: with noise under every purpose.
-    // A fixed secret keeps its noise the same from run to run.
+    // A fixed secret keeps its noise the same from run to run. A row is released only when its noisy count
+    // reaches the release threshold (about 107 for the dashboard's eight statistics at ε 1, δ 10⁻⁶), so the
+    // model needs a crowd that consents to recycling-optimization well above it.
     dpHub = await createTestHub({ logLines, secret: Buffer.alloc(32, 7) });
-    await seed(dpHub);
+    await seed(dpHub, DP_CROWD);
     site = await serveOverHttp(hub);
     dpSite = await serveOverHttp(dpHub);
     browser = await launchChromium();
