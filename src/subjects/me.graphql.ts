@@ -9,12 +9,28 @@ import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import { subjectIdFor } from './subject-id.ts';
 import { listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
+import { SHIPPED_BRANDS } from '../vocabulary/shipped-brands.ts';
+import { listRegisteredBrands } from '../vocabulary/vocabulary.repository.ts';
+
+const SHIPPED_BRAND_NAMES: ReadonlyMap<string, string> = new Map(SHIPPED_BRANDS.map((b) => [b.id, b.nameEn]));
+
+/** A brand id's English display name: shipped brands from the list, registered ones from the table. */
+async function brandDisplayName(context: HubContext, brandId: string): Promise<string> {
+  const shipped = SHIPPED_BRAND_NAMES.get(brandId);
+  if (shipped !== undefined) return shipped;
+  const registered = (await listRegisteredBrands(context.db)).find((b) => b.id === brandId);
+  return registered?.nameEn ?? brandId;
+}
 
 const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').implement({
   description: 'One traded-in device as the hub holds it: model-level facts only. No name, phone, address, ID, serial or photo is ever held.',
   fields: (t) => ({
     category: t.exposeString('category'),
-    brand: t.exposeString('brand'),
+    brand: t.exposeString('brand', { description: "The brand's canonical id (e.g. apple)." }),
+    brandName: t.string({
+      description: "The brand's display name from the brand registry (its English name, e.g. Apple); the id when the registry does not hold it.",
+      resolve: (r, _args, context: HubContext) => brandDisplayName(context, r.brand),
+    }),
     model: t.exposeString('model', { nullable: true, description: 'Null while the brand has not catalogued the model: the hub keeps no model text it cannot resolve.' }),
     usageMonths: t.exposeInt('usage_months'),
     tradeInMonth: t.string({ resolve: (r) => r.trade_in_month.slice(0, 7) }),

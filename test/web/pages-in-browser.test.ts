@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,11 +14,14 @@ const SMALL_MODEL = 'P50 Pro 256GB';
 /** A model with ten consenting users in each age band × grade, so the residual curve has lines to draw. */
 const CROWD_MODEL = 'iPhone 12 128GB';
 const letters = (i: number) => `${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghijklmnopqrstuvwxyz'[Math.floor(i / 26)]}`;
-const subject = (name: string) => `uWebPages-${name}-subjectRef-xyz`;
+/** Pseudonyms must be UUIDs (or ≥128 random bits); the name only labels the role in the test. */
+const subject = (_name: string) => randomUUID();
 const OTHERS = Array.from({ length: 12 }, (_, i) => subject(`other${letters(i)}`));
 const SMALL = Array.from({ length: 5 }, (_, i) => subject(`small${letters(i)}`));
 const CROWD = Array.from({ length: 40 }, (_, i) => subject(`crowd${letters(i)}`));
 const USER = subject('theUser');
+/** Consenting users of MODEL on the hub that adds noise, enough for its row to clear the DP release threshold. */
+const DP_CROWD = Array.from({ length: 180 }, (_, i) => subject(`dp${i}`));
 
 const countCell = (page: Page, model: string) => page.locator(`table.groups tr[data-group="${model}"] td[data-measure="count"]`);
 const purposeCard = (page: Page, purpose: string) => page.locator(`article.purpose[data-purpose="${purpose}"]`);
@@ -25,6 +29,9 @@ const purposeCard = (page: Page, purpose: string) => page.locator(`article.purpo
 // Without Chromium these skip; test/support/browser-check.ts prints why, or fails the run where CI requires them.
 describe.skipIf(findChromium() === undefined)('the consent and insights pages in Chromium', () => {
   let hub: TestHub;
+  let dpHub: TestHub;
+  let dpSite: { url: string; close(): Promise<void> };
+  let dpBrandToken: string;
   let site: { url: string; close(): Promise<void> };
   let browser: Browser;
   let desktop: BrowserContext;
@@ -35,8 +42,8 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   const logLines: string[] = [];
   const pageErrors: string[] = [];
 
-  const graphql = async (query: string, variables: Record<string, unknown>, party: string) => {
-    const { body } = await hub.graphql(query, variables, await hub.token(party));
+  const graphqlOn = async (on: TestHub, query: string, variables: Record<string, unknown>, party: string) => {
+    const { body } = await on.graphql(query, variables, await on.token(party));
     expect(body.errors).toBeUndefined();
     return body.data;
   };
@@ -48,8 +55,12 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     return countCell(brandPage, MODEL).textContent();
   }
 
-  beforeAll(async () => {
-    hub = await createTestHub({ logLines });
+  /**
+   * Seeds a hub with the catalogue, the trade-ins and the consents every test below reads; `dpCrowd` adds
+   * subjects who trade in the model and consent to recycling-optimization only.
+   */
+  async function seed(on: TestHub, dpCrowd: readonly string[] = []): Promise<void> {
+    const graphql = (query: string, variables: Record<string, unknown>, party: string) => graphqlOn(on, query, variables, party);
     // The brand's catalogue makes age bands and residual values computable.
     await graphql('mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename}}', {
       d: [
@@ -66,6 +77,7 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       ...[...OTHERS, USER].map((ref, i) => tradeIn(ref, i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
       ...SMALL.map((ref, i) => tradeIn(ref, 100 + i, SMALL_MODEL, '华为', '2025-11')),
       ...CROWD.map((ref, i) => tradeIn(ref, 200 + i, CROWD_MODEL, 'Apple', i % 2 === 0 ? '2022-03' : '2024-06')),
+      ...dpCrowd.map((ref, i) => tradeIn(ref, 300 + i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
     ];
     const submitted = await graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: documents }, 'platform-a');
     const tickets: string[] = submitted.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
@@ -82,19 +94,36 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     }, 'recycler-a');
     // Everyone but the user consents to product-rnd; the twelve also to recycling-optimization (differential privacy).
     for (const subjectRef of [...OTHERS, ...SMALL, ...CROWD]) {
-      const token = await hub.token('platform-a', { subjectRef });
-      await hub.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, token);
-      if (OTHERS.includes(subjectRef)) await hub.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, token);
+      const token = await on.token('platform-a', { subjectRef });
+      await on.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, token);
+      if (OTHERS.includes(subjectRef)) await on.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, token);
+    }
+    for (const subjectRef of dpCrowd) {
+      await on.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, await on.token('platform-a', { subjectRef }));
     }
     const requested = await graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, 'brand-a');
     await graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: requested.requestAgreement.agreement.id }, 'operator-a');
     await graphql('mutation{requestAgreement(purpose:"recycling-optimization"){__typename}}', {}, 'brand-a');
+  }
 
+  beforeAll(async () => {
+    // Product-rnd's counts are read exactly here (a grant raises the count by one, k-suppression is shown as such),
+    // so this hub answers without differential-privacy noise (HUB_INSIGHTS_NOISE off, tests only) ...
+    hub = await createTestHub({ logLines, env: { HUB_INSIGHTS_NOISE: 'off' } });
+    await seed(hub);
+    // ... and a second hub, seeded alike, answers as production does: with noise under every purpose.
+    // A fixed secret keeps its noise the same from run to run. A row is released only when its noisy count
+    // reaches the release threshold (about 107 for the dashboard's eight statistics at ε 1, δ 10⁻⁶), so the
+    // model needs a crowd that consents to recycling-optimization well above it.
+    dpHub = await createTestHub({ logLines, secret: Buffer.alloc(32, 7) });
+    await seed(dpHub, DP_CROWD);
     site = await serveOverHttp(hub);
+    dpSite = await serveOverHttp(dpHub);
     browser = await launchChromium();
     desktop = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
     userToken = await hub.token('platform-a', { subjectRef: USER });
     brandToken = await hub.token('brand-a');
+    dpBrandToken = await dpHub.token('brand-a');
     userPage = await desktop.newPage();
     brandPage = await desktop.newPage();
     watchForErrors(userPage, pageErrors);
@@ -104,7 +133,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   afterAll(async () => {
     await browser?.close();
     await site?.close();
+    await dpSite?.close();
     await hub?.close();
+    await dpHub?.close();
   });
 
   it('opens both pages from their token links, in Chinese, and clears the token from the address bar', async () => {
@@ -175,11 +206,16 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   });
 
   it("marks the differential-privacy purpose's figures as noisy and explains the charts it cannot release", async () => {
+    // The hub that adds noise, as production does.
+    await brandPage.goto(`${dpSite.url}/insights#token=${dpBrandToken}`);
+    await brandPage.getByRole('heading', { level: 1, name: '回收数据洞察' }).waitFor();
     await brandPage.locator('#purpose').selectOption('recycling-optimization');
     await brandPage.getByRole('button', { name: '查询' }).click();
     const noise = brandPage.locator('.noise[data-noise="laplace"]');
     await noise.waitFor();
-    expect(await noise.textContent()).toContain('ε=0.5');
+    // One query at ε 1 (the policy's epsilonPerQuery), out of a monthly budget of 100.
+    expect(await noise.textContent()).toContain('ε=1（');
+    expect(await noise.textContent()).toContain('ε=99 / 100');
     expect(await brandPage.locator('dd[data-field="subjects-counted"]').textContent()).toBe('不公开（差分隐私）');
     expect(await countCell(brandPage, MODEL).textContent()).toMatch(/^≈\d+$/);
     expect(await brandPage.locator('[data-chart="residual"] [data-unavailable="measure_not_allowed"]').count()).toBe(1);
@@ -265,6 +301,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   });
 
   it('writes screenshots of both pages at desktop and phone sizes, and neither page is wider than a phone', async () => {
+    // Back to the exact hub, whose counts the screenshots show.
+    await brandPage.goto(`${site.url}/insights#token=${brandToken}`);
+    await brandPage.getByRole('heading', { level: 1, name: '回收数据洞察' }).waitFor();
     await brandPage.locator('#purpose').selectOption('product-rnd');
     await runAndReadCount(OTHERS.length);
     expect(await screenshot(userPage, 'consent-desktop')).toMatch(/consent-desktop\.png$/);
@@ -304,7 +343,7 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
 
   it('never lets a token reach the hub log, and no page logged an error (a blocked script would)', () => {
     expect(logLines.length).toBeGreaterThan(0);
-    for (const token of [userToken, brandToken]) expect(logLines.filter((line) => line.includes(token))).toEqual([]);
+    for (const token of [userToken, brandToken, dpBrandToken]) expect(logLines.filter((line) => line.includes(token))).toEqual([]);
     expect(logLines.some((line) => line.includes('"path":"/consent"'))).toBe(true);
     expect(pageErrors).toEqual([]);
   });

@@ -149,7 +149,7 @@ function HeldSection({ records, lang, t }: { records: MyRecord[]; lang: Lang; t:
           <ul class="records">
             {records.map((record, index) => (
               <li key={index} class="record">
-                <h3>{t.recordTitle(nameOf(CATEGORY_NAMES, record.category, lang), record.brand, record.model)}</h3>
+                <h3>{t.recordTitle(nameOf(CATEGORY_NAMES, record.category, lang), record.brandName, record.model ?? '')}</h3>
                 <dl class="facts">
                   <dt>{t.fieldUsage}</dt><dd>{t.usageMonths(record.usageMonths)}</dd>
                   <dt>{t.fieldMonth}</dt><dd>{record.tradeInMonth}</dd>

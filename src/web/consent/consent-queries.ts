@@ -2,8 +2,12 @@ import type { ConsentState } from '../../consent/consent-states.ts';
 
 export interface MyRecord {
   category: string;
+  /** The brand's canonical id (e.g. apple). */
   brand: string;
-  model: string;
+  /** The brand's display name from the hub's registry (e.g. Apple). */
+  brandName: string;
+  /** Null while the brand has not catalogued the model. */
+  model: string | null;
   usageMonths: number;
   tradeInMonth: string;
   regionCode: string | null;
@@ -85,7 +89,7 @@ export const ME_QUERY = /* GraphQL */ `
       ... on Me {
         platformId
         subjectRef
-        records(first: 500) { category brand model usageMonths tradeInMonth regionCode channel quotedValuationFen grade disposition }
+        records(first: 500) { category brand brandName model usageMonths tradeInMonth regionCode channel quotedValuationFen grade disposition }
         consents {
           purpose policyVersion title { zh en } description { zh en } rolesAllowed dimensions measures minGroupSize
           pricePerSubjectFen usersShareBp state expiresAt updatedAt
