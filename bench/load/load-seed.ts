@@ -61,6 +61,7 @@ export interface LoadSeed {
 }
 
 const SUBMIT = 'mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename ... on SubmissionBatch{accepted}}}';
+const CATALOGUE = 'mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename ... on SubmissionBatch{accepted}}}';
 const GRANT = 'mutation{grantConsent(purpose:"product-rnd"){__typename}}';
 
 /**
@@ -70,6 +71,11 @@ const GRANT = 'mutation{grantConsent(purpose:"product-rnd"){__typename}}';
  */
 export async function seedLoadData(url: string, setup: HubSetup, options: { run: string; subjectsPerModel: number; consentingPerModel: number; churnSubjects: number }): Promise<LoadSeed> {
   const platform = await setup.token(LOAD_PLATFORM);
+  // Model-level answers count catalogued models only: the load brand catalogues the four models first
+  // (a replay when a second run finds them catalogued).
+  const catalogue = LOAD_MODELS.map((model) => ({ brand: BRAND_OF[model], model, category: 'mobile_phone', launchMonth: '2022-09', launchPriceFen: 599_900 }));
+  const catalogued = await graphql(url, await setup.token(LOAD_BRAND), CATALOGUE, { d: catalogue });
+  if (catalogued.submitCatalogueEntries.accepted !== catalogue.length) throw new Error('the load catalogue must be accepted');
   const subjects: string[] = [];
   const documents: Record<string, unknown>[] = [];
   const total = options.subjectsPerModel * LOAD_MODELS.length;

@@ -169,10 +169,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // the last entry. Every appender sees the whole chain's tail, not only its own party's entries.
   await sql`
     create function hub_access_log_tail(out seq bigint, out hash bytea)
-    language sql security definer set search_path from current as $$
-      with head as (select value::bigint as seq from hub_settings where key = 'access_log_head' for update)
-      select head.seq, (select a.hash from access_log a where a.seq = head.seq) from head
-    $$`.execute(db);
+    language plpgsql volatile security definer set search_path from current as $$
+    begin
+      select value::bigint into seq from hub_settings where key = 'access_log_head' for update;
+      -- A second statement, so a fresh snapshot: after waiting for the lock, the entry the previous holder
+      -- appended is visible (one statement would read the tail hash in the snapshot taken before the wait).
+      select a.hash into hash from access_log a where a.seq = hub_access_log_tail.seq;
+    end $$`.execute(db);
   // Moves the head to the entry just appended; only ever by one.
   await sql`
     create function hub_access_log_advance(next_seq bigint) returns void
