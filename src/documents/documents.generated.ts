@@ -34,7 +34,7 @@ export type Category =
   | 'passenger_car'
   | 'electric_bicycle';
 /**
- * Brand name as in the hub's brand dictionary, e.g. Apple, 海尔, 格力.
+ * A brand name, id or alias from the hub's brand registry (the shipped list in src/vocabulary/shipped-brands.ts plus the brands brand parties register), e.g. Apple, apple, 海尔, 格力; full-width forms fold. The pattern admits only name-shaped text; the registry decides (vocabulary.unknown_brand).
  */
 export type Brand = string;
 /**
