@@ -74,7 +74,7 @@ export function registerServeCommand(program: Command): void {
           `    -d '{"query":"mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}",` +
             `"variables":{"d":[{"externalRef":"MY-ORDER-1","category":"mobile_phone","brand":"Apple","model":"iPhone 13 128GB",` +
             `"usageMonths":30,"tradeInMonth":"2026-11","channel":"online","quotedValuationFen":180000}]}}'`,
-          '  # as demo-brand: phones by model, consenting users only, every row at least k of them',
+          '  # as demo-brand: phones by model, consenting users only, noisy (differential privacy), rows released above a noisy threshold',
           `  curl -s ${hub.url}/graphql -H "authorization: Bearer $BRAND_TOKEN" -H 'content-type: application/json' \\`,
           `    -d '{"query":"{insights(purpose:\\"product-rnd\\",groupBy:[model],measures:[count,usageMonthsAvg,residualRatioP50],` +
             `filter:{category:[\\"mobile_phone\\"]}){... on Insights{rows{keys subjects values} suppressedGroups}}}"}'`,
