@@ -1,4 +1,4 @@
-import { findPersonalPropertyNames } from '../privacy/personal-property-names.ts';
+import { PROPERTY_NAME_CODE } from '../privacy/privacy-finding.ts';
 import { echoSafePointer } from '../privacy/property-path.ts';
 import { scanDocument } from '../privacy/scan-document.ts';
 import type { DocumentKind } from './document-kinds.ts';
@@ -21,13 +21,15 @@ export function checkDocument(
   document: unknown,
   options: { asOf?: Date; isKnownModel?: (text: string) => boolean } = {},
 ): DocumentError[] {
-  const personalNames = findPersonalPropertyNames(document);
+  // One walk finds both: property names that are personal data and personal values.
+  const findings = scanDocument(document, { exemptions: privacyAnnotations(kind), ...options });
+  const personalNames = findings.filter((finding) => finding.code === PROPERTY_NAME_CODE);
+  const valueFindings = findings.filter((finding) => finding.code !== PROPERTY_NAME_CODE);
   const namedPaths = new Set(personalNames.map((finding) => finding.path));
   const validation = validateDocument(kind, document);
   const schemaErrors = validation.ok
     ? []
     : validation.errors.filter((error) => !(error.code === 'schema.additionalProperties' && namedPaths.has(error.path)));
-  const valueFindings = scanDocument(document, { exemptions: privacyAnnotations(kind), ...options });
   return uniqueByPathAndCode([...personalNames, ...schemaErrors, ...valueFindings].map(withEchoSafePath));
 }
 

@@ -11,7 +11,7 @@ import type { ExemptionKind, PrivacyFinding } from './privacy-finding.ts';
 import { PROPERTY_NAME_CODE, PROPERTY_NAME_MESSAGE } from './privacy-finding.ts';
 import { foldForDetection, readDigits } from './normalise-text.ts';
 import { findPiiInText, type TextScanOptions } from './scan-text.ts';
-import { walkJson } from './walk-json.ts';
+import { walkJson, type JsonLocation, type JsonVisitor } from './walk-json.ts';
 
 export interface ScanDocumentOptions {
   /**
@@ -98,48 +98,70 @@ interface ScannedString {
  * rejection.
  */
 export function scanDocument(doc: unknown, options: ScanDocumentOptions = {}): PrivacyFinding[] {
-  const findings: PrivacyFinding[] = [];
-  const seen = new Set<string>();
-  const report = (path: string, code: string, message: string): void => {
-    const key = `${path}\u0000${code}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    findings.push({ path, code, message });
-  };
-  const reportDetectors = (path: string, ids: readonly DetectorId[]): void => {
-    for (const id of ids) report(path, `pii.${id}`, MESSAGES.get(id) ?? 'must not contain personal data');
-  };
-  const plainOptions: TextScanOptions = { isKnownModel: options.isKnownModel, asOf: options.asOf };
-  const referenceOptions: TextScanOptions = { ...plainOptions, skip: IDENTIFIER_SHAPE_DETECTORS, randomTokens: true };
-  const shortReferenceOptions: TextScanOptions = { ...plainOptions, skip: IDENTIFIER_SHAPE_DETECTORS_SHORT };
-  const strings: ScannedString[] = [];
+  const scan = new DocumentScan(options);
+  walkJson(doc, scan);
+  return scan.findSeams();
+}
 
-  walkJson(doc, {
-    property: (name, at) => {
-      if (isPersonalPropertyName(name)) report(at.pointer, PROPERTY_NAME_CODE, PROPERTY_NAME_MESSAGE);
-      reportDetectors(at.pointer, findPiiInText(name, plainOptions));
-    },
-    scalar: (value, at) => {
-      const exemption = options.exemptions?.get(at.fieldKey);
-      const text = typeof value === 'string' ? value : String(value);
-      let scanOptions = plainOptions;
-      if (exemption !== undefined) scanOptions = text.length <= SHORT_REFERENCE_LENGTH ? shortReferenceOptions : referenceOptions;
-      const found = findPiiInText(text, scanOptions);
-      reportDetectors(at.pointer, found);
-      // Random tokens and hub tickets are left out of seams: their digits are noise by design.
-      if (typeof value === 'string' && exemption !== 'pseudonym' && !CANONICAL_UUID.test(text)) strings.push({ text, found });
-    },
-  });
-  for (let i = 1; i < strings.length; i++) {
-    const first = strings[i - 1]!;
-    const second = strings[i]!;
-    for (const [before, after] of [[first, second], [second, first]] as const) {
-      for (const id of seamFindings(before, after, plainOptions)) {
-        report('', `pii.${id}`, SEAM_MESSAGES.get(id) ?? 'must not contain personal data split across fields');
-      }
-    }
+// The walk's visitor, a class rather than closures: this runs for every value of every document, and
+// closures made per document cost an allocation each (and, under tsx, a naming call each).
+class DocumentScan implements JsonVisitor {
+  private readonly findings: PrivacyFinding[] = [];
+  private readonly seen = new Set<string>();
+  private readonly strings: ScannedString[] = [];
+  private readonly exemptions: ReadonlyMap<string, ExemptionKind> | undefined;
+  private readonly plainOptions: TextScanOptions;
+  private readonly referenceOptions: TextScanOptions;
+  private readonly shortReferenceOptions: TextScanOptions;
+
+  constructor(options: ScanDocumentOptions) {
+    this.exemptions = options.exemptions;
+    this.plainOptions = { isKnownModel: options.isKnownModel, asOf: options.asOf };
+    this.referenceOptions = { isKnownModel: options.isKnownModel, asOf: options.asOf, skip: IDENTIFIER_SHAPE_DETECTORS, randomTokens: true };
+    this.shortReferenceOptions = { isKnownModel: options.isKnownModel, asOf: options.asOf, skip: IDENTIFIER_SHAPE_DETECTORS_SHORT };
   }
-  return findings;
+
+  property(name: string, at: JsonLocation): void {
+    if (isPersonalPropertyName(name)) this.report(at.pointer, PROPERTY_NAME_CODE, PROPERTY_NAME_MESSAGE);
+    const found = findPiiInText(name, this.plainOptions);
+    if (found.length > 0) this.reportDetectors(at.pointer, found);
+  }
+
+  scalar(value: string | number | bigint, at: JsonLocation): void {
+    const exemption = this.exemptions?.get(at.fieldKey);
+    const text = typeof value === 'string' ? value : String(value);
+    let scanOptions = this.plainOptions;
+    if (exemption !== undefined) scanOptions = text.length <= SHORT_REFERENCE_LENGTH ? this.shortReferenceOptions : this.referenceOptions;
+    const found = findPiiInText(text, scanOptions);
+    if (found.length > 0) this.reportDetectors(at.pointer, found);
+    // Random tokens and hub tickets are left out of seams: their digits are noise by design.
+    if (typeof value === 'string' && exemption !== 'pseudonym' && !CANONICAL_UUID.test(text)) this.strings.push({ text, found });
+  }
+
+  /** Adds what the seams between neighbouring strings hold (reported on the document, path ''); returns every finding. */
+  findSeams(): PrivacyFinding[] {
+    const { strings } = this;
+    for (let i = 1; i < strings.length; i++) {
+      this.reportSeam(seamFindings(strings[i - 1]!, strings[i]!, this.plainOptions));
+      this.reportSeam(seamFindings(strings[i]!, strings[i - 1]!, this.plainOptions));
+    }
+    return this.findings;
+  }
+
+  private reportSeam(ids: readonly DetectorId[]): void {
+    for (const id of ids) this.report('', `pii.${id}`, SEAM_MESSAGES.get(id) ?? 'must not contain personal data split across fields');
+  }
+
+  private reportDetectors(path: string, ids: readonly DetectorId[]): void {
+    for (const id of ids) this.report(path, `pii.${id}`, MESSAGES.get(id) ?? 'must not contain personal data');
+  }
+
+  private report(path: string, code: string, message: string): void {
+    const key = `${path}\u0000${code}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.findings.push({ path, code, message });
+  }
 }
 
 // The part of a value that takes part in a seam: all of it when it is only a number (digits, numerals
@@ -158,13 +180,20 @@ function seamEdge(text: string, side: 'start' | 'end'): string {
   return (side === 'end' ? LAST_WORD : FIRST_WORD).exec(folded)?.[0] ?? '';
 }
 
+const NO_SEAM: readonly DetectorId[] = Object.freeze([]);
+
 function seamFindings(before: ScannedString, after: ScannedString, options: TextScanOptions): readonly DetectorId[] {
+  // Most neighbours end and start with letters: the cheap edge checks answer before anything is allocated.
+  const beforeEdge = before.text.slice(-EDGE);
+  const afterEdge = after.text.slice(0, EDGE);
+  const emailEdge = AT_EDGE_END.test(beforeEdge) || AT_EDGE_START.test(afterEdge);
+  if (!emailEdge && (!DIGITISH_END.test(beforeEdge) || !DIGITISH_START.test(afterEdge))) return NO_SEAM;
   const found: DetectorId[] = [];
-  if (AT_EDGE_END.test(before.text.slice(-EDGE)) || AT_EDGE_START.test(after.text.slice(0, EDGE))) {
+  if (emailEdge) {
     const seam = before.text.slice(-SEAM_REACH) + after.text.slice(0, SEAM_REACH);
     if (findPiiInText(seam, { ...options, skip: EMAIL_ONLY }).length > 0 && !before.found.includes('email') && !after.found.includes('email')) found.push('email');
   }
-  if (!DIGITISH_END.test(before.text.slice(-EDGE)) || !DIGITISH_START.test(after.text.slice(0, EDGE))) return found;
+  if (!DIGITISH_END.test(beforeEdge) || !DIGITISH_START.test(afterEdge)) return found;
   // One side at least must be a bare number fragment: two model names whose years and codes happen to
   // add up to eleven digits (`T/TAF 173—2023` next to `2024年`) are not a split phone number.
   if (!isOnlyANumber(before.text) && !isOnlyANumber(after.text)) return found;

@@ -8,8 +8,27 @@
 import { displayTokenForProperty, escapePointerToken } from './property-path.ts';
 
 export interface JsonLocation {
+  /** Computed on first read: most locations are never shown, and making a name echo-safe runs the detectors. */
   readonly pointer: string;
   readonly fieldKey: string;
+}
+
+// A location keeps its parent and its own token; the shown pointer is built only when a finding asks.
+class LazyLocation implements JsonLocation {
+  #pointer: string | undefined;
+  constructor(
+    private readonly parent: LazyLocation | undefined,
+    private readonly token: string | number,
+    readonly fieldKey: string,
+  ) {}
+
+  get pointer(): string {
+    if (this.#pointer === undefined) {
+      const own = typeof this.token === 'number' ? String(this.token) : displayTokenForProperty(this.token);
+      this.#pointer = this.parent === undefined ? '' : `${this.parent.pointer}/${own}`;
+    }
+    return this.#pointer;
+  }
 }
 
 export interface JsonVisitor {
@@ -28,10 +47,10 @@ export const MAX_JSON_DEPTH = 128;
  * (which also catches cyclic objects); the caller must treat that as a rejection.
  */
 export function walkJson(doc: unknown, visitor: JsonVisitor): void {
-  visit(doc, { pointer: '', fieldKey: '' }, visitor, 0);
+  visit(doc, new LazyLocation(undefined, '', ''), visitor, 0);
 }
 
-function visit(node: unknown, at: JsonLocation, visitor: JsonVisitor, depth: number): void {
+function visit(node: unknown, at: LazyLocation, visitor: JsonVisitor, depth: number): void {
   if (typeof node === 'string' || typeof node === 'number' || typeof node === 'bigint') {
     visitor.scalar?.(node, at);
     return;
@@ -40,15 +59,12 @@ function visit(node: unknown, at: JsonLocation, visitor: JsonVisitor, depth: num
   if (depth >= MAX_JSON_DEPTH) throw new RangeError(`document must not nest deeper than ${MAX_JSON_DEPTH} levels`);
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      visit(node[i], { pointer: `${at.pointer}/${i}`, fieldKey: at.fieldKey }, visitor, depth + 1);
+      visit(node[i], new LazyLocation(at, i, at.fieldKey), visitor, depth + 1);
     }
     return;
   }
   for (const name of Object.keys(node)) {
-    const child: JsonLocation = {
-      pointer: `${at.pointer}/${displayTokenForProperty(name)}`,
-      fieldKey: `${at.fieldKey}/${escapePointerToken(name)}`,
-    };
+    const child = new LazyLocation(at, name, `${at.fieldKey}/${escapePointerToken(name)}`);
     visitor.property?.(name, child);
     visit((node as Record<string, unknown>)[name], child, visitor, depth + 1);
   }
