@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { findActivePartyKeys, findParty } from '../parties/parties.repository.ts';
 import type { Principal } from '../auth/principal.ts';
 import { KEY_ALGORITHMS, type PartyRole } from '../parties/parties.table.ts';
+import { subjectRefProblem } from '../vocabulary/subject-ref-shape.ts';
 
 // Kept importable from here for code written before Principal moved to src/auth/principal.ts.
 export type { Principal };
@@ -36,7 +37,6 @@ export class AuthError extends Error {
 /** The longest a token may live: parties sign short-lived tokens for themselves. */
 const MAX_LIFETIME_SECONDS = 3600;
 const USER_SCOPE = 'consent';
-const SUBJECT_REF = /^(?=.*[A-Za-z])[A-Za-z0-9_-]{22,128}$/;
 
 export interface TokenVerifierOptions {
   hubId: string;
@@ -141,7 +141,9 @@ function principalOf(payload: JWTPayload, partyId: string, role: PartyRole): Pri
   if (scopes.includes(USER_SCOPE)) {
     // A user token: the platform vouches for one of its users, named by its pseudonym.
     if (role !== 'platform') throw new AuthError('user_token_not_from_platform', 'user tokens must be signed by a platform');
-    if (typeof payload.sub !== 'string' || !SUBJECT_REF.test(payload.sub)) {
+    // The same vocabulary as a document's subjectRef: a pseudonym that decodes to nothing personal, so a
+    // platform cannot make the hub carry (or log a look-up of) a phone number as a user's name.
+    if (typeof payload.sub !== 'string' || subjectRefProblem(payload.sub) !== undefined) {
       throw new AuthError('subject_invalid', 'user token sub must be a subjectRef pseudonym');
     }
     return { kind: 'user', platformId: partyId, subjectRef: payload.sub };

@@ -77,6 +77,16 @@ describe('bearer authentication', () => {
     await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub: SUBJECT }), 'subject_invalid');
   });
 
+  it('refuses a user token whose sub is not a pseudonym of the subjectRef vocabulary', async () => {
+    // A phone number, the same base64url-encoded (the detectors cannot read it as it stands), and a
+    // patterned string long enough for the old length-only check: none is a random pseudonym.
+    for (const sub of ['13812345678', Buffer.from('13812345678 张三').toString('base64url'), 'aaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
+      await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub, scope: 'consent' }), 'subject_invalid');
+    }
+    // The pseudonym used by the other tests passes the same check.
+    expect((await hub.graphql('{ viewer { kind } }', {}, await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub: SUBJECT, scope: 'consent' }))).status).toBe(200);
+  });
+
   it('refuses alg none in any casing', async () => {
     for (const alg of ['none', 'None', 'NONE']) {
       const header = base64url.encode(JSON.stringify({ alg, typ: 'JWT' }));
