@@ -16,7 +16,7 @@ import type { SubmissionsTable } from './submissions.table.ts';
 import { normaliseModelName } from '../vocabulary/model-names.ts';
 import { attachCataloguedModels, checkVocabularies, resolveModels } from '../vocabulary/vocabulary.service.ts';
 import type { WipeAttestation } from '../documents/documents.generated.ts';
-import { findAttestableTickets, storeWipeAttestations, TICKET_NOT_ATTESTABLE, type CertificateSigner } from '../wipes/wipes.service.ts';
+import { findAttestableTickets, isActiveNotary, storeWipeAttestations, TICKET_NOT_ATTESTABLE, type CertificateSigner } from '../wipes/wipes.service.ts';
 
 /** Which role may submit which document kind (DESIGN §2). */
 export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
@@ -36,8 +36,8 @@ export type ItemResult =
 export class SubmissionForbiddenError extends Error {
   override readonly name = 'SubmissionForbiddenError';
   readonly code = 'forbidden.role';
-  constructor(kind: DocumentKind, role: PartyRole) {
-    super(`${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
+  constructor(kind: DocumentKind, role: PartyRole, message?: string) {
+    super(message ?? `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
   }
 }
 
@@ -80,6 +80,10 @@ export async function ingestDocuments(
   channel: 'graphql' | 'bulk' = 'graphql',
 ): Promise<ItemResult[]> {
   if (SUBMITTER_ROLE[kind] !== submitter.role) throw new SubmissionForbiddenError(kind, submitter.role);
+  // A notary attests only while the programme admits it: an active firm entry with the notary capacity.
+  if (kind === 'wipe_attestation' && !(await isActiveNotary(context.db))) {
+    throw new SubmissionForbiddenError(kind, submitter.role, 'wipe_attestation documents must be submitted by an active notary of the firm registry');
+  }
   const results: ItemResult[] = new Array(documents.length);
   const candidates: Candidate[] = [];
   const asOf = context.now();

@@ -20,6 +20,12 @@ export async function findAttestableTickets(db: DbOrTx, ticketIds: readonly stri
   return new Map(rows.map((row) => [row.ticket_id, { ticketId: row.ticket_id, recordId: row.record_id, holderId: row.holder_id }]));
 }
 
+/** `hub_is_notary()`: the session's party is an active notary in the firm registry. */
+export async function callerIsActiveNotary(db: DbOrTx): Promise<boolean> {
+  const { rows } = await sql<{ notary: boolean }>`select hub_is_notary() as notary`.execute(db);
+  return rows[0]?.notary === true;
+}
+
 export async function insertWipeAttestations(db: DbOrTx, rows: readonly WipeAttestationsTable[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insertInto('wipe_attestations').values([...rows]).execute();

@@ -32,6 +32,11 @@ export function findAttestableTickets(tx: DbOrTx, ticketIds: readonly string[]):
   return wipes.findAttestableTickets(tx, ticketIds);
 }
 
+/** Whether the calling party (the session's) is an active notary of the firm registry. */
+export function isActiveNotary(db: DbOrTx): Promise<boolean> {
+  return wipes.callerIsActiveNotary(db);
+}
+
 /**
  * Stores accepted attestations and issues a certificate — a JWS signed by the hub, naming the ticket, the
  * notary, the standard, level, method, verification and month — for each successful one, in the ingest's
