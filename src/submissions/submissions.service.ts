@@ -215,7 +215,7 @@ async function planSubmissions(
     });
   }
 
-  if (kind === 'wipe_attestation') return planWipeAttestations(tx, partyId, fresh, results, base);
+  if (kind === 'wipe_attestation') return planWipeAttestations(tx, partyId, now, fresh, results, base);
 
   // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves, and
   // only the ticket's current holder may write them. Unknown, malformed and someone else's tickets get one
@@ -251,6 +251,7 @@ async function planSubmissions(
 async function planWipeAttestations(
   tx: DbOrTx,
   partyId: string,
+  now: Date,
   fresh: Candidate[],
   results: ItemResult[],
   base: (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null) => Planned,
@@ -260,7 +261,13 @@ async function planWipeAttestations(
   const earlier = new Map(
     (await submissions.findSubmissionsByKey(tx, partyId, 'wipe_attestation', notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
   );
+  const currentMonth = now.toISOString().slice(0, 7);
   return fresh.flatMap((candidate) => {
+    // A wipe cannot have been verified in a month that has not begun.
+    if (String(candidate.document.wipedMonth) > currentMonth) {
+      results[candidate.index] = { status: 'rejected', index: candidate.index, errors: [{ path: '/wipedMonth', code: 'wipes.month_in_future', message: 'must not be after the current month' }] };
+      return [];
+    }
     const ticket = held.get(String(candidate.document.ticket));
     if (ticket === undefined) {
       const stored = earlier.get(candidate.keyHex);

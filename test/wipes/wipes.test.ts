@@ -124,8 +124,10 @@ describe('notarised data wipes and journeys', () => {
         { ...attestation('N-5', t.failed!), serial: 'C02XK1ABJGH5' },
         attestation('N-6', t.failed!, { standard: 'MY_OWN_STANDARD' }),
         attestation('N-7', t.failed!, { level: 'wiped well' }),
+        attestation('N-7b', t.failed!, { wipedMonth: '2999-01' }),
       ]);
-      expect(batch.results.map((r: { __typename: string }) => r.__typename)).toEqual(['SubmissionRejected', 'SubmissionRejected', 'SubmissionRejected']);
+      expect(batch.results.map((r: { __typename: string }) => r.__typename)).toEqual(['SubmissionRejected', 'SubmissionRejected', 'SubmissionRejected', 'SubmissionRejected']);
+      expect(batch.results[3].errors).toEqual([{ path: '/wipedMonth', code: 'wipes.month_in_future', message: 'must not be after the current month' }]);
       const rows = await sql<{ n: number }>`select count(*)::integer as n from wipe_attestations where ticket_id = ${t.failed}`.execute(hub.app.database.db);
       expect(rows.rows[0]!.n).toBe(0);
     });
