@@ -3,6 +3,7 @@ import defsSchema from '../../schema/defs.schema.json' with { type: 'json' };
 import dispositionSchema from '../../schema/disposition.v1.schema.json' with { type: 'json' };
 import inspectionSchema from '../../schema/inspection.v1.schema.json' with { type: 'json' };
 import tradeinSchema from '../../schema/tradein.v1.schema.json' with { type: 'json' };
+import wipeAttestationSchema from '../../schema/wipe-attestation.json' with { type: 'json' };
 import { isDocumentKind, type DocumentKind } from '../../src/documents/document-kinds.ts';
 import { AdapterOptionsError } from '../adapter.ts';
 import type { NativeColumn, NativeSchema } from '../native-schema.ts';
@@ -46,6 +47,7 @@ const SCHEMAS: Readonly<Record<DocumentKind, unknown>> = {
   inspection: inspectionSchema,
   disposition: dispositionSchema,
   catalogue: catalogueSchema,
+  wipe_attestation: wipeAttestationSchema,
 };
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; $ref?: string };
@@ -137,7 +139,7 @@ function readField(name: string, raw: unknown, privateColumns: ReadonlySet<strin
 export function readMappingSpec(raw: unknown): MappingSpec {
   if (!isRecord(raw)) fail('must be a YAML object with kind and fields');
   for (const key of Object.keys(raw)) if (!['kind', 'private', 'fields'].includes(key)) fail(`must not have the key ${JSON.stringify(key)}`);
-  if (typeof raw.kind !== 'string' || !isDocumentKind(raw.kind)) fail('kind must be one of tradein, inspection, disposition, catalogue');
+  if (typeof raw.kind !== 'string' || !isDocumentKind(raw.kind)) fail('kind must be one of tradein, inspection, disposition, catalogue, wipe_attestation');
   const kind = raw.kind;
   const privateList = raw.private ?? [];
   if (!Array.isArray(privateList) || !privateList.every((column) => typeof column === 'string')) fail('private must be a list of column names');

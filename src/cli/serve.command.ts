@@ -10,6 +10,7 @@ import {
 import { seedDemoConsents } from '../demo/demo-consents.ts';
 import { DEMO_USER_ID } from '../demo/demo-documents.ts';
 import { demoHistoryDate, seedDemoLedger } from '../demo/demo-ledger.ts';
+import { seedDemoWipes } from '../demo/demo-wipes.ts';
 import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
 
@@ -119,6 +120,8 @@ async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Pr
       `  consents                     ${consents.productRnd} users grant product-rnd, ${consents.recyclingOptimization} also recycling-optimization; ` +
         'demo-brand and demo-recycler hold agreements\n',
     );
+    const wipes = await seedDemoWipes(hub.app, now);
+    process.stdout.write(`  wipes                        demo-notary attested ${wipes.attested} data wipes at demo-recycler, ${wipes.certified} certified\n`);
     const ledger = await seedDemoLedger(hub.app, now);
     const run = ledger.lastMonth.payout;
     process.stdout.write(

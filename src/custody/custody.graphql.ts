@@ -34,7 +34,7 @@ const CustodyLinkRef = builder.objectRef<CustodyLinkRow>('CustodyLink').implemen
   }),
 });
 
-const CustodyChainRef = builder.objectRef<CustodyChain>('CustodyChain').implement({
+export const CustodyChainRef = builder.objectRef<CustodyChain>('CustodyChain').implement({
   description: 'Who has held a traded-in device, in order. Only the current holder may submit inspections and dispositions for it or hand it on.',
   fields: (t) => ({
     ticket: t.exposeID('ticket'),

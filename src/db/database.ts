@@ -17,6 +17,7 @@ import type {
 import type { RecordSubjectsTable, SubjectsTable } from '../subjects/subjects.table.ts';
 import type { IngestBatchesTable, SubmissionsTable } from '../submissions/submissions.table.ts';
 import type { ProprietaryGradeValuesTable, RegisteredBrandsTable } from '../vocabulary/vocabulary.table.ts';
+import type { WipeAttestationsTable } from '../wipes/wipes.table.ts';
 
 /** Every table the application reads or writes; each domain owns its row types in `<domain>.table.ts`. */
 export interface Database {
@@ -50,6 +51,7 @@ export interface Database {
   statements: StatementsTable;
   statement_confirmations: StatementConfirmationsTable;
   firms: FirmsTable;
+  wipe_attestations: WipeAttestationsTable;
 }
 
 export type Db = Kysely<Database>;

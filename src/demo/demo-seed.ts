@@ -15,6 +15,7 @@ import { subjectIdFor } from '../subjects/subject-id.ts';
 import { listPlatformSubjects, subjectExists } from '../subjects/subjects.repository.ts';
 import { DEMO_USER_ID, generateDemoDocuments } from './demo-documents.ts';
 import { ensureDemoFirms } from './demo-firms.ts';
+import { ensureDemoNotaryFirm } from './demo-wipes.ts';
 import { writeDemoExports, type DemoExportFile, type DemoSender } from './demo-exports.ts';
 
 export const DEMO_PARTIES: readonly { id: string; role: PartyRole; displayName: string }[] = [
@@ -23,6 +24,7 @@ export const DEMO_PARTIES: readonly { id: string; role: PartyRole; displayName: 
   { id: 'demo-brand', role: 'brand', displayName: '示例品牌 Demo Brand' },
   { id: 'demo-regulator', role: 'regulator', displayName: '示例监管 Demo Regulator' },
   { id: 'operator', role: 'operator', displayName: 'Hub operator' },
+  { id: 'demo-notary', role: 'notary', displayName: '示例数据清除公证 Demo Notary' },
 ];
 
 /** The demo's senders of partner files, by the role they play in the seed. */
@@ -61,6 +63,7 @@ export async function ensureDemoParties(app: HubApp): Promise<Map<string, Stored
     keys.set(party.id, key);
   }
   await ensureDemoFirms(app.database.db, new Date());
+  await ensureDemoNotaryFirm(app.database.db, new Date());
   return keys;
 }
 

@@ -1,5 +1,8 @@
-/** The four standard document kinds, in the order a device's journey produces them (catalogue aside). */
-export const DOCUMENT_KINDS = ['tradein', 'inspection', 'disposition', 'catalogue'] as const;
+/**
+ * The standard document kinds, in the order a device's journey produces them (catalogue aside); a notary's
+ * wipe attestation comes last, added beside the four of the first standard.
+ */
+export const DOCUMENT_KINDS = ['tradein', 'inspection', 'disposition', 'catalogue', 'wipe_attestation'] as const;
 
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -14,6 +17,7 @@ export const DOCUMENT_SCHEMA_IDS: Readonly<Record<DocumentKind, string>> = Objec
   inspection: `${SCHEMA_BASE}inspection.v1.schema.json`,
   disposition: `${SCHEMA_BASE}disposition.v1.schema.json`,
   catalogue: `${SCHEMA_BASE}catalogue.v1.schema.json`,
+  wipe_attestation: `${SCHEMA_BASE}wipe-attestation.json`,
 });
 
 /** Narrows an untrusted string (a CLI argument, a folder name) to a document kind. */

@@ -73,6 +73,7 @@ export const DOCUMENT_SCHEMAS: Readonly<Record<DocumentKind, JsonSchemaObject>> 
   inspection: loadSchema(DOCUMENT_SCHEMA_IDS.inspection),
   disposition: loadSchema(DOCUMENT_SCHEMA_IDS.disposition),
   catalogue: loadSchema(DOCUMENT_SCHEMA_IDS.catalogue),
+  wipe_attestation: loadSchema(DOCUMENT_SCHEMA_IDS.wipe_attestation),
 });
 
 const SCHEMAS_BY_ID: ReadonlyMap<string, JsonSchemaObject> = new Map([
@@ -97,6 +98,7 @@ const VALIDATORS: Readonly<Record<DocumentKind, ValidateFunction>> = {
   inspection: ajv.compile(DOCUMENT_SCHEMAS.inspection),
   disposition: ajv.compile(DOCUMENT_SCHEMAS.disposition),
   catalogue: ajv.compile(DOCUMENT_SCHEMAS.catalogue),
+  wipe_attestation: ajv.compile(DOCUMENT_SCHEMAS.wipe_attestation),
 };
 
 type SchemaVisitor = (node: JsonSchemaObject, pointer: string) => void;

@@ -199,6 +199,7 @@ export interface DocumentsByKind {
   inspection: InspectionV1;
   disposition: DispositionV1;
   catalogue: CatalogueV1;
+  wipe_attestation: WipeAttestation;
 }
 /**
  * Sent by a platform when a user trades in a device. Creates a ticket. Holds model-level facts only: no names, contacts, addresses, identity numbers, serials, IMEIs, photos or free text.
@@ -527,4 +528,41 @@ export interface CatalogueV1 {
    * Specification of the model.
    */
   spec?: DeviceSpec;
+}
+/**
+ * Sent by a notary — a third-party wipe verifier registered with the notary capacity — when it has verified the data wipe of a device while a recycler or dismantler holds it. Names the trade-in by its ticket. Vocabulary only: no serials, no names, no free text. The hub issues a signed wipe certificate for a successful attestation.
+ */
+export interface WipeAttestation {
+  /**
+   * The notary's own key for this attestation; stored only as a keyed hash.
+   */
+  externalRef: ExternalRef;
+  /**
+   * The ticket of the device whose wipe was verified; a recycler or dismantler must hold it.
+   */
+  ticket: Ticket;
+  /**
+   * The sanitisation standard the wipe followed.
+   */
+  standard: WipeStandard;
+  /**
+   * The sanitisation level reached.
+   */
+  level: WipeLevel;
+  /**
+   * How the storage was sanitised.
+   */
+  method: WipeTechnique;
+  /**
+   * How the notary verified the result.
+   */
+  verification: WipeVerification;
+  /**
+   * The verified outcome; only `success` earns a wipe certificate.
+   */
+  result: WipeResult;
+  /**
+   * Month the wipe was verified.
+   */
+  wipedMonth: Month;
 }

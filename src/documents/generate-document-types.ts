@@ -10,6 +10,7 @@ const TYPE_NAMES: Readonly<Record<DocumentKind, string>> = {
   inspection: 'InspectionV1',
   disposition: 'DispositionV1',
   catalogue: 'CatalogueV1',
+  wipe_attestation: 'WipeAttestation',
 };
 
 const BANNER = `/*

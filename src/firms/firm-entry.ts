@@ -35,6 +35,7 @@ export const CAPACITIES_OF_ROLE: Readonly<Record<PartyRole, readonly FirmCapacit
   brand: ['brand'],
   regulator: ['regulator'],
   operator: ['operator'],
+  notary: ['notary'],
 };
 
 /** Capacities of public bodies and the hub itself, which carry no business credit code of the programme. */

@@ -17,6 +17,8 @@ import '../firms/firms.graphql.ts';
 import '../reports/reports.graphql.ts';
 import '../valuation/valuation.graphql.ts';
 import '../vocabulary/vocabulary.graphql.ts';
+import '../wipes/wipes.graphql.ts';
+import '../journeys/journeys.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

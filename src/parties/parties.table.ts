@@ -1,4 +1,5 @@
-export const PARTY_ROLES = ['platform', 'brand', 'recycler', 'regulator', 'operator'] as const;
+/** `notary`: a third-party wipe verifier (attests recyclers' data wipes; holds no devices). */
+export const PARTY_ROLES = ['platform', 'brand', 'recycler', 'regulator', 'operator', 'notary'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
 export const KEY_ALGORITHMS = ['ES256', 'EdDSA'] as const;

@@ -41,6 +41,7 @@ const MUTATIONS: Readonly<Record<DocumentKind, string>> = {
   inspection: 'submitInspections',
   disposition: 'submitDispositions',
   catalogue: 'submitCatalogueEntries',
+  wipe_attestation: 'submitWipeAttestations',
 };
 
 function mutation(kind: DocumentKind): string {

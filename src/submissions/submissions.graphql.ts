@@ -78,6 +78,7 @@ const MUTATIONS: Record<DocumentKind, string> = {
   inspection: 'submitInspections',
   disposition: 'submitDispositions',
   catalogue: 'submitCatalogueEntries',
+  wipe_attestation: 'submitWipeAttestations',
 };
 
 for (const kind of DOCUMENT_KINDS) {
@@ -91,7 +92,8 @@ for (const kind of DOCUMENT_KINDS) {
         const party = requireParty(context);
         if (args.documents.length > context.config.maxBatchSize) throw new BatchTooLargeError(context.config.maxBatchSize, args.documents.length);
         try {
-          const results = await ingestDocuments(context, party, kind, args.documents);
+          const ingest = { ...context, certificates: { key: context.signingKey, hubId: context.config.hubId } };
+          const results = await ingestDocuments(ingest, party, kind, args.documents);
           for (const result of results) context.metrics.documents.inc({ kind, outcome: result.status });
           return new SubmissionBatch(results);
         } catch (error) {

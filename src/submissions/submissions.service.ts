@@ -15,6 +15,8 @@ import * as submissions from './submissions.repository.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
 import { normaliseModelName } from '../vocabulary/model-names.ts';
 import { attachCataloguedModels, checkVocabularies, resolveModels } from '../vocabulary/vocabulary.service.ts';
+import type { WipeAttestation } from '../documents/documents.generated.ts';
+import { findAttestableTickets, isActiveNotary, storeWipeAttestations, TICKET_NOT_ATTESTABLE, type CertificateSigner } from '../wipes/wipes.service.ts';
 
 /** Which role may submit which document kind (DESIGN §2). */
 export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
@@ -22,6 +24,7 @@ export const SUBMITTER_ROLE: Readonly<Record<DocumentKind, PartyRole>> = {
   inspection: 'recycler',
   disposition: 'recycler',
   catalogue: 'brand',
+  wipe_attestation: 'notary',
 };
 
 export type ItemResult =
@@ -33,8 +36,8 @@ export type ItemResult =
 export class SubmissionForbiddenError extends Error {
   override readonly name = 'SubmissionForbiddenError';
   readonly code = 'forbidden.role';
-  constructor(kind: DocumentKind, role: PartyRole) {
-    super(`${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
+  constructor(kind: DocumentKind, role: PartyRole, message?: string) {
+    super(message ?? `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
   }
 }
 
@@ -43,6 +46,8 @@ export interface IngestContext {
   /** The hub's keyed-hash secret. */
   secret: Buffer;
   now: () => Date;
+  /** Signs wipe certificates; required to ingest wipe attestations (GraphQL passes the hub's key). */
+  certificates?: CertificateSigner;
 }
 
 interface Candidate {
@@ -56,6 +61,8 @@ interface Candidate {
 interface Planned extends Candidate {
   row: SubmissionsTable;
   recordId: string | null;
+  /** A wipe attestation's ticket holder (the recycler the notary attests for). */
+  holderId?: string;
 }
 
 /**
@@ -73,6 +80,10 @@ export async function ingestDocuments(
   channel: 'graphql' | 'bulk' = 'graphql',
 ): Promise<ItemResult[]> {
   if (SUBMITTER_ROLE[kind] !== submitter.role) throw new SubmissionForbiddenError(kind, submitter.role);
+  // A notary attests only while the programme admits it: an active firm entry with the notary capacity.
+  if (kind === 'wipe_attestation' && !(await isActiveNotary(context.db))) {
+    throw new SubmissionForbiddenError(kind, submitter.role, 'wipe_attestation documents must be submitted by an active notary of the firm registry');
+  }
   const results: ItemResult[] = new Array(documents.length);
   const candidates: Candidate[] = [];
   const asOf = context.now();
@@ -204,6 +215,8 @@ async function planSubmissions(
     });
   }
 
+  if (kind === 'wipe_attestation') return planWipeAttestations(tx, partyId, now, fresh, results, base);
+
   // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves, and
   // only the ticket's current holder may write them. Unknown, malformed and someone else's tickets get one
   // answer, so a reference cannot be probed.
@@ -227,6 +240,45 @@ async function planSubmissions(
       return [];
     }
     return [base(candidate, ticket.ticketId, uuidv7(), ticket.recordId)];
+  });
+}
+
+/**
+ * Wipe attestations name a ticket that a registered recycler (or dismantler) holds now; anything else —
+ * unknown, malformed, still at the platform, someone else's probe — gets one answer. An attestation the
+ * notary stored earlier is answered from the stored row when sent again after the device moved on.
+ */
+async function planWipeAttestations(
+  tx: DbOrTx,
+  partyId: string,
+  now: Date,
+  fresh: Candidate[],
+  results: ItemResult[],
+  base: (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null) => Planned,
+): Promise<Planned[]> {
+  const held = await findAttestableTickets(tx, fresh.map((candidate) => String(candidate.document.ticket)));
+  const notHeld = fresh.filter((candidate) => !held.has(String(candidate.document.ticket)));
+  const earlier = new Map(
+    (await submissions.findSubmissionsByKey(tx, partyId, 'wipe_attestation', notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+  );
+  const currentMonth = now.toISOString().slice(0, 7);
+  return fresh.flatMap((candidate) => {
+    // A wipe cannot have been verified in a month that has not begun.
+    if (String(candidate.document.wipedMonth) > currentMonth) {
+      results[candidate.index] = { status: 'rejected', index: candidate.index, errors: [{ path: '/wipedMonth', code: 'wipes.month_in_future', message: 'must not be after the current month' }] };
+      return [];
+    }
+    const ticket = held.get(String(candidate.document.ticket));
+    if (ticket === undefined) {
+      const stored = earlier.get(candidate.keyHex);
+      results[candidate.index] = stored === undefined
+        ? { status: 'rejected', index: candidate.index, errors: [{ path: '/ticket', ...TICKET_NOT_ATTESTABLE }] }
+        : stored.content_hash.equals(candidate.contentHash)
+          ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
+          : { status: 'conflict', index: candidate.index, submissionId: stored.id };
+      return [];
+    }
+    return [{ ...base(candidate, ticket.ticketId, uuidv7(), ticket.recordId), holderId: ticket.holderId }];
   });
 }
 
@@ -314,6 +366,13 @@ async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: stri
         processor_licensed: doc.processorLicensed ?? null, created_at: now,
       };
     }));
+    return;
+  }
+  if (kind === 'wipe_attestation') {
+    if (context.certificates === undefined) throw new Error('wipe attestations need the hub signing key to issue certificates');
+    await storeWipeAttestations(tx, context.certificates, partyId, stored.map((p) => ({
+      id: p.row.target_id!, ticket: { ticketId: p.row.ticket_id!, recordId: p.recordId!, holderId: p.holderId! }, document: p.document as unknown as WipeAttestation,
+    })), now);
     return;
   }
   const entries = stored.map((p) => p.document as unknown as CatalogueV1);

@@ -46,6 +46,7 @@ async function privateValues(files: readonly DemoExportFile[]): Promise<Map<stri
 }
 
 function documentsOfKind(documents: DemoDocuments, kind: DocumentKind): readonly unknown[] {
+  if (kind === 'wipe_attestation') return [];
   return { catalogue: documents.catalogue, tradein: documents.tradeIns, inspection: documents.inspections, disposition: documents.dispositions }[kind];
 }
 

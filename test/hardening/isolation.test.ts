@@ -31,7 +31,7 @@ function inspection(externalRef: string, ticket: string) {
 const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
   'dp_budget', 'dp_releases', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'record_subjects',
-  'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
+  'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets', 'wipe_attestations',
 ];
 
 describe('isolation between parties', () => {

@@ -14,14 +14,16 @@ import {
 } from '../shared/vocabulary.ts';
 import { CONSENT_TEXTS, type ConsentTexts } from './consent-texts.ts';
 import {
-  EARNINGS_QUERY, ME_QUERY, consentMutation, type ConsentMutation, type ConsentMutationResult, type ConsentReceipt, type EarningsPeriod, type EarningsResult,
-  type Me, type MeResult, type MyRecord, type PurposeConsent, type QueryCountingMe,
+  EARNINGS_QUERY, ME_QUERY, WIPES_QUERY, consentMutation, type ConsentMutation, type ConsentMutationResult, type ConsentReceipt, type EarningsPeriod, type EarningsResult,
+  type Me, type MeResult, type MyRecord, type PurposeConsent, type QueryCountingMe, type RecordWipe, type WipesResult,
 } from './consent-queries.ts';
+import { verifyWipeCertificate } from './certificate-verification.ts';
 import { receiptAsJson, verifyReceipt, type ReceiptVerification } from './receipt-verification.ts';
 
 const TOKEN_KEY = 'tradein-hub.consent-token';
 
 type Earnings = { kind: 'loaded'; periods: EarningsPeriod[] } | { kind: 'unavailable' } | { kind: 'loading' };
+type Wipes = { kind: 'loaded'; records: RecordWipe[] } | { kind: 'unavailable' } | { kind: 'loading' };
 
 /** The user's consent centre: what is held, consent per purpose, receipts, earnings, and who counted them. */
 export function ConsentApp() {
@@ -30,6 +32,7 @@ export function ConsentApp() {
   const [token] = useState(() => takeFragmentToken(TOKEN_KEY));
   const [me, setMe] = useState<Me | null>(null);
   const [earnings, setEarnings] = useState<Earnings>({ kind: 'loading' });
+  const [wipes, setWipes] = useState<Wipes>({ kind: 'loading' });
   const { failure, setFailure, fail } = usePageFailure(TOKEN_KEY, t.pageTitle);
   const [status, setStatus] = useState('');
   const [busyPurpose, setBusyPurpose] = useState<string | null>(null);
@@ -41,6 +44,10 @@ export function ConsentApp() {
     const earningsAnswer = hubGraphql<EarningsResult>(token, EARNINGS_QUERY).then(
       ({ me: result }): Earnings => (result.__typename === 'Me' ? { kind: 'loaded', periods: result.earnings } : { kind: 'unavailable' }),
       (): Earnings => ({ kind: 'unavailable' }),
+    );
+    const wipesAnswer = hubGraphql<WipesResult>(token, WIPES_QUERY).then(
+      ({ me: result }): Wipes => (result.__typename === 'Me' ? { kind: 'loaded', records: result.records } : { kind: 'unavailable' }),
+      (): Wipes => ({ kind: 'unavailable' }),
     );
     try {
       const { me: result } = await hubGraphql<MeResult>(token, ME_QUERY);
@@ -55,6 +62,7 @@ export function ConsentApp() {
       return;
     }
     setEarnings(await earningsAnswer);
+    setWipes(await wipesAnswer);
   }, [token, fail]);
 
   useEffect(() => {
@@ -106,6 +114,7 @@ export function ConsentApp() {
               <a href="#held">{t.heldHeading}</a>
               <a href="#purposes">{t.purposesHeading}</a>
               <a href="#receipts">{t.receiptsHeading}</a>
+              <a href="#wipes">{t.wipesHeading}</a>
               <a href="#earnings">{t.earningsHeading}</a>
               <a href="#queries">{t.queriesHeading}</a>
             </nav>
@@ -113,6 +122,7 @@ export function ConsentApp() {
             <HeldSection records={me.records} lang={lang} t={t} />
             <PurposesSection consents={me.consents} lang={lang} t={t} busyPurpose={busyPurpose} onChange={change} />
             <ReceiptsSection me={me} lang={lang} t={t} />
+            <WipesSection wipes={wipes} lang={lang} t={t} />
             <EarningsSection earnings={earnings} consents={me.consents} lang={lang} t={t} />
             <QueriesSection queries={me.queries} consents={me.consents} lang={lang} t={t} />
             <p class="footnote">{t.footer}</p>
@@ -313,6 +323,80 @@ function ReceiptItem({ receipt, subjectRef, title, lang, t }: { receipt: Consent
         {verification === 'verifying' ? t.verifying
           : verification === null ? ''
           : verification.valid ? t.verified(verification.kid.slice(0, 12) + '…')
+          : t.verifyFailed[verification.reason]}
+      </p>
+    </li>
+  );
+}
+
+function WipesSection({ wipes, lang, t }: { wipes: Wipes; lang: Lang; t: ConsentTexts }) {
+  const certified = wipes.kind === 'loaded' ? wipes.records.filter((r) => r.wipeCertificate !== null) : [];
+  return (
+    <section id="wipes" aria-labelledby="wipes-heading">
+      <h2 id="wipes-heading">{t.wipesHeading}</h2>
+      <p>{t.wipesIntro}</p>
+      {wipes.kind === 'loading' ? (
+        <p aria-busy="true">{t.loading}</p>
+      ) : wipes.kind === 'unavailable' ? (
+        <p class="empty">{t.wipesUnavailable}</p>
+      ) : certified.length === 0 ? (
+        <p class="empty">{t.wipesEmpty}</p>
+      ) : (
+        <ul class="receipts wipe-certificates">
+          {certified.map((record) => (
+            <WipeCertificateItem key={record.wipeCertificate!.certificateId} record={record} lang={lang} t={t} />
+          ))}
+        </ul>
+      )}
+      <p class="muted">{t.selfDeclaredNote}</p>
+    </section>
+  );
+}
+
+function WipeCertificateItem({ record, lang, t }: { record: RecordWipe; lang: Lang; t: ConsentTexts }) {
+  const certificate = record.wipeCertificate!;
+  const [verification, setVerification] = useState<ReceiptVerification | 'verifying' | null>(null);
+  const verify = async () => {
+    setVerification('verifying');
+    let keys: JSONWebKeySet;
+    try {
+      keys = await hubKeys();
+    } catch {
+      setVerification({ valid: false, reason: 'keys_unavailable' });
+      return;
+    }
+    setVerification(await verifyWipeCertificate(certificate.certificate, keys, { ticket: certificate.ticket, certificateId: certificate.certificateId }));
+  };
+  const device = `${nameOf(CATEGORY_NAMES, record.category, lang)} · ${record.brandName} ${record.model ?? ''}`.trim();
+  const fileName = `wipe-certificate-${certificate.certificateId}`;
+  return (
+    <li class="receipt wipe-certificate" data-certificate-id={certificate.certificateId}>
+      <p class="receipt-title">
+        <strong>{t.wipeLine(device)}</strong>
+        <span class="muted"> · {formatDateTime(certificate.issuedAt, lang)}</span>
+      </p>
+      <dl class="facts">
+        <dt>{t.wipeStandard}</dt><dd>{certificate.standard}</dd>
+        <dt>{t.wipeLevel}</dt><dd>{t.wipeLevels[certificate.level] ?? certificate.level}</dd>
+        <dt>{t.wipeMonth}</dt><dd>{certificate.month}</dd>
+        <dt>{t.wipeNotary}</dt><dd>{certificate.notary}</dd>
+      </dl>
+      <p class="muted receipt-id">{t.certificateId}: <code>{certificate.certificateId}</code></p>
+      <div class="actions">
+        <button type="button" aria-label={`${t.downloadJws} ${certificate.certificateId}`} onClick={() => saveFile(`${fileName}.jws`, certificate.certificate, 'application/jose')}>
+          {t.downloadJws}
+        </button>
+        <button type="button" aria-label={`${t.downloadJson} ${certificate.certificateId}`} onClick={() => saveFile(`${fileName}.json`, receiptAsJson(certificate.certificate, location.origin), 'application/json')}>
+          {t.downloadJson}
+        </button>
+        <button type="button" aria-label={`${t.verify} ${certificate.certificateId}`} onClick={() => void verify()} disabled={verification === 'verifying'}>
+          {t.verify}
+        </button>
+      </div>
+      <p class="verification" role="status" data-valid={verification === null || verification === 'verifying' ? undefined : String(verification.valid)}>
+        {verification === 'verifying' ? t.verifying
+          : verification === null ? ''
+          : verification.valid ? t.certificateVerified(verification.kid.slice(0, 12) + '…')
           : t.verifyFailed[verification.reason]}
       </p>
     </li>

@@ -130,3 +130,35 @@ export type ConsentMutationResult = {
     | { __typename: 'ConsentChanged'; change: { purpose: string; state: Uppercase<ConsentState>; expiresAt: string | null; changedAt: string; receiptId: string } }
     | { __typename: 'ConsentNotChanged' | 'Unauthenticated' | 'Forbidden'; code: string; message: string };
 };
+
+/** A wipe certificate the hub issued for one of the user's devices (a notary attested the wipe). */
+export interface WipeCertificate {
+  certificateId: string;
+  ticket: string;
+  notary: string;
+  standard: string;
+  level: string;
+  month: string;
+  issuedAt: string;
+  certificate: string;
+}
+
+export interface RecordWipe {
+  category: string;
+  brandName: string;
+  model: string | null;
+  wipeCertificate: WipeCertificate | null;
+}
+
+/** Asked apart from ME_QUERY, like earnings, so the rest of the page works on a hub without certificates. */
+export const WIPES_QUERY = /* GraphQL */ `
+  query ConsentCentreWipes {
+    me {
+      __typename
+      ... on Me {
+        records(first: 500) { category brandName model wipeCertificate { certificateId ticket notary standard level month issuedAt certificate } }
+      }
+      ... on HubError { code message }
+    }
+  }`;
+export type WipesResult = { me: Result<{ records: RecordWipe[] }> };

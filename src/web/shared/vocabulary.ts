@@ -143,6 +143,7 @@ export const ROLE_NAMES: Readonly<Record<PartyRole, Localized>> = {
   recycler: { zh: '回收商', en: 'recyclers' },
   regulator: { zh: '监管部门', en: 'regulators' },
   operator: { zh: '中心运营方', en: 'the hub operator' },
+  notary: { zh: '数据清除公证方', en: 'wipe notaries' },
 };
 
 export const CONSENT_STATE_NAMES: Readonly<Record<ConsentState, Localized>> = {
