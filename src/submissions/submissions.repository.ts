@@ -112,6 +112,9 @@ export async function insertIngestBatch(
 // Set-based storage: one statement per batch claims the keys and writes every row the claimed documents
 // need, so a 1,000-document batch costs one round trip and one plan instead of one per table. The writes
 // are plain INSERTs (triggers on the analytic tables fire as for any insert), in key order as before.
+// Lock order is kept too: the outer query reads `claimed` to its end, so every key is claimed before the
+// other inserts (which PostgreSQL runs after the outer query, in the order they are written) take any
+// subject row lock; two batches sharing keys and subjects then wait for each other instead of deadlocking.
 
 /** The submission columns of a batch's input, prefixed so they never clash with a domain table's. */
 const CLAIM_INPUT: BulkColumn<{ submission: SubmissionsTable }>[] = [
