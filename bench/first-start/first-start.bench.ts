@@ -17,6 +17,8 @@ const SEED_TIMEOUT_MS = 1_800_000;
 interface StartTimes {
   tokensSeconds: number;
   seededSeconds?: number;
+  /** When each step of the seed printed its line (each file pushed, the consents, the revenue share). */
+  seedSteps?: Record<string, number>;
 }
 
 /** Runs `npm start` until the tokens are printed (and, when asked, the seed is done), then stops it. */
@@ -36,6 +38,13 @@ async function timeStart(dataDir: string, waitForSeed: boolean): Promise<StartTi
         const seconds = (performance.now() - started) / 1000;
         if (times.tokensSeconds === undefined && output.includes('Demo tokens')) times.tokensSeconds = seconds;
         if (times.seededSeconds === undefined && /^Seeded \d+ trade-ins/m.test(output)) times.seededSeconds = seconds;
+        const seeding = output.indexOf('Seeding demo data');
+        if (seeding !== -1) {
+          for (const [, step] of output.slice(seeding).matchAll(/^ {2}(\S+)/gm)) {
+            times.seedSteps ??= {};
+            times.seedSteps[step!] ??= Number(seconds.toFixed(1));
+          }
+        }
         if (times.tokensSeconds !== undefined && (!waitForSeed || times.seededSeconds !== undefined)) {
           clearTimeout(timer);
           resolve();
@@ -55,6 +64,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const firsts: number[] = [];
 let seeded: number | undefined;
+let seedSteps: Record<string, number> | undefined;
 let later: number | undefined;
 for (let run = 0; run < RUNS; run++) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-first-start-'));
@@ -63,6 +73,7 @@ for (let run = 0; run < RUNS; run++) {
     firsts.push(first.tokensSeconds);
     if (WAIT_FOR_SEED && run === 0) {
       seeded = first.seededSeconds;
+      seedSteps = first.seedSteps;
       later = (await timeStart(dataDir, false)).tokensSeconds;
     }
   } finally {
@@ -73,6 +84,8 @@ console.log(
   JSON.stringify({
     date: new Date().toISOString().slice(0, 10), runs: RUNS, firstStartToTokensSeconds: firsts.map((s) => Number(s.toFixed(1))),
     firstStartToTokensMedianSeconds: Number(median(firsts).toFixed(1)), firstStartToSeededSeconds: seeded === undefined ? null : Number(seeded.toFixed(1)),
+    // Seconds from the start at which each seed step's line was printed (files, consents, revenue share).
+    seedStepsPrintedAtSeconds: seedSteps ?? null,
     laterStartToTokensSeconds: later === undefined ? null : Number(later.toFixed(1)),
   }, null, 2),
 );

@@ -92,7 +92,8 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     const line = ++physicalLine;
     if (text.trim() === '') return;
     totals.lines++;
-    if (Buffer.byteLength(text) > MAX_LINE_BYTES) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only a long line needs counting.
+    if (text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(text) > MAX_LINE_BYTES) {
       rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }] });
       return;
     }
@@ -116,13 +117,17 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
   try {
     req.setEncoding('utf8');
     for await (const piece of req as AsyncIterable<string>) {
-      pending += piece;
+      // Lines are cut out of the piece by position: the unfinished tail is the only string carried over, so
+      // a body is not re-copied once per line.
+      const text = pending === '' ? piece : pending + piece;
+      let start = 0;
       let newline: number;
-      while ((newline = pending.indexOf('\n')) !== -1) {
-        take(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
+      while ((newline = text.indexOf('\n', start)) !== -1) {
+        take(text.slice(start, newline));
+        start = newline + 1;
         if (chunk.length >= BULK_CHUNK) await flush();
       }
+      pending = start === 0 ? text : text.slice(start);
       // A line without its newline yet that is already too long is refused without holding it in memory.
       if (Buffer.byteLength(pending) > MAX_LINE_BYTES * 2) {
         take(pending);

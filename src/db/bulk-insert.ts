@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from './database.ts';
 
 /** A column of a bulk insert: its name, the PostgreSQL type of its array parameter, and how to read it. */
@@ -22,21 +22,8 @@ export async function bulkInsert<Row, Out = Record<string, unknown>>(
   options: { onConflictDoNothing?: string[]; returning?: string[] } = {},
 ): Promise<Out[]> {
   if (rows.length === 0) return [];
-  const arrays = columns.map((column) => {
-    const values = rows.map((row) => {
-      const value = column.value(row);
-      if (value === null || value === undefined) return null;
-      if (column.type === 'bytea') return Buffer.from(value as Uint8Array).toString('hex');
-      if (column.type === 'jsonb') return JSON.stringify(value);
-      if (value instanceof Date) return value.toISOString();
-      return value;
-    });
-    const elementType = column.type === 'bytea' || column.type === 'jsonb' ? 'text' : column.type;
-    return sql`${values}::${sql.raw(elementType)}[]`;
-  });
-  const selected = columns.map((column, i) =>
-    column.type === 'bytea' ? sql`decode(${sql.ref(`u.c${i}`)}, 'hex')` : column.type === 'jsonb' ? sql`${sql.ref(`u.c${i}`)}::jsonb` : sql.ref(`u.c${i}`),
-  );
+  const arrays = columns.map((column) => sql`${columnValues(column, rows)}::${sql.raw(arrayElementType(column))}[]`);
+  const selected = columns.map((column, i) => typedElement(column, sql.ref(`u.c${i}`)));
   const aliases = sql.raw(columns.map((_, i) => `c${i}`).join(', '));
   const conflict = options.onConflictDoNothing
     ? sql` on conflict (${sql.join(options.onConflictDoNothing.map((c) => sql.ref(c)))}) do nothing`
@@ -46,4 +33,34 @@ export async function bulkInsert<Row, Out = Record<string, unknown>>(
     insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
     select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${aliases})${conflict}${returning}`.execute(db);
   return result.rows;
+}
+
+/**
+ * The rows as a derived table with the columns' names and types, `(select … from unnest(…)) as <alias>`:
+ * the input of a set-based statement (one array parameter per column, whatever the row count).
+ */
+export function unnestRows<Row>(columns: readonly BulkColumn<Row>[], rows: readonly Row[]): RawBuilder<unknown> {
+  const arrays = columns.map((column) => sql`${columnValues(column, rows)}::${sql.raw(arrayElementType(column))}[]`);
+  const selected = columns.map((column, i) => sql`${typedElement(column, sql.ref(`u.c${i}`))} as ${sql.ref(column.name)}`);
+  return sql`(select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.raw(columns.map((_, i) => `c${i}`).join(', '))}))`;
+}
+
+function columnValues<Row>(column: BulkColumn<Row>, rows: readonly Row[]): unknown[] {
+  return rows.map((row) => {
+    const value = column.value(row);
+    if (value === null || value === undefined) return null;
+    if (column.type === 'bytea') return Buffer.from(value as Uint8Array).toString('hex');
+    if (column.type === 'jsonb') return JSON.stringify(value);
+    if (value instanceof Date) return value.toISOString();
+    return value;
+  });
+}
+
+/** bytea travels as hex text and jsonb as text: both databases bind text arrays the same way. */
+function arrayElementType<Row>(column: BulkColumn<Row>): string {
+  return column.type === 'bytea' || column.type === 'jsonb' ? 'text' : column.type;
+}
+
+function typedElement<Row>(column: BulkColumn<Row>, ref: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
+  return column.type === 'bytea' ? sql`decode(${ref}, 'hex')` : column.type === 'jsonb' ? sql`${ref}::jsonb` : ref;
 }

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { findActiveRecyclers, findHeldTickets, recordIssuedTickets, TICKET_NOT_HELD, type TicketReference } from '../custody/custody.service.ts';
+import { findActiveRecyclers, findHeldTickets, TICKET_NOT_HELD, type TicketReference } from '../custody/custody.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
@@ -10,7 +10,6 @@ import type { PartyRole } from '../parties/parties.table.ts';
 import * as records from '../records/records.repository.ts';
 import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import { subjectIdFor } from '../subjects/subject-id.ts';
-import * as subjects from '../subjects/subjects.repository.ts';
 import * as submissions from './submissions.repository.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
 import { normaliseModelName } from '../vocabulary/model-names.ts';
@@ -122,10 +121,10 @@ export async function ingestDocuments(
     // No look-up first: claiming is the look-up. A key already taken (an earlier submission, or a racing
     // batch that has committed meanwhile) is simply not claimed, and is answered from the stored row.
     const planned = await planSubmissions(tx, context, submitter.partyId, kind, firsts, batchId, receivedAt, results);
-    const claimed = await submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
+    const claimed = await claimAndStore(tx, context, { partyId: submitter.partyId, kind, batchId, at: receivedAt }, planned);
     const stored = planned.filter((p) => claimed.has(p.keyHex));
-    await storeDomainRows(tx, context, submitter.partyId, kind, stored, receivedAt);
-    if (kind === 'tradein') await recordIssuedTickets(tx, stored.map((p) => issuedTicket(submitter.partyId, p)), receivedAt);
+    if (kind === 'catalogue') await storeCatalogueModels(tx, context, submitter.partyId, stored, receivedAt);
+    if (kind === 'wipe_attestation') await storeClaimedWipeAttestations(tx, context, submitter.partyId, stored, receivedAt);
     const taken = planned.filter((p) => !claimed.has(p.keyHex));
     const existingByKey = new Map(
       (await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, taken.map((p) => p.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
@@ -158,11 +157,6 @@ export async function ingestDocuments(
     });
   });
   return results;
-}
-
-/** A stored trade-in's new ticket: the platform holds it, handed at once to the recycler the trade-in names. */
-function issuedTicket(platformId: string, planned: Planned): { ticketId: string; platformId: string; recyclerId: string | undefined } {
-  return { ticketId: planned.row.ticket_id!, platformId, recyclerId: (planned.document as unknown as TradeInV1).recycler };
 }
 
 function plannedRow(stored: Planned[], keyHex: string): SubmissionsTable | undefined {
@@ -315,73 +309,89 @@ async function planTradeIns(
   });
 }
 
-/** Writes the analytic rows (and, for trade-ins with a subjectRef, the vault link) of claimed documents. */
-async function storeDomainRows(tx: DbOrTx, context: IngestContext, partyId: string, kind: DocumentKind, stored: Planned[], now: Date): Promise<void> {
+/**
+ * Claims the planned documents' keys and, for trade-ins, inspections and dispositions, writes the claimed
+ * ones' rows in the same statement (src/submissions/submissions.repository.ts); returns the claimed keys.
+ * Catalogue entries and wipe attestations are claimed here and stored after (storeCatalogueModels,
+ * storeClaimedWipeAttestations).
+ */
+async function claimAndStore(tx: DbOrTx, context: IngestContext, stamp: submissions.BatchStamp, planned: Planned[]): Promise<Set<string>> {
   const month = (value: string) => `${value}-01`;
-  if (kind === 'tradein') {
-    const docs = stored.map((p) => ({ p, doc: p.document as unknown as TradeInV1 }));
+  const { partyId, at: now } = stamp;
+  if (stamp.kind === 'tradein') {
+    const docs = planned.map((p) => ({ p, doc: p.document as unknown as TradeInV1 }));
     // A model the brand has not catalogued is kept only as a keyed hash; storage named in it goes to spec.
     const models = await resolveModels(tx, context.secret, docs.map(({ doc }) => ({ brand: doc.brand, model: doc.model })));
-    await records.insertRecords(tx, docs.map(({ p, doc }, i) => ({
-      id: p.recordId!, category: doc.category, brand: doc.brand, model: models[i]!.model, model_hash: models[i]!.modelHash,
-      spec: recordSpec(doc.spec as Record<string, number> | undefined, models[i]!),
-      usage_months: doc.usageMonths, trade_in_month: month(doc.tradeInMonth), region_code: doc.regionCode ?? null, channel: doc.channel,
-      quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
-      energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
-      new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null, new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
-      created_at: now,
-    })));
-    await records.insertTickets(tx, stored.map((p) => ({ id: p.row.ticket_id!, record_id: p.recordId!, platform_id: partyId, created_at: now })));
-    const linked = docs.filter(({ doc }) => typeof doc.subjectRef === 'string');
     // The pseudonym is sealed; its keyed hash (the subject id) is what look-ups use.
     const cipher = subjectRefCipher(context.secret);
-    const subjectRows = linked.map(({ p, doc }) => {
-      const id = subjectIdFor(context.secret, partyId, doc.subjectRef!);
-      return { recordId: p.recordId!, subject: { id, platform_id: partyId, subject_ref_sealed: cipher.seal(id, doc.subjectRef!), created_at: now } };
-    });
-    await subjects.insertSubjects(tx, dedupeById(subjectRows.map((s) => s.subject)));
-    await subjects.insertRecordSubjects(tx, subjectRows.map((s) => ({ subject_id: s.subject.id, record_id: s.recordId, platform_id: partyId, created_at: now })));
-    return;
+    return submissions.storeTradeIns(tx, stamp, docs.map(({ p, doc }, i) => {
+      const subjectId = typeof doc.subjectRef === 'string' ? subjectIdFor(context.secret, partyId, doc.subjectRef) : undefined;
+      return {
+        submission: p.row,
+        record: {
+          id: p.recordId!, category: doc.category, brand: doc.brand, model: models[i]!.model, model_hash: models[i]!.modelHash,
+          spec: recordSpec(doc.spec as Record<string, number> | undefined, models[i]!),
+          usage_months: doc.usageMonths, trade_in_month: month(doc.tradeInMonth), region_code: doc.regionCode ?? null, channel: doc.channel,
+          quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
+          energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
+          new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null, new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
+          created_at: now,
+        },
+        subject: subjectId === undefined ? null : { id: subjectId, sealed: cipher.seal(subjectId, doc.subjectRef!) },
+        // The platform holds the new ticket first; one naming a recycler hands it over at once.
+        recyclerId: doc.recycler ?? null,
+      };
+    }));
   }
-  if (kind === 'inspection') {
-    await records.insertInspections(tx, stored.map((p) => {
+  if (stamp.kind === 'inspection') {
+    return submissions.storeInspections(tx, stamp, planned.map((p) => {
       const doc = p.document as unknown as InspectionV1;
       return {
-        id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, grade: doc.grade, grade_scheme: doc.gradeScheme ?? null,
-        grade_value: doc.gradeValue ?? null, inspected_month: month(doc.inspectedMonth), faults: [...(doc.faults ?? [])],
-        battery_health_pct: doc.batteryHealthPct ?? null, battery_cycles: doc.batteryCycles ?? null, repair_history: doc.repairHistory ?? null,
-        lock_status: doc.lockStatus ?? null, final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
-        data_wipe: storedDataWipe(context.secret, partyId, doc.dataWipe as Record<string, unknown> | undefined), created_at: now,
+        submission: p.row,
+        row: {
+          id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, grade: doc.grade, grade_scheme: doc.gradeScheme ?? null,
+          grade_value: doc.gradeValue ?? null, inspected_month: month(doc.inspectedMonth), faults: [...(doc.faults ?? [])],
+          battery_health_pct: doc.batteryHealthPct ?? null, battery_cycles: doc.batteryCycles ?? null, repair_history: doc.repairHistory ?? null,
+          lock_status: doc.lockStatus ?? null, final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
+          data_wipe: storedDataWipe(context.secret, partyId, doc.dataWipe as Record<string, unknown> | undefined), created_at: now,
+        },
       };
     }));
-    return;
   }
-  if (kind === 'disposition') {
-    await records.insertDispositions(tx, stored.map((p) => {
+  if (stamp.kind === 'disposition') {
+    return submissions.storeDispositions(tx, stamp, planned.map((p) => {
       const doc = p.document as unknown as DispositionV1;
       return {
-        id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, disposition: doc.disposition, completed_month: month(doc.completedMonth),
-        weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), materials_kg: (doc.materialsKg as Record<string, number> | undefined) ?? null,
-        refrigerant_type: doc.refrigerant?.type ?? null, refrigerant_recovered_g: doc.refrigerant?.recoveredG ?? null,
-        processor_licensed: doc.processorLicensed ?? null, created_at: now,
+        submission: p.row,
+        row: {
+          id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, disposition: doc.disposition, completed_month: month(doc.completedMonth),
+          weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), materials_kg: (doc.materialsKg as Record<string, number> | undefined) ?? null,
+          refrigerant_type: doc.refrigerant?.type ?? null, refrigerant_recovered_g: doc.refrigerant?.recoveredG ?? null,
+          processor_licensed: doc.processorLicensed ?? null, created_at: now,
+        },
       };
     }));
-    return;
   }
-  if (kind === 'wipe_attestation') {
-    if (context.certificates === undefined) throw new Error('wipe attestations need the hub signing key to issue certificates');
-    await storeWipeAttestations(tx, context.certificates, partyId, stored.map((p) => ({
-      id: p.row.target_id!, ticket: { ticketId: p.row.ticket_id!, recordId: p.recordId!, holderId: p.holderId! }, document: p.document as unknown as WipeAttestation,
-    })), now);
-    return;
-  }
+  return submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
+}
+
+/** Writes the claimed wipe attestations and issues their certificates (`src/wipes`). */
+async function storeClaimedWipeAttestations(tx: DbOrTx, context: IngestContext, partyId: string, stored: Planned[], now: Date): Promise<void> {
+  if (context.certificates === undefined) throw new Error('wipe attestations need the hub signing key to issue certificates');
+  await storeWipeAttestations(tx, context.certificates, partyId, stored.map((p) => ({
+    id: p.row.target_id!, ticket: { ticketId: p.row.ticket_id!, recordId: p.recordId!, holderId: p.holderId! }, document: p.document as unknown as WipeAttestation,
+  })), now);
+}
+
+/** Writes the claimed catalogue entries; trade-ins of these models that came before them join their figures now. */
+async function storeCatalogueModels(tx: DbOrTx, context: IngestContext, partyId: string, stored: Planned[], now: Date): Promise<void> {
+  const month = (value: string) => `${value}-01`;
   const entries = stored.map((p) => p.document as unknown as CatalogueV1);
   await records.insertCatalogueModels(tx, entries.map((doc) => ({
     brand: doc.brand, model: doc.model, model_key: normaliseModelName(doc.model).key, category: doc.category, launch_month: month(doc.launchMonth),
     launch_price_fen: String(doc.launchPriceFen), weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg),
     spec: (doc.spec as Record<string, number> | undefined) ?? null, party_id: partyId, created_at: now,
   })));
-  // Trade-ins of these models that arrived before the catalogue did join their model's figures now.
   await attachCataloguedModels(tx, context.secret, entries.map((doc) => ({ brand: doc.brand, model: doc.model, storageGb: doc.spec?.storageGb ?? null })));
 }
 
@@ -397,12 +407,4 @@ function storedDataWipe(secret: Buffer, partyId: string, wipe: Record<string, un
   const { certificateRef, ...rest } = wipe;
   if (typeof certificateRef !== 'string') return rest;
   return { ...rest, certificateRefHash: keyedHash(secret, 'certificate', partyId, certificateRef).toString('base64url') };
-}
-
-/**
- * Unique by id and sorted: racing batches that share subjects then take their row locks in the same
- * order, so they wait for each other instead of deadlocking.
- */
-function dedupeById<T extends { id: string }>(rows: T[]): T[] {
-  return [...new Map(rows.map((row) => [row.id, row])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
