@@ -5,10 +5,12 @@ import type { Db } from '../db/database.ts';
 import { postJournal } from './journal.repository.ts';
 import { LedgerError } from './ledger-error.ts';
 import { periodOf } from './periods.ts';
+import { isPointerQuery } from './pointers.repository.ts';
 
 /**
  * Corrects a billed query by reversing it: a new journal, posted in the current period, with every line of
- * the query's journal negated, and negated contributions taking back each subject's share. The original
+ * the query's journal negated; each subject's share is taken back when this period closes (negated
+ * contributions for queries billed per subject before pointers). The original
  * entries stay as they were; a closed period is never touched. A query is reversed at most once.
  */
 export async function reverseQueryCharge(db: Db, queryId: string, reason: string, now: Date): Promise<{ journalId: string; period: string; amountFen: number }> {
@@ -26,7 +28,9 @@ export async function reverseQueryCharge(db: Db, queryId: string, reason: string
       id: journalId, kind: 'reversal', period, reverses: original.id, memo: `reversal of query ${queryId}: ${reason.slice(0, 200)}`,
       lines: lines.map((line) => ({ account: line.account, amountFen: -Number(line.amount_fen) })),
     }, now);
-    await sql`
+    // A query billed as a pointer has its split taken back at the close of this period (src/ledger/
+    // period-allocation.ts); one billed per subject before pointers, here, as negated contributions.
+    if (!(await isPointerQuery(tx, queryId))) await sql`
       insert into contributions (subject_id, query_id, party_id, purpose, price_fen, user_share_fen, reverses_query_id, created_at)
       select subject_id, ${journalId}::uuid, party_id, purpose, -price_fen, -user_share_fen, query_id, ${now}::timestamptz
       from contributions where query_id = ${queryId}::uuid and reverses_query_id is null`.execute(tx);
