@@ -22,32 +22,7 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
     await sql`create temp table pointer_earned (subject_id uuid, earned_fen bigint) on commit drop`.execute(tx);
     return;
   }
-  await scopePointers(tx, items.map((item) => item.queryId));
-  await expandPointers(tx);
-  const { counts, documents } = await summariseExpansion(tx);
-
-  const splits = new Map<string, { item: AllocationItem; subjects: number; usersPoolFen: number; baseFen: number; extraFen: number; lines: JournalLine[] }>();
-  for (const item of items) {
-    if (splits.has(item.queryId)) continue;
-    const subjects = counts.get(item.queryId) ?? 0;
-    const split = splitQueryCharge({
-      payerPartyId: item.partyId, subjects: item.billedSubjects, pricePerSubjectFen: item.pricePerSubjectFen, split: item.split,
-      supplierDocuments: documents.get(item.queryId) ?? new Map(),
-    });
-    // Nobody left to share the users' pool (possible only under noise): it goes to the hub rather than vanish.
-    const usersPoolFen = subjects === 0 ? 0 : split.usersPoolFen;
-    const lines: JournalLine[] = [{ account: ACCOUNTS.pending, amountFen: -split.priceFen }];
-    for (const [partyId, fen] of [...split.parties].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push({ account: ACCOUNTS.party(partyId), amountFen: fen });
-    lines.push({ account: ACCOUNTS.hubFees, amountFen: split.hubFeeFen + split.usersPoolFen - usersPoolFen });
-    const { baseFen, extraFen } = equalSplit(usersPoolFen, subjects);
-    splits.set(item.queryId, { item, subjects, usersPoolFen, baseFen, extraFen, lines });
-  }
-  await sql`drop table if exists pointer_split`.execute(tx);
-  await sql`
-    create temp table pointer_split on commit drop as
-    select * from unnest(${[...splits.keys()]}::uuid[], ${[...splits.values()].map((s) => String(s.baseFen))}::bigint[],
-      ${[...splits.values()].map((s) => String(s.extraFen))}::bigint[]) as t(query_id, base_fen, extra_fen)`.execute(tx);
-  await shareMembers(tx);
+  const splits = await shareItems(tx, items);
 
   const { rows: pools } = await sql<{ query_id: string; platform_id: string; fen: string }>`
     select query_id, platform_id, sum(share_fen)::bigint as fen from pointer_shares group by query_id, platform_id order by query_id, platform_id`.execute(tx);
@@ -82,4 +57,49 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
     select s.subject_id, sum(s.share_fen * g.sign)::bigint as earned_fen
     from pointer_shares s join pointer_signs g on g.query_id = s.query_id
     group by s.subject_id`.execute(tx);
+}
+
+export interface ItemSplit {
+  item: AllocationItem;
+  subjects: number;
+  usersPoolFen: number;
+  baseFen: number;
+  extraFen: number;
+  /** The allocation journal's lines other than the users' pools, for a +1 item. */
+  lines: JournalLine[];
+}
+
+/**
+ * Expands the items' queries in one pass and splits each: leaves `pointer_shares (query_id, subject_id,
+ * platform_id, tie, share_fen, rank)`, and returns each query's split.
+ */
+export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): Promise<Map<string, ItemSplit>> {
+  await scopePointers(tx, items.map((item) => item.queryId));
+  await expandPointers(tx);
+  const { counts, documents } = await summariseExpansion(tx);
+
+  const splits = new Map<string, ItemSplit>();
+  for (const item of items) {
+    if (splits.has(item.queryId)) continue;
+    const subjects = counts.get(item.queryId) ?? 0;
+    const split = splitQueryCharge({
+      payerPartyId: item.partyId, subjects: item.billedSubjects, pricePerSubjectFen: item.pricePerSubjectFen, split: item.split,
+      supplierDocuments: documents.get(item.queryId) ?? new Map(),
+    });
+    // Nobody left to share the users' pool (possible only under noise): it goes to the hub rather than vanish.
+    const usersPoolFen = subjects === 0 ? 0 : split.usersPoolFen;
+    const lines: JournalLine[] = [{ account: ACCOUNTS.pending, amountFen: -split.priceFen }];
+    for (const [partyId, fen] of [...split.parties].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push({ account: ACCOUNTS.party(partyId), amountFen: fen });
+    lines.push({ account: ACCOUNTS.hubFees, amountFen: split.hubFeeFen + split.usersPoolFen - usersPoolFen });
+    const { baseFen, extraFen } = equalSplit(usersPoolFen, subjects);
+    splits.set(item.queryId, { item, subjects, usersPoolFen, baseFen, extraFen, lines });
+  }
+  await sql`drop table if exists pointer_split`.execute(tx);
+  await sql`
+    create temp table pointer_split on commit drop as
+    select * from unnest(${[...splits.keys()]}::uuid[], ${[...splits.values()].map((s) => String(s.baseFen))}::bigint[],
+      ${[...splits.values()].map((s) => String(s.extraFen))}::bigint[]) as t(query_id, base_fen, extra_fen)`.execute(tx);
+  await shareMembers(tx);
+
+  return splits;
 }

@@ -123,3 +123,58 @@ export async function insertAllocations(db: DbOrTx, rows: readonly NewAllocation
 export async function isPointerQuery(db: DbOrTx, queryId: string): Promise<boolean> {
   return (await db.selectFrom('query_pointers').select('query_id').where('query_id', '=', queryId).executeTakeFirst()) !== undefined;
 }
+
+export interface CountingPointer {
+  queryId: string;
+  partyId: string;
+  purpose: string;
+  period: Period;
+  at: Date;
+  pricePerSubjectFen: number;
+  groupBy: string[];
+  filters: Record<string, unknown>;
+  measures: string[];
+}
+
+/** The pointers whose purpose the subject granted at or before their consent position: the candidates to expand. */
+export async function candidatePointers(db: DbOrTx, subjectId: string): Promise<string[]> {
+  const { rows } = await sql<{ query_id: string }>`
+    select p.query_id from query_pointers p
+    where exists (
+      select from consent_events e
+      where e.subject_id = ${subjectId}::uuid and e.purpose = p.purpose and e.status = 'granted' and e.position <= p.consent_position
+    )`.execute(db);
+  return rows.map((row) => row.query_id);
+}
+
+/** The pointers `pointer_rows` holds (after an expansion), newest first. */
+export async function expandedPointers(db: DbOrTx): Promise<CountingPointer[]> {
+  const { rows } = await sql<{ query_id: string; party_id: string; purpose: string; period: string; at: Date; price_per_subject_fen: string; group_by: string[]; filters: Record<string, unknown>; measures: string[] }>`
+    select p.query_id, p.party_id, p.purpose, p.period, p.at, p.price_per_subject_fen, p.group_by, p.filters, p.measures
+    from query_pointers p where p.query_id in (select query_id from pointer_rows)
+    order by p.at desc, p.query_id desc`.execute(db);
+  return rows.map((row) => ({
+    queryId: row.query_id, partyId: row.party_id, purpose: row.purpose, period: row.period, at: row.at, pricePerSubjectFen: Number(row.price_per_subject_fen),
+    groupBy: row.group_by, filters: row.filters, measures: row.measures,
+  }));
+}
+
+/** Reversals posted of the given queries: the reversing journal, its period and time. */
+export async function reversalsOf(db: DbOrTx, queryIds: readonly string[]): Promise<{ journalId: string; queryId: string; period: Period; at: Date }[]> {
+  if (queryIds.length === 0) return [];
+  const { rows } = await sql<{ id: string; query_id: string; period: string; created_at: Date }>`
+    select j.id, o.query_id, j.period, j.created_at from journals j join journals o on o.id = j.reverses
+    where j.kind = 'reversal' and o.kind = 'query' and o.query_id = any(${[...queryIds]}::uuid[])`.execute(db);
+  return rows.map((row) => ({ journalId: row.id, queryId: row.query_id, period: row.period, at: row.created_at }));
+}
+
+/** One subject's share of each allocated query (from the stored split and cutoff: no expansion). */
+export async function allocatedShares(db: DbOrTx, subjectId: string, queryIds: readonly string[]): Promise<Map<string, number>> {
+  if (queryIds.length === 0) return new Map();
+  const { rows } = await sql<{ query_id: string; fen: string }>`
+    select distinct on (a.query_id) a.query_id,
+      a.base_fen + case when a.cutoff_md5 is not null
+        and (md5(a.query_id::text || ${subjectId}), ${subjectId}::uuid) <= (a.cutoff_md5, a.cutoff_subject) then 1 else 0 end as fen
+    from query_allocations a where a.query_id = any(${[...queryIds]}::uuid[]) order by a.query_id, a.sign desc`.execute(db);
+  return new Map(rows.map((row) => [row.query_id, Number(row.fen)]));
+}
