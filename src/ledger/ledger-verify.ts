@@ -41,7 +41,10 @@ const PROBES: readonly Probe[] = [
       with pools as (
         select coalesce(j.query_id, j.id) as query_id, sum(l.amount_fen) as pool
         from journals j join journal_lines l on l.journal_id = j.id
-        where j.kind in ('query', 'reversal') and l.account like 'users:%' group by 1
+        where j.kind in ('query', 'reversal') and l.account like 'users:%'
+          -- A reversal that took back a pointer query's split is checked against its allocation below.
+          and not exists (select from query_allocations a where a.journal_id = j.id)
+        group by 1
       ),
       shares as (select query_id, sum(user_share_fen) as shares from contributions group by query_id)
       select coalesce(p.query_id, s.query_id) as query_id, p.pool::text, s.shares::text

@@ -31,7 +31,7 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
   const cutoffOf = new Map(cutoffs.map((row) => [row.query_id, row]));
 
   const allocations = [];
-  for (const item of items) {
+  for (const item of items.filter((i) => !i.allocated)) {
     const split = splits.get(item.queryId)!;
     const usersLines = pools.filter((pool) => pool.query_id === item.queryId).map((pool) => ({ account: ACCOUNTS.usersPool(pool.platform_id), amountFen: Number(pool.fen) }));
     const lines = mergeLines([...split.lines, ...usersLines]).map((line) => ({ account: line.account, amountFen: item.sign * line.amountFen }));

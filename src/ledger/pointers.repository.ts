@@ -76,12 +76,15 @@ export interface AllocationItem {
   billedSubjects: number;
   pricePerSubjectFen: number;
   split: RevenueSplitBp;
+  /** Its split is already posted (a reversal of a query allocated before: the reversing journal took it back). */
+  allocated: boolean;
 }
 
-/** A period's queries and reversals of queries whose split is not yet allocated. */
+/** A period's queries (+1) and reversals of queries (−1): whose shares the period's close settles. */
 export async function allocationItems(db: DbOrTx, period: Period): Promise<AllocationItem[]> {
-  const { rows } = await sql<{ query_id: string; party_id: string; sign: number; billed_subjects: number; price_per_subject_fen: string; users_bp: number; parties_bp: number; hub_bp: number }>`
-    select p.query_id, p.party_id, t.sign, p.billed_subjects, p.price_per_subject_fen, p.users_bp, p.parties_bp, p.hub_bp
+  const { rows } = await sql<{ query_id: string; party_id: string; sign: number; billed_subjects: number; price_per_subject_fen: string; users_bp: number; parties_bp: number; hub_bp: number; allocated: boolean }>`
+    select p.query_id, p.party_id, t.sign, p.billed_subjects, p.price_per_subject_fen, p.users_bp, p.parties_bp, p.hub_bp,
+      exists (select from query_allocations a where a.query_id = t.query_id and a.sign = t.sign) as allocated
     from (
       select query_id, 1 as sign from query_pointers where period = ${period}
       union all
@@ -89,11 +92,11 @@ export async function allocationItems(db: DbOrTx, period: Period): Promise<Alloc
       where j.kind = 'reversal' and j.period = ${period} and o.kind = 'query'
     ) t
     join query_pointers p on p.query_id = t.query_id
-    where not exists (select from query_allocations a where a.query_id = t.query_id and a.sign = t.sign)
     order by p.query_id, t.sign desc`.execute(db);
   return rows.map((row) => ({
     queryId: row.query_id, partyId: row.party_id, sign: row.sign > 0 ? 1 : -1, billedSubjects: row.billed_subjects,
     pricePerSubjectFen: Number(row.price_per_subject_fen), split: { users: row.users_bp, parties: row.parties_bp, hub: row.hub_bp },
+    allocated: row.allocated,
   }));
 }
 
@@ -177,4 +180,10 @@ export async function allocatedShares(db: DbOrTx, subjectId: string, queryIds: r
         and (md5(a.query_id::text || ${subjectId}), ${subjectId}::uuid) <= (a.cutoff_md5, a.cutoff_subject) then 1 else 0 end as fen
     from query_allocations a where a.query_id = any(${[...queryIds]}::uuid[]) order by a.query_id, a.sign desc`.execute(db);
   return new Map(rows.map((row) => [row.query_id, Number(row.fen)]));
+}
+
+/** A query's allocation (its +1 split), if the close of its period has run. */
+export async function findAllocation(db: DbOrTx, queryId: string): Promise<{ journal_id: string; subjects: number; users_pool_fen: string; base_fen: string; extra_fen: string; cutoff_md5: string | null; cutoff_subject: string | null } | undefined> {
+  return db.selectFrom('query_allocations').select(['journal_id', 'subjects', 'users_pool_fen', 'base_fen', 'extra_fen', 'cutoff_md5', 'cutoff_subject'])
+    .where('query_id', '=', queryId).where('sign', '=', 1).executeTakeFirst();
 }

@@ -71,6 +71,6 @@ async function allocationItemsOf(tx: Parameters<typeof allocationItems>[0], quer
   const periods = await tx.selectFrom('query_pointers').select('period').distinct().where('query_id', 'in', [...queryIds]).execute();
   const wanted = new Set(queryIds);
   const items = [];
-  for (const { period } of periods) items.push(...(await allocationItems(tx, period)).filter((item) => item.sign > 0 && wanted.has(item.queryId)));
+  for (const { period } of periods) items.push(...(await allocationItems(tx, period)).filter((item) => item.sign > 0 && !item.allocated && wanted.has(item.queryId)));
   return items;
 }
