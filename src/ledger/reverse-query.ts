@@ -6,7 +6,6 @@ import { postJournal } from './journal.repository.ts';
 import { LedgerError } from './ledger-error.ts';
 import { periodOf } from './periods.ts';
 import { findAllocation, insertAllocations, isPointerQuery } from './pointers.repository.ts';
-import { mergeLines } from './revenue-split.ts';
 
 /**
  * Corrects a billed query by reversing it: a new journal, posted in the current period, with every line of
@@ -28,7 +27,8 @@ export async function reverseQueryCharge(db: Db, queryId: string, reason: string
     const journals = allocation === undefined ? [original.id] : [original.id, allocation.journal_id];
     const originalLines = (await tx.selectFrom('journal_lines').select(['journal_id', 'account', 'amount_fen']).where('journal_id', 'in', journals)
       .orderBy('journal_id').orderBy('line').execute()).map((line) => ({ journalId: line.journal_id, account: line.account, amountFen: Number(line.amount_fen) }));
-    const lines = mergeLines(originalLines);
+    // Line by line, not merged: a payer that also supplied the rows keeps its refund and its earnings apart.
+    const lines = originalLines;
     const journalId = uuidv7();
     const period = periodOf(now);
     await postJournal(tx, {
