@@ -31,7 +31,7 @@ type Step =
   | { kind: 'catalogue'; model: 'X1' | 'X2' }
   | { kind: 'query'; groupBy: PolicyDimension[]; measures: PolicyMeasure[]; filters: Record<string, string | string[]>; k: number; recordsPerSubject?: number };
 
-const step: fc.Arbitrary<Step> = fc.oneof(
+const step = fc.oneof(
   fc.record({ kind: fc.constant('consent' as const), subject: fc.integer({ min: 0, max: SUBJECTS - 1 }), grant: fc.boolean() }),
   fc.record({
     kind: fc.constant('record' as const), subject: fc.integer({ min: 0, max: SUBJECTS - 1 }), category: fc.constantFrom('mobile_phone' as const, 'tablet' as const),
@@ -74,7 +74,7 @@ describe('pointer expansion against the per-row attribution', () => {
       { kind: 'record' as const, subject: i, category: 'mobile_phone' as const, month: 1 + (i % 3), model: 'X1' as const, catalogued: i % 3 !== 0 },
       { kind: 'consent' as const, subject: i, grant: true },
     ]).flat();
-    const history = fc.tuple(fc.array(step, { minLength: 10, maxLength: 40 }), fc.shuffledSubarray(seeded, { minLength: 4 }))
+    const history = fc.tuple(fc.array(step as fc.Arbitrary<Step>, { minLength: 10, maxLength: 40 }), fc.shuffledSubarray(seeded, { minLength: 4 }))
       .chain(([random, seed]) => fc.shuffledSubarray([...seed, ...random], { minLength: seed.length + random.length }));
     await fc.assert(fc.asyncProperty(history, async (steps) => {
       await sql`truncate consent_events, consents, records, record_subjects, inspections, catalogue_models, query_allocations, query_pointers, subjects`.execute(db());
