@@ -47,45 +47,49 @@ export async function expandPointers(tx: DbOrTx, options: { onlySubject?: string
   const catalogue = need.catalogue ? sql`left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model and cm.created_at <= q.at` : sql``;
   const key = sql`array_to_json((array[${sql.join([1, 2, 3, 4].map((i) => dimension(sql.raw(`q.group_by[${i}]`))))}])[1:cardinality(q.group_by)])::text`;
 
+  const subjectRecords = options.onlySubject === undefined ? sql`` : sql`and r.id in (select record_id from record_subjects where subject_id = ${options.onlySubject}::uuid)`;
   await sql`drop table if exists pointer_rows`.execute(tx);
+  // Record-level predicates first (the instant, the filters, the released keys), pointers × records, then
+  // the survivors joined to their subjects and to consent at the pointer's position.
   await sql`
     create temp table pointer_rows on commit drop as
-    with q as (
+    with q as materialized (
       select p.query_id, p.purpose, p.at, p.consent_position, p.group_by, p.filters, p.released_keys, p.remainder_released,
         p.records_per_subject, p.uses_inspection, p.uses_disposition, p.uses_catalogue,
         p.filters - 'tradeInMonthFrom' - 'tradeInMonthTo' as dimension_filters,
-        (p.filters ->> 'tradeInMonthFrom') || '-01' as month_from, (p.filters ->> 'tradeInMonthTo') || '-01' as month_to
+        coalesce(((p.filters ->> 'tradeInMonthFrom') || '-01')::date, '-infinity'::date) as month_from,
+        coalesce(((p.filters ->> 'tradeInMonthTo') || '-01')::date, 'infinity'::date) as month_to
       from query_pointers p join pointer_scope s on s.query_id = p.query_id
+    ),
+    candidates as materialized (
+      select q.query_id, q.purpose, q.at, q.consent_position, q.records_per_subject, r.id as record_id, r.trade_in_month,
+        case when q.uses_inspection then ${need.inspection ? sql`i.recycler_id` : sql`null::text`} end as inspection_party,
+        case when q.uses_disposition then ${need.disposition ? sql`d.recycler_id` : sql`null::text`} end as disposition_party,
+        case when q.uses_catalogue then ${need.catalogue ? sql`cm.party_id` : sql`null::text`} end as catalogue_party
+      from q
+      join records r on r.created_at <= q.at and r.trade_in_month >= q.month_from and r.trade_in_month <= q.month_to ${subjectRecords}
+      ${inspections} ${dispositions} ${catalogue}
+      where (q.dimension_filters = '{}'::jsonb or not exists (
+          select from jsonb_each(q.dimension_filters) f
+          where not coalesce(${dimension(sql.raw('f.key'))} = any(array(select jsonb_array_elements_text(f.value))), false)))
+        and (not ('model' = any(q.group_by)) or ${dimension(sql.raw(`'model'`))} is not null)
+        and (q.remainder_released or ${key} = any(q.released_keys))
     ),
     grants as (
       select e.subject_id, e.purpose, e.position, e.status, e.expires_at,
         lead(e.position) over (partition by e.subject_id, e.purpose order by e.position) as until
       from consent_events e where e.purpose in (select purpose from q) ${subject}
-    ),
-    counted as (
-      select q.*, g.subject_id from q join grants g on g.purpose = q.purpose
-      where g.status = 'granted' and g.position <= q.consent_position and (g.until is null or g.until > q.consent_position)
-        and (g.expires_at is null or g.expires_at > q.at)
     )
-    select q.query_id, rs.subject_id, rs.platform_id,
-      case when q.uses_inspection then ${need.inspection ? sql`i.recycler_id` : sql`null::text`} end as inspection_party,
-      case when q.uses_disposition then ${need.disposition ? sql`d.recycler_id` : sql`null::text`} end as disposition_party,
-      case when q.uses_catalogue then ${need.catalogue ? sql`cm.party_id` : sql`null::text`} end as catalogue_party
-    from counted q
-    join record_subjects rs on rs.subject_id = q.subject_id
-    join records r on r.id = rs.record_id and r.created_at <= q.at
-    ${inspections} ${dispositions} ${catalogue}
-    where (q.records_per_subject is null or (
+    select c.query_id, rs.subject_id, rs.platform_id, c.inspection_party, c.disposition_party, c.catalogue_party
+    from candidates c
+    join record_subjects rs on rs.record_id = c.record_id
+    join grants g on g.subject_id = rs.subject_id and g.purpose = c.purpose
+    where g.status = 'granted' and g.position <= c.consent_position and (g.until is null or g.until > c.consent_position)
+      and (g.expires_at is null or g.expires_at > c.at)
+      and (c.records_per_subject is null or (
         select count(*) from record_subjects rs2 join records r2 on r2.id = rs2.record_id
-        where rs2.subject_id = rs.subject_id and r2.created_at <= q.at and (r2.trade_in_month, r2.id) > (r.trade_in_month, r.id)
-      ) < q.records_per_subject)
-      and (q.month_from is null or r.trade_in_month >= q.month_from::date)
-      and (q.month_to is null or r.trade_in_month <= q.month_to::date)
-      and (q.dimension_filters = '{}'::jsonb or not exists (
-        select from jsonb_each(q.dimension_filters) f
-        where not coalesce(${dimension(sql.raw('f.key'))} = any(array(select jsonb_array_elements_text(f.value))), false)))
-      and (not ('model' = any(q.group_by)) or ${dimension(sql.raw(`'model'`))} is not null)
-      and (q.remainder_released or ${key} = any(q.released_keys))`.execute(tx);
+        where rs2.subject_id = rs.subject_id and r2.created_at <= c.at and (r2.trade_in_month, r2.id) > (c.trade_in_month, c.record_id)
+      ) < c.records_per_subject)`.execute(tx);
 }
 
 /** A dimension's value for a record at the query's instant, the dimension named by a SQL text expression. */
