@@ -32,6 +32,16 @@ export async function listConsents(db: DbOrTx, subjectId: string): Promise<Conse
   return db.selectFrom('consents').selectAll().where('subject_id', '=', subjectId).orderBy('purpose').execute();
 }
 
+/**
+ * The next position of the whole consent ledger, taken under the counter's row lock (held until this
+ * transaction commits), so positions are gap-free and commit in order. Through a security-definer function:
+ * the counter lives where no serving role reads, and tells nobody whose events the others are.
+ */
+export async function nextConsentPosition(db: DbOrTx): Promise<string> {
+  const { rows } = await sql<{ position: string }>`select hub_consent_position_next()::text as position`.execute(db);
+  return rows[0]!.position;
+}
+
 export async function insertConsentEvent(db: DbOrTx, event: ConsentEventsTable): Promise<void> {
   await db.insertInto('consent_events').values({ ...event, terms: JSON.stringify(event.terms) as never }).execute();
 }

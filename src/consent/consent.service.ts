@@ -86,8 +86,10 @@ export async function changeConsent(
       subjectId, seq, id, purpose, action, status: transition.status, policyVersion: policy.version, terms,
       expiresAt: expiresAt?.toISOString() ?? null, receiptId, receipt, createdAt: now.toISOString(),
     });
+    // Last before the writes, so the counter's lock is held for as short a time as possible.
+    const position = await consents.nextConsentPosition(tx);
     await consents.insertConsentEvent(tx, {
-      subject_id: subjectId, seq, id, purpose, action, status: transition.status, policy_version: policy.version, terms,
+      subject_id: subjectId, seq, position, id, purpose, action, status: transition.status, policy_version: policy.version, terms,
       expires_at: expiresAt, receipt_id: receiptId, receipt, prev_hash: last?.hash ?? null, hash, created_at: now,
     });
     await consents.upsertConsent(tx, {

@@ -4,6 +4,8 @@ import type { ConsentAction, StoredConsentStatus } from './consent-states.ts';
 export interface ConsentEventsTable {
   subject_id: string;
   seq: number;
+  /** bigint: the event's place in the whole consent ledger, global and gap-free (not covered by the hash). */
+  position: string;
   id: string;
   purpose: string;
   action: ConsentAction;

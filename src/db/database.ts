@@ -1,14 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AgreementsTable } from '../agreements/agreements.table.ts';
 import type { AccessLogTable } from '../audit/access-log.table.ts';
-import type { ContributionsTable } from '../insights/contributions.table.ts';
+import type { ContributionsTable } from '../ledger/contributions.table.ts';
 import type { FirmsTable } from '../firms/firms.table.ts';
 import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { TicketCustodyTable } from '../custody/custody.table.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
 import type {
   AccountBalancesTable, JournalLinesTable, JournalsTable, LedgerPeriodsTable, PayoutLinesTable, PayoutRunsTable,
-  StatementConfirmationsTable, StatementsTable,
+  QueryAllocationsTable, QueryPointersTable, StatementConfirmationsTable, StatementsTable,
 } from '../ledger/ledger.table.ts';
 import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
 import type {
@@ -50,6 +50,8 @@ export interface Database {
   payout_lines: PayoutLinesTable;
   statements: StatementsTable;
   statement_confirmations: StatementConfirmationsTable;
+  query_pointers: QueryPointersTable;
+  query_allocations: QueryAllocationsTable;
   firms: FirmsTable;
   wipe_attestations: WipeAttestationsTable;
 }

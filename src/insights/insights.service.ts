@@ -16,7 +16,7 @@ import { canonicalRequest, deriveNoiseKey, noiseSeed, releaseDigest } from './dp
 import { releaseNoisyAnswer } from './dp/release-noisy-answer.ts';
 import { readDataVersion, recordRelease, releasedBefore } from './dp-release.repository.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
-import { billQuery } from './query-billing.ts';
+import { billQuery } from '../ledger/query-billing.ts';
 import { DIMENSION_SQL, DISTRIBUTION_MEASURES, measureInputsSql, neededJoins, SCALAR_MEASURE_SQL } from './insight-dimensions.ts';
 
 export interface InsightsRequest {
@@ -286,8 +286,13 @@ async function aggregateNoisy(
   const gkeyOf = new Map(groups.map((group) => [JSON.stringify(group.keys), group.gkey]));
   await markReleasedGroups(tx, released.rows.map((row) => gkeyOf.get(JSON.stringify(row.keys))!));
   const billedSubjects = released.rows.reduce((sum, row) => sum + row.subjects, 0);
-  const exactSubjectsCounted = await billQuery(tx, { queryId: at.queryId, partyId: at.partyId, policy, now: at.now, joinOn: sql.raw('b.gkey = ig.gkey'), remainderReleased: false, billedSubjects });
   const dims = request.groupBy;
+  const billed = await billQuery(tx, {
+    queryId: at.queryId, partyId: at.partyId, policy, now: at.now, request,
+    releasedKeys: released.rows.map((row) => dims.map((_, i) => row.keys[i] ?? null)), remainderReleased: false,
+    ...(dp.recordsPerSubject === undefined ? {} : { recordsPerSubject: dp.recordsPerSubject }), billedSubjects,
+  });
+  const exactSubjectsCounted = billed.priceFen === 0 ? 0 : (billed.subjectsCounted ?? billedSubjects);
   return {
     answer: {
       queryId: at.queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: policy.minGroupSize,
@@ -297,7 +302,7 @@ async function aggregateNoisy(
     threshold: released.threshold,
     withheldRecords: released.withheldRecords,
     exactSubjectsCounted,
-    exactPriceFen: exactSubjectsCounted === 0 ? 0 : billedSubjects * policy.pricePerSubjectFen,
+    exactPriceFen: billed.priceFen,
   };
 }
 
@@ -345,9 +350,10 @@ async function aggregate(tx: DbOrTx, policy: AllowedPolicy, request: InsightsReq
   const rows = exactRows(released, request.measures, dims, distributions, rowKey);
 
   // Contributions and the query's journal. Statutory queries pay nobody.
-  const exactSubjectsCounted = statutory ? 0 : await billQuery(tx, { queryId, partyId, policy, now, joinOn, remainderReleased });
-  // What was charged: under differential privacy, the price of the noisy total (see billQuery).
-  const exactPriceFen = statutory || exactSubjectsCounted === 0 ? 0 : exactSubjectsCounted * policy.pricePerSubjectFen;
+  const releasedKeys = released.filter((row) => row.remainder !== true).map((row) => dims.map((_, i) => (row[`out_g${i}`] as string | null) ?? null));
+  const billed = statutory ? { subjectsCounted: 0, priceFen: 0 } : await billQuery(tx, { queryId, partyId, policy, now, request, releasedKeys, remainderReleased });
+  const exactSubjectsCounted = billed.subjectsCounted ?? 0;
+  const exactPriceFen = billed.priceFen;
   return {
     queryId, purpose: policy.id, policyVersion: policy.version, minGroupSize: k, rows, suppressedGroups,
     remainderDropped: remainderRow !== undefined && !remainderReleased,

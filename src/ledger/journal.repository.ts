@@ -7,7 +7,7 @@ import type { JournalLine } from './revenue-split.ts';
 
 export interface NewJournal {
   id?: string;
-  kind: 'query' | 'payout' | 'reversal';
+  kind: 'query' | 'payout' | 'reversal' | 'allocation';
   period: Period;
   queryId?: string | null;
   reverses?: string | null;
@@ -16,15 +16,19 @@ export interface NewJournal {
 }
 
 /**
- * Holds the period open for the rest of the transaction: creates it on first use and takes a share lock,
- * so a payout run (which takes the row exclusively) waits for every posting in flight and no posting can
- * land in a period once it is closed.
+ * Holds the period open for the rest of the transaction with a share lock, so a payout run (which takes
+ * the row exclusively) waits for every posting in flight and no posting can land in a period once it is
+ * closed. The period's row is written once, by its first posting; later postings only lock it.
  */
 async function lockOpenPeriod(tx: DbOrTx, period: Period, now: Date): Promise<void> {
-  await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
-    .onConflict((oc) => oc.column('period').doNothing()).execute();
-  const row = await tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forShare().executeTakeFirstOrThrow();
-  if (row.status === 'closed') throw new LedgerError('period.closed', `period ${period} is closed; nothing more may be posted to it`);
+  const lock = () => tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forShare().executeTakeFirst();
+  let row = await lock();
+  if (row === undefined) {
+    await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
+      .onConflict((oc) => oc.column('period').doNothing()).execute();
+    row = await lock();
+  }
+  if (row!.status === 'closed') throw new LedgerError('period.closed', `period ${period} is closed; nothing more may be posted to it`);
 }
 
 /**

@@ -41,7 +41,10 @@ const PROBES: readonly Probe[] = [
       with pools as (
         select coalesce(j.query_id, j.id) as query_id, sum(l.amount_fen) as pool
         from journals j join journal_lines l on l.journal_id = j.id
-        where j.kind in ('query', 'reversal') and l.account like 'users:%' group by 1
+        where j.kind in ('query', 'reversal') and l.account like 'users:%'
+          -- A reversal that took back a pointer query's split is checked against its allocation below.
+          and not exists (select from query_allocations a where a.journal_id = j.id)
+        group by 1
       ),
       shares as (select query_id, sum(user_share_fen) as shares from contributions group by query_id)
       select coalesce(p.query_id, s.query_id) as query_id, p.pool::text, s.shares::text
@@ -63,17 +66,44 @@ const PROBES: readonly Probe[] = [
       where paid_fen + carried_fen <> accrued_fen or accrued_fen <> earned_fen + brought_forward_fen or paid_fen < 0 limit 5`),
   },
   {
-    name: "each payout line's earnings equal the subject's contributions in its period",
-    detail: 'payout_lines.earned_fen vs contributions by month',
+    name: "each run's earnings equal its period's contributions and allocated users' pools",
+    detail: 'sum of payout_lines.earned_fen per period vs contributions by month + query_allocations (sign × users pool)',
     offenders: (db) => rows(db, sql`
       with earned as (
-        select to_char(c.created_at at time zone 'UTC', 'YYYY-MM') as period, c.subject_id, sum(c.user_share_fen) as fen
-        from contributions c group by 1, 2
-      )
-      select coalesce(p.period, e.period) as period, coalesce(p.subject_id, e.subject_id) as subject_id
-      from (select * from payout_lines) p
-      full join (select e.* from earned e join payout_runs r on r.period = e.period) e on e.period = p.period and e.subject_id = p.subject_id
-      where coalesce(p.earned_fen, 0) <> coalesce(e.fen, 0) limit 5`),
+        select period, sum(fen) as fen from (
+          select to_char(c.created_at at time zone 'UTC', 'YYYY-MM') as period, c.user_share_fen as fen from contributions c
+          union all
+          select a.period, a.sign * a.users_pool_fen from query_allocations a
+        ) e group by period
+      ),
+      paid as (select period, sum(earned_fen) as fen from payout_lines group by period)
+      select r.period, p.fen::text as lines, e.fen::text as earned
+      from payout_runs r left join paid p on p.period = r.period left join earned e on e.period = r.period
+      where coalesce(p.fen, 0) <> coalesce(e.fen, 0) limit 5`),
+  },
+  {
+    name: "each allocation's users' pool lines equal its stored split, and the split is exact",
+    detail: "users:* lines of allocation journals vs query_allocations; base × subjects + extra = pool, extra < subjects",
+    offenders: (db) => rows(db, sql`
+      select a.journal_id, a.users_pool_fen::text as pool, l.fen::text as lines from query_allocations a
+      left join (
+        select l.journal_id, sum(l.amount_fen) as fen from journal_lines l where l.account like 'users:%' group by l.journal_id
+      ) l on l.journal_id = a.journal_id
+      where coalesce(l.fen, 0) <> a.sign * a.users_pool_fen
+         or a.base_fen * a.subjects + a.extra_fen <> a.users_pool_fen or (a.subjects > 0 and a.extra_fen >= a.subjects)
+      limit 5`),
+  },
+  {
+    name: 'closed periods owe nothing pending: every query billed in them was allocated',
+    detail: 'pending:queries lines per closed period; pointers without their allocation',
+    offenders: (db) => rows(db, sql`
+      select j.period, sum(l.amount_fen)::text as pending from journals j join journal_lines l on l.journal_id = j.id
+      join ledger_periods lp on lp.period = j.period and lp.status = 'closed'
+      where l.account = 'pending:queries' group by j.period having sum(l.amount_fen) <> 0
+      union all
+      select p.period, p.query_id::text from query_pointers p join ledger_periods lp on lp.period = p.period and lp.status = 'closed'
+      where not exists (select from query_allocations a where a.query_id = p.query_id and a.sign = 1)
+      limit 5`),
   },
   {
     name: 'what a run brings forward is what the run before carried',
@@ -126,7 +156,8 @@ export async function verifyLedger(db: Db): Promise<{ ok: boolean; checks: Ledge
     }
     const { rows: [count] } = await sql<Record<string, number>>`
       select (select count(*) from journals)::int as journals, (select count(*) from journal_lines)::int as lines,
-        (select count(*) from contributions)::int as contributions, (select count(*) from payout_runs)::int as payout_runs`.execute(tx);
+        (select count(*) from contributions)::int as contributions, (select count(*) from query_pointers)::int as query_pointers,
+        (select count(*) from payout_runs)::int as payout_runs`.execute(tx);
     return { ok: checks.every((check) => check.ok), checks, counts: count! };
   });
 }

@@ -9,7 +9,7 @@ export interface LedgerPeriodsTable {
 
 export interface JournalsTable {
   id: string;
-  kind: 'query' | 'payout' | 'reversal';
+  kind: 'query' | 'payout' | 'reversal' | 'allocation';
   period: string;
   query_id: string | null;
   reverses: string | null;
@@ -68,4 +68,49 @@ export interface StatementConfirmationsTable {
   platform_id: string;
   reference: string | null;
   confirmed_at: Generated<Date>;
+}
+
+/** One billed query, as a pointer: what it asked, what it released, where the consent ledger stood. */
+export interface QueryPointersTable {
+  query_id: string;
+  party_id: string;
+  purpose: string;
+  policy_version: number;
+  period: string;
+  at: Date;
+  /** bigint: the consent ledger's position at the query's instant. */
+  consent_position: string;
+  group_by: string[];
+  filters: Record<string, unknown>;
+  measures: string[];
+  /** JSON text of each released row's keys, in group_by order. */
+  released_keys: string[];
+  remainder_released: boolean;
+  records_per_subject: number | null;
+  uses_inspection: boolean;
+  uses_disposition: boolean;
+  uses_catalogue: boolean;
+  price_per_subject_fen: string;
+  billed_subjects: number;
+  price_fen: string;
+  users_bp: number;
+  parties_bp: number;
+  hub_bp: number;
+  journal_id: string;
+}
+
+/** A query's split once its pointer was expanded: +1 in its own period, −1 in the period of its reversal. */
+export interface QueryAllocationsTable {
+  journal_id: string;
+  query_id: string;
+  period: string;
+  sign: number;
+  subjects: number;
+  users_pool_fen: string;
+  base_fen: string;
+  extra_fen: string;
+  /** The last subject (in md5(query, subject), subject order) given the extra fen; null when none is. */
+  cutoff_md5: string | null;
+  cutoff_subject: string | null;
+  created_at: Date;
 }

@@ -24,10 +24,12 @@ export interface PartyPeriodStatement {
 export async function partyStatements(db: DbOrTx, partyId: string): Promise<PartyPeriodStatement[]> {
   const { rows } = await sql<{ period: string; charged: string; earned: string; queries: number; users_earned: string; users_paid: string }>`
     select j.period,
-      coalesce(-sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind <> 'reversal' and l.amount_fen < 0), 0)
+      coalesce(-sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'query' and l.amount_fen < 0), 0)
         - coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'reversal' and l.amount_fen > 0), 0) as charged,
-      coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind <> 'reversal' and l.amount_fen > 0), 0)
-        + coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'reversal' and l.amount_fen < 0), 0) as earned,
+      coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'query' and l.amount_fen > 0), 0)
+        + coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'reversal' and l.amount_fen < 0), 0)
+        -- A pointer query's suppliers are credited by its allocation at the close (negative when taken back).
+        + coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'allocation'), 0) as earned,
       count(distinct j.id) filter (where l.account = ${ACCOUNTS.party(partyId)} and j.kind = 'query' and l.amount_fen < 0)::int as queries,
       coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.usersPool(partyId)} and j.kind <> 'payout'), 0) as users_earned,
       coalesce(sum(l.amount_fen) filter (where l.account = ${ACCOUNTS.payable(partyId)}), 0) as users_paid

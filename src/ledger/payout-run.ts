@@ -4,6 +4,7 @@ import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { postJournal } from './journal.repository.ts';
 import { LedgerError } from './ledger-error.ts';
+import { allocatePeriod } from './period-allocation.ts';
 import { isPeriod, periodBounds, type Period } from './periods.ts';
 import { ACCOUNTS, type JournalLine } from './revenue-split.ts';
 
@@ -53,15 +54,20 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
     }
     const previous = await tx.selectFrom('payout_runs').select('period').where('period', '<', period).orderBy('period', 'desc').executeTakeFirst();
 
+    // The period's queries are split now: their pointers expanded in one pass, one allocation journal each.
+    await allocatePeriod(tx, period, now);
     // Each subject's accruals: earned in the period (their shares, reversals included) plus carried in.
     await sql`drop table if exists payout_work`.execute(tx);
     await sql`
       create temp table payout_work on commit drop as
       with earned as (
-        select subject_id, sum(user_share_fen)::bigint as fen
-        from contributions
-        where created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz
-        group by subject_id
+        select subject_id, sum(fen)::bigint as fen from (
+          -- Queries billed per subject before pointers, then the period's expanded pointers.
+          select subject_id, user_share_fen as fen from contributions
+          where created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz
+          union all
+          select subject_id, earned_fen from pointer_earned
+        ) e group by subject_id
       ),
       brought as (
         select subject_id, carried_fen as fen from payout_lines

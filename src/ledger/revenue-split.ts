@@ -7,6 +7,8 @@ export const ACCOUNTS = {
   usersPool: (platformId: string) => `users:${platformId}`,
   payable: (platformId: string) => `payable:${platformId}`,
   hubFees: 'hub:fees',
+  /** What payers were charged for queries whose split the period's close has not yet allocated. */
+  pending: 'pending:queries',
 } as const;
 
 export interface JournalLine {

@@ -4,11 +4,12 @@ import type { ConsentEventsTable } from '../consent/consent.table.ts';
 import { consentOverview } from '../consent/consent.service.ts';
 import { builder } from '../graphql/builder.ts';
 import { earningLines, subjectEarnings, type EarningLine, type PeriodEarnings } from '../ledger/earnings.ts';
+import { subjectPointers, type SubjectPointers } from '../ledger/subject-shares.ts';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import { subjectIdFor } from './subject-id.ts';
-import { listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
+import { listLegacyContributions, listSubjectRecords, type SubjectRecordRow } from './subjects.repository.ts';
 import { SHIPPED_BRANDS } from '../vocabulary/shipped-brands.ts';
 import { listRegisteredBrands } from '../vocabulary/vocabulary.repository.ts';
 
@@ -63,16 +64,55 @@ class Me implements MeShape {
   constructor(readonly platformId: string, readonly subjectRef: string, readonly subjectId: string) {}
 }
 
-const CountedByRef = builder.objectRef<{ query_id: string; party_id: string; purpose: string; price_fen: string; created_at: Date }>('QueryCountingMe').implement({
-  description: 'A released query that counted the user: who asked, for what, when, and the price per subject.',
+interface CountingQuery {
+  queryId: string;
+  partyId: string;
+  purpose: string;
+  at: Date;
+  priceFen: string;
+  /** What it asked; null for queries billed before the hub kept their requests. */
+  groupBy: string[] | null;
+  filters: Record<string, unknown> | null;
+  measures: string[] | null;
+}
+
+const CountedByRef = builder.objectRef<CountingQuery>('QueryCountingMe').implement({
+  description: 'A released query that counted the user: who asked, for what, what it asked, when, and the price per subject.',
   fields: (t) => ({
-    queryId: t.exposeID('query_id'),
-    partyId: t.exposeString('party_id'),
+    queryId: t.exposeID('queryId'),
+    partyId: t.exposeString('partyId'),
     purpose: t.exposeString('purpose'),
-    at: t.field({ type: 'DateTime', resolve: (q) => q.created_at }),
-    priceFen: t.string({ description: 'Integer fen per subject, as a string (64-bit).', resolve: (q) => q.price_fen }),
+    at: t.field({ type: 'DateTime', resolve: (q) => q.at }),
+    priceFen: t.string({ description: 'Integer fen per subject, as a string (64-bit).', resolve: (q) => q.priceFen }),
+    dimensions: t.stringList({ nullable: true, description: 'The dimensions it grouped by (null for queries billed before requests were kept).', resolve: (q) => q.groupBy }),
+    filters: t.field({ type: 'JSON', nullable: true, description: 'The filters it applied: month bounds and value lists per dimension.', resolve: (q) => q.filters }),
+    measures: t.stringList({ nullable: true, description: 'The measures it asked for.', resolve: (q) => q.measures }),
   }),
 });
+
+/** The pointers' view of the user, computed once per request (several fields read it). */
+const pointersOf = new WeakMap<object, Promise<SubjectPointers>>();
+function mine(context: HubContext, subjectId: string): Promise<SubjectPointers> {
+  let found = pointersOf.get(context);
+  if (found === undefined) {
+    found = subjectPointers(context.db, subjectId);
+    pointersOf.set(context, found);
+  }
+  return found;
+}
+
+/** Every query that counted the user, newest first: from the pointers, and the contributions of before. */
+async function countedBy(context: HubContext, subjectId: string, first: number): Promise<CountingQuery[]> {
+  const fromPointers: CountingQuery[] = (await mine(context, subjectId)).counted.map((p) => ({
+    queryId: p.queryId, partyId: p.partyId, purpose: p.purpose, at: p.at, priceFen: String(p.pricePerSubjectFen),
+    groupBy: p.groupBy, filters: p.filters, measures: p.measures,
+  }));
+  const legacy: CountingQuery[] = (await listLegacyContributions(context.db, subjectId, first)).map((row) => ({
+    queryId: row.query_id, partyId: row.party_id, purpose: row.purpose, at: row.created_at, priceFen: row.price_fen, groupBy: null, filters: null, measures: null,
+  }));
+  return [...fromPointers, ...legacy]
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.queryId < b.queryId ? 1 : a.queryId > b.queryId ? -1 : 0)).slice(0, first);
+}
 
 const EarningLineRef = builder.objectRef<EarningLine>('EarningLine').implement({
   description: "One query's share of its users' pool that went to the user (negative on a correction that takes one back).",
@@ -101,7 +141,9 @@ const PeriodEarningsRef = builder.objectRef<PeriodEarnings & { subjectId: string
     lines: t.field({
       type: [EarningLineRef],
       args: { first: t.arg.int({ defaultValue: 100 }) },
-      resolve: (e, args, context: HubContext) => earningLines(context.db, e.subjectId, e.period, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)),
+      resolve: async (e, args, context: HubContext) => earningLines(
+        context.db, e.subjectId, e.period, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS), (await mine(context, e.subjectId)).lines,
+      ),
     }),
   }),
 });
@@ -126,17 +168,15 @@ builder.objectType(Me, {
     }),
     queries: t.field({
       type: [CountedByRef],
-      description: 'Every released query that counted the user, newest first.',
+      description: 'Every released query that counted the user, newest first, with what it asked.',
       args: { first: t.arg.int({ defaultValue: 100 }) },
-      resolve: (me, args, context: HubContext) =>
-        context.db.selectFrom('contributions').select(['query_id', 'party_id', 'purpose', 'price_fen', 'created_at'])
-          .where('subject_id', '=', me.subjectId).where('reverses_query_id', 'is', null).orderBy('created_at', 'desc').orderBy('query_id', 'desc')
-          .limit(Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)).execute(),
+      resolve: (me, args, context: HubContext) => countedBy(context, me.subjectId, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS)),
     }),
     earnings: t.field({
       type: [PeriodEarningsRef],
       description: 'Earnings per period, newest first: what each query that counted the user paid them, and what payout runs paid or carried.',
-      resolve: async (me, _args, context: HubContext) => (await subjectEarnings(context.db, me.subjectId)).map((e) => ({ ...e, subjectId: me.subjectId })),
+      resolve: async (me, _args, context: HubContext) =>
+        (await subjectEarnings(context.db, me.subjectId, (await mine(context, me.subjectId)).lines)).map((e) => ({ ...e, subjectId: me.subjectId })),
     }),
     receipts: t.field({
       type: [ReceiptRef],

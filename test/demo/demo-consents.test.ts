@@ -20,7 +20,9 @@ describe('seedDemoConsents', () => {
       externalRef: `DEMO-C-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
       usageMonths: 30, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
     }));
-    const context = { db: hub.app.database.db, secret: hub.app.secret, now: () => new Date() };
+    // Ingested before the demo's history (last month, from 2026-11-24): a query counts the data that existed
+    // at its instant (src/ledger/pointer-expansion.repository.ts).
+    const context = { db: hub.app.database.db, secret: hub.app.secret, now: () => new Date('2026-10-01T00:00:00Z') };
     // The demo brand's catalogue names the model, so model-level answers count these trade-ins.
     await ingestDocuments(context, { partyId: 'demo-brand', role: 'brand' }, 'catalogue', [
       { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900 },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
 import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { catalogueModels } from '../support/catalogue.ts';
+import { pointerShares } from './support/pointer-shares.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 /*
@@ -29,7 +30,7 @@ const INSIGHTS = /* GraphQL */ `
     }
   }`;
 const EARNINGS = /* GraphQL */ `{ me { ... on Me {
-  queries { queryId }
+  queries { queryId purpose dimensions filters measures }
   earnings { period status broughtForwardFen earnedFen accruedFen paidFen carriedFen lines { queryId partyId purpose amountFen at reversesQueryId } }
 } } }`;
 const RUN = /* GraphQL */ `
@@ -71,13 +72,23 @@ describe('revenue share, end to end', () => {
   const userToken = (ref: string) => hub.token(platformOf(ref), { subjectRef: ref });
   const db = () => hub.app.database.db;
 
+  // A query's journals (its charge, and once its period closed, its split), one amount per account.
   const journalLines = async (queryId: string) => Object.fromEntries((await sql<{ account: string; amount_fen: string }>`
-    select l.account, l.amount_fen from journals j join journal_lines l on l.journal_id = j.id where j.query_id = ${queryId}::uuid order by l.line`
+    select l.account, sum(l.amount_fen)::bigint as amount_fen from journals j join journal_lines l on l.journal_id = j.id
+    where j.query_id = ${queryId}::uuid and j.kind in ('query', 'allocation') group by l.account having sum(l.amount_fen) <> 0`
     .execute(db())).rows.map((row) => [row.account, Number(row.amount_fen)]));
-  // The vault keeps pseudonyms sealed; the test opens them with the hub's key.
-  const shares = async (queryId: string) => new Map((await sql<{ id: string; subject_ref_sealed: Buffer; user_share_fen: string }>`
-    select s.id, s.subject_ref_sealed, c.user_share_fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${queryId}::uuid`
-    .execute(db())).rows.map((row) => [subjectRefCipher(hub.app.secret).open(row.id, row.subject_ref_sealed), Number(row.user_share_fen)]));
+  // Each user's share, as the close expands the query's pointer; the vault keeps pseudonyms sealed, the test opens them.
+  const shares = async (queryId: string) => {
+    const bySubject = await pointerShares(db(), queryId);
+    const { rows } = await sql<{ id: string; subject_ref_sealed: Buffer }>`select id, subject_ref_sealed from subjects where id = any(${[...bySubject.keys()]}::uuid[])`.execute(db());
+    return new Map(rows.map((row) => [subjectRefCipher(hub.app.secret).open(row.id, row.subject_ref_sealed), bySubject.get(row.id)!]));
+  };
+  /** What a query's split must be once its period closed (brand-a credited for its catalogue entry, now). */
+  const SPLITS = [
+    { 'party:platform-a': 8, 'party:platform-b': 6, 'party:recycler-a': 15, 'party:brand-a': 15 - 147, 'hub:fees': 29 },
+    { 'party:platform-a': 8, 'party:platform-b': 6, 'party:recycler-a': 15, 'party:brand-a': 15 - 147, 'hub:fees': 29 },
+    { 'party:platform-a': 8, 'party:platform-b': 6, 'party:recycler-a': 14, 'party:brand-a': 14 - 140, 'hub:fees': 28 },
+  ];
 
   beforeAll(async () => {
     policiesDir = await cheaperPolicies();
@@ -118,19 +129,17 @@ describe('revenue share, end to end', () => {
       queryIds.push(answer.queryId);
     }
     for (const queryId of queryIds) {
-      const lines = await journalLines(queryId);
+      // Billed at query time, O(1) rows: the payer charged into the pending account, one pointer.
+      expect(await journalLines(queryId)).toEqual({ 'party:brand-a': -147, 'pending:queries': 147 });
       const users = await shares(queryId);
-      const usersA = USERS_A.reduce((sum, ref) => sum + users.get(ref)!, 0);
-      const usersB = USERS_B.reduce((sum, ref) => sum + users.get(ref)!, 0);
-      expect(lines).toEqual({
-        'party:brand-a': -147, 'users:platform-a': usersA, 'users:platform-b': usersB,
-        'party:platform-a': 13, 'party:platform-b': 9, 'party:recycler-a': 22, 'hub:fees': 29,
-      });
-      expect(usersA + usersB).toBe(74);
+      expect([...users.values()].reduce((a, b) => a + b, 0)).toBe(74);
       // 74 over 21: eleven 4s and ten 3s, never further than a fen from the exact 3.52.
       expect([...users.values()].filter((fen) => fen === 4)).toHaveLength(11);
       expect([...users.values()].filter((fen) => fen === 3)).toHaveLength(10);
     }
+    const { rows: [written] } = await sql<{ pointers: number; contributions: number }>`
+      select (select count(*) from query_pointers)::int as pointers, (select count(*) from contributions)::int as contributions`.execute(db());
+    expect(written).toEqual({ pointers: 2, contributions: 0 });
     // The tie-break is drawn per query, so the same subjects do not always get the extra fen.
     const [first, second] = await Promise.all(queryIds.map(shares));
     expect([...first!].some(([ref, fen]) => second!.get(ref) !== fen)).toBe(true);
@@ -147,10 +156,12 @@ describe('revenue share, end to end', () => {
     expect(third.has(WITHDRAWN)).toBe(false);
     expect([...third.values()].reduce((a, b) => a + b, 0)).toBe(70);
     expect([...third.values()].every((fen) => fen === 3 || fen === 4)).toBe(true);
-    expect(await journalLines(answer.queryId)).toMatchObject({ 'party:brand-a': -140, 'party:platform-a': 12, 'party:platform-b': 9, 'party:recycler-a': 21, 'hub:fees': 28 });
+    expect(await journalLines(answer.queryId)).toEqual({ 'party:brand-a': -140, 'pending:queries': 140 });
 
     const me = (await hub.graphql(EARNINGS, {}, await userToken(WITHDRAWN))).body.data.me;
     expect(me.queries.map((q: { queryId: string }) => q.queryId).sort()).toEqual(queryIds.slice(0, 2).sort());
+    // What each asked, from its pointer.
+    expect(me.queries[0]).toMatchObject({ purpose: 'product-rnd', dimensions: ['model'], measures: ['count', 'gradeDistribution'], filters: {} });
     const [october] = me.earnings;
     const earned = (await shares(queryIds[0]!)).get(WITHDRAWN)! + (await shares(queryIds[1]!)).get(WITHDRAWN)!;
     expect(october).toMatchObject({ period: '2026-10', status: 'OPEN', broughtForwardFen: 0, earnedFen: earned, accruedFen: earned, paidFen: null, carriedFen: null });
@@ -183,6 +194,12 @@ describe('revenue share, end to end', () => {
     });
     expect(paid).toBeGreaterThan(0);
     expect(218 - paid).toBeGreaterThan(0);
+    // The close split each query exactly as billing used to: the users' pools per platform, the parties' by documents.
+    for (const [i, queryId] of queryIds.entries()) {
+      const users = await shares(queryId);
+      const usersOf = (platform: string) => [...users].filter(([ref]) => platformOf(ref) === platform).reduce((sum, [, fen]) => sum + fen, 0);
+      expect(await journalLines(queryId)).toEqual({ ...SPLITS[i], 'users:platform-a': usersOf('platform-a'), 'users:platform-b': usersOf('platform-b') });
+    }
     // Statements add up to the users' pools, less what was carried forward.
     expect(run.statements).toEqual(['platform-a', 'platform-b'].map((platformId) => ({
       platformId, subjects: paidTo(platformId).length, totalFen: String(paidTo(platformId).reduce((sum, [, fen]) => sum + fen, 0)),
@@ -278,11 +295,11 @@ describe('revenue share, end to end', () => {
 
     const brand = (await hub.graphql('{partyStatements{__typename ... on QueryPartyStatementsSuccess{data{period chargedFen earnedFen queries}}}}', {}, await hub.token('brand-a'))).body.data?.partyStatements;
     expect(brand.data).toEqual([
-      { period: '2026-12', chargedFen: '-147', earnedFen: '0', queries: 0 },
-      { period: '2026-10', chargedFen: '434', earnedFen: '0', queries: 3 },
+      { period: '2026-12', chargedFen: '-147', earnedFen: '-15', queries: 0 },
+      { period: '2026-10', chargedFen: '434', earnedFen: String(15 + 15 + 14), queries: 3 },
     ]);
     const recycler = (await hub.graphql('{partyStatements{... on QueryPartyStatementsSuccess{data{period earnedFen}}}}', {}, await hub.token('recycler-a'))).body.data.partyStatements.data;
-    expect(recycler).toEqual([{ period: '2026-12', earnedFen: '-22' }, { period: '2026-10', earnedFen: String(22 + 22 + 21) }]);
+    expect(recycler).toEqual([{ period: '2026-12', earnedFen: '-15' }, { period: '2026-10', earnedFen: String(15 + 15 + 14) }]);
 
     const me = (await hub.graphql(EARNINGS, {}, await userToken(WITHDRAWN))).body.data.me;
     const december = me.earnings.find((e: { period: string }) => e.period === '2026-12');

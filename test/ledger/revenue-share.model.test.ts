@@ -9,6 +9,7 @@ import { periodOf, previousPeriod } from '../../src/ledger/periods.ts';
 import { ACCOUNTS, splitQueryCharge } from '../../src/ledger/revenue-split.ts';
 import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { catalogueModels } from '../support/catalogue.ts';
+import { pointerShares } from './support/pointer-shares.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 /** Vault rows with their pseudonyms opened (the vault keeps them sealed). */
@@ -38,6 +39,8 @@ interface Model {
   earned: Map<string, number>;
   /** ref → fen carried by the last run. */
   carried: Map<string, number>;
+  /** Account → fen the open period's queries will credit when it closes (their split, out of the pending account). */
+  pending: Map<string, number>;
 }
 
 interface Real {
@@ -76,22 +79,27 @@ class Query implements fc.AsyncCommand<Model, Real> {
     const perPlatform = (platform: string) => counted.filter((ref) => USERS.find((u) => u.ref === ref)!.platform === platform).length;
     const split = splitQueryCharge({
       payerPartyId: 'brand-a', subjects: n, pricePerSubjectFen: PRICE, split: SPLIT,
-      supplierDocuments: new Map([['platform-a', perPlatform('platform-a')], ['platform-b', perPlatform('platform-b')], ['recycler-a', n]]),
+      supplierDocuments: new Map([['platform-a', perPlatform('platform-a')], ['platform-b', perPlatform('platform-b')], ['recycler-a', n], ['brand-a', n]]),
     });
-    const rows = openRefs(hub, (await sql<{ id: string; subject_ref_sealed: Buffer; fen: string }>`
-      select s.id, s.subject_ref_sealed, c.user_share_fen as fen from contributions c join subjects s on s.id = c.subject_id where c.query_id = ${answer.queryId}::uuid`
-      .execute(hub.app.database.db)).rows);
+    // The query's pointer, expanded as the close will: each counted user's share.
+    const shares = await pointerShares(hub.app.database.db, answer.queryId);
+    const rows = openRefs(hub, (await sql<{ id: string; subject_ref_sealed: Buffer }>`
+      select s.id, s.subject_ref_sealed from subjects s where s.id = any(${[...shares.keys()]}::uuid[])`
+      .execute(hub.app.database.db)).rows).map((row) => ({ ...row, fen: shares.get(row.id)! }));
     expect(rows.map((row) => row.subject_ref).sort()).toEqual([...counted].sort());
     const floor = Math.floor(split.usersPoolFen / n);
     for (const row of rows) {
       expect([floor, floor + 1]).toContain(Number(row.fen));
       add(model.earned, row.subject_ref, Number(row.fen));
-      add(model.balances, ACCOUNTS.usersPool(USERS.find((u) => u.ref === row.subject_ref)!.platform), Number(row.fen));
+      add(model.pending, ACCOUNTS.usersPool(USERS.find((u) => u.ref === row.subject_ref)!.platform), Number(row.fen));
     }
     expect(rows.reduce((sum, row) => sum + Number(row.fen), 0)).toBe(split.usersPoolFen);
+    // Billed at once into the pending account; split at the close.
     add(model.balances, ACCOUNTS.party('brand-a'), -split.priceFen);
-    for (const [party, fen] of split.parties) add(model.balances, ACCOUNTS.party(party), fen);
-    add(model.balances, ACCOUNTS.hubFees, split.hubFeeFen);
+    add(model.balances, ACCOUNTS.pending, split.priceFen);
+    add(model.pending, ACCOUNTS.pending, -split.priceFen);
+    for (const [party, fen] of split.parties) add(model.pending, ACCOUNTS.party(party), fen);
+    add(model.pending, ACCOUNTS.hubFees, split.hubFeeFen);
   }
   toString = () => 'query';
 }
@@ -108,6 +116,8 @@ class CloseMonth implements fc.AsyncCommand<Model, Real> {
     const run = (await real.hub.graphql('mutation($p:String!,$m:Int){runPayouts(period:$p, minimumFen:$m){__typename ... on PayoutRun{alreadyClosed paidFen carriedFen statements{platformId totalFen}} ... on HubError{code message}}}',
       { p: period, m: this.minimumFen }, await real.hub.token('operator-a'))).body.data.runPayouts;
     expect(run).toMatchObject({ __typename: 'PayoutRun', alreadyClosed: false });
+    for (const [account, fen] of model.pending) add(model.balances, account, fen);
+    model.pending = new Map();
 
     const expected = new Map<string, { accrued: number; paid: number; carried: number }>();
     for (const { ref } of USERS) {
@@ -171,7 +181,7 @@ describe('revenue share against a model', () => {
         const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
         await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
 
-        const model: Model = { clock, consenting: new Set(), balances: new Map(), earned: new Map(), carried: new Map() };
+        const model: Model = { clock, consenting: new Set(), balances: new Map(), earned: new Map(), carried: new Map(), pending: new Map() };
         const real: Real = { hub, setClock: (instant) => { clock = instant; } };
         // Eleven of the fifteen start consenting, so a query releases until two of them withdraw.
         for (let i = 0; i < 11; i++) await new ToggleConsent(i).run(model, real);
