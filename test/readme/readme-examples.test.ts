@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +44,6 @@ function asRunHere(block: string): string {
 /** The demo's documents, each from its demo party, 1,000 a batch; every device handed to the demo recycler. */
 async function seedDemoDocuments(hub: TestHub, subjectKey: Uint8Array): Promise<void> {
   const documents = generateDemoDocuments({ tickets: TICKETS, platform: DEMO_SENDERS.platform, subjectKey });
-  const context = { db: hub.app.database.db, secret: hub.app.secret, now: () => new Date() };
   const batches: [string, PartyRole, DocumentKind, readonly unknown[]][] = [
     [DEMO_SENDERS.brand, 'brand', 'catalogue', documents.catalogue],
     [DEMO_SENDERS.platform, 'platform', 'tradein', documents.tradeIns.map((tradeIn) => ({ ...tradeIn, recycler: DEMO_SENDERS.recycler }))],
@@ -53,6 +52,8 @@ async function seedDemoDocuments(hub: TestHub, subjectKey: Uint8Array): Promise<
   ];
   for (const [partyId, role, kind, all] of batches) {
     for (let i = 0; i < all.length; i += 1000) {
+      // In the party's own session, as its requests run (custody reads who the caller is from it).
+      const context = { db: hub.app.sessionFor({ kind: 'party', partyId, role }), secret: hub.app.secret, now: () => new Date() };
       const results = await ingestDocuments(context, { partyId, role }, kind, all.slice(i, i + 1000));
       const refused = results.filter((result) => result.status !== 'accepted');
       if (refused.length > 0) throw new Error(`the demo's ${kind} documents were refused: ${JSON.stringify(refused.slice(0, 3))}`);
@@ -111,10 +112,14 @@ describe('the README examples by role, against a demo hub', () => {
     it(`${example.role}: ${example.title}`, () => run(example), 300_000);
   }
 
-  function run(example: ReadmeExample): void {
+  async function run(example: ReadmeExample): Promise<void> {
     // The setup block's own lines, except the variables this hub provides.
     const setupLines = setup!.code.split('\n').filter((line) => !/^(HUB|\w+_TOKEN)=/.test(line)).join('\n');
-    const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', `${setupLines}\n${asRunHere(example.code)}`], { cwd: workDir, env, encoding: 'utf8', timeout: 240_000 });
+    // Asynchronously: the hub answering the example runs in this process, so a synchronous spawn would starve it.
+    const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-e', '-o', 'pipefail', '-c', `${setupLines}\n${asRunHere(example.code)}`], { cwd: workDir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    });
     const output = `${result.stdout}${result.stderr}`;
     expect(result.status, output).toBe(0);
     expect(result.stdout.trim(), output).not.toBe('');
