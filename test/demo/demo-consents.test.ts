@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoConsents } from '../../src/demo/demo-consents.ts';
-import { seedDemoLedger } from '../../src/demo/demo-ledger.ts';
 import { ensureDemoParties } from '../../src/demo/demo-seed.ts';
-import { verifyLedger } from '../../src/ledger/ledger-verify.ts';
 import { subjectIdFor } from '../../src/subjects/subject-id.ts';
 import { ingestDocuments } from '../../src/submissions/submissions.service.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
@@ -12,8 +10,7 @@ describe('seedDemoConsents', () => {
   let hub: TestHub;
   const subject = (i: number) => `uDemoConsentUser-${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghij'[Math.floor(i / 26)]}-ref`;
   beforeAll(async () => {
-    // Noise off: the ledger test below counts every consenting demo user, a few dozen here (the full demo
-    // has thousands, enough for noisy rows to be released).
+    // Noise off: a few dozen users here (the demo's ledger is tested in demo-ledger.test.ts).
     hub = await createTestHub({ env: { HUB_INSIGHTS_NOISE: 'off' } });
     await ensureDemoParties(hub.app);
     const documents = Array.from({ length: 60 }, (_, i) => ({
@@ -45,21 +42,5 @@ describe('seedDemoConsents', () => {
     ]);
     const demoUser = await sql<{ n: number }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.id = ${subjectIdFor(hub.app.secret, 'demo-platform', subject(0))}`.execute(hub.app.database.db);
     expect(demoUser.rows[0]!.n).toBe(0);
-  });
-
-  it('bills last month, closes it with a payout run and bills today: a clean ledger (seedDemoLedger)', async () => {
-    const now = new Date('2026-11-24T09:00:00Z');
-    const ledger = await seedDemoLedger(hub.app, now);
-    expect(ledger.lastMonth).toMatchObject({ period: '2026-10', queries: 3 });
-    // Everyone who granted product-rnd was counted (23 or 24, as the demo user fell among them or not).
-    const granted = (await sql<{ n: number }>`select count(*)::int as n from consents where purpose = 'product-rnd'`.execute(hub.app.database.db)).rows[0]!.n;
-    expect(ledger.lastMonth.payout).toMatchObject({ period: '2026-10', alreadyClosed: false, subjects: granted });
-    // Each × 8 fen × 50% on two product-rnd queries, plus a share of the recycler's query: all under 100 fen, all carried.
-    expect(ledger.lastMonth.payout.paidFen).toBe(0);
-    expect(ledger.lastMonth.payout.carriedFen).toBe(ledger.lastMonth.payout.earnedFen);
-    expect(ledger.lastMonth.payout.earnedFen).toBeGreaterThanOrEqual(2 * granted * 4);
-    expect(ledger.thisMonth).toEqual({ period: '2026-11', queries: 1 });
-    const report = await verifyLedger(hub.app.database.db);
-    expect(report.checks.filter((check) => !check.ok)).toEqual([]);
   });
 });
