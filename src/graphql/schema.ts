@@ -17,6 +17,7 @@ import '../firms/firms.graphql.ts';
 import '../reports/reports.graphql.ts';
 import '../valuation/valuation.graphql.ts';
 import '../vocabulary/vocabulary.graphql.ts';
+import '../green/green-points.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

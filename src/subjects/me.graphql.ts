@@ -22,7 +22,7 @@ async function brandDisplayName(context: HubContext, brandId: string): Promise<s
   return registered?.nameEn ?? brandId;
 }
 
-const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').implement({
+export const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').implement({
   description: 'One traded-in device as the hub holds it: model-level facts only. No name, phone, address, ID, serial or photo is ever held.',
   fields: (t) => ({
     category: t.exposeString('category'),
@@ -59,7 +59,7 @@ interface MeShape {
   subjectId: string;
 }
 
-class Me implements MeShape {
+export class Me implements MeShape {
   constructor(readonly platformId: string, readonly subjectRef: string, readonly subjectId: string) {}
 }
 
