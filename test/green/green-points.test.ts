@@ -72,11 +72,13 @@ describe('green points', () => {
     }, clock);
     await registerFirm(db, { partyId: 'recycler-r', capacities: ['recycler'], creditCode: '91350100M000100Y43', status: 'active' }, clock);
 
-    [tickets.P1, tickets.P2, tickets.F1, tickets.P3, tickets.P4] = await submit('submitTradeIns', [
+    const devices = ['P1', 'P2', 'F1', 'P3', 'P4'];
+    const issued = await submit('submitTradeIns', [
       tradeIn('P1', U1, 'recycler-a'), tradeIn('P2', U1, 'recycler-a'), tradeIn('F1', U1, 'recycler-a', 'refrigerator'),
       tradeIn('P3', U2, 'recycler-r'), tradeIn('P4', U2, 'recycler-u'),
     ], 'platform-a');
-    [tickets.P5] = await submit('submitTradeIns', [tradeIn('P5', U3, 'recycler-a')], 'platform-b');
+    devices.forEach((device, i) => (tickets[device] = issued[i]!));
+    tickets.P5 = (await submit('submitTradeIns', [tradeIn('P5', U3, 'recycler-a')], 'platform-b'))[0]!;
     // One batch, one multi-row INSERT: the trigger posts every award of the statement at once.
     await submit('submitDispositions', [
       dispose('P1', 'P1', 'refurbished'), dispose('P2', 'P2', 'pending'),
