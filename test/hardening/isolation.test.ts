@@ -32,7 +32,6 @@ const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
   'dp_budget', 'dp_releases', 'green_points', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'record_subjects',
   'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
-  'green_points',
 ];
 
 describe('isolation between parties', () => {
