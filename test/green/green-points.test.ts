@@ -154,6 +154,9 @@ describe('green points', () => {
     const db = hub.app.database.db;
     await expect(sql`update green_points set points = points + 1`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from green_points`.execute(db)).rejects.toThrow(/append-only/);
+    // Judging every device again (what the migration does for dispositions stored before it) posts nothing new.
+    await sql`select green_points_post(array(select distinct record_id from dispositions))`.execute(db);
+    expect((await sql<{ n: number }>`select count(*)::int as n from green_points`.execute(db)).rows[0]!.n).toBe(6);
     const count = async (session: Parameters<typeof hub.app.sessionFor>[0]) =>
       (await sql<{ n: number }>`select count(*)::int as n from green_points`.execute(hub.app.sessionFor(session))).rows[0]!.n;
     expect(await count({ kind: 'party', partyId: 'platform-a', role: 'platform' })).toBe(5);

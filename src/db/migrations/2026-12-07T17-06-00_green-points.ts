@@ -9,6 +9,7 @@
 // The award is posted by a statement-level trigger on `dispositions`, in the transaction that records the
 // disposition, whatever statement wrote it (one row, a multi-row VALUES or an INSERT … SELECT): the trigger
 // reads the statement's new rows as a transition table and posts every entry in one set-based INSERT.
+// Dispositions already stored when the migration runs are judged once, by the same function.
 //
 // The rule, frozen here as literals (src/green/green-points-rule.ts is its specification, and
 // test/green/green-points-database.test.ts checks these functions against it and against
@@ -88,20 +89,19 @@ export async function up(db: Kysely<any>): Promise<void> {
         end), false)
     $$`.execute(db);
 
-  // Runs as the owner: it reads the records, their subjects and the registry across parties, and writes
-  // entries nobody may write directly. Per (subject, device) touched by the statement it compares what the
-  // latest disposition earns now with the standing award (the last entry, when it is an award) and posts
-  // only the difference: nothing when they agree (a repeat is idempotent), else a reversal and/or an award.
-  // Entries are dated by the deciding disposition's created_at (the hub's clock), in UTC months.
+  // Posts what the latest disposition of each given device earns now, as the owner: it reads the records,
+  // their subjects and the registry across parties, and writes entries nobody may write directly. Per
+  // (subject, device) it compares that with the standing award (the last entry, when it is an award) and
+  // posts only the difference: nothing when they agree (a repeat is idempotent), else a reversal and/or an
+  // award. Entries are dated by the deciding disposition's created_at (the hub's clock), in UTC months.
   await sql`
-    create function green_points_award() returns trigger language plpgsql security definer set search_path from current as $$
+    create function green_points_post(devices uuid[]) returns void language plpgsql security definer set search_path from current as $$
     begin
       insert into green_points (subject_id, record_id, seq, platform_id, kind, reverses_seq, disposition_id, co2e_kg, points,
                                 factor_set, points_per_kg, month, created_at)
-      with touched as (select distinct record_id from new_dispositions),
-      latest as (
+      with latest as (
         select distinct on (d.record_id) d.*
-        from dispositions d where d.record_id in (select record_id from touched)
+        from dispositions d where d.record_id = any(devices)
         order by d.record_id, d.created_at desc, d.id desc
       ),
       judged as (
@@ -112,7 +112,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       ),
       standing as (
         select distinct on (g.subject_id, g.record_id) g.subject_id, g.record_id, g.seq, g.kind, g.co2e_kg, g.points, g.factor_set, g.points_per_kg
-        from green_points g where g.record_id in (select record_id from touched)
+        from green_points g where g.record_id = any(devices)
         order by g.subject_id, g.record_id, g.seq desc
       ),
       plan as (
@@ -129,13 +129,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       select subject_id, record_id, last_seq + (case when awarded then 2 else 1 end), platform_id, 'award', null, disposition_id, kg,
              round(kg * 10)::integer, 'tradein-hub-co2e-2026.1', 10, date_trunc('month', created_at at time zone 'UTC')::date, created_at
       from plan where verified and changed;
+    end $$`.execute(db);
+  // The devices the statement's new dispositions are about.
+  await sql`
+    create function green_points_award() returns trigger language plpgsql security definer set search_path from current as $$
+    begin
+      perform green_points_post(array(select distinct record_id from new_dispositions));
       return null;
     end $$`.execute(db);
   await sql`
     create trigger dispositions_green_points after insert on dispositions
     referencing new table as new_dispositions
     for each statement execute function green_points_award()`.execute(db);
-  for (const fn of ['hub_co2e_avoided_kg(text, text, numeric, text, integer)', 'hub_green_verified(text, date, text, text[], date)', 'green_points_award()']) {
+  // Dispositions recorded before this migration earn their points now, judged by today's registry and
+  // dated when they were recorded.
+  await sql`select green_points_post(array(select distinct record_id from dispositions))`.execute(db);
+  for (const fn of ['hub_co2e_avoided_kg(text, text, numeric, text, integer)', 'hub_green_verified(text, date, text, text[], date)', 'green_points_post(uuid[])', 'green_points_award()']) {
     await sql`revoke all on function ${sql.raw(fn)} from public`.execute(db);
   }
 
@@ -151,6 +160,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists dispositions_green_points on dispositions`.execute(db);
   await sql`drop function if exists green_points_award()`.execute(db);
+  await sql`drop function if exists green_points_post(uuid[])`.execute(db);
   await sql`drop table if exists green_points`.execute(db);
   await sql`drop function if exists green_points_append_only()`.execute(db);
   await sql`drop function if exists hub_green_verified(text, date, text, text[], date)`.execute(db);

@@ -73,7 +73,7 @@ function GreenPointsBody({ devices, points, lang, t }: { devices: GreenDevice[];
               </tbody>
             </table>
           </div>
-          <p class="muted">{t.pendingNote}</p>
+          {devices.some((device) => device.greenPoints === null) && <p class="muted">{t.pendingNote}</p>}
         </>
       )}
       <h3>{t.monthsHeading}</h3>
