@@ -193,4 +193,15 @@ describe('green points', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('posts one award when two batches record the same device at once (no lost or doubled entry)', async () => {
+    const U4 = randomUUID();
+    tickets.P6 = (await submit('submitTradeIns', [tradeIn('P6', U4, 'recycler-a')], 'platform-b'))[0]!;
+    const token = await hub.token('recycler-a');
+    const answers = await Promise.all(['x', 'y'].map((tag) =>
+      hub.graphql(SUBMIT('submitDispositions'), { d: [dispose(`P6-${tag}`, 'P6', 'refurbished')] }, token)));
+    for (const { body } of answers) expect(body.data.submitDispositions.results[0].__typename).toBe('SubmissionAccepted');
+    const u4 = await me(U4, 'platform-b');
+    expect(u4.greenPoints.entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([['AWARD', 492]]);
+  });
 });
