@@ -194,7 +194,7 @@ describe('green points', () => {
     }
   });
 
-  it('posts one award when two batches record the same device at once (no lost or doubled entry)', async () => {
+  it('posts one award for two batches that record the same device alike, sent together', async () => {
     const U4 = randomUUID();
     tickets.P6 = (await submit('submitTradeIns', [tradeIn('P6', U4, 'recycler-a')], 'platform-b'))[0]!;
     const token = await hub.token('recycler-a');

@@ -98,7 +98,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function green_points_post(devices uuid[]) returns void language plpgsql security definer set search_path from current as $$
     begin
       -- Two transactions recording the same device queue here, in one order (no deadlock); the INSERT
-      -- below, a statement of its own, then sees the other's disposition and entries once it committed.
+      -- below, a statement of its own, then sees the other's disposition and entries once it committed
+      -- (read committed; otherwise the primary key refuses the second's entry and its batch fails whole).
       perform pg_advisory_xact_lock(hashtext('green_points'), k) from (select distinct hashtext(d::text) as k from unnest(devices) d) keys order by k;
       insert into green_points (subject_id, record_id, seq, platform_id, kind, reverses_seq, disposition_id, co2e_kg, points,
                                 factor_set, points_per_kg, month, created_at)
