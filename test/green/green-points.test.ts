@@ -204,4 +204,18 @@ describe('green points', () => {
     const u4 = await me(U4, 'platform-b');
     expect(u4.greenPoints.entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([['AWARD', 492]]);
   });
+
+  it("adds the month's green points to the platform's payout statement", async () => {
+    // A closed November with a statement for platform-a (the ledger's own rows; no query was billed here).
+    const db = hub.app.database.db;
+    await sql`insert into ledger_periods (period, status, opened_at, closed_at) values ('2026-11', 'closed', ${clock}::timestamptz, ${clock}::timestamptz)`.execute(db);
+    await sql`insert into payout_runs (period, id, minimum_fen, subjects, earned_fen, brought_forward_fen, paid_fen, carried_fen, created_at)
+      values ('2026-11', ${randomUUID()}, 100, 0, 0, 0, 0, 0, ${clock}::timestamptz)`.execute(db);
+    await sql`insert into statements (period, platform_id, subjects, total_fen, issued_at) values ('2026-11', 'platform-a', 0, 0, ${clock}::timestamptz)`.execute(db);
+    const { body } = await hub.graphql('{ payoutStatement(period: "2026-11") { ... on PayoutStatement { period greenPoints { period platformId totalPoints lines { subjectRef points } } } } }', {},
+      await hub.token('platform-a'));
+    expect(body.data.payoutStatement).toEqual({
+      period: '2026-11', greenPoints: { period: '2026-11', platformId: 'platform-a', totalPoints: 2632, lines: [{ subjectRef: U1, points: 2632 }] },
+    });
+  });
 });
