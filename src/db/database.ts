@@ -3,6 +3,7 @@ import type { AgreementsTable } from '../agreements/agreements.table.ts';
 import type { AccessLogTable } from '../audit/access-log.table.ts';
 import type { ContributionsTable } from '../ledger/contributions.table.ts';
 import type { FirmsTable } from '../firms/firms.table.ts';
+import type { GreenPointsTable } from '../green/green-points.table.ts';
 import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { TicketCustodyTable } from '../custody/custody.table.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
@@ -54,6 +55,7 @@ export interface Database {
   query_allocations: QueryAllocationsTable;
   firms: FirmsTable;
   wipe_attestations: WipeAttestationsTable;
+  green_points: GreenPointsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -16,6 +16,7 @@ import * as vocabularies from './migrations/2026-12-07T16-00-00_vocabularies.ts'
 import * as vocabularyRoles from './migrations/2026-12-07T16-30-00_vocabulary-roles.ts';
 import * as queryPointers from './migrations/2026-12-07T17-02-00_query-pointers.ts';
 import * as wipes from './migrations/2026-12-07T17-05-00_wipes.ts';
+import * as greenPoints from './migrations/2026-12-07T17-06-00_green-points.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -39,4 +40,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07T16-30-00_vocabulary-roles': vocabularyRoles,
   '2026-12-07T17-02-00_query-pointers': queryPointers,
   '2026-12-07T17-05-00_wipes': wipes,
+  '2026-12-07T17-06-00_green-points': greenPoints,
 };

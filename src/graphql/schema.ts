@@ -19,6 +19,7 @@ import '../valuation/valuation.graphql.ts';
 import '../vocabulary/vocabulary.graphql.ts';
 import '../wipes/wipes.graphql.ts';
 import '../journeys/journeys.graphql.ts';
+import '../green/green-points.graphql.ts';
 
 let built: GraphQLSchema | undefined;
 

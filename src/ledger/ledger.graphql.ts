@@ -96,7 +96,7 @@ const StatementLineRef = builder.objectRef<StatementLine>('StatementLine').imple
   }),
 });
 
-class Statement {
+export class Statement {
   constructor(readonly statement: PlatformStatement) {}
 }
 

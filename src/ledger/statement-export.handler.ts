@@ -6,6 +6,7 @@ import { requirePartyBearer } from '../server/bearer.ts';
 import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer } from '../server/http-answers.ts';
 import { isPeriod } from './periods.ts';
 import { allStatementLines, findStatement } from './statements.ts';
+import { exportGreenPoints } from '../green/green-points-export.ts';
 
 export interface StatementExportDeps {
   /** The serving role's connections for the caller: a platform sees its own statement, the operator any. */
@@ -16,7 +17,7 @@ export interface StatementExportDeps {
   logger: Logger;
 }
 
-const PATH = /^\/statements\/(\d{4}-\d{2})\.(csv|json)$/;
+const PATH = /^\/statements\/(\d{4}-\d{2})(\.green-points)?\.(csv|json)$/;
 /** A party id as registered; anything else is no platform and never reaches the database. */
 const PARTY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -24,20 +25,23 @@ const PARTY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * `GET /statements/<YYYY-MM>.csv|json` with a platform's token: the platform's statement for a closed
  * period, every line (subject ref → fen paid), streamed a page at a time so a statement of millions of
  * users never sits in memory. An operator may name the platform with `?platform=`.
+ * `GET /statements/<YYYY-MM>.green-points.csv|json`: the same platform's green points posted in the month
+ * (src/green/green-points-export.ts), a file of its own so the payout file's columns stay as they were;
+ * any month, open or closed, with or without a payout run.
  */
 export async function handleStatementExport(req: IncomingMessage, res: ServerResponse, deps: StatementExportDeps): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const match = PATH.exec(url.pathname);
   if (req.method !== 'GET') return sendAnswer(res, methodNotAllowedAnswer('statement.method', 'statements are fetched with GET', 'GET'));
   if (match === null || !isPeriod(match[1]!)) {
-    return sendAnswer(res, notFoundAnswer('statement.path', 'path must be /statements/<YYYY-MM>.csv or /statements/<YYYY-MM>.json'));
+    return sendAnswer(res, notFoundAnswer('statement.path', 'path must be /statements/<YYYY-MM>.csv or .json, or /statements/<YYYY-MM>.green-points.csv or .json'));
   }
   // The same bearer check and answers as /graphql (src/server/bearer.ts).
   const caller = await requirePartyBearer(req.headers.authorization, deps.verifier, deps.logger);
   if ('answer' in caller) return sendAnswer(res, caller.answer);
   const principal = caller.party;
   const period = match[1]!;
-  const format = match[2] as 'csv' | 'json';
+  const format = match[3] as 'csv' | 'json';
   const named = url.searchParams.get('platform');
   let platformId: string;
   if (principal.role === 'platform') platformId = principal.partyId;
@@ -46,6 +50,7 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
 
   // A database failure from here on is answered 503 by the HTTP entry (src/server/http-handler.ts).
   const db = deps.sessionFor(principal);
+  if (match[2] !== undefined) return exportGreenPoints(res, { db, secret: deps.secret, platformId, period, format });
   const statement = await findStatement(db, period, platformId);
   if (statement === undefined) return sendAnswer(res, notFoundAnswer('statement.not_found', 'there is no statement for this platform and period'));
 

@@ -60,7 +60,7 @@ interface MeShape {
   subjectId: string;
 }
 
-class Me implements MeShape {
+export class Me implements MeShape {
   constructor(readonly platformId: string, readonly subjectRef: string, readonly subjectId: string) {}
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerFirm } from '../../src/firms/firms.service.ts';
 import { subjectIdFor } from '../../src/subjects/subject-id.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 import { DESKTOP, PHONE, launchChromium, screenshot, serveOverHttp, watchForErrors } from './browser.ts';
@@ -279,6 +280,39 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     expect(await look(expired)).not.toBe(await look(withdrawn));
     expect(await expired.getByRole('button', { name: '重新同意：回收流程优化' }).count()).toBe(1);
     expect(await withdrawn.getByRole('button', { name: '重新同意：新品研发' }).count()).toBe(1);
+  });
+
+  it("shows the user's green points: awaiting verification, then kg CO2e and points per device and per month", async () => {
+    // The seed's recycler is not in the firm registry, so its disposition of the user's device is not verified.
+    const section = userPage.locator('#green');
+    await section.locator('table.green-devices').waitFor();
+    expect(await section.getByRole('heading', { level: 2 }).textContent()).toBe('我的绿色积分');
+    expect(await section.locator('[data-field="green-total-points"]').textContent()).toBe('0 分');
+    expect(await section.locator('table.green-devices tbody tr').first().getAttribute('data-verified')).toBe('false');
+    expect(await section.locator('table.green-devices td[data-field="points"]').first().textContent()).toBe('待核实');
+
+    // The recycler enters the registry and records the device refurbished: 49.2 kg CO2e, 492 points.
+    await registerFirm(hub.app.database.db, {
+      partyId: 'recycler-a', capacities: ['recycler', 'dismantler'], creditCode: '91440300708461136T', licenceNumber: 'GD-FD-2024-018', licenceValidUntil: '2029-03-31', status: 'active',
+    }, new Date());
+    const subjectId = subjectIdFor(hub.app.secret, 'platform-a', USER);
+    const { rows } = await sql<{ id: string }>`
+      select t.id from tickets t join record_subjects rs on rs.record_id = t.record_id where rs.subject_id = ${subjectId}`.execute(hub.app.database.db);
+    const disposed = await graphqlOn(hub, 'mutation($d:[JSON!]!){submitDispositions(documents:$d){... on SubmissionBatch{accepted}}}', {
+      d: [{ externalRef: 'WEB-DP-GREEN', ticket: rows[0]!.id, disposition: 'refurbished', completedMonth: '2025-12' }],
+    }, 'recycler-a');
+    expect(disposed.submitDispositions.accepted).toBe(1);
+    await userPage.reload();
+    const verified = section.locator('table.green-devices tbody tr[data-verified="true"]');
+    await verified.waitFor();
+    expect(await verified.locator('td[data-field="co2e"]').textContent()).toBe('49.2');
+    expect(await verified.locator('td[data-field="points"]').textContent()).toBe('492');
+    expect(await section.locator('[data-field="green-total-points"]').textContent()).toBe('492 分');
+    expect(await section.locator('[data-field="green-total-co2e"]').textContent()).toBe('49.2 千克二氧化碳当量');
+    const { body } = await hub.graphql('{ me { ... on Me { greenPoints { months { period points } } } } }', {}, userToken);
+    const [month] = body.data.me.greenPoints.months as { period: string; points: number }[];
+    expect(month!.points).toBe(492);
+    expect(await section.locator(`table.green-months tr[data-period="${month!.period}"] td[data-field="points"]`).textContent()).toBe('492');
   });
 
   it('switches both pages to English', async () => {

@@ -19,6 +19,8 @@ import {
 } from './consent-queries.ts';
 import { verifyWipeCertificate } from './certificate-verification.ts';
 import { receiptAsJson, verifyReceipt, type ReceiptVerification } from './receipt-verification.ts';
+import { GreenPointsSection } from './green-points-section.tsx';
+import { GREEN_POINTS_TEXTS } from './green-points-texts.ts';
 
 const TOKEN_KEY = 'tradein-hub.consent-token';
 
@@ -112,6 +114,7 @@ export function ConsentApp() {
             <p class="identity">{t.identity(me.platformId, me.subjectRef)}</p>
             <nav class="section-nav" aria-label={t.nav}>
               <a href="#held">{t.heldHeading}</a>
+              <a href="#green">{GREEN_POINTS_TEXTS[lang].heading}</a>
               <a href="#purposes">{t.purposesHeading}</a>
               <a href="#receipts">{t.receiptsHeading}</a>
               <a href="#wipes">{t.wipesHeading}</a>
@@ -120,6 +123,7 @@ export function ConsentApp() {
             </nav>
             <p class="status" role="status" aria-live="polite">{status}</p>
             <HeldSection records={me.records} lang={lang} t={t} />
+            <GreenPointsSection token={token} lang={lang} version={me} />
             <PurposesSection consents={me.consents} lang={lang} t={t} busyPurpose={busyPurpose} onChange={change} />
             <ReceiptsSection me={me} lang={lang} t={t} />
             <WipesSection wipes={wipes} lang={lang} t={t} />
