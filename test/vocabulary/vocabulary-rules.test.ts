@@ -113,6 +113,21 @@ describe('subjectRef shapes', () => {
     }
   });
 
+  it('accepts random pseudonyms whose bytes happen to hold name-, e-mail-, plate- or serial-shaped noise', () => {
+    // Random values the earlier rule refused for good (27 of 900,000 sampled: names, e-mails, geohashes,
+    // plates and serials in their Latin-1 reading, or valid UTF-8 in other scripts).
+    for (const ref of [
+      '1a121fba40d42ecfcf3b37753ba1c5c7', '6597a970-1acb-4847-8027-40352e754893', 'WOkJnPHpOZ1BUECyLufYHg', '44470ade-b45c-49c7-8378-485f7d570b3e',
+      '0b3623d1-9440-47d1-b268-4f2a0d3c5621', 'f940c0d6-2e41-484a-9ce4-a0a353302a34', 'z7X-EU79qkBULmxie6Ngdg', '3e336501-b35b-4429-ba40-774c2e7563e0',
+      '807940e3cc2e41576c535d08e7c2a2fa', 'eTLfeLP5nHucdgotxzJgrg', 'f2715e40-c02e-44d3-8f7f-b9fadab6f31c', '76580a6b4ce2cdd876b25f3f1663c653',
+      '30f786397002da40c447cf2e61ce6204', '53e1eb73-0f48-40e9-b22e-675156464452', 'HKJfdDNk6XIwOWBjx_qqSQ', '68b043f9-e040-4a72-baf8-2e6767da340c',
+      'yEDc7vYuwM-f0pyFBzjvyg', 'ba40e72e6a4ad5d5412e1cdda0c581a4', '497540e02ef8ee302b223718e12202c4', 'WAcNXZPpUhnxQMcuzlIZjg',
+      'Ci_quMnfMNi8pvTVOARVFQ', '69b78b397c762d78b3df323278249376', '577c4e71-6c67-46c7-91c2-b0d5953e284c', '-_uFRtpAMC72T59S9aTafw',
+    ]) {
+      expect(subjectRefProblem(ref), ref).toBeUndefined();
+    }
+  });
+
   it('refuses other shapes: digits only, too short, separators, patterns', () => {
     for (const ref of ['13912345678', '110101199003077777', 'abc123', 'user@example.com', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'ababababababababababababab', '0000000000000000000000000000000a']) {
       expect(subjectRefProblem(ref), ref).toBe('vocabulary.subject_ref_shape');
