@@ -128,3 +128,59 @@ export async function readStoreStatistics(
   }
   return [...groups.values()];
 }
+
+export interface StoreDifference {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+export interface StoreRebuildReport {
+  cells: StoreDifference;
+  values: StoreDifference;
+  faults: StoreDifference;
+  repaired: boolean;
+}
+
+/**
+ * Recomputes the analytic store from the base tables at `now` and compares it with what the triggers kept:
+ * cells, value counts and fault counts added, changed or removed (counts only; nothing about anyone).
+ * When anything differs it rebuilds the store from scratch. Holds the store's tables against concurrent
+ * upkeep meanwhile, so writers wait rather than interleave. Runs as the tables' owner.
+ */
+export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boolean }): Promise<StoreRebuildReport> {
+  await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults in share row exclusive mode`.execute(tx);
+  await sql`select insight_store_expire(p.purpose, ${now}::timestamptz) from (select distinct purpose from insight_members) p`.execute(tx);
+  await sql`drop table if exists store_expected`.execute(tx);
+  await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(null, ${now}::timestamptz)`.execute(tx);
+  const difference = async (expected: RawBuilder<unknown>, current: RawBuilder<unknown>): Promise<StoreDifference> => {
+    const { rows } = await sql<{ added: number; changed: number; removed: number }>`
+      with e as (${expected}), c as (${current})
+      select (count(*) filter (where c.k is null))::int as added,
+             (count(*) filter (where e.k is not null and c.k is not null and e.v <> c.v))::int as changed,
+             (count(*) filter (where e.k is null))::int as removed
+      from e full join c on e.k = c.k`.execute(tx);
+    return rows[0]!;
+  };
+  const cells = await difference(
+    sql`select purpose || '/' || cell_key as k, count(*)::text || '/' || (count(*) filter (where inspected))::text as v from store_expected group by purpose, cell_key`,
+    sql`select purpose || '/' || cell_key as k, records::text || '/' || inspected::text as v from insight_cells where records <> 0 or inspected <> 0`);
+  const values = await difference(
+    sql`select x.purpose || '/' || x.cell_key || '/' || v.input || '/' || v.value as k, count(*)::text as v from store_expected x
+        cross join lateral (values (1, x.usage_months), (2, x.battery_pct), (3, x.valuation_k), (4, x.residual_bp), (5, x.co2e_kg)) v(input, value)
+        where v.value is not null group by 1`,
+    sql`select c.purpose || '/' || c.cell_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_cell_values v join insight_cells c on c.id = v.cell_id where v.n <> 0`);
+  const faults = await difference(
+    sql`select x.purpose || '/' || x.cell_key || '/' || u.code || '/' || u.position as k, count(*)::text as v from store_expected x
+        cross join lateral unnest(x.faults) with ordinality u(code, position) group by 1`,
+    sql`select c.purpose || '/' || c.cell_key || '/' || f.code || '/' || f.position as k, f.n::text as v from insight_cell_faults f join insight_cells c on c.id = f.cell_id where f.n <> 0`);
+  const differs = [cells, values, faults].some((d) => d.added + d.changed + d.removed > 0);
+  if (differs && options.repair) {
+    await sql`delete from insight_members`.execute(tx);
+    await sql`delete from insight_cell_values`.execute(tx);
+    await sql`delete from insight_cell_faults`.execute(tx);
+    await sql`delete from insight_cells`.execute(tx);
+    await sql`select insight_store_add(null, ${now}::timestamptz)`.execute(tx);
+  }
+  return { cells, values, faults, repaired: differs && options.repair };
+}
