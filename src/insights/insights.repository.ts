@@ -152,7 +152,7 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
   await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults in share row exclusive mode`.execute(tx);
   await sql`select insight_store_expire(p.purpose, ${now}::timestamptz) from (select distinct purpose from insight_members) p`.execute(tx);
   await sql`drop table if exists store_expected`.execute(tx);
-  await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(null, ${now}::timestamptz)`.execute(tx);
+  await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
   const difference = async (expected: RawBuilder<unknown>, current: RawBuilder<unknown>): Promise<StoreDifference> => {
     const { rows } = await sql<{ added: number; changed: number; removed: number }>`
       with e as (${expected}), c as (${current})
@@ -180,7 +180,7 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
     await sql`delete from insight_cell_values`.execute(tx);
     await sql`delete from insight_cell_faults`.execute(tx);
     await sql`delete from insight_cells`.execute(tx);
-    await sql`select insight_store_add(null, ${now}::timestamptz)`.execute(tx);
+    await sql`select insight_store_add(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
   }
   return { cells, values, faults, repaired: differs && options.repair };
 }

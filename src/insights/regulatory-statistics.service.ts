@@ -4,7 +4,7 @@ import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
-import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
+import { evaluatePolicy, type RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
 import type { Principal } from '../auth/principal.ts';

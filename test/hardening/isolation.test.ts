@@ -30,7 +30,7 @@ function inspection(externalRef: string, ticket: string) {
 /** Every table row-level security is on for, after the migrations. */
 const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
-  'dp_budget', 'dp_releases', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'record_subjects',
+  'dp_budget', 'dp_releases', 'ingest_batches', 'insight_members', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'record_subjects',
   'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
 ];
 

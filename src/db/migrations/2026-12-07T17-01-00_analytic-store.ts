@@ -90,7 +90,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index insight_members_expiry_idx on insight_members (purpose, expires_at) where expires_at is not null`.execute(db);
 
-  // Every subject's contribution per consented purpose at instant p_at (all subjects when p_subjects is null).
+  // The subjects' contributions per consented purpose at instant p_at. No "all subjects" branch: an
+  // `is null or` would leave a cached generic plan scanning every link for each writing statement.
   await sql.raw(`
     create function insight_store_contributions(p_subjects uuid[], p_at timestamptz)
     returns table (subject_id uuid, purpose text, expires_at timestamptz, cell_key text,
@@ -101,7 +102,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       with latest as (
         select distinct on (rs.subject_id) rs.subject_id, r.*
         from record_subjects rs join records r on r.id = rs.record_id
-        where p_subjects is null or rs.subject_id = any(p_subjects)
+        where rs.subject_id = any(p_subjects)
         order by rs.subject_id, r.trade_in_month desc, r.id desc
       ), x as (
         select c.purpose, c.expires_at, r.subject_id, r.category, r.brand, r.model, r.region_code, r.trade_in_month, r.channel,
@@ -153,7 +154,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
     end $$`).execute(db);
 
-  // Adds the subjects' contributions at p_at (every subject's when p_subjects is null: the rebuild).
+  // Adds the subjects' contributions at p_at (the rebuild passes every subject).
   await sql.raw(`
     create function insight_store_add(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current as $$
@@ -229,7 +230,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 
   // Whatever the base tables already hold.
-  await sql`select insight_store_add(null, now())`.execute(db);
+  await sql`select insight_store_add(array(select distinct subject_id from record_subjects), now())`.execute(db);
 
   // The analytics role reads the cells (counts per purpose and dimension tuple; no party or subject named)
   // and runs the expiry sweep. Members name subjects: only the security-definer functions and the owner
