@@ -26,6 +26,7 @@ export interface InsightsDataSet {
 // The tables filled in bulk: their indexes are dropped during the load and rebuilt afterwards from the
 // definitions PostgreSQL reports, so the schema ends up exactly as the migrations made it.
 const BULK_TABLES = ['records', 'inspections', 'dispositions', 'subjects', 'record_subjects', 'consents'];
+const STORE_TABLES = ['records', 'inspections', 'dispositions', 'record_subjects', 'consents', 'catalogue_models'];
 const REGIONS = ['110000', '310000', '440100', '440300', '330100', '320100', '320200', '510100', '420100', '370200', '500000', '610100', '430100', '350200'];
 const DIGITAL = ['mobile_phone', 'tablet', 'smartwatch_band', 'computer'];
 const FIRST_INSTANT = '2024-06-01T00:00:00Z';
@@ -99,6 +100,9 @@ export async function generateInsightsDataSet(url: string, options: { records: n
       from pg_index i where i.indrelid = any($1::text[]::regclass[])
         and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`, [BULK_TABLES]);
     for (const row of definitions.rows) await client.query(row.drop);
+    // The analytic store's triggers would recompute subjects row batch by row batch against tables without
+    // their indexes; the load runs without them and the store is built once at the end, as the rebuild does.
+    for (const table of STORE_TABLES) await client.query(`alter table ${table} disable trigger user`);
 
     await timed(phases, 'records', () => client.query(`
       insert into records (id, category, brand, model, spec, usage_months, trade_in_month, region_code, channel,
@@ -179,8 +183,8 @@ export async function generateInsightsDataSet(url: string, options: { records: n
       ) z where z.keep < 0.65`));
 
     await timed(phases, 'subjects', () => client.query(`
-      insert into subjects (id, platform_id, subject_ref, created_at)
-      select ${subjectIdSql('s')}, ${platformSql('s')}, 'bench' || md5('ref' || s), timestamptz '${FIRST_INSTANT}' + random() * interval '880 days'
+      insert into subjects (id, platform_id, subject_ref_sealed, created_at)
+      select ${subjectIdSql('s')}, ${platformSql('s')}, decode(md5('ref' || s), 'hex'), timestamptz '${FIRST_INSTANT}' + random() * interval '880 days'
       from generate_series(1, $1::bigint) s`, [subjects]));
 
     await timed(phases, 'record_subjects', () => client.query(`
@@ -228,10 +232,17 @@ export async function generateInsightsDataSet(url: string, options: { records: n
     await timed(phases, 'indexes', async () => {
       for (const row of definitions.rows) await client.query(row.create);
     });
+    await timed(phases, 'analytic store', async () => {
+      for (const table of STORE_TABLES) await client.query(`alter table ${table} enable trigger user`);
+      await client.query('analyze');
+      await client.query('select insight_store_add(array(select distinct subject_id from record_subjects), $1::timestamptz)', [options.now]);
+    });
     // VACUUM as well as ANALYZE: sets hint bits and the visibility map now, as a settled database would
     // have them, instead of letting the first measured queries or autovacuum pay for it mid-run.
     await timed(phases, 'vacuum analyze', async () => {
-      for (const table of [...BULK_TABLES, 'catalogue_models', 'parties', 'agreements']) await client.query(`vacuum (analyze) ${table}`);
+      for (const table of [...BULK_TABLES, 'catalogue_models', 'parties', 'agreements', 'insight_cells', 'insight_cell_values', 'insight_cell_faults', 'insight_members']) {
+        await client.query(`vacuum (analyze) ${table}`);
+      }
     });
 
     const counts = await client.query<Record<string, string>>(`

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
+import { registerInsightsCommand } from './insights.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerLedgerCommand } from './ledger.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerPayoutsCommand(program);
   registerLedgerCommand(program);
   registerPoliciesCommand(program);
+  registerInsightsCommand(program);
   return program;
 }
 

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
-import { evaluatePolicy, type PolicyDecision, type RequestFilters } from '../policy/evaluate-policy.ts';
+import { evaluatePolicy, type RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -63,9 +63,7 @@ export interface RegulatoryStatisticsAnswer {
   carbonFactorSet: string;
 }
 
-export type RegulatoryStatisticsOutcome =
-  | { allowed: true; answer: RegulatoryStatisticsAnswer }
-  | { allowed: false; decision: PolicyDecision };
+export type RegulatoryStatisticsOutcome = Decided<RegulatoryStatisticsAnswer>;
 
 export interface RegulatoryStatisticsContext {
   db: Db;
@@ -149,26 +147,16 @@ export async function runRegulatoryStatistics(
   return context.db.transaction().execute(async (tx) => {
     // Every record in the range, read-only, as the analytics role (never the owner).
     await actAs(tx, 'hub_analytics');
-    if (decision.effect === 'deny') {
-      await appendAccessLog(tx, {
-        partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
-        decision: 'deny', matchedRules: decision.matchedRules, request: policyRequest,
-        rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
-      }, now);
-      return { allowed: false, decision } as const;
-    }
-    const allowed = policy as AllowedPolicy;
-    const queryId = uuidv7();
-    const { rows, suppressedCells } = await aggregateCells(tx, request, filters, allowed.minGroupSize);
-    await appendAccessLog(tx, {
-      id: queryId, partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: allowed.id, policyVersion: allowed.version,
-      decision: 'allow', matchedRules: decision.matchedRules, request: policyRequest,
-      rowsReleased: rows.length, rowsSuppressed: suppressedCells, subjectsCounted: 0, priceFen: 0,
-    }, now);
-    return {
-      allowed: true,
-      answer: { queryId, policyVersion: allowed.version, minGroupSize: allowed.minGroupSize, rows, suppressedCells, carbonFactorSet: CARBON_FACTOR_SET },
-    } as const;
+    return decideThenLog(tx, now, { partyId, purpose: REGULATORY_STATISTICS_PURPOSE, request: policyRequest, decision }, async () => {
+      const allowed = policy as AllowedPolicy;
+      const queryId = uuidv7();
+      const { rows, suppressedCells } = await aggregateCells(tx, request, filters, allowed.minGroupSize);
+      return {
+        allowed: true,
+        answer: { queryId, policyVersion: allowed.version, minGroupSize: allowed.minGroupSize, rows, suppressedCells, carbonFactorSet: CARBON_FACTOR_SET },
+        log: { id: queryId, rowsReleased: rows.length, rowsSuppressed: suppressedCells, subjectsCounted: 0, priceFen: 0 },
+      } as const;
+    });
   });
 }
 

@@ -69,6 +69,11 @@ describe('tradein-hub command line', () => {
     expect(stdout.match(/^ok /gm)).toHaveLength(10);
   }, 120_000);
 
+  it('rebuilds the analytic store from the base tables and reports no difference when the triggers kept it', async () => {
+    const { stdout } = await hub('insights', 'rebuild');
+    expect(stdout).toBe('cells: 0 added, 0 changed, 0 removed\nvalue counts: 0 added, 0 changed, 0 removed\nfault counts: 0 added, 0 changed, 0 removed\nstore matches the base tables\n');
+  }, 120_000);
+
   it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {
     await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of') });
   }, 120_000);

@@ -30,9 +30,9 @@ function inspection(externalRef: string, ticket: string) {
 /** Every table row-level security is on for, after the migrations. */
 const SECURED = [
   'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
-  'dp_budget', 'dp_releases', 'green_points', 'ingest_batches', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values', 'query_allocations',
-  'query_pointers', 'record_subjects', 'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions', 'ticket_custody', 'tickets',
-  'wipe_attestations',
+  'dp_budget', 'dp_releases', 'green_points', 'ingest_batches', 'insight_members', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values',
+  'query_allocations', 'query_pointers', 'record_subjects', 'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions',
+  'ticket_custody', 'tickets', 'wipe_attestations',
 ];
 
 describe('isolation between parties', () => {

@@ -21,6 +21,9 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   firms: 'the participating-firm registry: names, capacities, credit codes, licences and statuses, public by design (no contact data)',
   insight_data_version: 'sharded counters of committed changes to the data insights read (seeds consistent noise); no party or subject',
   audit_checkpoints: 'signed (chain, length, head hash) of the audit chains; no party or subject named',
+  insight_cells: "the analytic store: per purpose and dimension tuple, counts of consenting subjects' records; no party or subject named",
+  insight_cell_values: 'the analytic store: per cell, how many records have each value of a measured input; no party or subject named',
+  insight_cell_faults: 'the analytic store: per cell, how many records list each fault code at each position; no party or subject named',
 };
 
 const SUBMIT = `mutation ($d: [JSON!]!) { submitTradeIns(documents: $d) {
