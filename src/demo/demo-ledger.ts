@@ -4,6 +4,7 @@ import { runPayouts, type PayoutRunSummary } from '../ledger/payout-run.ts';
 import { periodOf, previousPeriod } from '../ledger/periods.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
+import { dateDemoDeliveries } from './demo-history.repository.ts';
 
 export interface DemoLedgerReport {
   lastMonth: { period: string; queries: number; payout: PayoutRunSummary };
@@ -64,11 +65,13 @@ export function demoStudyQueryCount(app: HubApp, otherQueries: number): number {
  * owners pass the payout minimum while everyone else's small earnings are carried forward. Last month's
  * payout run (with the hub's minimum) then closes it, so its statement has lines; one more query is billed
  * today, in the open month. Consents and agreements are seeded before, dated the 2nd of last month (see
- * seedDemoConsents), so every query counts users who had agreed.
+ * seedDemoConsents), so every query counts users who had agreed; the demo's documents are dated as
+ * received on the 1st (dateDemoDeliveries), so every query finds them.
  */
 export async function seedDemoLedger(app: HubApp, now: Date = new Date()): Promise<DemoLedgerReport> {
   const lastPeriod = previousPeriod(periodOf(now));
   const queriedAt = demoHistoryDate(now, 10);
+  await dateDemoDeliveries(app.database.db, { platform: 'demo-platform', recycler: 'demo-recycler', brand: 'demo-brand' }, demoHistoryDate(now, 1));
   const study = demoStudyRequests(demoStudyQueryCount(app, LAST_MONTH_QUERIES.length)).map((request) => ({ principal: BRAND, request }));
   let lastMonthQueries = 0;
   for (const { principal, request } of [...LAST_MONTH_QUERIES, ...study]) {
