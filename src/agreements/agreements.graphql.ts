@@ -1,19 +1,15 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import * as agreements from './agreements.repository.ts';
 import { AgreementError, decideAgreement, requestAgreement, terminateAgreement, viewAgreement, type AgreementContext, type AgreementView } from './agreements.service.ts';
 import { AGREEMENT_STATUSES } from './agreements.table.ts';
 
-export class AgreementNotChangedError extends HubError {
-  override readonly name = 'AgreementNotChangedError';
-}
-
-builder.objectType(AgreementNotChangedError, {
+builder.objectType(AgreementError, {
   name: 'AgreementNotChanged',
   interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof AgreementNotChangedError,
+  isTypeOf: (value) => value instanceof AgreementError,
 });
 
 const AgreementStatusEnum = builder.enumType('AgreementStatus', {
@@ -51,15 +47,10 @@ function agreementContextOf(context: HubContext): AgreementContext {
 }
 
 async function asResult(work: () => Promise<AgreementView>): Promise<AgreementResult> {
-  try {
-    return new AgreementResult(await work());
-  } catch (error) {
-    if (error instanceof AgreementError) throw new AgreementNotChangedError(error.code, error.message);
-    throw error;
-  }
+  return new AgreementResult(await work());
 }
 
-const errors = { types: [UnauthenticatedError, ForbiddenError, AgreementNotChangedError] };
+const errors = { types: [UnauthenticatedError, ForbiddenError, AgreementError] };
 
 builder.mutationField('requestAgreement', (t) =>
   t.field({

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { addMonths } from '../consent/consent-states.ts';
+import { HubError } from '../errors/hub-errors.ts';
 import type { Db } from '../db/database.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
 import type { PolicySet } from '../policy/policy.types.ts';
@@ -14,10 +15,11 @@ export type AgreementErrorCode =
   | 'agreement.not_pending'
   | 'agreement.not_active';
 
-export class AgreementError extends Error {
+/** An agreement change that does not apply; the schema shows it as `AgreementNotChanged`. */
+export class AgreementError extends HubError {
   override readonly name = 'AgreementError';
-  constructor(readonly code: AgreementErrorCode, message: string) {
-    super(message);
+  constructor(override readonly code: AgreementErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -1,19 +1,15 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireUser, USER_TOKEN_FIELD } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import { CONSENT_STATES, type ConsentAction } from './consent-states.ts';
 import { changeConsent, ConsentError, consentOverview, type ConsentChange, type ConsentContext, type PurposeConsent } from './consent.service.ts';
 
-export class ConsentRefusedError extends HubError {
-  override readonly name = 'ConsentRefusedError';
-}
-
-builder.objectType(ConsentRefusedError, {
+builder.objectType(ConsentError, {
   name: 'ConsentNotChanged',
   description: 'The change does not apply (a purpose users are not asked about, or withdrawing what was never granted).',
   interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof ConsentRefusedError,
+  isTypeOf: (value) => value instanceof ConsentError,
 });
 
 export const ConsentStateEnum = builder.enumType('ConsentState', {
@@ -81,16 +77,11 @@ for (const [action, { name, description }] of Object.entries(MUTATIONS) as [Cons
       type: ConsentChanged,
       description,
       extensions: USER_TOKEN_FIELD,
-      errors: { types: [UnauthenticatedError, ForbiddenError, ConsentRefusedError] },
+      errors: { types: [UnauthenticatedError, ForbiddenError, ConsentError] },
       args: { purpose: t.arg.string({ required: true }) },
       resolve: async (_root, args, context) => {
         const user = requireUser(context);
-        try {
-          return new ConsentChanged(await changeConsent(consentContextOf(context), user, args.purpose, action));
-        } catch (error) {
-          if (error instanceof ConsentError) throw new ConsentRefusedError(error.code, error.message);
-          throw error;
-        }
+        return new ConsentChanged(await changeConsent(consentContextOf(context), user, args.purpose, action));
       },
     }),
   );

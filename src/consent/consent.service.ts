@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database.ts';
+import { HubError } from '../errors/hub-errors.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
@@ -13,10 +14,11 @@ import * as consents from './consent.repository.ts';
 
 export type ConsentErrorCode = 'consent.purpose_not_consentable' | 'consent.not_granted' | 'consent.withdraw_instead';
 
-export class ConsentError extends Error {
+/** A consent change that does not apply; the schema shows it as `ConsentNotChanged` (consent.graphql.ts). */
+export class ConsentError extends HubError {
   override readonly name = 'ConsentError';
-  constructor(readonly code: ConsentErrorCode, message: string) {
-    super(message);
+  constructor(override readonly code: ConsentErrorCode, message: string) {
+    super(code, message);
   }
 }
 

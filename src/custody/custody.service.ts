@@ -5,6 +5,7 @@ import { findParty } from '../parties/parties.repository.ts';
 import * as submissions from '../submissions/submissions.repository.ts';
 import * as custody from './custody.repository.ts';
 import type { CustodyLinkRow } from './custody.repository.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 /**
  * A trade-in named by its ticket or by the issuing platform's own reference (as documents name it). Values
@@ -15,10 +16,10 @@ export type TicketReference = { ticket: string } | { tradeIn: { platform: string
 export type CustodyErrorCode = 'reference.ticket_not_found' | 'custody.reference_invalid' | 'custody.recipient_invalid';
 
 /** An expected refusal of a custody operation; the message names the rule, never a value. */
-export class CustodyError extends Error {
+export class CustodyError extends HubError {
   override readonly name = 'CustodyError';
-  constructor(readonly code: CustodyErrorCode, message: string) {
-    super(message);
+  constructor(override readonly code: CustodyErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { HubError } from '../errors/hub-errors.ts';
 /** The registry entry's fields a refusal can name. */
 export type FirmField = 'partyId' | 'capacities' | 'creditCode' | 'licenceNumber' | 'licenceValidUntil' | 'status';
 
@@ -18,9 +19,9 @@ export type FirmErrorCode =
  * A refused registry change, naming the field and the rule; GraphQL exposes this class itself as
  * `FirmRefused`. The message never repeats the submitted value.
  */
-export class FirmError extends Error {
+export class FirmError extends HubError {
   override readonly name = 'FirmError';
-  constructor(readonly code: FirmErrorCode, readonly field: FirmField, message: string) {
-    super(message);
+  constructor(override readonly code: FirmErrorCode, readonly field: FirmField, message: string) {
+    super(code, message);
   }
 }

@@ -1,29 +1,7 @@
+import { BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError } from '../errors/hub-errors.ts';
 import { builder } from './builder.ts';
 
-/** A typed, expected failure a client can branch on; its message never carries a submitted value. */
-export class HubError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
-
-export class UnauthenticatedError extends HubError {
-  override readonly name = 'UnauthenticatedError';
-  constructor() {
-    super('unauthenticated', 'request must carry a bearer token');
-  }
-}
-
-export class ForbiddenError extends HubError {
-  override readonly name = 'ForbiddenError';
-}
-
-export class BatchTooLargeError extends HubError {
-  override readonly name = 'BatchTooLargeError';
-  constructor(readonly limit: number, readonly received: number) {
-    super('batch.too_large', `documents must number at most ${limit} per call; send larger loads with bulk push (tradein-hub push)`);
-  }
-}
+export { BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError };
 
 export const HubErrorInterface = builder.interfaceRef<HubError>('HubError').implement({
   description: 'An expected failure with a stable code.',

@@ -2,7 +2,8 @@ import { builder } from '../graphql/builder.ts';
 import type { HubContext } from '../graphql/context.ts';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty, requireUser } from '../graphql/principal-guards.ts';
-import { LedgerRefusedError, Statement } from '../ledger/ledger.graphql.ts';
+import { LedgerError } from '../ledger/ledger-error.ts';
+import { Statement } from '../ledger/ledger.graphql.ts';
 import { isPeriod, periodBounds } from '../ledger/periods.ts';
 import { Me, MyRecordRef } from '../subjects/me.graphql.ts';
 import { subjectIdFor } from '../subjects/subject-id.ts';
@@ -146,12 +147,12 @@ builder.queryField('greenPointsStatement', (t) =>
   t.field({
     type: GreenStatementView,
     description: "A platform's users' green points for a month (UTC), open or closed. Operators name the platform.",
-    errors: { types: [UnauthenticatedError, ForbiddenError, LedgerRefusedError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, LedgerError] },
     args: { period: t.arg.string({ required: true }), platformId: t.arg.string() },
     resolve: async (_root, args, context) => {
       const party = requireParty(context, ['platform', 'operator']);
-      if (!isPeriod(args.period)) throw new LedgerRefusedError('period.format', 'period must be YYYY-MM (a calendar month, UTC)');
-      if (party.role === 'operator' && args.platformId == null) throw new LedgerRefusedError('statement.platform_required', 'an operator must name the platform');
+      if (!isPeriod(args.period)) throw new LedgerError('period.format', 'period must be YYYY-MM (a calendar month, UTC)');
+      if (party.role === 'operator' && args.platformId == null) throw new LedgerError('statement.platform_required', 'an operator must name the platform');
       const platformId = party.role === 'platform' ? party.partyId : args.platformId!;
       return new GreenStatementView(await platformGreenStatement(context.db, platformId, args.period));
     },

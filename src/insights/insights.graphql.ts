@@ -1,7 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { LedgerError } from '../ledger/ledger-error.ts';
-import { LedgerRefusedError } from '../ledger/ledger.graphql.ts';
 import type { PolicyDecision, RequestFilters } from '../policy/evaluate-policy.ts';
 import { POLICY_DIMENSIONS, POLICY_MEASURES, type PolicyDimension, type PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import { runInsights, type InsightRow, type InsightsAnswer } from './insights.service.ts';
@@ -89,7 +88,7 @@ builder.queryField('insights', (t) =>
   t.field({
     type: Insights,
     description: 'Anonymised aggregates for a declared purpose: only consenting subjects count, every row has at least k of them.',
-    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, LedgerRefusedError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, LedgerError] },
     args: {
       purpose: t.arg.string({ required: true }),
       groupBy: t.arg({ type: [DimensionEnum], required: true }),
@@ -103,11 +102,9 @@ builder.queryField('insights', (t) =>
         { db: context.db, policies: context.policies, now: context.now, secret: context.secret, noise: context.config.insightsNoise },
         context.principal,
         { purpose: args.purpose, groupBy: args.groupBy, measures: args.measures, filters },
-      ).catch((error: unknown) => {
-        // A query billed into a period already closed (a clock behind the payout run's): nothing is kept.
-        if (error instanceof LedgerError) throw new LedgerRefusedError(error.code, error.message);
-        throw error;
-      });
+      );
+      // A query billed into a period already closed (a clock behind the payout run's) throws a LedgerError,
+      // answered as LedgerRefused; nothing is kept.
       if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new Insights(outcome.answer);
     },

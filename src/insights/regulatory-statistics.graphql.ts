@@ -3,7 +3,7 @@ import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } fro
 import type { PolicyDecision } from '../policy/evaluate-policy.ts';
 import {
   MAX_STATISTICS_MONTHS, StatisticsArgumentError, runRegulatoryStatistics,
-  type RegulatoryStatisticsAnswer, type RegulatoryStatisticsRow, type StatisticsArgument,
+  type RegulatoryStatisticsAnswer, type RegulatoryStatisticsRow,
 } from './regulatory-statistics.service.ts';
 
 class StatisticsDeniedError extends HubError {
@@ -24,18 +24,11 @@ builder.objectType(StatisticsDeniedError, {
   }),
 });
 
-class StatisticsArgumentInvalidError extends HubError {
-  override readonly name = 'StatisticsArgumentInvalidError';
-  constructor(readonly argument: StatisticsArgument, message: string) {
-    super('statistics.argument_invalid', message);
-  }
-}
-
-builder.objectType(StatisticsArgumentInvalidError, {
+builder.objectType(StatisticsArgumentError, {
   name: 'StatisticsArgumentInvalid',
   description: 'An argument is malformed (a month not YYYY-MM, a range reversed or too long, an unknown category or province); nothing was run or logged.',
   interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof StatisticsArgumentInvalidError,
+  isTypeOf: (value) => value instanceof StatisticsArgumentError,
   fields: (t) => ({
     argument: t.exposeString('argument', { description: 'The argument at fault: fromMonth, toMonth, category or province.' }),
   }),
@@ -79,7 +72,7 @@ builder.queryField('regulatoryStatistics', (t) =>
   t.field({
     type: RegulatoryStatistics,
     description: `Regulator only, statutory: per trade-in month × category × province, trade-ins, inspections, dismantled units, kg recovered and kg CO2e avoided over every record, consented or not. At most ${MAX_STATISTICS_MONTHS} months per request; unbilled; every decision is in the access log.`,
-    errors: { types: [UnauthenticatedError, ForbiddenError, StatisticsDeniedError, StatisticsArgumentInvalidError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, StatisticsDeniedError, StatisticsArgumentError] },
     args: {
       fromMonth: t.arg.string({ required: true, description: 'First trade-in month, YYYY-MM.' }),
       toMonth: t.arg.string({ required: true, description: 'Last trade-in month, YYYY-MM, inclusive.' }),
@@ -88,18 +81,13 @@ builder.queryField('regulatoryStatistics', (t) =>
     },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
-      try {
-        const outcome = await runRegulatoryStatistics(
-          { db: context.db, policies: context.policies, now: context.now },
-          context.principal,
-          { fromMonth: args.fromMonth, toMonth: args.toMonth, category: args.category, province: args.province },
-        );
-        if (!outcome.allowed) throw new StatisticsDeniedError(outcome.decision);
-        return new RegulatoryStatistics(outcome.answer);
-      } catch (error) {
-        if (error instanceof StatisticsArgumentError) throw new StatisticsArgumentInvalidError(error.argument, error.message);
-        throw error;
-      }
+      const outcome = await runRegulatoryStatistics(
+        { db: context.db, policies: context.policies, now: context.now },
+        context.principal,
+        { fromMonth: args.fromMonth, toMonth: args.toMonth, category: args.category, province: args.province },
+      );
+      if (!outcome.allowed) throw new StatisticsDeniedError(outcome.decision);
+      return new RegulatoryStatistics(outcome.answer);
     },
   }),
 );

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { HubError } from '../errors/hub-errors.ts';
 import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -74,11 +75,11 @@ export interface RegulatoryStatisticsContext {
 export type StatisticsArgument = 'fromMonth' | 'toMonth' | 'category' | 'province';
 
 /** A malformed request, named by its argument; the message never repeats the value. */
-export class StatisticsArgumentError extends Error {
+/** A malformed argument; the schema shows it as `StatisticsArgumentInvalid` (nothing run or logged). */
+export class StatisticsArgumentError extends HubError {
   override readonly name = 'StatisticsArgumentError';
-  readonly code = 'statistics.argument_invalid';
   constructor(readonly argument: StatisticsArgument, message: string) {
-    super(message);
+    super('statistics.argument_invalid', message);
   }
 }
 

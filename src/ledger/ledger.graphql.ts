@@ -1,5 +1,5 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import { LedgerError } from './ledger-error.ts';
@@ -9,31 +9,18 @@ import { isPeriod } from './periods.ts';
 import { reverseQueryCharge } from './reverse-query.ts';
 import { confirmStatementPaid, findStatement, statementLines, type PlatformStatement, type StatementLine } from './statements.ts';
 
-export class LedgerRefusedError extends HubError {
-  override readonly name = 'LedgerRefusedError';
-}
-
-builder.objectType(LedgerRefusedError, {
+builder.objectType(LedgerError, {
   name: 'LedgerRefused',
   description: 'The ledger refused: a period not ended or already closed, an earlier period still open, no such statement…',
   interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof LedgerRefusedError,
+  isTypeOf: (value) => value instanceof LedgerError,
 });
 
-const errors = { types: [UnauthenticatedError, ForbiddenError, LedgerRefusedError] };
+const errors = { types: [UnauthenticatedError, ForbiddenError, LedgerError] };
 const MAX_LINES = 5000;
 
-async function refusingAsTyped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof LedgerError) throw new LedgerRefusedError(error.code, error.message);
-    throw error;
-  }
-}
-
 function requirePeriod(period: string): string {
-  if (!isPeriod(period)) throw new LedgerRefusedError('period.format', 'period must be YYYY-MM (a calendar month, UTC)');
+  if (!isPeriod(period)) throw new LedgerError('period.format', 'period must be YYYY-MM (a calendar month, UTC)');
   return period;
 }
 
@@ -79,13 +66,13 @@ builder.mutationField('runPayouts', (t) =>
       period: t.arg.string({ required: true }),
       minimumFen: t.arg.int({ description: "Pay accruals at or above this; defaults to the hub's setting (100 fen)." }),
     },
-    resolve: (_root, args, context) => refusingAsTyped(async () => {
+    resolve: async (_root, args, context) => {
       requireParty(context, ['operator']);
       const run = await runPayouts(context.db, {
         period: requirePeriod(args.period), minimumFen: args.minimumFen ?? context.config.payoutMinimumFen, now: context.now(),
       });
       return new PayoutRun(run);
-    }),
+    },
   }),
 );
 
@@ -127,7 +114,7 @@ builder.objectType(Statement, {
 function statementPlatform(context: HubContext, platformId: string | null | undefined): string {
   const party = requireParty(context, ['platform', 'operator']);
   if (party.role === 'platform') return party.partyId;
-  if (platformId == null) throw new LedgerRefusedError('statement.platform_required', 'an operator must name the platform');
+  if (platformId == null) throw new LedgerError('statement.platform_required', 'an operator must name the platform');
   return platformId;
 }
 
@@ -138,10 +125,10 @@ builder.queryField('payoutStatement', (t) =>
     description: "A platform's payout statement for a closed period (null when there is none). Operators name the platform.",
     errors,
     args: { period: t.arg.string({ required: true }), platformId: t.arg.string() },
-    resolve: (_root, args, context) => refusingAsTyped(async () => {
+    resolve: async (_root, args, context) => {
       const statement = await findStatement(context.db, requirePeriod(args.period), statementPlatform(context, args.platformId));
       return statement === undefined ? null : new Statement(statement);
-    }),
+    },
   }),
 );
 
@@ -151,11 +138,11 @@ builder.mutationField('confirmStatementPaid', (t) =>
     description: 'Platform: says it has paid its users what the statement lists. Idempotent; the first confirmation stands.',
     errors,
     args: { period: t.arg.string({ required: true }), reference: t.arg.string({ description: "The platform's own payment reference." }) },
-    resolve: (_root, args, context) => refusingAsTyped(async () => {
+    resolve: async (_root, args, context) => {
       const platform = requireParty(context, ['platform']);
       const reference = args.reference == null ? null : args.reference.slice(0, 200);
       return new Statement(await confirmStatementPaid(context.db, requirePeriod(args.period), platform.partyId, reference, context.now()));
-    }),
+    },
   }),
 );
 
@@ -209,12 +196,12 @@ builder.mutationField('reverseQueryCharge', (t) =>
     description: "Operator: corrects a billed query with a reversing journal in the current period (the payer refunded, users' and parties' shares taken back). Closed periods never change.",
     errors,
     args: { queryId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
-    resolve: (_root, args, context) => refusingAsTyped(async () => {
+    resolve: async (_root, args, context) => {
       requireParty(context, ['operator']);
       const queryId = String(args.queryId);
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(queryId)) throw new LedgerError('reversal.not_found', 'no billed query has this id');
       const { journalId, period, amountFen } = await reverseQueryCharge(context.db, queryId, args.reason, context.now());
       return new Reversal(journalId, period, amountFen);
-    }),
+    },
   }),
 );

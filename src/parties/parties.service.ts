@@ -2,13 +2,14 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Db } from '../db/database.ts';
 import * as parties from './parties.repository.ts';
 import { KEY_ALGORITHMS, PARTY_ROLES, type KeyAlgorithm, type PartyRole } from './parties.table.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 export type PartyErrorCode = 'party.invalid_id' | 'party.invalid_role' | 'party.not_found' | 'key.invalid' | 'key.private_material' | 'key.exists';
 
-export class PartyError extends Error {
+export class PartyError extends HubError {
   override readonly name = 'PartyError';
-  constructor(readonly code: PartyErrorCode, message: string) {
-    super(message);
+  constructor(override readonly code: PartyErrorCode, message: string) {
+    super(code, message);
   }
 }
 

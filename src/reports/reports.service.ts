@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.ts';
 import { buildMonthlyReport, type MonthlyReportTables } from './monthly-report.ts';
 import { addMonths, isFutureMonth, isReportMonth, reportDueOn } from './report-month.ts';
 import * as reports from './reports.repository.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 export interface MonthlyReportAnswer extends MonthlyReportTables {
   /** The access-log entry id of this report. */
@@ -31,10 +32,12 @@ export interface MonthlyReportContext {
 }
 
 /** A malformed month; the message never repeats the value. */
-export class ReportArgumentError extends Error {
+export class ReportArgumentError extends HubError {
   override readonly name = 'ReportArgumentError';
-  readonly code = 'report.argument_invalid';
   readonly argument = 'month';
+  constructor(message: string) {
+    super('report.argument_invalid', message);
+  }
 }
 
 /**

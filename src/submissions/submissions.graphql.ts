@@ -5,7 +5,7 @@ import { builder } from '../graphql/builder.ts';
 import { BatchTooLargeError, ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
 import * as submissions from './submissions.repository.ts';
-import { ingestDocuments, SUBMITTER_ROLE, SubmissionForbiddenError, type ItemResult } from './submissions.service.ts';
+import { ingestDocuments, SUBMITTER_ROLE, type ItemResult } from './submissions.service.ts';
 
 export const DocumentKindEnum = builder.enumType('DocumentKind', {
   values: Object.fromEntries(DOCUMENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind }])) as Record<string, { value: DocumentKind }>,
@@ -91,15 +91,11 @@ for (const kind of DOCUMENT_KINDS) {
       resolve: async (_root, args, context) => {
         const party = requireParty(context);
         if (args.documents.length > context.config.maxBatchSize) throw new BatchTooLargeError(context.config.maxBatchSize, args.documents.length);
-        try {
-          const ingest = { ...context, certificates: { key: context.signingKey, hubId: context.config.hubId } };
-          const results = await ingestDocuments(ingest, party, kind, args.documents);
-          for (const result of results) context.metrics.documents.inc({ kind, outcome: result.status });
-          return new SubmissionBatch(results);
-        } catch (error) {
-          if (error instanceof SubmissionForbiddenError) throw new ForbiddenError(error.code, error.message);
-          throw error;
-        }
+        // A kind the party's role may not send throws SubmissionForbiddenError, a ForbiddenError.
+        const ingest = { ...context, certificates: { key: context.signingKey, hubId: context.config.hubId } };
+        const results = await ingestDocuments(ingest, party, kind, args.documents);
+        for (const result of results) context.metrics.documents.inc({ kind, outcome: result.status });
+        return new SubmissionBatch(results);
       },
     }),
   );

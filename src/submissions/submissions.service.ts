@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { ForbiddenError } from '../errors/hub-errors.ts';
 import { findActiveRecyclers, findHeldTickets, TICKET_NOT_HELD, type TicketReference } from '../custody/custody.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { checkDocument } from '../documents/check-document.ts';
@@ -32,11 +33,10 @@ export type ItemResult =
   /** The key was used before for a different document; the earlier submission stands. */
   | { status: 'conflict'; index: number; submissionId: string };
 
-export class SubmissionForbiddenError extends Error {
-  override readonly name = 'SubmissionForbiddenError';
-  readonly code = 'forbidden.role';
+/** A kind the submitting party's role may not send; the schema shows it as `Forbidden`. */
+export class SubmissionForbiddenError extends ForbiddenError {
   constructor(kind: DocumentKind, role: PartyRole, message?: string) {
-    super(message ?? `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
+    super('forbidden.role', message ?? `${kind} documents must be submitted by a ${SUBMITTER_ROLE[kind]}, not a ${role}`);
   }
 }
 

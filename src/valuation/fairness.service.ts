@@ -9,15 +9,15 @@ import type { Principal } from '../auth/principal.ts';
 import { valuationFairness, type FairnessWatch } from './fairness-watch.ts';
 import type { ValuationStandard } from './valuation-standard.ts';
 import { quotedDevices } from './valuation.repository.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 /** The longest range one request may cover, in months counting both ends. */
 export const MAX_FAIRNESS_MONTHS = 24;
 
-export class FairnessArgumentError extends Error {
+export class FairnessArgumentError extends HubError {
   override readonly name = 'FairnessArgumentError';
-  readonly code = 'fairness.argument_invalid';
   constructor(readonly argument: 'fromMonth' | 'toMonth', message: string) {
-    super(message);
+    super('fairness.argument_invalid', message);
   }
 }
 

@@ -9,16 +9,17 @@ import * as valuations from './valuation.repository.ts';
 import { createBrandRegistry } from '../vocabulary/brand-names.ts';
 import { normaliseModelName } from '../vocabulary/model-names.ts';
 import { SHIPPED_BRANDS } from '../vocabulary/shipped-brands.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 const SHIPPED_BRAND_REGISTRY = createBrandRegistry(SHIPPED_BRANDS);
 
 export type ValuationArgument = 'brand' | 'model' | 'grade' | 'ageMonths' | 'faults';
 
 /** A question the standard cannot answer, naming the argument; the message never repeats the value. */
-export class ValuationError extends Error {
+export class ValuationError extends HubError {
   override readonly name = 'ValuationError';
-  constructor(readonly code: 'valuation.argument_invalid' | 'valuation.model_unknown', readonly argument: ValuationArgument, message: string) {
-    super(message);
+  constructor(override readonly code: 'valuation.argument_invalid' | 'valuation.model_unknown', readonly argument: ValuationArgument, message: string) {
+    super(code, message);
   }
 }
 

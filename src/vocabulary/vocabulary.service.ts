@@ -9,6 +9,7 @@ import { PROPRIETARY_VALUE_PATTERN } from './grade-vocabularies.ts';
 import { normaliseModelName } from './model-names.ts';
 import { SHIPPED_BRANDS, type BrandEntry } from './shipped-brands.ts';
 import * as vocabulary from './vocabulary.repository.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 export type VocabularyRegistrationCode =
   | 'vocabulary.brand_id_taken'
@@ -19,10 +20,10 @@ export type VocabularyRegistrationCode =
   | 'vocabulary.too_many_values';
 
 /** A registration the hub refuses; the message names the field and the rule, never the value. */
-export class VocabularyError extends Error {
+export class VocabularyError extends HubError {
   override readonly name = 'VocabularyError';
-  constructor(readonly code: VocabularyRegistrationCode, message: string) {
-    super(message);
+  constructor(override readonly code: VocabularyRegistrationCode, message: string) {
+    super(code, message);
   }
 }
 

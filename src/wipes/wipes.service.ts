@@ -13,6 +13,7 @@ import { signWipeCertificate } from './wipe-certificate.ts';
 import { DATA_BEARING_CATEGORIES, withholdBelow } from './wipe-status.ts';
 import * as wipes from './wipes.repository.ts';
 import type { WipeAttestationsTable } from './wipes.table.ts';
+import { HubError } from '../errors/hub-errors.ts';
 
 /** The one answer for a ticket a notary may not attest: unknown, malformed, or not held by a recycler alike. */
 export const TICKET_NOT_ATTESTABLE = { code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket a recycler holds' } as const;
@@ -69,11 +70,10 @@ export async function storeWipeAttestations(
 }
 
 /** A malformed or future month range; the message names the argument, never the value. */
-export class WipeArgumentError extends Error {
+export class WipeArgumentError extends HubError {
   override readonly name = 'WipeArgumentError';
-  readonly code = 'wipes.argument_invalid';
   constructor(readonly argument: 'fromMonth' | 'toMonth', message: string) {
-    super(message);
+    super('wipes.argument_invalid', message);
   }
 }
 
