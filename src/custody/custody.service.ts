@@ -113,21 +113,6 @@ export async function findActiveRecyclers(tx: DbOrTx, partyIds: readonly string[
 }
 
 /**
- * Opens the chains of newly issued tickets: the platform holds each one from `at`, and a ticket whose
- * trade-in named a recycler is handed to it at the same instant. The caller has checked the recyclers.
- */
-export async function recordIssuedTickets(
-  tx: DbOrTx,
-  issued: readonly { ticketId: string; platformId: string; recyclerId?: string | undefined }[],
-  at: Date,
-): Promise<void> {
-  await custody.insertCustodyLinks(tx, issued.flatMap(({ ticketId, platformId, recyclerId }) => [
-    { ticket_id: ticketId, sequence: 0, holder_id: platformId, from_party_id: null, handed_over_at: at, released_at: recyclerId === undefined ? null : at },
-    ...(recyclerId === undefined ? [] : [{ ticket_id: ticketId, sequence: 1, holder_id: recyclerId, from_party_id: platformId, handed_over_at: at, released_at: null }]),
-  ]));
-}
-
-/**
  * Hands a ticket from its current holder to a recycler (a platform to the recycler it ships to, a recycler
  * on to a dismantler) and returns the chain after the hand-over. Throws CustodyError: `custody.reference_invalid`
  * unless exactly one of ticket and tradeIn is given, `custody.recipient_invalid` unless `to` is a registered,
