@@ -1,7 +1,7 @@
-import { BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError } from '../errors/hub-errors.ts';
+import { AccessDeniedError, BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError } from '../errors/hub-errors.ts';
 import { builder } from './builder.ts';
 
-export { BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError };
+export { AccessDeniedError, BatchTooLargeError, ForbiddenError, HubError, UnauthenticatedError };
 
 export const HubErrorInterface = builder.interfaceRef<HubError>('HubError').implement({
   description: 'An expected failure with a stable code.',
@@ -30,5 +30,16 @@ builder.objectType(BatchTooLargeError, {
   fields: (t) => ({
     limit: t.exposeInt('limit'),
     received: t.exposeInt('received'),
+  }),
+});
+
+builder.objectType(AccessDeniedError, {
+  name: 'AccessDenied',
+  description: 'A purpose policy refused the request; the decision is in the access log.',
+  interfaces: [HubErrorInterface],
+  isTypeOf: (value) => value instanceof AccessDeniedError,
+  fields: (t) => ({
+    matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }),
+    reasons: t.stringList({ resolve: (e) => e.decision.reasons }),
   }),
 });

@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { AccessDeniedError, ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { LedgerError } from '../ledger/ledger-error.ts';
-import type { PolicyDecision, RequestFilters } from '../policy/evaluate-policy.ts';
+import type { RequestFilters } from '../policy/evaluate-policy.ts';
 import { POLICY_DIMENSIONS, POLICY_MEASURES, type PolicyDimension, type PolicyMeasure } from '../policy/policy-vocabulary.ts';
 import { runInsights, type InsightRow, type InsightsAnswer } from './insights.service.ts';
 
@@ -22,23 +22,7 @@ const FilterInput = builder.inputType('InsightFilter', {
   }) as never,
 });
 
-class AccessDeniedError extends HubError {
-  override readonly name = 'AccessDeniedError';
-  constructor(readonly decision: PolicyDecision) {
-    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the purpose policy');
-  }
-}
 
-builder.objectType(AccessDeniedError, {
-  name: 'AccessDenied',
-  description: 'The purpose policy refused the request; the decision is in the access log.',
-  interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof AccessDeniedError,
-  fields: (t) => ({
-    matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }),
-    reasons: t.stringList({ resolve: (e) => e.decision.reasons }),
-  }),
-});
 
 const InsightRowRef = builder.objectRef<InsightRow>('InsightRow').implement({
   fields: (t) => ({

@@ -1,28 +1,11 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
-import type { PolicyDecision } from '../policy/evaluate-policy.ts';
+import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import {
   MAX_STATISTICS_MONTHS, StatisticsArgumentError, runRegulatoryStatistics,
   type RegulatoryStatisticsAnswer, type RegulatoryStatisticsRow,
 } from './regulatory-statistics.service.ts';
 
-class StatisticsDeniedError extends HubError {
-  override readonly name = 'StatisticsDeniedError';
-  constructor(readonly decision: PolicyDecision) {
-    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the regulatory-statistics policy');
-  }
-}
 
-builder.objectType(StatisticsDeniedError, {
-  name: 'StatisticsDenied',
-  description: 'The regulatory-statistics policy refused the request; the decision is in the access log.',
-  interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof StatisticsDeniedError,
-  fields: (t) => ({
-    matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }),
-    reasons: t.stringList({ resolve: (e) => e.decision.reasons }),
-  }),
-});
 
 builder.objectType(StatisticsArgumentError, {
   name: 'StatisticsArgumentInvalid',
@@ -72,7 +55,7 @@ builder.queryField('regulatoryStatistics', (t) =>
   t.field({
     type: RegulatoryStatistics,
     description: `Regulator only, statutory: per trade-in month × category × province, trade-ins, inspections, dismantled units, kg recovered and kg CO2e avoided over every record, consented or not. At most ${MAX_STATISTICS_MONTHS} months per request; unbilled; every decision is in the access log.`,
-    errors: { types: [UnauthenticatedError, ForbiddenError, StatisticsDeniedError, StatisticsArgumentError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, StatisticsArgumentError] },
     args: {
       fromMonth: t.arg.string({ required: true, description: 'First trade-in month, YYYY-MM.' }),
       toMonth: t.arg.string({ required: true, description: 'Last trade-in month, YYYY-MM, inclusive.' }),
@@ -86,7 +69,7 @@ builder.queryField('regulatoryStatistics', (t) =>
         context.principal,
         { fromMonth: args.fromMonth, toMonth: args.toMonth, category: args.category, province: args.province },
       );
-      if (!outcome.allowed) throw new StatisticsDeniedError(outcome.decision);
+      if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new RegulatoryStatistics(outcome.answer);
     },
   }),

@@ -1,7 +1,6 @@
 import type { ObjectRef } from '@pothos/core';
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
-import type { PolicyDecision } from '../policy/evaluate-policy.ts';
+import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { monthlyReportCsv } from './monthly-report-csv.ts';
 import {
   REPORT_TABLES, type CustodyLeakage, type DispositionFigures, type InspectionFigures, type LeakageFigures, type MissingFigures,
@@ -9,20 +8,7 @@ import {
 } from './monthly-report.ts';
 import { ReportArgumentError, runMonthlyReport, type MonthlyReportAnswer } from './reports.service.ts';
 
-class ReportDeniedError extends HubError {
-  override readonly name = 'ReportDeniedError';
-  constructor(readonly decision: PolicyDecision) {
-    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the regulatory-statistics policy');
-  }
-}
 
-builder.objectType(ReportDeniedError, {
-  name: 'ReportDenied',
-  description: 'The regulatory-statistics policy refused the report; the decision is in the access log.',
-  interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof ReportDeniedError,
-  fields: (t) => ({ matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }) }),
-});
 
 // The domain error is the GraphQL type: defined once, registered here.
 builder.objectType(ReportArgumentError, {
@@ -134,12 +120,12 @@ builder.queryField('monthlyReport', (t) =>
   t.field({
     type: MonthlyReport,
     description: 'Regulator only, statutory: the monthly report per firm, by the month the work was done, with totals, missing firms and custody leakage. Unbilled; every decision is in the access log.',
-    errors: { types: [UnauthenticatedError, ForbiddenError, ReportDeniedError, ReportArgumentError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, ReportArgumentError] },
     args: { month: t.arg.string({ required: true, description: 'YYYY-MM, not after the current month.' }) },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
       const outcome = await runMonthlyReport({ db: context.db, policies: context.policies, now: context.now }, context.principal, args.month);
-      if (!outcome.allowed) throw new ReportDeniedError(outcome.decision);
+      if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new MonthlyReport(outcome.answer);
     },
   }),

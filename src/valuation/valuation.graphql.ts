@@ -1,6 +1,5 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
-import type { PolicyDecision } from '../policy/evaluate-policy.ts';
+import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { LOW_RATIO_BP, PERSISTENT_MONTHS, type FairnessCell } from './fairness-watch.ts';
 import { FairnessArgumentError, runValuationFairness } from './fairness.service.ts';
 import { ANY_TOKEN_FIELD } from '../graphql/principal-guards.ts';
@@ -63,19 +62,7 @@ builder.queryField('referenceValue', (t) =>
   }),
 );
 
-class FairnessDeniedError extends HubError {
-  override readonly name = 'FairnessDeniedError';
-  constructor(readonly decision: PolicyDecision) {
-    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the regulatory-statistics policy');
-  }
-}
 
-builder.objectType(FairnessDeniedError, {
-  name: 'FairnessDenied',
-  description: 'The regulatory-statistics policy refused the watch; the decision is in the access log.',
-  interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof FairnessDeniedError,
-});
 
 builder.objectType(FairnessArgumentError, {
   name: 'FairnessArgumentInvalid',
@@ -119,14 +106,14 @@ builder.queryField('valuationFairness', (t) =>
   t.field({
     type: ValuationFairness,
     description: 'Regulator only, statutory: per platform and trade-in month, quoted valuations against the published standard’s reference value; persistently low platforms flagged. Logged in the access log.',
-    errors: { types: [UnauthenticatedError, ForbiddenError, FairnessDeniedError, FairnessArgumentError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, FairnessArgumentError] },
     args: { fromMonth: t.arg.string({ required: true }), toMonth: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
       const outcome = await runValuationFairness(
         { db: context.db, policies: context.policies, standard: VALUATION_STANDARD, now: context.now }, context.principal, args.fromMonth, args.toMonth,
       );
-      if (!outcome.allowed) throw new FairnessDeniedError(outcome.decision);
+      if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new ValuationFairness(outcome.answer);
     },
   }),

@@ -1,8 +1,7 @@
 import { builder } from '../graphql/builder.ts';
-import { ForbiddenError, HubError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
-import type { PolicyDecision } from '../policy/evaluate-policy.ts';
 import { MyRecordRef } from '../subjects/me.graphql.ts';
 import { WIPE_STATUSES, wipeStatusOf, type WipeStatus } from './wipe-status.ts';
 import * as wipes from './wipes.repository.ts';
@@ -74,20 +73,7 @@ builder.objectField(MyRecordRef, 'wipeCertificate', (t) =>
   }),
 );
 
-class WipeStatisticsDeniedError extends HubError {
-  override readonly name = 'WipeStatisticsDeniedError';
-  constructor(readonly decision: PolicyDecision) {
-    super('access.denied', decision.reasons.join('; ') || 'request must be allowed by the regulatory-statistics policy');
-  }
-}
 
-builder.objectType(WipeStatisticsDeniedError, {
-  name: 'WipeStatisticsDenied',
-  description: 'The regulatory-statistics policy refused the figures; the decision is in the access log.',
-  interfaces: [HubErrorInterface],
-  isTypeOf: (value) => value instanceof WipeStatisticsDeniedError,
-  fields: (t) => ({ matchedRules: t.stringList({ resolve: (e) => e.decision.matchedRules }) }),
-});
 
 builder.objectType(WipeArgumentError, {
   name: 'WipeArgumentInvalid',
@@ -135,7 +121,7 @@ builder.queryField('wipeStatistics', (t) =>
   t.field({
     type: WipeStatistics,
     description: 'Certified data wipes by standard and level over the months. A regulator: statutory, exact, every device, with the devices that reached disposition uncertified, logged in the access log. A brand: its own brands’ devices, cells below k withheld.',
-    errors: { types: [UnauthenticatedError, ForbiddenError, WipeStatisticsDeniedError, WipeArgumentError] },
+    errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, WipeArgumentError] },
     args: {
       fromMonth: t.arg.string({ required: true, description: 'YYYY-MM' }),
       toMonth: t.arg.string({ required: true, description: 'YYYY-MM, not after the current month.' }),
@@ -144,7 +130,7 @@ builder.queryField('wipeStatistics', (t) =>
       const party = requireParty(context, ['regulator', 'brand']);
       const principal = { kind: 'party' as const, ...party };
       const outcome = await runWipeStatistics({ db: context.db, policies: context.policies, now: context.now }, principal, { fromMonth: args.fromMonth, toMonth: args.toMonth });
-      if (!outcome.allowed) throw new WipeStatisticsDeniedError(outcome.decision);
+      if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new WipeStatistics(outcome.answer);
     },
   }),

@@ -12,7 +12,7 @@ const STATISTICS = /* GraphQL */ `
         queryId minGroupSize suppressedCells carbonFactorSet
         rows { month category province tradeIns inspections dismantledUnits kgRecovered kgCo2eAvoided }
       }
-      ... on StatisticsDenied { matchedRules reasons }
+      ... on AccessDenied { matchedRules reasons }
       ... on StatisticsArgumentInvalid { argument }
       ... on HubError { code message }
     }
@@ -112,7 +112,7 @@ describe('regulatoryStatistics', () => {
   it('refuses a brand and a platform through the policy, and logs each denial (unauthorised)', async () => {
     for (const party of ['brand-a', 'platform-a']) {
       const denied = await query({}, await hub.token(party));
-      expect(denied).toMatchObject({ __typename: 'StatisticsDenied', code: 'access.denied' });
+      expect(denied).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
       expect(denied.matchedRules).toContain('role.not_allowed');
       expect(denied.rows).toBeUndefined();
       const { rows } = await sql<{ decision: string; rows_released: number; price_fen: string }>`

@@ -18,7 +18,7 @@ const REPORT = /* GraphQL */ `
         missing { partyId table overdue }
         custodyLeakage { periodMonths tradeInMonth windowClosed table { rows { partyId withheld figures { tradeIns reached leaked } } total { leaked } } }
       }
-      ... on ReportDenied { matchedRules }
+      ... on AccessDenied { matchedRules }
       ... on ReportArgumentInvalid { argument }
       ... on HubError { code message }
     }
@@ -128,7 +128,7 @@ describe('monthlyReport', () => {
   });
 
   it('refuses a platform and an anonymous caller, and a malformed or future month (unauthorised)', async () => {
-    expect(await report('2026-11', 'platform-a')).toMatchObject({ __typename: 'ReportDenied', code: 'access.denied' });
+    expect(await report('2026-11', 'platform-a')).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
     expect(await report('2026-11', null)).toMatchObject({ __typename: 'Unauthenticated' });
     expect(await report('2026-13')).toEqual({ __typename: 'ReportArgumentInvalid', argument: 'month', code: 'report.argument_invalid', message: 'month must be a month written YYYY-MM' });
     expect((await report('2027-01')).message).toBe('month must not be after the current month');

@@ -103,7 +103,7 @@ describe('referenceValue', () => {
       __typename: 'ValuationFairness', withheldCells: 0, flaggedPlatforms: [],
       cells: [{ platformId: 'platform-a', month: '2023-09', devices: DEVICES, medianRatioBp: 9286, shareBelowBp: 0 }],
     });
-    expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({ __typename: 'FairnessDenied', code: 'access.denied' });
+    expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
     expect((await hub.graphql(WATCH, { f: '2023-13', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness).toMatchObject({ argument: 'fromMonth' });
   });
 });
