@@ -292,19 +292,6 @@ function ReceiptsSection({ me, lang, t }: { me: Me; lang: Lang; t: ConsentTexts 
 }
 
 function ReceiptItem({ receipt, subjectRef, title, lang, t }: { receipt: ConsentReceipt; subjectRef: string; title: string; lang: Lang; t: ConsentTexts }) {
-  const [verification, setVerification] = useState<ReceiptVerification | 'verifying' | null>(null);
-  const verify = async () => {
-    setVerification('verifying');
-    let keys: JSONWebKeySet;
-    try {
-      keys = await hubKeys();
-    } catch {
-      setVerification({ valid: false, reason: 'keys_unavailable' });
-      return;
-    }
-    setVerification(await verifyReceipt(receipt.receipt, keys, { subjectRef, receiptId: receipt.receiptId }));
-  };
-  const fileName = `consent-receipt-${receipt.receiptId}`;
   return (
     <li class="receipt" data-receipt-id={receipt.receiptId}>
       <p class="receipt-title">
@@ -312,23 +299,14 @@ function ReceiptItem({ receipt, subjectRef, title, lang, t }: { receipt: Consent
         <span class="muted"> · {formatDateTime(receipt.issuedAt, lang)}</span>
       </p>
       <p class="muted receipt-id">{t.receiptId}: <code>{receipt.receiptId}</code></p>
-      <div class="actions">
-        <button type="button" aria-label={`${t.downloadJws} ${receipt.receiptId}`} onClick={() => saveFile(`${fileName}.jws`, receipt.receipt, 'application/jose')}>
-          {t.downloadJws}
-        </button>
-        <button type="button" aria-label={`${t.downloadJson} ${receipt.receiptId}`} onClick={() => saveFile(`${fileName}.json`, receiptAsJson(receipt.receipt, location.origin), 'application/json')}>
-          {t.downloadJson}
-        </button>
-        <button type="button" aria-label={`${t.verify} ${receipt.receiptId}`} onClick={() => void verify()} disabled={verification === 'verifying'}>
-          {t.verify}
-        </button>
-      </div>
-      <p class="verification" role="status" data-valid={verification === null || verification === 'verifying' ? undefined : String(verification.valid)}>
-        {verification === 'verifying' ? t.verifying
-          : verification === null ? ''
-          : verification.valid ? t.verified(verification.kid.slice(0, 12) + '…')
-          : t.verifyFailed[verification.reason]}
-      </p>
+      <SignedDocumentActions
+        id={receipt.receiptId}
+        jws={receipt.receipt}
+        fileName={`consent-receipt-${receipt.receiptId}`}
+        check={(keys) => verifyReceipt(receipt.receipt, keys, { subjectRef, receiptId: receipt.receiptId })}
+        verifiedText={t.verified}
+        t={t}
+      />
     </li>
   );
 }
@@ -359,20 +337,7 @@ function WipesSection({ wipes, lang, t }: { wipes: Wipes; lang: Lang; t: Consent
 
 function WipeCertificateItem({ record, lang, t }: { record: RecordWipe; lang: Lang; t: ConsentTexts }) {
   const certificate = record.wipeCertificate!;
-  const [verification, setVerification] = useState<ReceiptVerification | 'verifying' | null>(null);
-  const verify = async () => {
-    setVerification('verifying');
-    let keys: JSONWebKeySet;
-    try {
-      keys = await hubKeys();
-    } catch {
-      setVerification({ valid: false, reason: 'keys_unavailable' });
-      return;
-    }
-    setVerification(await verifyWipeCertificate(certificate.certificate, keys, { ticket: certificate.ticket, certificateId: certificate.certificateId }));
-  };
   const device = `${nameOf(CATEGORY_NAMES, record.category, lang)} · ${record.brandName} ${record.model ?? ''}`.trim();
-  const fileName = `wipe-certificate-${certificate.certificateId}`;
   return (
     <li class="receipt wipe-certificate" data-certificate-id={certificate.certificateId}>
       <p class="receipt-title">
@@ -386,24 +351,60 @@ function WipeCertificateItem({ record, lang, t }: { record: RecordWipe; lang: La
         <dt>{t.wipeNotary}</dt><dd>{certificate.notary}</dd>
       </dl>
       <p class="muted receipt-id">{t.certificateId}: <code>{certificate.certificateId}</code></p>
+      <SignedDocumentActions
+        id={certificate.certificateId}
+        jws={certificate.certificate}
+        fileName={`wipe-certificate-${certificate.certificateId}`}
+        check={(keys) => verifyWipeCertificate(certificate.certificate, keys, { ticket: certificate.ticket, certificateId: certificate.certificateId })}
+        verifiedText={t.certificateVerified}
+        t={t}
+      />
+    </li>
+  );
+}
+
+/** Download (JWS, JSON) and in-page verification against the hub's published keys: receipts and certificates alike. */
+function SignedDocumentActions(props: {
+  id: string;
+  jws: string;
+  fileName: string;
+  check: (keys: JSONWebKeySet) => Promise<ReceiptVerification>;
+  verifiedText: (kid: string) => string;
+  t: ConsentTexts;
+}) {
+  const { id, jws, fileName, check, verifiedText, t } = props;
+  const [verification, setVerification] = useState<ReceiptVerification | 'verifying' | null>(null);
+  const verify = async () => {
+    setVerification('verifying');
+    let keys: JSONWebKeySet;
+    try {
+      keys = await hubKeys();
+    } catch {
+      setVerification({ valid: false, reason: 'keys_unavailable' });
+      return;
+    }
+    setVerification(await check(keys));
+  };
+  return (
+    <>
       <div class="actions">
-        <button type="button" aria-label={`${t.downloadJws} ${certificate.certificateId}`} onClick={() => saveFile(`${fileName}.jws`, certificate.certificate, 'application/jose')}>
+        <button type="button" aria-label={`${t.downloadJws} ${id}`} onClick={() => saveFile(`${fileName}.jws`, jws, 'application/jose')}>
           {t.downloadJws}
         </button>
-        <button type="button" aria-label={`${t.downloadJson} ${certificate.certificateId}`} onClick={() => saveFile(`${fileName}.json`, receiptAsJson(certificate.certificate, location.origin), 'application/json')}>
+        <button type="button" aria-label={`${t.downloadJson} ${id}`} onClick={() => saveFile(`${fileName}.json`, receiptAsJson(jws, location.origin), 'application/json')}>
           {t.downloadJson}
         </button>
-        <button type="button" aria-label={`${t.verify} ${certificate.certificateId}`} onClick={() => void verify()} disabled={verification === 'verifying'}>
+        <button type="button" aria-label={`${t.verify} ${id}`} onClick={() => void verify()} disabled={verification === 'verifying'}>
           {t.verify}
         </button>
       </div>
       <p class="verification" role="status" data-valid={verification === null || verification === 'verifying' ? undefined : String(verification.valid)}>
         {verification === 'verifying' ? t.verifying
           : verification === null ? ''
-          : verification.valid ? t.certificateVerified(verification.kid.slice(0, 12) + '…')
+          : verification.valid ? verifiedText(verification.kid.slice(0, 12) + '…')
           : t.verifyFailed[verification.reason]}
       </p>
-    </li>
+    </>
   );
 }
 
