@@ -41,7 +41,7 @@ ${deductions}
 </tbody></table>
 <h2>观测值 Observed values</h2>
 <p>${escapeHtml(pool.description.zh)}</p>
-<p>${escapeHtml(pool.description.en)} (${pool.ageBandMonths} months per band, ε = ${pool.epsilon}, at least ${pool.minDevices} devices.)</p>
+<p>${escapeHtml(pool.description.en)} (Purpose: ${escapeHtml(pool.purpose)}; ${pool.ageBandMonths} months per band, ε = ${pool.epsilon}, at least ${pool.minDevices} devices.)</p>
 </body>
 </html>
 `;

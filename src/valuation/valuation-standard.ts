@@ -14,7 +14,8 @@ export interface ValuationStandard {
   grades: Record<string, { factorBp: number; checks: Localized }>;
   residualCurves: Record<string, { retentionPerMonthBp: number; floorBp: number }> & { default: { retentionPerMonthBp: number; floorBp: number } };
   faultDeductions: Record<string, { deductionBp: number }>;
-  observedPool: { description: Localized; ageBandMonths: number; epsilon: number; minDevices: number };
+  /** `purpose`: only devices of users consenting to it are pooled; its policy must allow valuations by model and grade. */
+  observedPool: { description: Localized; purpose: string; ageBandMonths: number; epsilon: number; minDevices: number };
 }
 
 /** Where the standard is kept: beside the document schemas, as the other half of the data standard. */
@@ -50,6 +51,7 @@ export function valuationStandardProblems(standard: ValuationStandard): string[]
   if (!(pool?.epsilon > 0) || !Number.isInteger(pool?.minDevices) || pool.minDevices < 2 || !Number.isInteger(pool?.ageBandMonths) || pool.ageBandMonths < 1) {
     problems.push('observedPool must have epsilon > 0, minDevices ≥ 2 and ageBandMonths ≥ 1');
   }
+  if (typeof pool?.purpose !== 'string' || pool.purpose === '') problems.push('observedPool must name the consent purpose whose users are pooled');
   return [...new Set(problems)];
 }
 

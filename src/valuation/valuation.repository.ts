@@ -11,27 +11,36 @@ export async function findCatalogueModel(db: DbOrTx, brand: string, modelKey: st
 }
 
 /**
- * The observed pool of one model, grade and age band: devices whose latest inspection with a final
- * valuation has that grade, aged (trade-in month − launch month) within the band. Each device counts once
- * and its valuation is clamped to [0, launch price], so one device moves the sum by at most the launch price.
+ * The observed pool of one model, grade and age band, under the store's contribution rule: each subject who
+ * consents to `purpose` (granted, not expired at `now`) adds at most their latest trade-in (trade-in month,
+ * then id), and only when its latest inspection with a final valuation has that grade, aged (trade-in month −
+ * launch month) within the band. One subject is in one pool at most, and its valuation is clamped to
+ * [0, launch price], so one person moves the count by 1 and the sum by at most the launch price.
  */
 export async function observedPool(
-  db: DbOrTx, query: { brand: string; model: string; grade: string; ageFrom: number; ageTo: number; launchPriceFen: number },
+  db: DbOrTx,
+  query: { purpose: string; now: Date; brand: string; model: string; grade: string; ageFrom: number; ageTo: number; launchPriceFen: number },
 ): Promise<{ devices: number; sumFen: number }> {
   const { rows } = await sql<{ devices: number; sum_fen: string }>`
-    with latest as (
-      select distinct on (x.record_id) x.record_id, x.grade, x.final_valuation_fen
-      from inspections x
-      join records r on r.id = x.record_id
-      where r.brand = ${query.brand} and r.model = ${query.model} and x.final_valuation_fen is not null
+    with consenting as (
+      select distinct on (rs.subject_id) rs.subject_id, r.id as record_id, r.brand, r.model, r.trade_in_month
+      from consents c
+      join record_subjects rs on rs.subject_id = c.subject_id
+      join records r on r.id = rs.record_id
+      where c.purpose = ${query.purpose} and c.status = 'granted' and (c.expires_at is null or c.expires_at > ${query.now}::timestamptz)
+      order by rs.subject_id, r.trade_in_month desc, r.id desc
+    ), pooled as (
+      select distinct on (x.record_id) x.record_id, x.grade, x.final_valuation_fen, s.trade_in_month
+      from consenting s
+      join inspections x on x.record_id = s.record_id and x.final_valuation_fen is not null
+      where s.brand = ${query.brand} and s.model = ${query.model}
       order by x.record_id, x.created_at desc, x.id desc
     )
-    select count(*)::int as devices, coalesce(sum(least(greatest(l.final_valuation_fen, 0), ${query.launchPriceFen}::bigint)), 0)::text as sum_fen
-    from latest l
-    join records r on r.id = l.record_id
-    join catalogue_models c on c.brand = r.brand and c.model = r.model
-    where l.grade = ${query.grade}
-      and (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))
+    select count(*)::int as devices, coalesce(sum(least(greatest(p.final_valuation_fen, 0), ${query.launchPriceFen}::bigint)), 0)::text as sum_fen
+    from pooled p
+    join catalogue_models c on c.brand = ${query.brand} and c.model = ${query.model}
+    where p.grade = ${query.grade}
+      and (extract(year from age(p.trade_in_month, c.launch_month)) * 12 + extract(month from age(p.trade_in_month, c.launch_month)))
           between ${query.ageFrom} and ${query.ageTo}`.execute(db);
   return { devices: rows[0]?.devices ?? 0, sumFen: Number(rows[0]?.sum_fen ?? 0) };
 }

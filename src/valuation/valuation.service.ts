@@ -37,7 +37,8 @@ const FAULTS: ReadonlySet<string> = new Set((DEFS_SCHEMA.$defs as Record<string,
 
 /**
  * A fair reference value for a model, grade and age: the published formula, beside the pooled observed
- * final valuations of the same model and grade in the same age band, released under ε-differential
+ * final valuations of the same model and grade in the same age band — only of users who consent to the
+ * standard's pool purpose, one device each — released under ε-differential
  * privacy (ε split evenly between the noisy count and the noisy clamped sum; Laplace noise drawn from
  * a keyed uniform, so the same question in the same month gets the same figure and repeating it leaks
  * nothing more). The observed mean is withheld when the noisy count is below the standard's minDevices;
@@ -62,12 +63,12 @@ export async function referenceValue(
   if (entry === undefined) throw new ValuationError('valuation.model_unknown', 'model', 'model must be in the catalogue (brand and model as the brand supplied them)');
 
   const formulaFen = formulaValueFen(standard, { category: entry.category, launchPriceFen: entry.launchPriceFen, grade: query.grade, ageMonths: query.ageMonths, faults: query.faults ?? [] });
-  const { ageBandMonths, epsilon, minDevices } = standard.observedPool;
+  const { purpose, ageBandMonths, epsilon, minDevices } = standard.observedPool;
   const band = ageBandOf(query.ageMonths, ageBandMonths);
   // The pooled observations cross parties: read by the analytics role in a transaction of their own.
   const pool = await context.db.transaction().execute(async (tx) => {
     await actAs(tx, 'hub_analytics');
-    return valuations.observedPool(tx, { brand: brand!, model: entry.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+    return valuations.observedPool(tx, { purpose, now: context.now(), brand: brand!, model: entry.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
   });
   const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), brand, entry.model, query.grade, band.from].join('\u0000');
   // The analytics engine's mechanism: exact discrete Laplace noise from a keyed stream, so the same

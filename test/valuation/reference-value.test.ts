@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VALUATION_STANDARD } from '../../src/valuation/published-standard.ts';
 import { referenceValue } from '../../src/valuation/valuation.service.ts';
@@ -17,8 +18,12 @@ const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(document
 
 const MODEL = { brand: 'Apple', model: 'iPhone 13 128GB' };
 const DEVICES = 40;
+const POOL_PURPOSE = VALUATION_STANDARD.observedPool.purpose;
 
-/** 40 devices of a model launched 2021-09 at 5,000 yuan, traded in 2023-09 (age 24), graded B, valued 2,000 yuan. */
+/**
+ * 40 devices of a model launched 2021-09 at 5,000 yuan, traded in 2023-09 (age 24), graded B, valued 2,000 yuan,
+ * whose users consent to the pool's purpose; 40 more graded C whose users consent to another purpose or to none.
+ */
 describe('referenceValue', () => {
   let hub: TestHub;
   const now = new Date('2026-12-07T10:00:00Z');
@@ -32,10 +37,22 @@ describe('referenceValue', () => {
   beforeAll(async () => {
     hub = await createTestHub({ now: () => now });
     await submit('submitCatalogueEntries', [{ ...MODEL, category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 500_000 }], 'brand-a');
-    const tickets = await submit('submitTradeIns', Array.from({ length: DEVICES }, (_, i) => ({
-      externalRef: `RV-${i}`, category: 'mobile_phone', ...MODEL, usageMonths: 24, tradeInMonth: '2023-09', channel: 'online', quotedValuationFen: 190_000, recycler: 'recycler-a',
-    })), 'platform-a');
-    await submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `RV-QC-${i}`, ticket, grade: 'B', inspectedMonth: '2023-09', finalValuationFen: 200_000 })), 'recycler-a');
+    const users = Array.from({ length: 2 * DEVICES }, () => randomUUID());
+    // The pooled devices come from platform-a, the others from platform-b (the fairness watch below reads platform-a's).
+    const platformOf = (i: number) => (i < DEVICES ? 'platform-a' : 'platform-b');
+    const tickets: string[] = [];
+    for (const platform of ['platform-a', 'platform-b']) {
+      tickets.push(...await submit('submitTradeIns', users.flatMap((subjectRef, i) => platformOf(i) !== platform ? [] : [{
+        externalRef: `RV-${i}`, subjectRef, category: 'mobile_phone', ...MODEL, usageMonths: 24, tradeInMonth: '2023-09', channel: 'online', quotedValuationFen: 190_000, recycler: 'recycler-a',
+      }]), platform));
+    }
+    await submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `RV-QC-${i}`, ticket, grade: i < DEVICES ? 'B' : 'C', inspectedMonth: '2023-09', finalValuationFen: 200_000 })), 'recycler-a');
+    for (const [i, subjectRef] of users.entries()) {
+      const purpose = i < DEVICES ? POOL_PURPOSE : i % 2 === 0 ? 'product-rnd' : null;
+      if (purpose === null) continue;
+      const { body } = await hub.graphql('mutation($p:String!){grantConsent(purpose:$p){__typename}}', { p: purpose }, await hub.token(platformOf(i), { subjectRef }));
+      expect(body.data.grantConsent.__typename).toBe('ConsentChanged');
+    }
   });
   afterAll(async () => hub?.close());
 
@@ -70,6 +87,14 @@ describe('referenceValue', () => {
     expect(JSON.stringify(unknown)).not.toContain('9000');
   });
 
+  it('pools only devices whose users consent to the standard\'s purpose', async () => {
+    // 40 grade-C devices, none of whose users consent to the pool's purpose: the pool is empty, and with a
+    // fixed secret the noisy count of an empty pool stays below the minimum.
+    const context = { db: hub.app.database.db, secret: Buffer.alloc(32, 1), standard: VALUATION_STANDARD, now: () => now };
+    expect((await referenceValue(context, { ...MODEL, grade: 'C', ageMonths: 24 })).observed).toBeNull();
+    expect((await referenceValue(context, { ...MODEL, grade: 'B', ageMonths: 24 })).observed?.devices).toBeGreaterThanOrEqual(DEVICES - 20);
+  });
+
   it('withholds the observed value when fewer devices than the minimum back it (below k)', async () => {
     // A fixed secret makes the noise reproducible: with no device of grade D, the noisy count stays below 10.
     const answer = await referenceValue(
@@ -99,10 +124,10 @@ describe('referenceValue', () => {
       ... on FairnessArgumentInvalid { argument } ... on HubError { code } } }`;
     const watch = (await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness;
     // Quoted 190,000 fen against a reference of 204,602 for grade B at 24 months: 92.86%.
-    expect(watch).toEqual({
-      __typename: 'ValuationFairness', withheldCells: 0, flaggedPlatforms: [],
-      cells: [{ platformId: 'platform-a', month: '2023-09', devices: DEVICES, medianRatioBp: 9286, shareBelowBp: 0 }],
-    });
+    expect(watch).toMatchObject({ __typename: 'ValuationFairness', withheldCells: 0, flaggedPlatforms: [] });
+    // The watch is statutory: every inspected device counts, consenting or not.
+    expect(watch.cells).toContainEqual({ platformId: 'platform-a', month: '2023-09', devices: DEVICES, medianRatioBp: 9286, shareBelowBp: 0 });
+    expect(watch.cells.find((c: { platformId: string }) => c.platformId === 'platform-b')?.devices).toBe(DEVICES);
     expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
     expect((await hub.graphql(WATCH, { f: '2023-13', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness).toMatchObject({ argument: 'fromMonth' });
   });
