@@ -12,12 +12,14 @@
 //
 //   node --import tsx bench/ingest/breakdown.ts                 # 21,000 documents: a warm-up batch, 5 per arm
 //   BENCH_DOCS=8000 BENCH_ARMS=as-is,no-triggers node --import tsx bench/ingest/breakdown.ts
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase } from '../../src/db/client.ts';
+import { newId } from '../../src/db/ids.ts';
 import { generateDemoDocuments } from '../../src/demo/demo-documents.ts';
 import { validateDocument } from '../../src/documents/document-validator.ts';
 import { privacyAnnotations } from '../../src/documents/document-validator.ts';
@@ -94,6 +96,7 @@ async function run(): Promise<Record<string, Record<string, number>>> {
     const context = { db: handle.session({ role: 'hub_app', partyId: PLATFORM }), secret, now: () => new Date() };
     const submitter = { partyId: PLATFORM, role: 'platform' as const };
     const cipher = subjectRefCipher(secret);
+    const sealKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tradein-hub subject-ref encryption v1', 32));
     const totals: Record<string, Record<string, number>> = Object.fromEntries(ARMS.map((arm) => [arm, {}]));
     const counts: Record<string, number> = Object.fromEntries(ARMS.map((arm) => [arm, 0]));
     for (let start = 0, n = 0; start < documents.length; start += BATCH, n++) {
@@ -119,6 +122,17 @@ async function run(): Promise<Record<string, Record<string, number>>> {
         keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
         canonicalContentHash(d);
         if (typeof d.subjectRef === 'string') cipher.seal(subjectIdFor(secret, PLATFORM, d.subjectRef), d.subjectRef);
+        newId(); newId(); newId();
+      })))[1]);
+      // The same with a CSPRNG call per id and per nonce, as before the pool (src/hub-keys/random-pool.ts).
+      add('c0. the same, one CSPRNG call per id and nonce (before)', (await time(() => docs.forEach((d) => {
+        keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
+        canonicalContentHash(d);
+        if (typeof d.subjectRef === 'string') {
+          const cipher0 = createCipheriv('aes-256-gcm', sealKey, randomBytes(12));
+          cipher0.setAAD(Buffer.from(subjectIdFor(secret, PLATFORM, d.subjectRef)));
+          Buffer.concat([cipher0.update(d.subjectRef, 'utf8'), cipher0.final(), cipher0.getAuthTag()]);
+        }
         uuidv7(); uuidv7(); uuidv7();
       })))[1]);
       add('vocabulary check (shipped vocabularies, no query)', (await time(() => checkVocabularies(context.db, submitter, 'tradein', new Map(docs.map((d, i) => [i, d])))))[1]);
