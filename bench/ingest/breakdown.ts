@@ -45,7 +45,7 @@ const TABLES = ['submissions', 'records', 'tickets', 'subjects', 'record_subject
 const sqlTimes = new Map<string, number>();
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function timedQuery(this: pg.Client, ...args: unknown[]) {
-  const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text ?? '';
+  const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string }).text ?? '');
   const label = statementLabel(text);
   const started = performance.now();
   const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
@@ -90,7 +90,12 @@ async function run(): Promise<Record<string, Record<string, number>>> {
   const handle = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
   const admin = new pg.Client({ connectionString: url });
   try {
-    await runHubCommand(['parties', 'add', '--id', PLATFORM, '--role', 'platform'], { ...process.env, DATABASE_URL: url, HUB_DATA_DIR: dataDir, NODE_ENV: 'production' });
+    await runHubCommand(['parties', 'add', '--id', PLATFORM, '--role', 'platform'], {
+      ...process.env,
+      DATABASE_URL: url,
+      HUB_DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+    });
     await admin.connect();
     const { secret } = await loadHubSecret(handle.db, { dataDir, envSecret: undefined });
     const context = { db: handle.session({ role: 'hub_app', partyId: PLATFORM }), secret, now: () => new Date() };
@@ -118,32 +123,56 @@ async function run(): Promise<Record<string, Record<string, number>>> {
       add('b1. of which JSON Schema alone', (await time(() => docs.forEach((d) => validateDocument('tradein', d))))[1]);
       add('b2. of which PII scan alone', (await time(() => docs.forEach((d) => scanDocument(d, { exemptions: privacyAnnotations('tradein'), asOf }))))[1]);
       // (c) what is derived per document: key and content hashes, subject id, sealed pseudonym, three ids.
-      add('c. keyed hashes, content hash, subject id, sealing, ids', (await time(() => docs.forEach((d) => {
-        keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
-        canonicalContentHash(d);
-        if (typeof d.subjectRef === 'string') cipher.seal(subjectIdFor(secret, PLATFORM, d.subjectRef), d.subjectRef);
-        newId(); newId(); newId();
-      })))[1]);
+      add(
+        'c. keyed hashes, content hash, subject id, sealing, ids',
+        (
+          await time(() =>
+            docs.forEach((d) => {
+              keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
+              canonicalContentHash(d);
+              if (typeof d.subjectRef === 'string') cipher.seal(subjectIdFor(secret, PLATFORM, d.subjectRef), d.subjectRef);
+              newId();
+              newId();
+              newId();
+            }),
+          )
+        )[1],
+      );
       // The same with a CSPRNG call per id and per nonce, as before the pool (src/hub-keys/random-pool.ts).
-      add('c0. the same, one CSPRNG call per id and nonce (before)', (await time(() => docs.forEach((d) => {
-        keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
-        canonicalContentHash(d);
-        if (typeof d.subjectRef === 'string') {
-          const cipher0 = createCipheriv('aes-256-gcm', sealKey, randomBytes(12));
-          cipher0.setAAD(Buffer.from(subjectIdFor(secret, PLATFORM, d.subjectRef)));
-          Buffer.concat([cipher0.update(d.subjectRef, 'utf8'), cipher0.final(), cipher0.getAuthTag()]);
-        }
-        uuidv7(); uuidv7(); uuidv7();
-      })))[1]);
-      add('vocabulary check (shipped vocabularies, no query)', (await time(() => checkVocabularies(context.db, submitter, 'tradein', new Map(docs.map((d, i) => [i, d])))))[1]);
+      add(
+        'c0. the same, one CSPRNG call per id and nonce (before)',
+        (
+          await time(() =>
+            docs.forEach((d) => {
+              keyedHash(secret, 'submission', PLATFORM, 'tradein', String(d.externalRef));
+              canonicalContentHash(d);
+              if (typeof d.subjectRef === 'string') {
+                const cipher0 = createCipheriv('aes-256-gcm', sealKey, randomBytes(12));
+                cipher0.setAAD(Buffer.from(subjectIdFor(secret, PLATFORM, d.subjectRef)));
+                Buffer.concat([cipher0.update(d.subjectRef, 'utf8'), cipher0.final(), cipher0.getAuthTag()]);
+              }
+              uuidv7();
+              uuidv7();
+              uuidv7();
+            }),
+          )
+        )[1],
+      );
+      add(
+        'vocabulary check (shipped vocabularies, no query)',
+        (await time(() => checkVocabularies(context.db, submitter, 'tradein', new Map(docs.map((d, i) => [i, d])))))[1],
+      );
       // The whole service call, as the resolver makes it (gate, hashes and statements included).
       const sqlBefore = new Map(sqlTimes);
       const [results, ingestMs] = await time(() => ingestDocuments(context, submitter, 'tradein', docs));
       add('ingestDocuments, whole', ingestMs);
       for (const [label, ms] of sqlTimes) add(`d. sql: ${label}`, ms - (sqlBefore.get(label) ?? 0));
-      if (results.some((r) => r.status !== 'accepted')) throw new Error(`${arm}: a document was not accepted: ${JSON.stringify(results.find((r) => r.status !== 'accepted'))}`);
+      if (results.some((r) => r.status !== 'accepted'))
+        throw new Error(`${arm}: a document was not accepted: ${JSON.stringify(results.find((r) => r.status !== 'accepted'))}`);
     }
-    return Object.fromEntries(ARMS.map((arm) => [arm, Object.fromEntries(Object.entries(totals[arm]!).map(([key, ms]) => [key, Math.round((ms / counts[arm]!) * 10) / 10]))]));
+    return Object.fromEntries(
+      ARMS.map((arm) => [arm, Object.fromEntries(Object.entries(totals[arm]!).map(([key, ms]) => [key, Math.round((ms / counts[arm]!) * 10) / 10]))]),
+    );
   } finally {
     await admin.end().catch(() => {});
     await handle.close();
@@ -153,7 +182,13 @@ async function run(): Promise<Record<string, Record<string, number>>> {
 }
 
 const out = await run();
-console.log(`ms per ${BATCH}-document batch, mean over each arm's batches (${DOCS / BATCH - 1} batches in turn after a warm-up one), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `ms per ${BATCH}-document batch, mean over each arm's batches (${DOCS / BATCH - 1} batches in turn after a warm-up one), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const keys = [...new Set(Object.values(out).flatMap((o) => Object.keys(o)))].sort();
 console.log(`| step | ${ARMS.join(' | ')} |\n|---|${ARMS.map(() => '---').join('|')}|`);
-for (const key of keys.filter((k) => ARMS.some((arm) => out[arm]![k]! > 0))) console.log(`| ${key} | ${ARMS.map((arm) => out[arm]![key] ?? '—').join(' | ')} |`);
+for (const key of keys.filter((k) => ARMS.some((arm) => out[arm]![k]! > 0)))
+  console.log(`| ${key} | ${ARMS.map((arm) => out[arm]![key] ?? '—').join(' | ')} |`);
