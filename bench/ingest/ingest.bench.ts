@@ -38,11 +38,7 @@ async function hubIngest(url: string, dataDir: string): Promise<{ rate: number; 
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const response = await fetch(`${hub.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables: { d: batch } }),
-        });
+        const response = await postBatch(hub.url, token, query, batch);
         const body = (await response.json()) as { data?: { submitTradeIns?: { accepted: number } } };
         if (body.data?.submitTradeIns?.accepted === undefined) throw new Error(`unexpected answer: ${JSON.stringify(body).slice(0, 300)}`);
         accepted += body.data.submitTradeIns.accepted;
@@ -52,6 +48,27 @@ async function hubIngest(url: string, dataDir: string): Promise<{ rate: number; 
   } finally {
     await hub.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One batch; re-sent (it is idempotent: a re-sent batch replays) when the keep-alive socket it went out on
+ * was closed under it, which a heavily loaded machine makes likely: undici reuses a socket the hub's
+ * 5-second keep-alive timeout is closing when the bench's own thread was descheduled for seconds.
+ */
+async function postBatch(url: string, token: string, query: string, batch: unknown[]): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: { d: batch } }),
+      });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) throw error;
+      console.error(JSON.stringify({ event: 'batch.resent', attempt, code }));
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { randomPoolBytes } from './random-pool.ts';
 
 /**
  * Seals a platform's pseudonym for the subject vault with AES-256-GCM, so a database dump shows neither the
@@ -21,7 +22,8 @@ export function subjectRefCipher(secret: Uint8Array): SubjectRefCipher {
   const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tradein-hub subject-ref encryption v1', 32));
   return {
     seal(subjectId, subjectRef) {
-      const nonce = randomBytes(NONCE_BYTES);
+      // A fresh random nonce per seal, drawn from the pool (one CSPRNG call per many seals).
+      const nonce = randomPoolBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
       cipher.setAAD(Buffer.from(subjectId, 'utf8'));
       const body = Buffer.concat([cipher.update(subjectRef, 'utf8'), cipher.final()]);

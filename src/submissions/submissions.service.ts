@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import { ForbiddenError } from '../errors/hub-errors.ts';
 import { findActiveRecyclers, findHeldTickets, TICKET_NOT_HELD, type TicketReference } from '../custody/custody.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -117,7 +117,7 @@ export async function ingestDocuments(
   const receivedAt = context.now();
   await context.db.transaction().execute(async (tx) => {
     const firsts = [...firstByKey.values()].sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
-    const batchId = uuidv7();
+    const batchId = newId();
     // No look-up first: claiming is the look-up. A key already taken (an earlier submission, or a racing
     // batch that has committed meanwhile) is simply not claimed, and is answered from the stored row.
     const planned = await planSubmissions(tx, context, submitter.partyId, kind, firsts, batchId, receivedAt, results);
@@ -187,7 +187,7 @@ async function planSubmissions(
     ...candidate,
     recordId,
     row: {
-      party_id: partyId, kind, key_hash: candidate.keyHash, id: uuidv7(), content_hash: candidate.contentHash,
+      party_id: partyId, kind, key_hash: candidate.keyHash, id: newId(), content_hash: candidate.contentHash,
       ticket_id: ticketId, target_id: targetId, batch_id: batchId, created_at: now,
     },
   });
@@ -233,7 +233,7 @@ async function planSubmissions(
           : { status: 'conflict', index: candidate.index, submissionId: stored.id };
       return [];
     }
-    return [base(candidate, ticket.ticketId, uuidv7(), ticket.recordId)];
+    return [base(candidate, ticket.ticketId, newId(), ticket.recordId)];
   });
 }
 
@@ -272,7 +272,7 @@ async function planWipeAttestations(
           : { status: 'conflict', index: candidate.index, submissionId: stored.id };
       return [];
     }
-    return [{ ...base(candidate, ticket.ticketId, uuidv7(), ticket.recordId), holderId: ticket.holderId }];
+    return [{ ...base(candidate, ticket.ticketId, newId(), ticket.recordId), holderId: ticket.holderId }];
   });
 }
 
@@ -305,7 +305,7 @@ async function planTradeIns(
       };
       return [];
     }
-    return [base(candidate, uuidv7(), null, uuidv7())];
+    return [base(candidate, newId(), null, newId())];
   });
 }
 
