@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { randomPoolBytes } from '../hub-keys/random-pool.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,10 +11,10 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-// uuid v7 ids as the `uuid` package makes them (RFC 9562: 48-bit milliseconds, then a 31-bit sequence
-// that starts random each millisecond and counts up within it, so ids one process makes are ordered), with
-// their randomness from the pool: a per-call CSPRNG draw was the largest cost in preparing a trade-in
-// (src/hub-keys/random-pool.ts).
+// uuid v7 ids (RFC 9562: 48-bit milliseconds, then a 31-bit sequence that starts random each millisecond and
+// counts up within it, so ids one process makes are ordered), laid out by the `uuid` package, with their
+// randomness from the pool: a per-call CSPRNG draw was the largest cost in preparing a trade-in
+// (src/hub-keys/random-pool.ts). The package keeps this state itself only when it draws its own bytes.
 const v7State = { msecs: -Infinity, seq: 0 };
 
 /** A new uuid v7, monotonic within this process's calls. */
@@ -28,20 +29,5 @@ export function newId(): string {
     // The sequence ran over within one millisecond: borrow the next one, as the uuid package does.
     if (v7State.seq === 0) v7State.msecs++;
   }
-  const { msecs, seq } = v7State;
-  const b = Buffer.allocUnsafe(16);
-  b[0] = (msecs / 0x10000000000) & 0xff;
-  b[1] = (msecs / 0x100000000) & 0xff;
-  b[2] = (msecs / 0x1000000) & 0xff;
-  b[3] = (msecs / 0x10000) & 0xff;
-  b[4] = (msecs / 0x100) & 0xff;
-  b[5] = msecs & 0xff;
-  b[6] = 0x70 | ((seq >>> 28) & 0x0f);
-  b[7] = (seq >>> 20) & 0xff;
-  b[8] = 0x80 | ((seq >>> 14) & 0x3f);
-  b[9] = (seq >>> 6) & 0xff;
-  b[10] = ((seq << 2) & 0xff) | (random[10]! & 0x03);
-  random.copy(b, 11, 11, 16);
-  const hex = b.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidv7({ random, msecs: v7State.msecs, seq: v7State.seq });
 }
