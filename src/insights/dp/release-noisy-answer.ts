@@ -4,6 +4,7 @@ import { discreteLaplace, epsilonRatio, laplaceScale } from './discrete-laplace.
 import { DP_MEASURE_FORMS, planStatistics, type DistributionMeasure, type DpInput } from './dp-measures.ts';
 import { createNoiseStream } from './noise-stream.ts';
 import { noisyQuantile, quantileSensitivity } from './noisy-quantile.ts';
+import { monotoneFunnel } from './recovery-funnel.ts';
 import { DISTRIBUTION_DOMAINS } from './value-domains.ts';
 
 /**
@@ -21,8 +22,10 @@ export interface GroupStatistics {
   histograms: Partial<Record<'usageMonths' | 'valuationFen' | 'residualRatio', Map<number, number>>>;
   /** Value → records (fault codes: per code, at most faultsPerRecord codes a record). */
   distributions: Partial<Record<DistributionMeasure, Map<string, number>>>;
-  /** Inspected records: the denominator of fault rates. */
+  /** Inspected records: the denominator of fault rates, a funnel's second stage. */
   inspected: number;
+  /** Records that reached a disposition: a funnel's last stage. */
+  disposed: number;
 }
 
 export interface NoisyRow {
@@ -99,6 +102,11 @@ export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalReco
         const scale = laplaceScale(quantileSensitivity(L), epsilon);
         // P50 and P90 of one input read one histogram but are two choices: each its own stream and ε share.
         values[measure] = noisyQuantile(stream(`quantile:${measure}`, group.keys), histogram, form.q, bound, scale);
+      } else if (form.kind === 'funnel') {
+        // Each stage a count of records (sensitivity L), drawn under its own statistic name like every count:
+        // the inspected count is the very one fault rates divide by, so asking both releases it once.
+        const funnel = monotoneFunnel(count, noisyCount('inspected', group.keys, group.inspected), noisyCount('disposed', group.keys, group.disposed));
+        values[measure] = { ...funnel, recoveryRate: funnel.recoveryRate ?? 0 };
       } else {
         values[measure] = noisyDistribution(form.measure, group, stream, epsilon, L * (form.measure === 'faultRate' ? settings.bounds.faultsPerRecord! : 1), noisyCount);
       }

@@ -20,7 +20,7 @@ function group(name: string, n: number): GroupStatistics {
   }
   const usageSum = Array.from({ length: n }, (_, i) => i % 60).reduce((a, b) => a + b, 0);
   return {
-    keys: [name], records: n, inspected: n,
+    keys: [name], records: n, inspected: n, disposed: Math.floor((3 * n) / 4),
     sums: { usageMonths: usageSum, batteryHealthPct: 80 * n, co2eKg: 49 * n }, present: { batteryHealthPct: n },
     histograms: { usageMonths: usage, valuationFen: valuation },
     distributions: { gradeDistribution: new Map([['A', Math.floor(n / 2)], ['B', n - Math.floor(n / 2)]]) },
