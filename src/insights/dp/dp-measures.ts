@@ -52,7 +52,18 @@ export interface DpPlan {
   /** Whether the noisy disposed count is released (a funnel's last stage). */
   disposedCount: boolean;
   statistics: number;
+  /**
+   * Each statistic's share of the query's ε, as integer weights (statistic name → weight; quantiles by
+   * measure). The shares sum to ε (sequential composition), however they are split; they are uneven so
+   * the statistics that need it most get more: a mean's clamped sum and an upper quantile (whose tail
+   * holds few records) get twice a count's weight, the total behind the "withheld" note half of it.
+   */
+  weights: Record<string, number>;
+  weightTotal: number;
 }
+
+/** Statistic weights (see DpPlan.weights): integers, so each share of ε stays an exact ratio. */
+const WEIGHT = { count: 2, total: 1, sum: 2, meanSum: 4, present: 2, quantile: 2, upperQuantile: 4, distribution: 2, stage: 2 } as const;
 
 export function planStatistics(measures: readonly PolicyMeasure[]): DpPlan {
   const sums = new Set<DpInput>();
@@ -69,10 +80,21 @@ export function planStatistics(measures: readonly PolicyMeasure[]): DpPlan {
   const quantiles = measures.filter((m) => DP_MEASURE_FORMS[m].kind === 'quantile').length;
   const funnel = measures.some((m) => DP_MEASURE_FORMS[m].kind === 'funnel');
   const inspectedCount = distributions.has('faultRate') || funnel;
+  const weights: Record<string, number> = { count: WEIGHT.count, total: WEIGHT.total };
+  for (const input of sums) weights[`sum:${input}`] = measures.some((m) => DP_MEASURE_FORMS[m].kind === 'mean' && (DP_MEASURE_FORMS[m] as { input: string }).input === input) ? WEIGHT.meanSum : WEIGHT.sum;
+  for (const input of presentCounts) weights[`present:${input}`] = WEIGHT.present;
+  for (const measure of new Set(measures)) {
+    const form = DP_MEASURE_FORMS[measure];
+    if (form.kind === 'quantile') weights[`quantile:${measure}`] = form.q > 0.5 ? WEIGHT.upperQuantile : WEIGHT.quantile;
+  }
+  for (const measure of distributions) weights[`distribution:${measure}`] = WEIGHT.distribution;
+  if (inspectedCount) weights.inspected = WEIGHT.stage;
+  if (funnel) weights.disposed = WEIGHT.stage;
   return {
     sums: [...sums], presentCounts: [...presentCounts], histograms: [...histograms], quantiles, distributions: [...distributions],
     inspectedCount, disposedCount: funnel,
     statistics: 2 + sums.size + presentCounts.size + quantiles + distributions.size + (inspectedCount ? 1 : 0) + (funnel ? 1 : 0),
+    weights, weightTotal: Object.values(weights).reduce((a, b) => a + b, 0),
   };
 }
 
