@@ -70,7 +70,7 @@ function statistics(group: Device[], bounds: AllowedPolicy['differentialPrivacy'
     for (const f of d.faults.slice(0, bounds.bounds.faultsPerRecord ?? 0)) faults.set(f, (faults.get(f) ?? 0) + 1);
   }
   return {
-    keys: ['model'], records: group.length, inspected: group.length,
+    keys: ['model'], records: group.length, inspected: group.length, disposed: 0,
     sums: { usageMonths: group.reduce((s, d) => s + clamp(d.usage, bounds.bounds.usageMonths!), 0), batteryHealthPct: group.reduce((s, d) => s + clamp(d.battery, bounds.bounds.batteryHealthPct!), 0) },
     present: { batteryHealthPct: group.length },
     histograms: {

@@ -64,8 +64,8 @@ export async function naiveStatistics(db: Db, request: NaiveRequest, bounds: DpB
     const groups = new Map<string, GroupStatistics>();
     const groupOf = (row: Record<string, unknown>) => groups.get(JSON.stringify(keysOf(row)))!;
     const cols = sql.raw(keyCols);
-    for (const row of (await sql<Record<string, unknown>>`select ${cols}, count(*)::int as n, (count(*) filter (where inspected))::int as inspected from naive_base group by ${cols}`.execute(tx)).rows) {
-      groups.set(JSON.stringify(keysOf(row)), { keys: keysOf(row), records: Number(row.n), inspected: Number(row.inspected), sums: {}, present: {}, histograms: {}, distributions: {} });
+    for (const row of (await sql<Record<string, unknown>>`select ${cols}, count(*)::int as n, (count(*) filter (where inspected))::int as inspected, (count(*) filter (where disposition is not null))::int as disposed from naive_base group by ${cols}`.execute(tx)).rows) {
+      groups.set(JSON.stringify(keysOf(row)), { keys: keysOf(row), records: Number(row.n), inspected: Number(row.inspected), disposed: Number(row.disposed), sums: {}, present: {}, histograms: {}, distributions: {} });
     }
     for (const input of new Set([...plan.sums, ...plan.presentCounts])) {
       const bound = bounds[input]!;
@@ -100,7 +100,7 @@ export async function naiveStatistics(db: Db, request: NaiveRequest, bounds: DpB
 export function comparableStatistics(groups: readonly GroupStatistics[]): unknown {
   const sortedMap = (m: Map<number | string, number> | undefined) => [...(m ?? new Map())].filter(([, n]) => n !== 0).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return [...groups].map((g) => ({
-    keys: g.keys, records: g.records, inspected: g.inspected,
+    keys: g.keys, records: g.records, inspected: g.inspected, disposed: g.disposed,
     sums: Object.fromEntries(Object.entries(g.sums).sort()), present: Object.fromEntries(Object.entries(g.present).sort()),
     histograms: Object.fromEntries(Object.entries(g.histograms).sort().map(([k, m]) => [k, sortedMap(m as Map<number, number>)])),
     distributions: Object.fromEntries(Object.entries(g.distributions).sort().map(([k, m]) => [k, sortedMap(m as Map<string, number>)])),

@@ -74,11 +74,13 @@ export async function readStoreStatistics(
   const id = (keys: (string | null)[]) => JSON.stringify(keys);
 
   const { rows } = await sql<Record<string, unknown>>`${cells}
-    select ${groupCols}, sum(g.records)::int as records, sum(g.inspected)::int as inspected from g group by ${groupCols}`.execute(tx);
+    select ${groupCols}, sum(g.records)::int as records, sum(g.inspected)::int as inspected,
+      coalesce(sum(g.records) filter (where g.disposition is not null), 0)::int as disposed
+    from g group by ${groupCols}`.execute(tx);
   const groups = new Map<string, GroupStatistics>();
   for (const row of rows) {
     const keys = keysOf(row);
-    groups.set(id(keys), { keys, records: Number(row.records), inspected: Number(row.inspected), sums: {}, present: {}, histograms: {}, distributions: {} });
+    groups.set(id(keys), { keys, records: Number(row.records), inspected: Number(row.inspected), disposed: Number(row.disposed), sums: {}, present: {}, histograms: {}, distributions: {} });
   }
   const groupOf = (row: Record<string, unknown>) => groups.get(id(keysOf(row)));
 

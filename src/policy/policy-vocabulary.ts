@@ -36,6 +36,7 @@ export const POLICY_MEASURES = [
   'residualRatioP50',
   'dispositionShares',
   'co2eAvoidedKg',
+  'recoveryFunnel',
 ] as const;
 export type PolicyMeasure = (typeof POLICY_MEASURES)[number];
 

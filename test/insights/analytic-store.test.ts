@@ -36,12 +36,12 @@ const SUBJECTS = 70;
 const subjectRef = (i: number) => `uStoreSubject-${i.toString(36).padStart(3, 'a')}-consenting`;
 
 const REQUESTS: NaiveRequest[] = [
-  { purpose: 'product-rnd', groupBy: ['model'], filters: {}, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'valuationP50', 'residualRatioP50'] },
+  { purpose: 'product-rnd', groupBy: ['model'], filters: {}, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'valuationP50', 'residualRatioP50', 'recoveryFunnel'] },
   { purpose: 'product-rnd', groupBy: ['grade', 'ageBand'], filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-03' }, measures: ['count', 'usageMonthsAvg', 'faultRate'] },
   { purpose: 'product-rnd', groupBy: ['province', 'usageBand'], filters: { category: ['mobile_phone'] }, measures: ['count', 'batteryHealthPctAvg', 'valuationP50'] },
   { purpose: 'product-rnd', groupBy: ['brand'], filters: { model: ['iPhone 14 256GB', 'iPhone 12 128GB'] }, measures: ['count', 'residualRatioP50'] },
   { purpose: 'product-rnd', groupBy: [], filters: {}, measures: ['count', 'share', 'usageMonthsP90'] },
-  { purpose: 'recycling-optimization', groupBy: ['prefecture', 'disposition'], filters: {}, measures: ['count', 'co2eAvoidedKg', 'dispositionShares', 'batteryHealthPctAvg', 'valuationP50'] },
+  { purpose: 'recycling-optimization', groupBy: ['prefecture', 'disposition'], filters: {}, measures: ['count', 'co2eAvoidedKg', 'dispositionShares', 'batteryHealthPctAvg', 'valuationP50', 'recoveryFunnel'] },
   { purpose: 'recycling-optimization', groupBy: ['tradeInMonth', 'channel'], filters: { grade: ['A', 'B'] }, measures: ['count', 'gradeDistribution', 'co2eAvoidedKg'] },
   { purpose: 'precise-recommendation', groupBy: ['newPurchaseCategory', 'category'], filters: { tradeInMonthFrom: '2025-01' }, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50'] },
 ];
@@ -165,13 +165,16 @@ describe('the analytic store', () => {
     const brand = await hub.token('brand-a');
     const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
-    const { body } = await hub.graphql(`query { insights(purpose: "product-rnd", groupBy: [], measures: [count, usageMonthsAvg]) {
+    const { body } = await hub.graphql(`query { insights(purpose: "product-rnd", groupBy: [], measures: [count, usageMonthsAvg, recoveryFunnel]) {
       __typename ... on Insights { queryId rows { subjects values } subjectsCounted } } }`, {}, brand);
     const answer = body.data.insights;
     const naive = await naiveStatistics(hub.app.database.db, { purpose: 'product-rnd', groupBy: [], filters: {}, measures: ['count'] }, {}, new Date());
     expect(answer.rows).toHaveLength(1);
     expect(answer.rows[0].subjects).toBe(naive[0]!.records);
     expect(answer.subjectsCounted).toBe(naive[0]!.records);
+    const { records, inspected: inspectedRecords, disposed: disposedRecords } = naive[0]!;
+    expect(disposedRecords).toBeGreaterThan(0);
+    expect(answer.rows[0].values.recoveryFunnel).toEqual({ tradedIn: records, inspected: inspectedRecords, disposed: disposedRecords, recoveryRate: disposedRecords / records });
     // Who was counted is one pointer (src/ledger/query-billing.ts), not a row per subject.
     const pointers = await sql<{ n: number }>`select count(*)::int as n from query_pointers where query_id = ${answer.queryId}::uuid`.execute(hub.app.database.db);
     const contributions = await sql<{ n: number }>`select count(*)::int as n from contributions where query_id = ${answer.queryId}::uuid`.execute(hub.app.database.db);

@@ -57,7 +57,7 @@ describe('evaluatePolicy', () => {
       effect: 'allow',
       matchedRules: ['purpose.allowed', 'role.allowed', 'agreement.active', 'request.within_policy'],
       reasons: expect.any(Array),
-      policy: { id: 'product-rnd', version: 2 },
+      policy: { id: 'product-rnd', version: 3 },
     });
   });
 
@@ -90,7 +90,7 @@ describe('evaluatePolicy', () => {
   for (const [name, input, rule] of twins) {
     it(`denies the allowed request's twin with ${name} by ${rule}`, () => {
       const decision = evaluatePolicy(policies, input);
-      expect(decision).toMatchObject({ effect: 'deny', matchedRules: [rule], policy: { id: 'product-rnd', version: 2 } });
+      expect(decision).toMatchObject({ effect: 'deny', matchedRules: [rule], policy: { id: 'product-rnd', version: 3 } });
       expect(decision.reasons).toHaveLength(1);
     });
   }

@@ -21,7 +21,7 @@ describe('tradein-hub policies check', () => {
     const { stdout } = await run(process.execPath, [CLI, 'policies', 'check'], { cwd: os.tmpdir() });
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(7);
-    expect(lines).toContainEqual(expect.stringMatching(/^✓ product-rnd v2: \d+ allow, \d+ deny fixtures$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✓ product-rnd v3: \d+ allow, \d+ deny fixtures$/));
     expect(lines.every((line) => line.startsWith('✓ '))).toBe(true);
   }, 60_000);
 
@@ -41,7 +41,7 @@ describe('tradein-hub policies check', () => {
     expect(stdout).toContain('policies/product-rnd/policy.yaml: revenueSplitBp must sum to 10000 (got 9900)');
     expect(stdout).toContain('✗ regulatory-statistics v1:');
     expect(stdout).toContain('policies/regulatory-statistics/ALLOW/regulator-trade-ins-by-province.json: must be allowed, was denied (matched: request.dimension_not_allowed)');
-    expect(stdout).toContain('✓ recycling-optimization v2:');
+    expect(stdout).toContain('✓ recycling-optimization v3:');
     expect(stderr).toMatch(/policies check found \d+ problems/);
   }, 60_000);
 });

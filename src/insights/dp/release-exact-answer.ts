@@ -58,6 +58,8 @@ function exactValues(group: GroupStatistics, measures: readonly PolicyMeasure[],
       values[measure] = n === 0 ? null : (group.sums[form.input] ?? 0) / n;
     } else if (form.kind === 'quantile') {
       values[measure] = exactQuantile(group.histograms[form.input], form.q, settings.bounds[form.input]!);
+    } else if (form.kind === 'funnel') {
+      values[measure] = { tradedIn: group.records, inspected: group.inspected, disposed: group.disposed, recoveryRate: group.records === 0 ? 0 : group.disposed / group.records };
     } else values[measure] = shares(group, form.measure);
   }
   return values;
@@ -93,10 +95,11 @@ function shares(group: GroupStatistics, measure: DistributionMeasure): Record<st
 
 /** Adds groups' statistics (all additive); the merged group has null keys. */
 export function mergeGroups(groups: readonly GroupStatistics[]): GroupStatistics {
-  const merged: GroupStatistics = { keys: groups[0]!.keys.map(() => null), records: 0, inspected: 0, sums: {}, present: {}, histograms: {}, distributions: {} };
+  const merged: GroupStatistics = { keys: groups[0]!.keys.map(() => null), records: 0, inspected: 0, disposed: 0, sums: {}, present: {}, histograms: {}, distributions: {} };
   for (const g of groups) {
     merged.records += g.records;
     merged.inspected += g.inspected;
+    merged.disposed += g.disposed;
     for (const [input, v] of Object.entries(g.sums) as [DpInput, number][]) merged.sums[input] = (merged.sums[input] ?? 0) + v;
     for (const [input, v] of Object.entries(g.present) as [DpInput, number][]) merged.present[input] = (merged.present[input] ?? 0) + v;
     for (const [input, h] of Object.entries(g.histograms) as ['usageMonths', Map<number, number>][]) {

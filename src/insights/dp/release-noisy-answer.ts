@@ -3,7 +3,8 @@ import type { DifferentialPrivacySettings } from '../../policy/policy.types.ts';
 import { discreteLaplace, epsilonRatio, laplaceScale } from './discrete-laplace.ts';
 import { DP_MEASURE_FORMS, planStatistics, type DistributionMeasure, type DpInput } from './dp-measures.ts';
 import { createNoiseStream } from './noise-stream.ts';
-import { noisyQuantile, quantileSensitivity } from './noisy-quantile.ts';
+import { noisyQuantile, quantileSensitivity, quantileTilt } from './noisy-quantile.ts';
+import { monotoneFunnel } from './recovery-funnel.ts';
 import { DISTRIBUTION_DOMAINS } from './value-domains.ts';
 
 /**
@@ -21,8 +22,10 @@ export interface GroupStatistics {
   histograms: Partial<Record<'usageMonths' | 'valuationFen' | 'residualRatio', Map<number, number>>>;
   /** Value → records (fault codes: per code, at most faultsPerRecord codes a record). */
   distributions: Partial<Record<DistributionMeasure, Map<string, number>>>;
-  /** Inspected records: the denominator of fault rates. */
+  /** Inspected records: the denominator of fault rates, a funnel's second stage. */
   inspected: number;
+  /** Records that reached a disposition: a funnel's last stage. */
+  disposed: number;
 }
 
 export interface NoisyRow {
@@ -37,6 +40,7 @@ export interface NoisyAnswer {
   withheldRecords: number;
   /** The noisy count a group needed to be released. */
   threshold: number;
+  /** The ε share of the row counts (which set the threshold); other statistics get their own shares. */
   epsilonPerStatistic: number;
 }
 
@@ -53,22 +57,29 @@ export interface ReleaseInput {
 /**
  * Turns exact, bounded group statistics into a differentially private answer. Pure: the noise comes from
  * a keyed deterministic stream per (statistic, group), so a group's noise does not depend on which other
- * groups exist. ε is split evenly over the statistics the request releases. Rows are released when their
+ * groups exist. ε is split over the statistics the request releases by the plan's weights. Rows are released when their
  * noisy count reaches a threshold set so that a row resting on one subject is released with probability
  * at most δ (and never below k); nothing about the withheld rows is told except a noisy total.
  */
 export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalRecords: number, input: ReleaseInput): NoisyAnswer {
   const { settings, measures } = input;
   const plan = planStatistics(measures);
-  const perStatistic = epsilonRatio(settings.epsilonPerQuery);
-  const epsilon = { num: perStatistic.num, den: perStatistic.den * plan.statistics };
-  const epsilonValue = epsilon.num / epsilon.den;
+  const perQuery = epsilonRatio(settings.epsilonPerQuery);
+  // Each statistic's share of ε (plan.weights; the shares sum to the query's ε): an exact ratio.
+  const epsilonOf = (statistic: string) => {
+    const weight = plan.weights[statistic];
+    if (weight === undefined) throw new Error(`no ε share planned for ${statistic}`);
+    return { num: perQuery.num * weight, den: perQuery.den * plan.weightTotal };
+  };
   const L = settings.recordsPerSubject;
   const stream = (statistic: string, keys: readonly (string | null)[]) => createNoiseStream(input.key, `${input.seed}|${statistic}|${JSON.stringify(keys)}`);
-  const countScale = laplaceScale(L, epsilon);
-  const noisyCount = (statistic: string, keys: readonly (string | null)[], exact: number) =>
-    exact + discreteLaplace(stream(statistic, keys), countScale.num, countScale.den);
+  const noisyCount = (statistic: string, keys: readonly (string | null)[], exact: number) => {
+    const scale = laplaceScale(L, epsilonOf(statistic));
+    return exact + discreteLaplace(stream(statistic, keys), scale.num, scale.den);
+  };
 
+  const countEpsilon = epsilonOf('count');
+  const epsilonValue = countEpsilon.num / countEpsilon.den;
   const threshold = releaseThreshold(epsilonValue, L, settings.selectionDelta, input.minGroupSize);
   const counted = groups.map((group) => ({ group, count: noisyCount('count', group.keys, group.records) }));
   const released = counted.filter((c) => c.count >= threshold);
@@ -79,7 +90,7 @@ export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalReco
     const values: NoisyRow['values'] = {};
     const sum = (inputName: DpInput) => {
       const bound = settings.bounds[inputName]!;
-      const scale = laplaceScale(L * Math.ceil(bound.max), epsilon);
+      const scale = laplaceScale(L * Math.ceil(bound.max), epsilonOf(`sum:${inputName}`));
       return (group.sums[inputName] ?? 0) + discreteLaplace(stream(`sum:${inputName}`, group.keys), scale.num, scale.den);
     };
     for (const measure of measures) {
@@ -96,11 +107,17 @@ export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalReco
         const bins = bound.bins!;
         const exact = group.histograms[form.input] ?? new Map<number, number>();
         const histogram = Array.from({ length: bins }, (_, b) => exact.get(b) ?? 0);
-        const scale = laplaceScale(quantileSensitivity(L), epsilon);
+        const scale = laplaceScale(quantileSensitivity(L), epsilonOf(`quantile:${measure}`));
         // P50 and P90 of one input read one histogram but are two choices: each its own stream and ε share.
-        values[measure] = noisyQuantile(stream(`quantile:${measure}`, group.keys), histogram, form.q, bound, scale);
+        // The tilt is set from the row's released noisy count (post-processing), never from the exact one.
+        values[measure] = noisyQuantile(stream(`quantile:${measure}`, group.keys), histogram, form.q, bound, scale, quantileTilt(form.q, count, bins));
+      } else if (form.kind === 'funnel') {
+        // Each stage a count of records (sensitivity L), drawn under its own statistic name like every count:
+        // the inspected count is the very one fault rates divide by, so asking both releases it once.
+        const funnel = monotoneFunnel(count, noisyCount('inspected', group.keys, group.inspected), noisyCount('disposed', group.keys, group.disposed));
+        values[measure] = { ...funnel, recoveryRate: funnel.recoveryRate ?? 0 };
       } else {
-        values[measure] = noisyDistribution(form.measure, group, stream, epsilon, L * (form.measure === 'faultRate' ? settings.bounds.faultsPerRecord! : 1), noisyCount);
+        values[measure] = noisyDistribution(form.measure, group, stream, epsilonOf(`distribution:${form.measure}`), L * (form.measure === 'faultRate' ? settings.bounds.faultsPerRecord! : 1), noisyCount);
       }
     }
     return { keys: group.keys, subjects: count, values };

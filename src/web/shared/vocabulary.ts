@@ -135,6 +135,7 @@ export const MEASURE_NAMES: Readonly<Record<PolicyMeasure, Localized>> = {
   residualRatioP50: { zh: '残值率中位数', en: 'median residual value ratio' },
   dispositionShares: { zh: '处置去向占比', en: 'disposition shares' },
   co2eAvoidedKg: { zh: '减排量（kg CO2e）', en: 'CO2e avoided (kg)' },
+  recoveryFunnel: { zh: '回收漏斗（换入 → 检测 → 处置）', en: 'recovery funnel (traded in → inspected → disposed)' },
 };
 
 export const ROLE_NAMES: Readonly<Record<PartyRole, Localized>> = {

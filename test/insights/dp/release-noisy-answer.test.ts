@@ -20,7 +20,7 @@ function group(name: string, n: number): GroupStatistics {
   }
   const usageSum = Array.from({ length: n }, (_, i) => i % 60).reduce((a, b) => a + b, 0);
   return {
-    keys: [name], records: n, inspected: n,
+    keys: [name], records: n, inspected: n, disposed: Math.floor((3 * n) / 4),
     sums: { usageMonths: usageSum, batteryHealthPct: 80 * n, co2eKg: 49 * n }, present: { batteryHealthPct: n },
     histograms: { usageMonths: usage, valuationFen: valuation },
     distributions: { gradeDistribution: new Map([['A', Math.floor(n / 2)], ['B', n - Math.floor(n / 2)]]) },
@@ -54,7 +54,8 @@ describe('releaseNoisyAnswer', () => {
   });
 
   it('sets the release threshold so one subject passes with probability at most δ, and never below k', () => {
-    const epsilon = 1 / planStatistics([...measures]).statistics;
+    const plan = planStatistics([...measures]);
+    const epsilon = plan.weights.count! / plan.weightTotal;
     const threshold = releaseThreshold(epsilon, 1, 1e-6, 10);
     const a = Math.exp(-epsilon);
     expect(a ** (threshold - 1) / (1 + a)).toBeLessThanOrEqual(1e-6);
@@ -68,6 +69,31 @@ describe('releaseNoisyAnswer', () => {
     expect(planStatistics(['count']).statistics).toBe(2);
     expect(planStatistics(['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90']).statistics).toBe(5);
     expect(planStatistics(['batteryHealthPctAvg', 'faultRate']).statistics).toBe(2 + 2 + 2);
+  });
+
+  it('gives every statistic a share of ε, the shares summing to the query\'s ε, more to mean sums and upper quantiles', () => {
+    const plan = planStatistics(['count', 'share', 'faultRate', 'gradeDistribution', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90']);
+    expect(Object.keys(plan.weights).length).toBe(plan.statistics);
+    expect(plan.weightTotal).toBe(Object.values(plan.weights).reduce((a, b) => a + b, 0));
+    expect(plan.weights['quantile:usageMonthsP90']).toBeGreaterThan(plan.weights['quantile:usageMonthsP50']!);
+    expect(plan.weights['sum:usageMonths']).toBeGreaterThan(plan.weights.count!);
+  });
+
+  it('does not pick the empty top of the range for a small row\'s P90 (the plateau of 70 empty months)', () => {
+    // 200 subjects used 24–48 months (true P90 ≈ 46); the policy's range runs to 120 months.
+    const usage = new Map<number, number>();
+    for (let i = 0; i < 200; i++) usage.set(24 + (i % 25), (usage.get(24 + (i % 25)) ?? 0) + 1);
+    const row = { ...group('small', 200), histograms: { usageMonths: usage } };
+    const p90s: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const answer = releaseNoisyAnswer([row], 200, { measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'gradeDistribution'], settings: SETTINGS, minGroupSize: 10, key: KEY, seed: `p90-${i}` });
+      if (answer.rows[0] !== undefined) p90s.push(answer.rows[0].values.usageMonthsP90 as number);
+    }
+    p90s.sort((a, b) => a - b);
+    expect(p90s.length).toBeGreaterThan(50);
+    const median = p90s[Math.floor(p90s.length / 2)]!;
+    expect(Math.abs(median - 46) / 46).toBeLessThan(0.1);
+    expect(p90s.filter((v) => v > 60).length).toBeLessThan(p90s.length / 10);
   });
 
   it('names the measures whose input the policy leaves unbounded', () => {
