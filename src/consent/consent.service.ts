@@ -1,5 +1,6 @@
+import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Db } from '../db/database.ts';
+import type { Database, Db } from '../db/database.ts';
 import { HubError } from '../errors/hub-errors.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import { subjectRefCipher } from '../hub-keys/subject-ref-cipher.ts';
@@ -8,9 +9,10 @@ import { subjectIdFor } from '../subjects/subject-id.ts';
 import { consentEventHash } from './consent-chain.ts';
 import { signConsentReceipt } from './consent-receipt.ts';
 import {
-  addMonths, CONSENT_TERM_MONTHS, effectiveConsentState, nextConsentStatus, type ConsentAction, type ConsentState,
+  addMonths, CONSENT_TERM_MONTHS, effectiveConsentState, nextConsentStatus, type ConsentAction, type ConsentState, type StoredConsentStatus,
 } from './consent-states.ts';
 import * as consents from './consent.repository.ts';
+import type { ConsentEventsTable, ConsentsTable } from './consent.table.ts';
 
 export type ConsentErrorCode = 'consent.purpose_not_consentable' | 'consent.not_granted' | 'consent.withdraw_instead';
 
@@ -45,6 +47,19 @@ export function consentablePolicies(policies: PolicySet): AllowedPolicy[] {
   return [...policies.values()].filter((p): p is AllowedPolicy => p.status === 'allowed' && p.legalBasis === 'consent');
 }
 
+/** One user's answer for one purpose, as changeConsents takes them. */
+export interface ConsentRequest {
+  user: { platformId: string; subjectRef: string };
+  purpose: string;
+  action: ConsentAction;
+}
+
+/** What became of one request: its change and receipt, or why it did not apply (nothing stored for it). */
+export type ConsentOutcome = { ok: true; change: ConsentChange } | { ok: false; error: ConsentError };
+
+/** Requests per transaction in changeConsents: a few hundred users' locks, one statement per table. */
+export const CONSENT_BATCH = 500;
+
 /**
  * Records a user's grant, refusal or withdrawal for one purpose: appends a hash-chained event to the
  * subject's ledger, updates the projection in the same transaction and returns a receipt signed by the hub
@@ -58,48 +73,133 @@ export async function changeConsent(
   purpose: string,
   action: ConsentAction,
 ): Promise<ConsentChange> {
-  const policy = context.policies.get(purpose);
-  if (policy === undefined || policy.status !== 'allowed' || policy.legalBasis !== 'consent') {
-    throw new ConsentError('consent.purpose_not_consentable', 'purpose must be one users are asked to consent to');
-  }
-  const subjectId = subjectIdFor(context.secret, user.platformId, user.subjectRef);
-  return context.db.transaction().execute(async (tx) => {
-    const now = context.now();
-    // The vault keeps the pseudonym sealed (src/hub-keys/subject-ref-cipher.ts), never in clear.
-    const subjectRefSealed = subjectRefCipher(context.secret).seal(subjectId, user.subjectRef);
-    await consents.lockSubject(tx, { id: subjectId, platformId: user.platformId, subjectRefSealed, now });
-    const current = await consents.findConsent(tx, subjectId, purpose);
-    const state = effectiveConsentState(current && { status: current.status, expiresAt: current.expires_at }, now);
-    const transition = nextConsentStatus(state, action);
-    if (!transition.ok) throw new ConsentError(transition.code, transition.message);
+  const [outcome] = await changeConsents(context, [{ user, purpose, action }]);
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.change;
+}
 
-    const last = await consents.findLastConsentEvent(tx, subjectId);
-    const expiresAt = transition.status === 'granted' ? addMonths(now, CONSENT_TERM_MONTHS) : null;
-    const id = uuidv7();
-    const receiptId = uuidv7();
-    const terms = { pricePerSubjectFen: policy.pricePerSubjectFen, usersShareBp: policy.revenueSplitBp.users };
-    const receipt = await signConsentReceipt(context.signingKey, context.hubId, {
-      receiptId, platformId: user.platformId, subjectRef: user.subjectRef, purpose, action, status: transition.status,
-      policyVersion: policy.version, pricePerSubjectFen: terms.pricePerSubjectFen, usersShareBp: terms.usersShareBp,
-      issuedAt: now, consentExpiresAt: expiresAt,
-    });
-    const seq = (last?.seq ?? 0) + 1;
-    const hash = consentEventHash(last?.hash ?? null, {
-      subjectId, seq, id, purpose, action, status: transition.status, policyVersion: policy.version, terms,
-      expiresAt: expiresAt?.toISOString() ?? null, receiptId, receipt, createdAt: now.toISOString(),
-    });
-    // Last before the writes, so the counter's lock is held for as short a time as possible.
-    const position = await consents.nextConsentPosition(tx);
-    await consents.insertConsentEvent(tx, {
-      subject_id: subjectId, seq, position, id, purpose, action, status: transition.status, policy_version: policy.version, terms,
-      expires_at: expiresAt, receipt_id: receiptId, receipt, prev_hash: last?.hash ?? null, hash, created_at: now,
-    });
-    await consents.upsertConsent(tx, {
-      subject_id: subjectId, purpose, status: transition.status, event_id: id,
-      granted_at: transition.status === 'granted' ? now : (current?.granted_at ?? null), expires_at: expiresAt, updated_at: now,
-    });
-    return { purpose, state: transition.status, receiptId, receipt, expiresAt, changedAt: now };
+/**
+ * Many users' changes, exactly as if each were a changeConsent of its own, in the order given: the same
+ * events (a later request sees the state an earlier one left, the same user's included), receipts, chains,
+ * gap-free positions in request order, and projection. Each transaction takes up to `batchSize` requests
+ * and writes each table with one statement, so the analytic store's triggers on `consents` run once per
+ * batch instead of once per user. A request that does not apply gets its ConsentError in its outcome and
+ * stores nothing; the others still commit. Requests are not authorised here: the caller acts for the users
+ * (`context.db` must see every subject named, which a user's own session does not).
+ */
+export async function changeConsents(
+  context: ConsentContext,
+  requests: readonly ConsentRequest[],
+  options: { batchSize?: number } = {},
+): Promise<ConsentOutcome[]> {
+  const batchSize = options.batchSize ?? CONSENT_BATCH;
+  const outcomes: ConsentOutcome[] = [];
+  for (let start = 0; start < requests.length; start += batchSize) {
+    const batch = requests.slice(start, start + batchSize);
+    outcomes.push(...(await context.db.transaction().execute((tx) => applyConsentChanges(tx, context, batch))));
+  }
+  return outcomes;
+}
+
+/** A request that applies, once its transition is decided: what it writes, before its receipt and hash. */
+interface DecidedChange {
+  index: number;
+  subjectId: string;
+  platformId: string;
+  subjectRef: string;
+  purpose: string;
+  policy: AllowedPolicy;
+  action: ConsentAction;
+  status: StoredConsentStatus;
+  expiresAt: Date | null;
+  grantedAt: Date | null;
+}
+
+/** One transaction's worth of changeConsents: lock, read, decide in order, sign, chain, write. */
+async function applyConsentChanges(tx: Transaction<Database>, context: ConsentContext, requests: readonly ConsentRequest[]): Promise<ConsentOutcome[]> {
+  const now = context.now();
+  const outcomes: (ConsentOutcome | undefined)[] = new Array(requests.length);
+  const named: { index: number; subjectId: string; policy: AllowedPolicy }[] = [];
+  requests.forEach((request, index) => {
+    const policy = context.policies.get(request.purpose);
+    if (policy === undefined || policy.status !== 'allowed' || policy.legalBasis !== 'consent') {
+      outcomes[index] = { ok: false, error: new ConsentError('consent.purpose_not_consentable', 'purpose must be one users are asked to consent to') };
+    } else {
+      named.push({ index, subjectId: subjectIdFor(context.secret, request.user.platformId, request.user.subjectRef), policy });
+    }
   });
+
+  // The vault keeps the pseudonym sealed (src/hub-keys/subject-ref-cipher.ts), never in clear. Locking every
+  // subject first chains each subject's changes one after the other, whoever else changes them meanwhile.
+  const cipher = subjectRefCipher(context.secret);
+  const subjects = new Map<string, { id: string; platformId: string; subjectRefSealed: Buffer; now: Date }>();
+  for (const { index, subjectId } of named) {
+    if (subjects.has(subjectId)) continue;
+    const { platformId, subjectRef } = requests[index]!.user;
+    subjects.set(subjectId, { id: subjectId, platformId, subjectRefSealed: cipher.seal(subjectId, subjectRef), now });
+  }
+  const subjectIds = [...subjects.keys()].sort();
+  await consents.lockSubjects(tx, subjectIds.map((id) => subjects.get(id)!));
+  const projection = new Map((await consents.findConsentsOf(tx, subjectIds)).map((row) => [`${row.subject_id}/${row.purpose}`, row]));
+  const heads = await consents.findLastConsentEvents(tx, subjectIds);
+
+  // In request order, each against the state the previous ones left.
+  const decided: DecidedChange[] = [];
+  for (const { index, subjectId, policy } of named) {
+    const request = requests[index]!;
+    const key = `${subjectId}/${request.purpose}`;
+    const current = projection.get(key);
+    const state = effectiveConsentState(current && { status: current.status, expiresAt: current.expires_at }, now);
+    const transition = nextConsentStatus(state, request.action);
+    if (!transition.ok) {
+      outcomes[index] = { ok: false, error: new ConsentError(transition.code, transition.message) };
+      continue;
+    }
+    const expiresAt = transition.status === 'granted' ? addMonths(now, CONSENT_TERM_MONTHS) : null;
+    const grantedAt = transition.status === 'granted' ? now : (current?.granted_at ?? null);
+    decided.push({ index, subjectId, ...request.user, purpose: request.purpose, policy, action: request.action, status: transition.status, expiresAt, grantedAt });
+    projection.set(key, { subject_id: subjectId, purpose: request.purpose, status: transition.status, event_id: '', granted_at: grantedAt, expires_at: expiresAt, updated_at: now });
+  }
+
+  const receipts = await Promise.all(decided.map(async (d) => {
+    const receiptId = uuidv7();
+    const receipt = await signConsentReceipt(context.signingKey, context.hubId, {
+      receiptId, platformId: d.platformId, subjectRef: d.subjectRef, purpose: d.purpose, action: d.action, status: d.status,
+      policyVersion: d.policy.version, pricePerSubjectFen: d.policy.pricePerSubjectFen, usersShareBp: d.policy.revenueSplitBp.users,
+      issuedAt: now, consentExpiresAt: d.expiresAt,
+    });
+    return { receiptId, receipt };
+  }));
+
+  // Each event hashes the subject's previous one: the last stored, then this batch's in order.
+  const events: Omit<ConsentEventsTable, 'position'>[] = [];
+  const finalRows = new Map<string, ConsentsTable>();
+  decided.forEach((d, i) => {
+    const { receiptId, receipt } = receipts[i]!;
+    const last = heads.get(d.subjectId);
+    const id = uuidv7();
+    const seq = (last?.seq ?? 0) + 1;
+    const terms = { pricePerSubjectFen: d.policy.pricePerSubjectFen, usersShareBp: d.policy.revenueSplitBp.users };
+    const hash = consentEventHash(last?.hash ?? null, {
+      subjectId: d.subjectId, seq, id, purpose: d.purpose, action: d.action, status: d.status, policyVersion: d.policy.version, terms,
+      expiresAt: d.expiresAt?.toISOString() ?? null, receiptId, receipt, createdAt: now.toISOString(),
+    });
+    heads.set(d.subjectId, { seq, hash });
+    events.push({
+      subject_id: d.subjectId, seq, id, purpose: d.purpose, action: d.action, status: d.status, policy_version: d.policy.version, terms,
+      expires_at: d.expiresAt, receipt_id: receiptId, receipt, prev_hash: last?.hash ?? null, hash, created_at: now,
+    });
+    finalRows.set(`${d.subjectId}/${d.purpose}`, {
+      subject_id: d.subjectId, purpose: d.purpose, status: d.status, event_id: id, granted_at: d.grantedAt, expires_at: d.expiresAt, updated_at: now,
+    });
+    outcomes[d.index] = { ok: true, change: { purpose: d.purpose, state: d.status, receiptId, receipt, expiresAt: d.expiresAt, changedAt: now } };
+  });
+
+  // Last before the writes, so the counter's lock is held for as short a time as possible.
+  const positions = await consents.nextConsentPositions(tx, events.length);
+  await consents.insertConsentEvents(tx, events.map((event, i) => ({ ...event, position: positions[i]! })));
+  await consents.upsertConsents(tx, [...finalRows.values()]);
+  return outcomes as ConsentOutcome[];
 }
 
 export interface PurposeConsent {

@@ -6,6 +6,7 @@ import { ADAPTERS, type AdapterEntry } from '../../adapters/registry.ts';
 import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint, type PushCounts } from './checkpoint.ts';
+import { submitBulkBatch } from './bulk-batch.ts';
 import { BatchTooLargeError, submitBatch, type DocumentErrorShape, type ItemResult } from './hub-client.ts';
 import { silentProgress, type ProgressReporter } from './progress-reporter.ts';
 import { PushError } from './push-error.ts';
@@ -30,6 +31,11 @@ export interface PushOptions {
   /** Required unless dryRun. */
   tokens?: TokenSource;
   batchSize?: number;
+  /**
+   * How each batch travels: `graphql` (default), the kind's submit mutation at `endpoint`; `bulk`, NDJSON to
+   * `POST /bulk/<kind>` on the same hub — the same per-document answers, without GraphQL's overhead.
+   */
+  transport?: 'graphql' | 'bulk';
   /** Map and check locally, write the rejects report, send nothing. */
   dryRun?: boolean;
   /** Defaults to `<file>.rejects.csv`. */
@@ -134,7 +140,7 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
 
   const send = async (documents: PendingDocument[]): Promise<ItemResult[]> => {
     try {
-      return await submitBatch(kind, documents.map((item) => item.document), {
+      return await (options.transport === 'bulk' ? submitBulkBatch : submitBatch)(kind, documents.map((item) => item.document), {
         endpoint: options.endpoint,
         tokens: options.tokens!,
         retry: options.retry ?? DEFAULT_RETRY_POLICY,
