@@ -48,7 +48,8 @@ export interface AdapterError {
 }
 
 export type AdapterResult<K extends DocumentKind = DocumentKind> =
-  | { ok: true; document: DocumentsByKind[K] }
+  /** `version`: the document version the row maps to (`schema/document-versions.json`); 1 when absent. */
+  | { ok: true; document: DocumentsByKind[K]; version?: number }
   | { ok: false; errors: AdapterError[] };
 
 /** What the partner configures on its own machine; none of it is read from the file. */

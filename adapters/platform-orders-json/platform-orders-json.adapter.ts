@@ -1,4 +1,4 @@
-import type { Channel, TradeInV1 } from '../../src/documents/documents.generated.ts';
+import type { Channel, TradeInV1, TradeInV2 } from '../../src/documents/documents.generated.ts';
 import type { Adapter, AdapterOptions, NativeRow, RowMapper } from '../adapter.ts';
 import { categoryFromWord } from '../shared/category-words.ts';
 import { parseFen } from '../shared/parse-fen.ts';
@@ -11,7 +11,8 @@ import { readBrandCell, readModelCell, SHIPPED_ADAPTER_VOCABULARIES } from '../s
 import { subjectRefFor } from '../shared/subject-ref.ts';
 
 /**
- * A platform's order export (one JSON object, orders under `orders`) → tradein.v1. Reads only the columns
+ * A platform's order export (one JSON object, orders under `orders`) → tradein.v1, or tradein.v2 for an
+ * order that states the new product's prices (新机标价, 新机实付价: both, with 新机品类). Reads only the columns
  * below; the consignee's name, phone, address, ID number, the device's IMEI/serial and the remark are never
  * read at all (native.schema.json lists them), so no code path can carry them into a document.
  */
@@ -27,6 +28,8 @@ export const COLUMNS = {
   subsidy: '国补金额',
   newCategory: '新机品类',
   newEnergyGrade: '新机能效等级',
+  newListPrice: '新机标价',
+  newPaidPrice: '新机实付价',
   province: '省份',
   city: '城市',
   channel: '回收方式',
@@ -90,12 +93,25 @@ function create(options: AdapterOptions): RowMapper<'tradein'> {
       errors.add(COLUMNS.newCategory, 'adapter.missing_value', `must not be empty when ${COLUMNS.newEnergyGrade} is given`);
     }
 
+    // The new product's prices make the order a tradein.v2: both prices, and the product they are of.
+    const listPriceFen = money(COLUMNS.newListPrice, false);
+    const paidPriceFen = money(COLUMNS.newPaidPrice, false);
+    const priced = text(COLUMNS.newListPrice) !== undefined || text(COLUMNS.newPaidPrice) !== undefined;
+    if (priced) {
+      for (const column of [COLUMNS.newListPrice, COLUMNS.newPaidPrice, COLUMNS.newCategory]) {
+        if (text(column) === undefined) errors.add(column, 'adapter.missing_value', `must not be empty when ${COLUMNS.newListPrice} or ${COLUMNS.newPaidPrice} is given`);
+      }
+      if (listPriceFen !== undefined && paidPriceFen !== undefined && paidPriceFen > listPriceFen) {
+        errors.add(COLUMNS.newPaidPrice, 'adapter.inconsistent_values', `must not exceed ${COLUMNS.newListPrice}`);
+      }
+    }
+
     // Without the platform's key the record stays anonymous: it counts in statutory statistics only.
     const userId = text(COLUMNS.userId);
     const subjectRef = subjectKey !== undefined && userId !== undefined ? subjectRefFor(subjectKey, userId) : undefined;
 
     return errors.result<'tradein'>(() => {
-      const document: TradeInV1 = {
+      const document: TradeInV1 | TradeInV2 = {
         externalRef: externalRef!,
         category: category!,
         brand: brand!,
@@ -109,9 +125,12 @@ function create(options: AdapterOptions): RowMapper<'tradein'> {
       if (recycler !== undefined) document.recycler = recycler;
       if (region.ok && region.region !== undefined) document.regionCode = region.region.code;
       if (subsidyFen !== undefined) document.subsidyFen = subsidyFen;
-      if (newCategory !== undefined) document.newPurchase = { category: newCategory, ...(energyGrade === undefined ? {} : { energyGrade }) };
+      if (newCategory !== undefined) {
+        const purchase = { category: newCategory, ...(energyGrade === undefined ? {} : { energyGrade }) };
+        document.newPurchase = priced ? { ...purchase, listPriceFen: listPriceFen!, paidPriceFen: paidPriceFen! } : purchase;
+      }
       return document;
-    });
+    }, priced ? 2 : 1);
   };
 }
 

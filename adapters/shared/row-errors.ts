@@ -20,7 +20,9 @@ export class RowErrors {
   }
 
   /** The document when no error was added, else every error. */
-  result<K extends DocumentKind>(build: () => DocumentsByKind[K]): AdapterResult<K> {
-    return this.errors.length > 0 ? { ok: false, errors: [...this.errors] } : { ok: true, document: build() };
+  /** The mapped document, or every error found; `version` is the document version it is (1 when omitted). */
+  result<K extends DocumentKind>(build: () => DocumentsByKind[K], version?: number): AdapterResult<K> {
+    if (this.errors.length > 0) return { ok: false, errors: [...this.errors] };
+    return version === undefined || version === 1 ? { ok: true, document: build() } : { ok: true, document: build(), version };
   }
 }

@@ -34,11 +34,13 @@ export async function uploadBulk(options: {
   hubUrl: string;
   token: string;
   kind: DocumentKind;
+  /** The documents' version; the kind's first when omitted (`/bulk/<kind>`). */
+  version?: number;
   lines: AsyncIterable<string> | Iterable<string>;
   onResult: (result: BulkRowResult) => void;
   signal?: AbortSignal;
 }): Promise<BulkSummary> {
-  const url = new URL(`/bulk/${options.kind}`, options.hubUrl);
+  const url = new URL(`/bulk/${options.kind}${options.version === undefined ? '' : `.v${options.version}`}`, options.hubUrl);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<BulkSummary>((resolve, reject) => {
     const req = transport.request(url, {

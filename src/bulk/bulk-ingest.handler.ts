@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isDocumentKind } from '../documents/document-kinds.ts';
+import { DEFAULT_DOCUMENT_VERSION, versionRefusal } from '../documents/document-versions.ts';
 import { isDatabaseReachable } from '../db/client.ts';
 import type { Db } from '../db/database.ts';
 import type { Principal, TokenVerifier } from '../server/auth.ts';
 import { requirePartyBearer } from '../server/bearer.ts';
-import { forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer, unavailableAnswer } from '../server/http-answers.ts';
+import { badRequestAnswer, forbiddenAnswer, methodNotAllowedAnswer, notFoundAnswer, sendAnswer, unavailableAnswer } from '../server/http-answers.ts';
 import { safeErrorSummary } from '../server/logger.ts';
 import type { HubMetrics } from '../server/metrics.ts';
 import { findUnstorable, UNSTORABLE_MESSAGES } from '../server/storable-values.ts';
@@ -32,7 +33,7 @@ type BulkLine =
   | ({ line: number } & Omit<Extract<ItemResult, { status: 'conflict' }>, 'index'>);
 
 /**
- * `POST /bulk/<kind>` with an NDJSON body (one standard document per line): the path for files too large for
+ * `POST /bulk/<kind>` (version 1) or `POST /bulk/<kind>.v<n>` with an NDJSON body (one standard document per line): the path for files too large for
  * GraphQL batches. The body is read as it arrives and stored in chunks of 1,000 documents, each chunk one
  * transaction with exactly the guarantees of the GraphQL mutations (validation, privacy gate, idempotency,
  * nothing half-stored per document). The answer streams back as NDJSON, one line per row as its chunk
@@ -41,11 +42,16 @@ type BulkLine =
  * re-sends after a failure: every row is idempotent.
  */
 export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse, deps: BulkDeps): Promise<void> {
-  const kind = /^\/bulk\/([a-z]+)$/.exec(new URL(req.url ?? '/', 'http://hub').pathname)?.[1];
+  const route = /^\/bulk\/([a-z]+)(?:\.v(\d{1,4}))?$/.exec(new URL(req.url ?? '/', 'http://hub').pathname);
+  const kind = route?.[1];
+  const version = route?.[2] === undefined ? DEFAULT_DOCUMENT_VERSION : Number(route[2]);
   if (req.method !== 'POST') return sendAnswer(res, methodNotAllowedAnswer('bulk.method', 'bulk upload must be a POST', 'POST'));
   if (kind === undefined || !isDocumentKind(kind)) {
-    return sendAnswer(res, notFoundAnswer('bulk.unknown_kind', 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue'));
+    return sendAnswer(res, notFoundAnswer('bulk.unknown_kind', 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue, optionally with .v<version>'));
   }
+  // The version is the upload's, as a GraphQL batch's: refused as a whole, before the body is read.
+  const refusal = versionRefusal(kind, version, deps.ingest.now());
+  if (refusal !== undefined) return sendAnswer(res, badRequestAnswer(refusal.code, refusal.message));
   // The same bearer check and answers as /graphql (src/server/bearer.ts).
   const caller = await requirePartyBearer(req.headers.authorization, deps.verifier, deps.logger);
   if ('answer' in caller) return sendAnswer(res, caller.answer);
@@ -70,7 +76,7 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     const lines: BulkLine[] = [...rejectedEarly];
     rejectedEarly.length = 0;
     if (chunk.length > 0) {
-      const results = await ingestDocuments(ingest, submitter, kind, chunk.map((c) => c.document), 'bulk');
+      const results = await ingestDocuments(ingest, submitter, kind, chunk.map((c) => c.document), 'bulk', version);
       results.forEach((result, i) => {
         const { index: _index, ...rest } = result;
         lines.push({ line: chunk[i]!.line, ...rest } as BulkLine);

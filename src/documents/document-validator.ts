@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import {
   DEFS_SCHEMA_ID,
-  DOCUMENT_KINDS,
   DOCUMENT_SCHEMA_IDS,
   type DocumentKind,
 } from './document-kinds.ts';
+import { ALL_DOCUMENT_VERSIONS, DEFAULT_DOCUMENT_VERSION, documentName } from './document-versions.ts';
 import { hubAjv } from '../json-schema/hub-ajv.ts';
 import { projectFile } from '../project-root.ts';
 
@@ -76,10 +76,34 @@ export const DOCUMENT_SCHEMAS: Readonly<Record<DocumentKind, JsonSchemaObject>> 
   wipe_attestation: loadSchema(DOCUMENT_SCHEMA_IDS.wipe_attestation),
 });
 
+/** `$id` of a version's schema (`schema/document-versions.json` names its file). */
+function versionSchemaId(file: string): string {
+  return new URL(file, DEFS_SCHEMA_ID).href;
+}
+
+/**
+ * Every version's schema by its name (`tradein.v2`); the first version of each kind is the one above. Later
+ * versions are listed in `schema/document-versions.json`.
+ */
+export const VERSIONED_SCHEMAS: ReadonlyMap<string, { id: string; schema: JsonSchemaObject }> = new Map(
+  ALL_DOCUMENT_VERSIONS.map((entry) => {
+    const id = versionSchemaId(entry.schema);
+    const schema = entry.version === DEFAULT_DOCUMENT_VERSION ? DOCUMENT_SCHEMAS[entry.kind] : loadSchema(id);
+    if (entry.version === DEFAULT_DOCUMENT_VERSION && id !== DOCUMENT_SCHEMA_IDS[entry.kind]) throw new Error(`schema/document-versions.json: ${entry.kind} v1 must be ${DOCUMENT_SCHEMA_IDS[entry.kind]}`);
+    return [documentName(entry.kind, entry.version), { id, schema }] as const;
+  }),
+);
+
 const SCHEMAS_BY_ID: ReadonlyMap<string, JsonSchemaObject> = new Map([
   [DEFS_SCHEMA_ID, DEFS_SCHEMA],
-  ...DOCUMENT_KINDS.map((kind) => [DOCUMENT_SCHEMA_IDS[kind], DOCUMENT_SCHEMAS[kind]] as const),
+  ...[...VERSIONED_SCHEMAS.values()].map(({ id, schema }) => [id, schema] as const),
 ]);
+
+function versioned(kind: DocumentKind, version: number): { id: string; schema: JsonSchemaObject } {
+  const entry = VERSIONED_SCHEMAS.get(documentName(kind, version));
+  if (entry === undefined) throw new Error(`unknown document version ${documentName(kind, version)}`);
+  return entry;
+}
 
 function prepareAjv(): typeof hubAjv {
   const ajv = hubAjv;
@@ -93,13 +117,9 @@ function prepareAjv(): typeof hubAjv {
 // The hub's one Ajv, with the documents' keywords and shared definitions; compiled once at module load,
 // nothing compiles inside a request.
 const ajv = prepareAjv();
-const VALIDATORS: Readonly<Record<DocumentKind, ValidateFunction>> = {
-  tradein: ajv.compile(DOCUMENT_SCHEMAS.tradein),
-  inspection: ajv.compile(DOCUMENT_SCHEMAS.inspection),
-  disposition: ajv.compile(DOCUMENT_SCHEMAS.disposition),
-  catalogue: ajv.compile(DOCUMENT_SCHEMAS.catalogue),
-  wipe_attestation: ajv.compile(DOCUMENT_SCHEMAS.wipe_attestation),
-};
+const VALIDATORS: ReadonlyMap<string, ValidateFunction> = new Map(
+  [...VERSIONED_SCHEMAS].map(([name, { schema }]) => [name, ajv.compile(schema)] as const),
+);
 
 type SchemaVisitor = (node: JsonSchemaObject, pointer: string) => void;
 
@@ -157,9 +177,10 @@ function walkSchema(node: JsonSchemaObject, baseId: string, pointer: string, vis
   }
 }
 
-function collectPrivacyAnnotations(kind: DocumentKind): ReadonlyMap<string, PrivacyAnnotation> {
+function collectPrivacyAnnotations(kind: DocumentKind, version: number): ReadonlyMap<string, PrivacyAnnotation> {
   const annotations = new Map<string, PrivacyAnnotation>();
-  walkSchema(DOCUMENT_SCHEMAS[kind], DOCUMENT_SCHEMA_IDS[kind], '', (node, pointer) => {
+  const { id, schema } = versioned(kind, version);
+  walkSchema(schema, id, '', (node, pointer) => {
     const annotation = node['x-privacy'];
     if (annotation !== undefined) annotations.set(pointer, annotation as PrivacyAnnotation);
   });
@@ -179,17 +200,18 @@ function exactlyOneOfNames(node: JsonSchemaObject): string[] | undefined {
   return names;
 }
 
-function collectExactlyOneOf(kind: DocumentKind): ReadonlyMap<string, readonly string[]> {
+function collectExactlyOneOf(kind: DocumentKind, version: number): ReadonlyMap<string, readonly string[]> {
   const choices = new Map<string, readonly string[]>();
-  walkSchema(DOCUMENT_SCHEMAS[kind], DOCUMENT_SCHEMA_IDS[kind], '', (node, pointer) => {
+  const { id, schema } = versioned(kind, version);
+  walkSchema(schema, id, '', (node, pointer) => {
     const names = exactlyOneOfNames(node);
     if (names) choices.set(pointer, names);
   });
   return choices;
 }
 
-const PRIVACY_BY_KIND = new Map(DOCUMENT_KINDS.map((kind) => [kind, collectPrivacyAnnotations(kind)]));
-const EXACTLY_ONE_OF_BY_KIND = new Map(DOCUMENT_KINDS.map((kind) => [kind, collectExactlyOneOf(kind)]));
+const PRIVACY_BY_VERSION = new Map(ALL_DOCUMENT_VERSIONS.map((v) => [documentName(v.kind, v.version), collectPrivacyAnnotations(v.kind, v.version)]));
+const EXACTLY_ONE_OF_BY_VERSION = new Map(ALL_DOCUMENT_VERSIONS.map((v) => [documentName(v.kind, v.version), collectExactlyOneOf(v.kind, v.version)]));
 
 function safeSegment(segment: string): string {
   return /^\d+$/.test(segment) || SAFE_PROPERTY_NAME.test(segment) ? segment : INVALID_KEY;
@@ -216,7 +238,7 @@ function stringParam(error: ErrorObject, name: string): string {
   return String((error.params as Record<string, unknown>)[name]);
 }
 
-function toDocumentError(kind: DocumentKind, error: ErrorObject): DocumentError {
+function toDocumentError(name: string, error: ErrorObject): DocumentError {
   const code = `schema.${error.keyword}`;
   switch (error.keyword) {
     // Point at the property itself: the parent alone does not say which one to fix.
@@ -232,7 +254,7 @@ function toDocumentError(kind: DocumentKind, error: ErrorObject): DocumentError 
       return { path: safePath(error.instancePath, stringParam(error, 'missingProperty')), code, message: `must be present when ${trigger} is present` };
     }
     case 'oneOf': {
-      const names = EXACTLY_ONE_OF_BY_KIND.get(kind)?.get(schemaPointer(error.instancePath));
+      const names = EXACTLY_ONE_OF_BY_VERSION.get(name)?.get(schemaPointer(error.instancePath));
       const message = names ? `must have exactly one of ${names.join(', ')}` : 'must match exactly one alternative';
       return { path: safePath(error.instancePath), code, message };
     }
@@ -247,13 +269,13 @@ function toDocumentError(kind: DocumentKind, error: ErrorObject): DocumentError 
  * The errors a caller can act on. A failed oneOf/anyOf is reported once, as itself; the errors of
  * its branches ("must have ticket", "must have tradeIn") would only restate it less clearly.
  */
-function toDocumentErrors(kind: DocumentKind, errors: readonly ErrorObject[]): DocumentError[] {
+function toDocumentErrors(name: string, errors: readonly ErrorObject[]): DocumentError[] {
   const summarisedBranches = errors
     .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
     .map((error) => `${error.schemaPath}/`);
   return errors
     .filter((error) => !summarisedBranches.some((prefix) => error.schemaPath.startsWith(prefix)))
-    .map((error) => toDocumentError(kind, error));
+    .map((error) => toDocumentError(name, error));
 }
 
 /**
@@ -262,10 +284,12 @@ function toDocumentErrors(kind: DocumentKind, errors: readonly ErrorObject[]): D
  * value from the document, and property names outside `^[A-Za-z_][A-Za-z0-9_]{0,63}$` appear as
  * `~invalid-key`. Does not run the PII detectors; that is the privacy module's job.
  */
-export function validateDocument(kind: DocumentKind, doc: unknown): DocumentValidationResult {
-  const validate = VALIDATORS[kind];
+export function validateDocument(kind: DocumentKind, doc: unknown, version: number = DEFAULT_DOCUMENT_VERSION): DocumentValidationResult {
+  const name = documentName(kind, version);
+  const validate = VALIDATORS.get(name);
+  if (validate === undefined) throw new Error(`unknown document version ${name}`);
   if (validate(doc)) return { ok: true };
-  return { ok: false, errors: toDocumentErrors(kind, validate.errors ?? []) };
+  return { ok: false, errors: toDocumentErrors(name, validate.errors ?? []) };
 }
 
 /**
@@ -273,9 +297,9 @@ export function validateDocument(kind: DocumentKind, doc: unknown): DocumentVali
  * e.g. `/externalRef` → `keyed-hash`. Collected from the schema, `$ref`s into the definitions
  * included, so a new annotated field needs no code change.
  */
-export function privacyAnnotations(kind: DocumentKind): ReadonlyMap<string, PrivacyAnnotation> {
-  const annotations = PRIVACY_BY_KIND.get(kind);
-  if (!annotations) throw new Error(`unknown document kind ${kind}`);
+export function privacyAnnotations(kind: DocumentKind, version: number = DEFAULT_DOCUMENT_VERSION): ReadonlyMap<string, PrivacyAnnotation> {
+  const annotations = PRIVACY_BY_VERSION.get(documentName(kind, version));
+  if (!annotations) throw new Error(`unknown document version ${documentName(kind, version)}`);
   return annotations;
 }
 

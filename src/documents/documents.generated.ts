@@ -58,6 +58,10 @@ export type Channel = 'online' | 'in_store' | 'door_to_door';
  */
 export type ValuationFen = number;
 /**
+ * A new product's price in fen, at most 200,000 CNY (the subsidy programme's products are household appliances and digital devices).
+ */
+export type NewPurchasePriceFen = number;
+/**
  * The hub-issued ticket id (a lowercase UUID) that the platform printed on the parcel label. It is random and carries no personal data.
  */
 export type Ticket = string;
@@ -195,7 +199,7 @@ export type Fen = number;
  * Each standard document kind and the type of its documents.
  */
 export interface DocumentsByKind {
-  tradein: TradeInV1;
+  tradein: TradeInV1 | TradeInV2;
   inspection: InspectionV1;
   disposition: DispositionV1;
   catalogue: CatalogueV1;
@@ -303,6 +307,92 @@ export interface DeviceSpec {
    * Rated cooling capacity in watts (air conditioners).
    */
   coolingW?: number;
+}
+/**
+ * Sent by a platform when a user trades in a device. Creates a ticket. Holds model-level facts only: no names, contacts, addresses, identity numbers, serials, IMEIs, photos or free text. Version 2 adds the new purchase's list and paid prices, so subsidy and price claims can be checked: a new purchase states both, and a subsidy is only accepted with the new purchase it was granted on. Otherwise identical to tradein.v1; document-versions.json says how long v1 is still accepted.
+ */
+export interface TradeInV2 {
+  /**
+   * The platform's own key for this trade-in (its idempotency key); stored only as a keyed hash.
+   */
+  externalRef: ExternalRef;
+  /**
+   * The platform's pseudonym for the user, sent only for users who joined the hub's consent and revenue-share scheme. It goes to the subject vault, never to the analytic record. At least one letter, so that a phone or ID number cannot pass as a pseudonym.
+   */
+  subjectRef?: string;
+  /**
+   * The recycler the platform ships the device to, when it knows at submission: the ticket is handed to it at once (otherwise the platform hands it over later with handOverTicket). Must name a registered recycler. Only the ticket's current holder may submit inspections and dispositions for it.
+   */
+  recycler?: PartyId;
+  /**
+   * Category of the traded-in device.
+   */
+  category: Category;
+  /**
+   * Brand of the traded-in device.
+   */
+  brand: Brand;
+  /**
+   * Model of the traded-in device.
+   */
+  model: Model;
+  /**
+   * Specification of the traded-in device.
+   */
+  spec?: DeviceSpec;
+  /**
+   * How long the device was used, in months.
+   */
+  usageMonths: number;
+  /**
+   * Month of the trade-in.
+   */
+  tradeInMonth: Month;
+  /**
+   * Province or prefecture of the trade-in.
+   */
+  regionCode?: RegionCode;
+  /**
+   * Channel of the trade-in.
+   */
+  channel: Channel;
+  /**
+   * The valuation quoted to the user, in fen.
+   */
+  quotedValuationFen: ValuationFen;
+  /**
+   * Government subsidy granted on the new purchase, in fen (at most 50,000 CNY).
+   */
+  subsidyFen?: number;
+  /**
+   * China Energy Label grade of the old appliance (1 best, 5 worst).
+   */
+  energyGradeOld?: number;
+  /**
+   * The new product bought with the trade-in, for subsidy statistics, with its prices (required in tradein.v2).
+   */
+  newPurchase?: {
+    /**
+     * Category of the new product.
+     */
+    category: Category;
+    /**
+     * China Energy Label grade of the new product (1 best).
+     */
+    energyGrade?: number;
+    /**
+     * Water-efficiency grade of the new product (1 best).
+     */
+    waterGrade?: number;
+    /**
+     * The new product's list (marked) price, in fen, before any discount, subsidy or trade-in credit.
+     */
+    listPriceFen: NewPurchasePriceFen;
+    /**
+     * What the user paid for the new product, in fen: after the platform's discounts and the subsidy (subsidyFen), before the trade-in valuation is credited. At most the list price; list price minus paid price is the discount the user received, which includes the subsidy.
+     */
+    paidPriceFen: NewPurchasePriceFen;
+  };
 }
 /**
  * Sent by a recycler after inspecting a traded-in device. Names the trade-in by ticket or by platform reference, exactly one of the two.

@@ -1,6 +1,7 @@
 import { compile } from 'json-schema-to-typescript';
 import { DOCUMENT_KINDS, type DocumentKind } from './document-kinds.ts';
-import { DEFS_SCHEMA, DOCUMENT_SCHEMAS, type JsonSchemaObject } from './document-validator.ts';
+import { DOCUMENT_VERSIONS, documentName } from './document-versions.ts';
+import { DEFS_SCHEMA, VERSIONED_SCHEMAS, type JsonSchemaObject } from './document-validator.ts';
 
 /** Where the generated types are committed; the drift test compares against this file. */
 export const GENERATED_TYPES_FILE = new URL('./documents.generated.ts', import.meta.url);
@@ -88,8 +89,19 @@ function prepareDefinition(name: string, definition: unknown): unknown {
   return { title: pascalCase(name), ...(prepareSchema(definition) as MutableSchema) };
 }
 
+/** A version's type name: the first version's name with its number replaced (`TradeInV1` → `TradeInV2`). */
+function typeName(kind: DocumentKind, version: number): string {
+  return version === 1 ? TYPE_NAMES[kind] : `${TYPE_NAMES[kind].replace(/V1$/, '')}V${version}`;
+}
+
+/** A kind's document type: its one version, or the union of the versions the catalogue lists. */
 function prepareDocument(kind: DocumentKind): unknown {
-  return { title: TYPE_NAMES[kind], ...(prepareSchema(DOCUMENT_SCHEMAS[kind]) as MutableSchema) };
+  const versions = DOCUMENT_VERSIONS.get(kind) ?? [];
+  const prepared = versions.map((entry) => ({
+    title: typeName(kind, entry.version),
+    ...(prepareSchema(VERSIONED_SCHEMAS.get(documentName(kind, entry.version))!.schema) as MutableSchema),
+  }));
+  return prepared.length === 1 ? prepared[0] : { anyOf: prepared };
 }
 
 function buildBundle(): JsonSchemaObject {

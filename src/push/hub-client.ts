@@ -45,8 +45,8 @@ const MUTATIONS: Readonly<Record<DocumentKind, string>> = {
 };
 
 function mutation(kind: DocumentKind): string {
-  return `mutation Push($documents: [JSON!]!) {
-  result: ${MUTATIONS[kind]}(documents: $documents) {
+  return `mutation Push($documents: [JSON!]!, $version: Int) {
+  result: ${MUTATIONS[kind]}(documents: $documents, version: $version) {
     __typename
     ... on SubmissionBatch {
       results {
@@ -72,14 +72,14 @@ class RetryableError extends Error {
 const PERMANENT_GRAPHQL_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']);
 
 /**
- * Sends one batch to the kind's submit mutation and returns one result per document, in order. Network
+ * Sends one batch (of one document version; the kind's first when omitted) to the kind's submit mutation and returns one result per document, in order. Network
  * errors, timeouts, HTTP 5xx/408/429 and masked server errors are retried with exponential backoff —
  * safe because the hub is idempotent on each document's externalRef, so a batch that did commit before
  * the connection dropped is answered as `replayed`. A 401 is retried once with a fresh token when the
  * source can mint one; other 4xx and the hub's typed refusals stop the push.
  */
-export async function submitBatch(kind: DocumentKind, documents: readonly unknown[], options: HubClientOptions): Promise<ItemResult[]> {
-  const body = JSON.stringify({ query: mutation(kind), variables: { documents } });
+export async function submitBatch(kind: DocumentKind, documents: readonly unknown[], options: HubClientOptions, version?: number): Promise<ItemResult[]> {
+  const body = JSON.stringify({ query: mutation(kind), variables: { documents, ...(version === undefined ? {} : { version }) } });
   let renewed = false;
   for (let attempt = 1; ; attempt += 1) {
     options.signal?.throwIfAborted();

@@ -5,6 +5,7 @@ import { columnForPointer, requiredColumns, type NativeSchema } from '../../adap
 import { ADAPTERS, type AdapterEntry } from '../../adapters/registry.ts';
 import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
+import { DEFAULT_DOCUMENT_VERSION } from '../documents/document-versions.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint, type PushCounts } from './checkpoint.ts';
 import { submitBulkBatch } from './bulk-batch.ts';
 import { BatchTooLargeError, submitBatch, type DocumentErrorShape, type ItemResult } from './hub-client.ts';
@@ -69,6 +70,8 @@ export interface PushSummary extends PushCounts {
 interface PendingDocument {
   row: number;
   document: unknown;
+  /** The document version the adapter mapped the row to; a batch holds one version. */
+  version: number;
 }
 
 /**
@@ -152,7 +155,7 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
           retrying = `${reason}, next try in ${Math.ceil(delayMs / 1000)} s`;
           progress.update(state());
         },
-      });
+      }, documents[0]?.version);
     } catch (error) {
       // The hub's limit is lower than ours: send the same documents in parts it accepts.
       if (!(error instanceof BatchTooLargeError) || documents.length <= 1) throw error;
@@ -213,6 +216,7 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
       if (options.signal?.aborted) break;
       if (row <= skipThrough) continue;
       counts.read += 1;
+      const previousRow = lastRow;
       lastRow = row;
       if (item.record === undefined) {
         rejectRow([{ row, stage: 'read', column: '', pointer: '', code: 'push.bad_record', message: item.problem }]);
@@ -221,9 +225,19 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
         if (!mapped.ok) {
           rejectRow(mapped.errors.map((error: AdapterError) => ({ row, stage: 'adapter', column: error.column, pointer: '', code: error.code, message: error.message })));
         } else {
-          const errors = checkDocument(kind, mapped.document);
+          const version = mapped.version ?? DEFAULT_DOCUMENT_VERSION;
+          const errors = checkDocument(kind, mapped.document, { version });
           if (errors.length > 0) rejectRow(documentLines(row, 'check', errors));
-          else pending.push({ row, document: mapped.document });
+          else {
+            // A batch is one version (the hub reads it as one): a row of another version closes the batch.
+            // The checkpoint then covers the rows before this one only.
+            if (pending.length > 0 && pending[0]!.version !== version) {
+              lastRow = previousRow;
+              await settle();
+              lastRow = row;
+            }
+            pending.push({ row, document: mapped.document, version });
+          }
         }
       }
       if (pending.length >= batchSize || pendingRejects.length >= MAX_PENDING_REJECTS) await settle();

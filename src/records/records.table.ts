@@ -19,6 +19,9 @@ export interface RecordsTable {
   new_purchase_category: string | null;
   new_purchase_energy_grade: number | null;
   new_purchase_water_grade: number | null;
+  /** tradein.v2: the new product's list and paid price (fen); both null for v1 and without a new purchase. */
+  new_purchase_list_price_fen: string | null;
+  new_purchase_paid_price_fen: string | null;
   created_at: Date;
 }
 

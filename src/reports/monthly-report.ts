@@ -15,7 +15,15 @@ export const TABLES_OF_CAPACITY: Readonly<Partial<Record<FirmCapacity, ReportTab
   dismantler: 'dispositions',
 };
 
-export interface SalesFigures { tradeIns: number; newPurchases: number; subsidyFen: string }
+/**
+ * A platform's sales figures. The prices come from tradein.v2 only: `pricedPurchases` of the `newPurchases`
+ * carry them, `unpricedPurchases` (tradein.v1, or sent before v2) do not; `discountFen` = list − paid over
+ * the priced ones; `subsidyAboveDiscount` counts priced purchases whose subsidy exceeds their discount.
+ */
+export interface SalesFigures {
+  tradeIns: number; newPurchases: number; subsidyFen: string;
+  pricedPurchases: number; unpricedPurchases: number; listPriceFen: string; paidPriceFen: string; discountFen: string; subsidyAboveDiscount: number;
+}
 export interface InspectionFigures { inspectedDevices: number }
 export interface DispositionFigures { disposedDevices: number; dismantledUnits: number; kgDismantled: number; kgCo2eAvoided: number }
 export interface LeakageFigures { tradeIns: number; reached: number; leaked: number }
@@ -61,6 +69,20 @@ export interface MonthlyReportInput {
   leakage: { periodMonths: number; tradeInMonth: string; windowClosed: boolean; rows: readonly LeakageCellRow[] } | null;
 }
 
+/** A platform's sales cell with the figures derived from it: purchases without prices, the discount. */
+function salesFigures(cell: Omit<SalesCellRow, 'partyId' | 'name'>): SalesFigures {
+  return {
+    ...cell,
+    unpricedPurchases: cell.newPurchases - cell.pricedPurchases,
+    discountFen: (BigInt(cell.listPriceFen) - BigInt(cell.paidPriceFen)).toString(),
+  };
+}
+
+/** Integer fen (strings, as bigint columns are read) summed exactly. */
+function sumFen<F>(rows: readonly F[], pick: (figures: F) => string): string {
+  return rows.reduce((total, f) => total + BigInt(pick(f)), 0n).toString();
+}
+
 /**
  * Builds the report's tables from the per-firm figures (pure): each table protected with
  * `withholdSmallCells` and totalled over every firm; the active firms with no figures in a table their
@@ -69,10 +91,16 @@ export interface MonthlyReportInput {
  * cannot tell "nothing happened" from "nothing was sent".
  */
 export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReportTables {
-  const sales = protect(input.sales.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.tradeIns, figures })), input.k, (rows) => ({
+  const sales = protect(input.sales.map(({ partyId, name, ...cell }) => ({ key: partyId, name, units: cell.tradeIns, figures: salesFigures(cell) })), input.k, (rows) => ({
     tradeIns: sum(rows, (f) => f.tradeIns),
     newPurchases: sum(rows, (f) => f.newPurchases),
-    subsidyFen: rows.reduce((total, f) => total + BigInt(f.subsidyFen), 0n).toString(),
+    subsidyFen: sumFen(rows, (f) => f.subsidyFen),
+    pricedPurchases: sum(rows, (f) => f.pricedPurchases),
+    unpricedPurchases: sum(rows, (f) => f.unpricedPurchases),
+    listPriceFen: sumFen(rows, (f) => f.listPriceFen),
+    paidPriceFen: sumFen(rows, (f) => f.paidPriceFen),
+    discountFen: sumFen(rows, (f) => f.discountFen),
+    subsidyAboveDiscount: sum(rows, (f) => f.subsidyAboveDiscount),
   }));
   const inspections = protect(input.inspections.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.inspectedDevices, figures })), input.k, (rows) => ({
     inspectedDevices: sum(rows, (f) => f.inspectedDevices),

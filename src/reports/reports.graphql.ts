@@ -43,12 +43,18 @@ function reportTableType<F extends object>(name: string, description: string, Fi
   });
 }
 
-const SalesTableRef = reportTableType('ReportSales', 'Per platform, by trade-in month: its trade-ins, new purchases with a trade-in, and their subsidies.',
+const SalesTableRef = reportTableType('ReportSales', 'Per platform, by trade-in month: its trade-ins, new purchases with a trade-in, their subsidies, and (where sent as tradein.v2) their list and paid prices.',
   builder.objectRef<SalesFigures>('ReportSalesFigures').implement({
     fields: (t) => ({
       tradeIns: t.exposeInt('tradeIns'),
       newPurchases: t.exposeInt('newPurchases', { description: 'Trade-ins that came with a new purchase.' }),
       subsidyFen: t.exposeString('subsidyFen', { description: 'Subsidies claimed on the trade-ins, integer fen as a string.' }),
+      pricedPurchases: t.exposeInt('pricedPurchases', { description: 'New purchases sent with their list and paid price (tradein.v2).' }),
+      unpricedPurchases: t.exposeInt('unpricedPurchases', { description: 'New purchases without prices (tradein.v1): not in the price sums.' }),
+      listPriceFen: t.exposeString('listPriceFen', { description: 'Sum of the priced new purchases\' list prices, integer fen as a string.' }),
+      paidPriceFen: t.exposeString('paidPriceFen', { description: 'Sum of the priced new purchases\' paid prices, integer fen as a string.' }),
+      discountFen: t.exposeString('discountFen', { description: 'listPriceFen − paidPriceFen: the discount the users got on the priced purchases, subsidy included.' }),
+      subsidyAboveDiscount: t.exposeInt('subsidyAboveDiscount', { description: 'Priced purchases whose subsidy exceeds their discount (list − paid): a subsidy claim the price does not show passed on.' }),
     }),
   }));
 const InspectionsTableRef = reportTableType('ReportInspections', 'Per recycler, by inspection month: devices inspected.',

@@ -6,24 +6,39 @@ import { co2eAvoidedSql } from '../insights/carbon-factors.ts';
 /** Months are compared as dates (the first of the month), as records store them. */
 const firstDay = (month: string) => `${month}-01`;
 
-export interface SalesCellRow { partyId: string; name: string; tradeIns: number; newPurchases: number; subsidyFen: string }
+export interface SalesCellRow {
+  partyId: string; name: string; tradeIns: number; newPurchases: number; subsidyFen: string;
+  pricedPurchases: number; listPriceFen: string; paidPriceFen: string; subsidyAboveDiscount: number;
+}
 
 /**
  * Per platform, the trade-ins it ticketed with that trade-in month: how many came with a new purchase,
- * and the subsidies claimed on them (integer fen as a string).
+ * and the subsidies claimed on them (integer fen as a string); of the new purchases, those sent with their
+ * prices (tradein.v2), the sums of their list and paid prices, and how many claim a subsidy larger than the
+ * discount the user got (list − paid).
  */
 export async function salesByPlatform(db: DbOrTx, month: string): Promise<SalesCellRow[]> {
-  const { rows } = await sql<{ party_id: string; name: string | null; trade_ins: number; new_purchases: number; subsidy_fen: string }>`
+  const { rows } = await sql<{
+    party_id: string; name: string | null; trade_ins: number; new_purchases: number; subsidy_fen: string;
+    priced: number; list_fen: string; paid_fen: string; subsidy_above_discount: number;
+  }>`
     select t.platform_id as party_id, p.display_name as name, count(*)::int as trade_ins,
       (count(*) filter (where r.new_purchase_category is not null))::int as new_purchases,
-      coalesce(sum(r.subsidy_fen), 0)::text as subsidy_fen
+      coalesce(sum(r.subsidy_fen), 0)::text as subsidy_fen,
+      (count(*) filter (where r.new_purchase_list_price_fen is not null))::int as priced,
+      coalesce(sum(r.new_purchase_list_price_fen), 0)::text as list_fen,
+      coalesce(sum(r.new_purchase_paid_price_fen), 0)::text as paid_fen,
+      (count(*) filter (where r.subsidy_fen > r.new_purchase_list_price_fen - r.new_purchase_paid_price_fen))::int as subsidy_above_discount
     from tickets t
     join records r on r.id = t.record_id
     left join parties p on p.id = t.platform_id
     where r.trade_in_month = ${firstDay(month)}::date
     group by t.platform_id, p.display_name
     order by t.platform_id`.execute(db);
-  return rows.map((row) => ({ partyId: row.party_id, name: row.name ?? row.party_id, tradeIns: row.trade_ins, newPurchases: row.new_purchases, subsidyFen: row.subsidy_fen }));
+  return rows.map((row) => ({
+    partyId: row.party_id, name: row.name ?? row.party_id, tradeIns: row.trade_ins, newPurchases: row.new_purchases, subsidyFen: row.subsidy_fen,
+    pricedPurchases: row.priced, listPriceFen: row.list_fen, paidPriceFen: row.paid_fen, subsidyAboveDiscount: row.subsidy_above_discount,
+  }));
 }
 
 export interface InspectionCellRow { partyId: string; name: string; inspectedDevices: number }

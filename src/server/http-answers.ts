@@ -34,6 +34,11 @@ export function notFoundAnswer(reason: string, message: string): HttpAnswer {
   return errorAnswer(404, { code: 'NOT_FOUND', reason }, message);
 }
 
+/** 400: the request names something the route refuses as a whole (a document version outside its window). */
+export function badRequestAnswer(reason: string, message: string): HttpAnswer {
+  return errorAnswer(400, { code: 'BAD_REQUEST', reason }, message);
+}
+
 export function methodNotAllowedAnswer(reason: string, message: string, allow: string): HttpAnswer {
   return errorAnswer(405, { code: 'METHOD_NOT_ALLOWED', reason }, message, { allow });
 }

@@ -1,8 +1,9 @@
 import { isUuid } from '../db/ids.ts';
 import { DOCUMENT_KINDS, type DocumentKind } from '../documents/document-kinds.ts';
+import { DEFAULT_DOCUMENT_VERSION, deprecationOf, documentName, DOCUMENT_VERSIONS, DocumentVersionError } from '../documents/document-versions.ts';
 import type { DocumentError } from '../documents/document-validator.ts';
 import { builder } from '../graphql/builder.ts';
-import { BatchTooLargeError, ForbiddenError, UnauthenticatedError } from '../graphql/errors.graphql.ts';
+import { BatchTooLargeError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { requireParty } from '../graphql/principal-guards.ts';
 import * as submissions from './submissions.repository.ts';
 import { ingestDocuments, SUBMITTER_ROLE, type ItemResult } from './submissions.service.ts';
@@ -58,8 +59,44 @@ const ItemResultRef = builder.unionType('SubmissionItemResult', {
   resolveType: (item) => (item.status === 'accepted' ? 'SubmissionAccepted' : item.status === 'rejected' ? 'SubmissionRejected' : 'SubmissionConflict'),
 });
 
+builder.objectType(DocumentVersionError, {
+  name: 'DocumentVersionNotAccepted',
+  description: 'The batch named a document version the standard does not define, or one outside its acceptance window (schema/document-versions.json). Nothing was read or stored.',
+  interfaces: [HubErrorInterface],
+  isTypeOf: (value) => value instanceof DocumentVersionError,
+  fields: (t) => ({
+    kind: t.field({ type: DocumentKindEnum, resolve: (error) => error.kind }),
+    version: t.exposeInt('version'),
+    acceptedFrom: t.field({ type: 'DateTime', nullable: true, resolve: (error) => error.acceptedFrom }),
+    acceptedUntil: t.field({ type: 'DateTime', nullable: true, resolve: (error) => error.acceptedUntil }),
+    successor: t.exposeInt('successor', { nullable: true, description: 'The version to submit instead.' }),
+  }),
+});
+
+/** A deprecated version's notice: until when it is still accepted and what to move to. */
+interface VersionDeprecation {
+  kind: DocumentKind;
+  version: number;
+  acceptedUntil: Date;
+  successor: number;
+}
+
+const DeprecationRef = builder.objectRef<VersionDeprecation>('DocumentVersionDeprecation').implement({
+  description: 'The batch was sent as a deprecated version: it is still accepted until acceptedUntil; submit successor instead.',
+  fields: (t) => ({
+    kind: t.field({ type: DocumentKindEnum, resolve: (notice) => notice.kind }),
+    version: t.exposeInt('version'),
+    acceptedUntil: t.field({ type: 'DateTime', resolve: (notice) => notice.acceptedUntil }),
+    successor: t.exposeInt('successor'),
+  }),
+});
+
 export class SubmissionBatch {
-  constructor(readonly results: ItemResult[]) {}
+  constructor(
+    readonly results: ItemResult[],
+    readonly version: number = DEFAULT_DOCUMENT_VERSION,
+    readonly deprecation: VersionDeprecation | null = null,
+  ) {}
 }
 
 builder.objectType(SubmissionBatch, {
@@ -70,8 +107,14 @@ builder.objectType(SubmissionBatch, {
     accepted: t.int({ resolve: (batch) => batch.results.filter((r) => r.status === 'accepted').length }),
     rejected: t.int({ resolve: (batch) => batch.results.filter((r) => r.status === 'rejected').length }),
     conflicts: t.int({ resolve: (batch) => batch.results.filter((r) => r.status === 'conflict').length }),
+    version: t.exposeInt('version', { description: 'The document version the batch was read as.' }),
+    deprecation: t.field({ type: DeprecationRef, nullable: true, resolve: (batch) => batch.deprecation }),
   }),
 });
+
+function versionList(kind: DocumentKind): string {
+  return (DOCUMENT_VERSIONS.get(kind) ?? []).map((entry) => documentName(kind, entry.version)).join(', ');
+}
 
 const MUTATIONS: Record<DocumentKind, string> = {
   tradein: 'submitTradeIns',
@@ -85,17 +128,23 @@ for (const kind of DOCUMENT_KINDS) {
   builder.mutationField(MUTATIONS[kind], (t) =>
     t.field({
       type: SubmissionBatch,
-      description: `Submits up to 1,000 ${kind}.v1 documents (schema/${kind}.v1.schema.json); only a ${SUBMITTER_ROLE[kind]} may. One result per document, in order.`,
-      errors: { types: [UnauthenticatedError, ForbiddenError, BatchTooLargeError] },
-      args: { documents: t.arg({ type: ['JSON'], required: true }) },
+      description: `Submits up to 1,000 ${kind} documents of one version (${versionList(kind)}; schema/document-versions.json says which are accepted when); only a ${SUBMITTER_ROLE[kind]} may. One result per document, in order.`,
+      errors: { types: [UnauthenticatedError, ForbiddenError, BatchTooLargeError, DocumentVersionError] },
+      args: {
+        documents: t.arg({ type: ['JSON'], required: true }),
+        version: t.arg.int({ description: `The documents' version; ${DEFAULT_DOCUMENT_VERSION} when omitted.` }),
+      },
       resolve: async (_root, args, context) => {
         const party = requireParty(context);
         if (args.documents.length > context.config.maxBatchSize) throw new BatchTooLargeError(context.config.maxBatchSize, args.documents.length);
-        // A kind the party's role may not send throws SubmissionForbiddenError, a ForbiddenError.
+        const version = args.version ?? DEFAULT_DOCUMENT_VERSION;
+        // A kind the party's role may not send throws SubmissionForbiddenError, a ForbiddenError; a version
+        // outside its window, DocumentVersionError.
         const ingest = { ...context, certificates: { key: context.signingKey, hubId: context.config.hubId } };
-        const results = await ingestDocuments(ingest, party, kind, args.documents);
+        const results = await ingestDocuments(ingest, party, kind, args.documents, 'graphql', version);
         for (const result of results) context.metrics.documents.inc({ kind, outcome: result.status });
-        return new SubmissionBatch(results);
+        const deprecation = deprecationOf(kind, version, context.now());
+        return new SubmissionBatch(results, version, deprecation === undefined ? null : { kind, version, ...deprecation });
       },
     }),
   );
@@ -108,6 +157,7 @@ export const SubmissionRef = builder.objectRef<SubmissionNode>('Submission').imp
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.field({ type: DocumentKindEnum, resolve: (row) => row.kind }),
+    version: t.exposeInt('version', { description: 'The document version it was sent as.' }),
     ticket: t.exposeID('ticket_id', { nullable: true }),
     targetId: t.exposeID('target_id', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.created_at }),

@@ -5,7 +5,7 @@ import type { DocumentKind } from '../documents/document-kinds.ts';
 import type { DispositionsTable, InspectionsTable, RecordsTable } from '../records/records.table.ts';
 import type { SubmissionsTable } from './submissions.table.ts';
 
-export type SubmissionRow = Pick<SubmissionsTable, 'key_hash' | 'id' | 'content_hash' | 'ticket_id' | 'target_id' | 'kind' | 'created_at'>;
+export type SubmissionRow = Pick<SubmissionsTable, 'key_hash' | 'id' | 'content_hash' | 'ticket_id' | 'target_id' | 'kind' | 'version' | 'created_at'>;
 
 // pg returns bytea as Buffer, PGlite as a plain Uint8Array; callers compare and hex-encode, so make it Buffer.
 function withBuffers<T extends { key_hash: Uint8Array; content_hash?: Uint8Array }>(row: T): T {
@@ -21,7 +21,7 @@ export async function findSubmissionsByKey(db: DbOrTx, partyId: string, kind: Do
   if (keyHashes.length === 0) return [];
   return db
     .selectFrom('submissions')
-    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'version', 'created_at'])
     .where('party_id', '=', partyId)
     .where('kind', '=', kind)
     .where('key_hash', '=', sql<Buffer>`any(select decode(h, 'hex') from unnest(${keyHashes.map((k) => k.toString('hex'))}::text[]) as h)`)
@@ -43,6 +43,7 @@ export async function findTradeInTickets(db: DbOrTx, platformId: string, keyHash
 const SUBMISSION_COLUMNS: BulkColumn<SubmissionsTable>[] = [
   { name: 'party_id', type: 'text', value: (r) => r.party_id },
   { name: 'kind', type: 'text', value: (r) => r.kind },
+  { name: 'version', type: 'smallint', value: (r) => r.version },
   { name: 'key_hash', type: 'bytea', value: (r) => r.key_hash },
   { name: 'id', type: 'uuid', value: (r) => r.id },
   { name: 'content_hash', type: 'bytea', value: (r) => r.content_hash },
@@ -77,7 +78,7 @@ export async function listPartySubmissions(
 ): Promise<SubmissionPage> {
   let query = db
     .selectFrom('submissions')
-    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'version', 'created_at'])
     .where('party_id', '=', partyId);
   if (page.before !== undefined) query = query.where('id', '<', page.before);
   if (page.kind !== undefined) query = query.where('kind', '=', page.kind);
@@ -89,7 +90,7 @@ export async function listPartySubmissions(
 export async function findPartySubmission(db: DbOrTx, partyId: string, id: string): Promise<SubmissionRow | undefined> {
   return db
     .selectFrom('submissions')
-    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'created_at'])
+    .select(['key_hash', 'id', 'content_hash', 'ticket_id', 'target_id', 'kind', 'version', 'created_at'])
     .where('party_id', '=', partyId)
     .where('id', '=', id)
     .executeTakeFirst()
@@ -125,10 +126,11 @@ const CLAIM_INPUT: BulkColumn<{ submission: SubmissionsTable }>[] = [
   { name: 'sub_target_id', type: 'uuid', value: (r) => r.submission.target_id },
 ];
 
-/** What every submission of a batch shares: its party, kind, batch and time. */
+/** What every submission of a batch shares: its party, kind and version, batch and time. */
 export interface BatchStamp {
   partyId: string;
   kind: DocumentKind;
+  version: number;
   batchId: string;
   at: Date;
 }
@@ -136,8 +138,8 @@ export interface BatchStamp {
 /** `claimed`: the batch's keys this transaction now owns (a key another one holds makes it wait, then skip). */
 function claimCte(stamp: BatchStamp) {
   return sql`claimed as (
-    insert into submissions (party_id, kind, key_hash, id, content_hash, ticket_id, target_id, batch_id, created_at)
-    select ${stamp.partyId}::text, ${stamp.kind}::text, i.sub_key_hash, i.sub_id, i.sub_content_hash, i.sub_ticket_id, i.sub_target_id,
+    insert into submissions (party_id, kind, version, key_hash, id, content_hash, ticket_id, target_id, batch_id, created_at)
+    select ${stamp.partyId}::text, ${stamp.kind}::text, ${stamp.version}::smallint, i.sub_key_hash, i.sub_id, i.sub_content_hash, i.sub_ticket_id, i.sub_target_id,
       ${stamp.batchId}::uuid, ${stamp.at.toISOString()}::timestamptz
     from input i order by i.sub_key_hash
     on conflict (party_id, kind, key_hash) do nothing
@@ -160,7 +162,7 @@ const RECORD_FIELDS: [keyof RecordsTable, BulkColumn<unknown>['type']][] = [
   ['category', 'text'], ['brand', 'text'], ['model', 'text'], ['model_hash', 'bytea'], ['spec', 'jsonb'], ['usage_months', 'smallint'],
   ['trade_in_month', 'date'], ['region_code', 'text'], ['channel', 'text'], ['quoted_valuation_fen', 'bigint'], ['subsidy_fen', 'bigint'],
   ['energy_grade_old', 'smallint'], ['new_purchase_category', 'text'], ['new_purchase_energy_grade', 'smallint'],
-  ['new_purchase_water_grade', 'smallint'],
+  ['new_purchase_water_grade', 'smallint'], ['new_purchase_list_price_fen', 'bigint'], ['new_purchase_paid_price_fen', 'bigint'],
 ];
 
 const TRADEIN_INPUT: BulkColumn<TradeInRows>[] = [

@@ -4,8 +4,9 @@ import { findActiveRecyclers, findHeldTickets, TICKET_NOT_HELD, type TicketRefer
 import type { Db, DbOrTx } from '../db/database.ts';
 import { checkDocument } from '../documents/check-document.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
+import { DEFAULT_DOCUMENT_VERSION, versionRefusal } from '../documents/document-versions.ts';
 import type { DocumentError } from '../documents/document-validator.ts';
-import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
+import type { CatalogueV1, DispositionV1, InspectionV1, TradeInV1, TradeInV2 } from '../documents/documents.generated.ts';
 import { canonicalContentHash, keyedHash } from '../hub-keys/keyed-hash.ts';
 import type { PartyRole } from '../parties/parties.table.ts';
 import * as records from '../records/records.repository.ts';
@@ -65,11 +66,13 @@ interface Planned extends Candidate {
 }
 
 /**
- * Stores a batch of documents of one kind for one party, item by item: a rejected document stores nothing,
+ * Stores a batch of documents of one kind and version for one party, item by item: a rejected document stores nothing,
  * an accepted one is stored whole, and the batch's accepted documents share one transaction. Idempotent on
  * (party, externalRef): the same document again returns the first result (`replayed`), the same key with
  * other content is a `conflict`. Safe under concurrency: keys are claimed with INSERT … ON CONFLICT DO
  * NOTHING in key order, so two racing batches store each document once and never deadlock on each other.
+ * The version (`schema/document-versions.json`) is the caller's declaration for the whole batch: outside its
+ * acceptance window, or unknown, the call is refused (DocumentVersionError) before any document is read.
  */
 export async function ingestDocuments(
   context: IngestContext,
@@ -77,8 +80,11 @@ export async function ingestDocuments(
   kind: DocumentKind,
   documents: readonly unknown[],
   channel: 'graphql' | 'bulk' = 'graphql',
+  version: number = DEFAULT_DOCUMENT_VERSION,
 ): Promise<ItemResult[]> {
   if (SUBMITTER_ROLE[kind] !== submitter.role) throw new SubmissionForbiddenError(kind, submitter.role);
+  const refusal = versionRefusal(kind, version, context.now());
+  if (refusal !== undefined) throw refusal;
   // A notary attests only while the programme admits it: an active firm entry with the notary capacity.
   if (kind === 'wipe_attestation' && !(await isActiveNotary(context.db))) {
     throw new SubmissionForbiddenError(kind, submitter.role, 'wipe_attestation documents must be submitted by an active notary of the firm registry');
@@ -88,7 +94,7 @@ export async function ingestDocuments(
   const asOf = context.now();
   const passed = new Map<number, Record<string, unknown>>();
   documents.forEach((document, index) => {
-    const errors = checkDocument(kind, document, { asOf });
+    const errors = checkDocument(kind, document, { asOf, version });
     if (errors.length > 0) results[index] = { status: 'rejected', index, errors };
     else passed.set(index, document as Record<string, unknown>);
   });
@@ -120,8 +126,8 @@ export async function ingestDocuments(
     const batchId = newId();
     // No look-up first: claiming is the look-up. A key already taken (an earlier submission, or a racing
     // batch that has committed meanwhile) is simply not claimed, and is answered from the stored row.
-    const planned = await planSubmissions(tx, context, submitter.partyId, kind, firsts, batchId, receivedAt, results);
-    const claimed = await claimAndStore(tx, context, { partyId: submitter.partyId, kind, batchId, at: receivedAt }, planned);
+    const planned = await planSubmissions(tx, context, { partyId: submitter.partyId, kind, version, batchId, at: receivedAt }, firsts, results);
+    const claimed = await claimAndStore(tx, context, { partyId: submitter.partyId, kind, version, batchId, at: receivedAt }, planned);
     const stored = planned.filter((p) => claimed.has(p.keyHex));
     if (kind === 'catalogue') await storeCatalogueModels(tx, context, submitter.partyId, stored, receivedAt);
     if (kind === 'wipe_attestation') await storeClaimedWipeAttestations(tx, context, submitter.partyId, stored, receivedAt);
@@ -176,18 +182,16 @@ function idempotencyKey(secret: Buffer, partyId: string, kind: DocumentKind, doc
 async function planSubmissions(
   tx: DbOrTx,
   context: IngestContext,
-  partyId: string,
-  kind: DocumentKind,
+  stamp: submissions.BatchStamp,
   fresh: Candidate[],
-  batchId: string,
-  now: Date,
   results: ItemResult[],
 ): Promise<Planned[]> {
+  const { partyId, kind, version, batchId, at: now } = stamp;
   const base = (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null): Planned => ({
     ...candidate,
     recordId,
     row: {
-      party_id: partyId, kind, key_hash: candidate.keyHash, id: newId(), content_hash: candidate.contentHash,
+      party_id: partyId, kind, version, key_hash: candidate.keyHash, id: newId(), content_hash: candidate.contentHash,
       ticket_id: ticketId, target_id: targetId, batch_id: batchId, created_at: now,
     },
   });
@@ -319,7 +323,8 @@ async function claimAndStore(tx: DbOrTx, context: IngestContext, stamp: submissi
   const month = (value: string) => `${value}-01`;
   const { partyId, at: now } = stamp;
   if (stamp.kind === 'tradein') {
-    const docs = planned.map((p) => ({ p, doc: p.document as unknown as TradeInV1 }));
+    // Both versions land in one shape: v1 leaves the new purchase's prices null.
+    const docs = planned.map((p) => ({ p, doc: p.document as unknown as TradeInV1 | TradeInV2 }));
     // A model the brand has not catalogued is kept only as a keyed hash; storage named in it goes to spec.
     const models = await resolveModels(tx, context.secret, docs.map(({ doc }) => ({ brand: doc.brand, model: doc.model })));
     // The pseudonym is sealed; its keyed hash (the subject id) is what look-ups use.
@@ -335,7 +340,7 @@ async function claimAndStore(tx: DbOrTx, context: IngestContext, stamp: submissi
           quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
           energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
           new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null, new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
-          created_at: now,
+          ...newPurchasePrices(doc), created_at: now,
         },
         subject: subjectId === undefined ? null : { id: subjectId, sealed: cipher.seal(subjectId, doc.subjectRef!) },
         // The platform holds the new ticket first; one naming a recycler hands it over at once.
@@ -393,6 +398,13 @@ async function storeCatalogueModels(tx: DbOrTx, context: IngestContext, partyId:
     spec: (doc.spec as Record<string, number> | undefined) ?? null, party_id: partyId, created_at: now,
   })));
   await attachCataloguedModels(tx, context.secret, entries.map((doc) => ({ brand: doc.brand, model: doc.model, storageGb: doc.spec?.storageGb ?? null })));
+}
+
+/** A tradein.v2's new-purchase prices as stored (fen, text for bigint); null for v1 and without a new purchase. */
+function newPurchasePrices(doc: TradeInV1 | TradeInV2): { new_purchase_list_price_fen: string | null; new_purchase_paid_price_fen: string | null } {
+  const purchase = doc.newPurchase;
+  if (purchase === undefined || !('listPriceFen' in purchase)) return { new_purchase_list_price_fen: null, new_purchase_paid_price_fen: null };
+  return { new_purchase_list_price_fen: String(purchase.listPriceFen), new_purchase_paid_price_fen: String(purchase.paidPriceFen) };
 }
 
 /** The record's spec: the document's, completed with storage and memory its model name stated. */

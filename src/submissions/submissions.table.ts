@@ -3,6 +3,8 @@ import type { DocumentKind } from '../documents/document-kinds.ts';
 export interface SubmissionsTable {
   party_id: string;
   kind: DocumentKind;
+  /** The document version it was sent as (`schema/document-versions.json`). */
+  version: number;
   /** HMAC of the party's externalRef (or the catalogue's brand + model) under the hub secret. */
   key_hash: Buffer;
   id: string;

@@ -16,7 +16,8 @@ import { openRecordSource } from '../../src/push/read-records.ts';
 export const ADAPTERS_DIR = fileURLToPath(new URL('../../adapters/', import.meta.url));
 
 export type FixtureOutcome =
-  | { row: number; document: unknown }
+  /** `version` only when the row maps to a document version other than 1. */
+  | { row: number; document: unknown; version?: number }
   | { row: number; errors: { column: string; code: string }[] }
   | { row: number; check: { path: string; code: string }[] }
   | { row: number; unreadable: true };
@@ -91,8 +92,10 @@ export async function runFixtureCase(fixture: FixtureCase): Promise<{ outcomes: 
       outcomes.push({ row, errors: result.errors.map(({ column, code }) => ({ column, code })) });
       continue;
     }
-    const findings = checkDocument(kind, result.document);
-    outcomes.push(findings.length > 0 ? { row, check: findings.map(({ path: pointer, code }) => ({ path: pointer, code })) } : { row, document: result.document });
+    const findings = checkDocument(kind, result.document, result.version === undefined ? {} : { version: result.version });
+    outcomes.push(findings.length > 0
+      ? { row, check: findings.map(({ path: pointer, code }) => ({ path: pointer, code })) }
+      : { row, document: result.document, ...(result.version === undefined ? {} : { version: result.version }) });
   }
   return { outcomes, privateValues };
 }
