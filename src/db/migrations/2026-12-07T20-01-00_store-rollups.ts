@@ -41,55 +41,8 @@ const SUBJECTS_OF: Readonly<Record<string, (t: string) => string>> = {
   catalogue_models: (t) => `select rs.subject_id from record_subjects rs join records r on r.id = rs.record_id where (r.brand, r.model) in (select brand, model from ${t})`,
 };
 
-export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
-    create table insight_rollups (
-      id bigint generated always as identity primary key,
-      grain smallint not null,
-      purpose text not null,
-      rollup_key text not null,
-      category text, brand text, model text, region_code text, trade_in_month date, age_band text, grade text,
-      records integer not null,
-      inspected integer not null,
-      disposed integer not null,
-      unique (grain, purpose, rollup_key)
-    )`.execute(db);
-  await sql`
-    create table insight_rollup_values (
-      rollup_id bigint not null,
-      input smallint not null,
-      value integer not null,
-      n integer not null,
-      primary key (rollup_id, input, value)
-    )`.execute(db);
-  await sql`
-    create table insight_rollup_labels (
-      rollup_id bigint not null,
-      kind smallint not null,
-      label text not null,
-      position smallint not null,
-      n integer not null,
-      primary key (rollup_id, kind, label, position)
-    )`.execute(db);
-
-  // The signed deltas of one refresh, applied to cells, value counts, fault counts, members, rollups, rollup
-  // values and rollup labels in one statement. Keys whose count nets to zero are deleted (values, faults,
-  // labels) rather than updated, in the same statement: a key is either deleted or upserted, never both.
-  // Cells and rollups whose counts reach zero stay (reads skip `records = 0`), so a subject coming back
-  // finds its cell's id.
-  //
-  // Measured on the bench's 200k data set (bench/README.md): planning this statement afresh for each call
-  // (a custom plan) cost ~80 ms of a ~100 ms consent change, so it runs with one generic plan per session.
-  // A generic plan cannot see how many subjects the array holds and, costed for many, hash-joined whole
-  // tables (a seq scan of insight_rollup_labels per call: ~450 ms). Upkeep touches a few keys per subject,
-  // so joins are kept to index lookups: nested loops only, no seq scans of the summaries.
-  await sql.raw(`
-    create or replace function insight_store_refresh(p_subjects uuid[], p_at timestamptz) returns void
-    language plpgsql security definer set search_path from current
-    set plan_cache_mode = force_generic_plan set enable_hashjoin = off set enable_mergejoin = off set enable_seqscan = off as $$
-    begin
-      if coalesce(cardinality(p_subjects), 0) = 0 then return; end if;
-      with old as (
+// The refresh statement (see up()): the subjects' old and new contributions, netted and applied everywhere.
+const REFRESH = `      with old as (
         delete from insight_members m where m.subject_id = any(p_subjects) returning m.*
       ), d as materialized (
         select -1 as sign, o.purpose, c.cell_key, c.category, c.brand, c.model, c.region_code, c.trade_in_month, c.channel, c.grade, c.disposition,
@@ -207,7 +160,66 @@ export async function up(db: Kysely<any>): Promise<void> {
       where not exists (select 1 from insight_rollup_labels t where t.rollup_id = x.rid and t.kind = x.kind and t.label = x.label and t.position = x.position and t.n + x.n = 0)
       order by 1, 2, 3, 4
       on conflict (rollup_id, kind, label, position) do update set n = insight_rollup_labels.n + excluded.n;
-    end $$`).execute(db);
+`;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    create table insight_rollups (
+      id bigint generated always as identity primary key,
+      grain smallint not null,
+      purpose text not null,
+      rollup_key text not null,
+      category text, brand text, model text, region_code text, trade_in_month date, age_band text, grade text,
+      records integer not null,
+      inspected integer not null,
+      disposed integer not null,
+      unique (grain, purpose, rollup_key)
+    )`.execute(db);
+  await sql`
+    create table insight_rollup_values (
+      rollup_id bigint not null,
+      input smallint not null,
+      value integer not null,
+      n integer not null,
+      primary key (rollup_id, input, value)
+    )`.execute(db);
+  await sql`
+    create table insight_rollup_labels (
+      rollup_id bigint not null,
+      kind smallint not null,
+      label text not null,
+      position smallint not null,
+      n integer not null,
+      primary key (rollup_id, kind, label, position)
+    )`.execute(db);
+
+  // The signed deltas of one refresh, applied to cells, value counts, fault counts, members, rollups, rollup
+  // values and rollup labels in one statement. Keys whose count nets to zero are deleted (values, faults,
+  // labels) rather than updated, in the same statement: a key is either deleted or upserted, never both.
+  // Cells and rollups whose counts reach zero stay (reads skip `records = 0`), so a subject coming back
+  // finds its cell's id.
+  //
+  // Measured on the bench's 200k data set (bench/README.md): planning this statement afresh for each call
+  // (a custom plan) cost ~80 ms of a ~100 ms consent change, so it runs with one generic plan per session.
+  // A generic plan cannot see how many subjects the array holds and, costed for many, hash-joined whole
+  // tables (a seq scan of insight_rollup_labels per call: ~450 ms). Upkeep touches a few keys per subject,
+  // so joins are kept to index lookups: nested loops only, no seq scans of the summaries.
+  // Large sets (the initial build, a rebuild's repair, a bulk load) take the same statement planned for their
+  // size, hash joins allowed: index lookups one key at a time made the 200k bench's initial build crawl.
+  await sql.raw(`
+    create or replace function insight_store_refresh_bulk(p_subjects uuid[], p_at timestamptz) returns void
+    language plpgsql security definer set search_path from current
+    set plan_cache_mode = force_custom_plan set enable_hashjoin = on set enable_mergejoin = on set enable_seqscan = on as $$
+    begin
+${REFRESH}    end $$`).execute(db);
+  await sql.raw(`
+    create or replace function insight_store_refresh(p_subjects uuid[], p_at timestamptz) returns void
+    language plpgsql security definer set search_path from current
+    set plan_cache_mode = force_generic_plan set enable_hashjoin = off set enable_mergejoin = off set enable_seqscan = off as $$
+    begin
+      if coalesce(cardinality(p_subjects), 0) = 0 then return; end if;
+      if cardinality(p_subjects) > 5000 then perform insight_store_refresh_bulk(p_subjects, p_at); return; end if;
+${REFRESH}    end $$`).execute(db);
 
   // The expiry sweep runs before every consent-based query: its generic plan (`expires_at <= $2` costed as a
   // third of the members) scanned every member (~50 ms at 200k records); a custom plan uses the partial index.
@@ -258,7 +270,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Reference tables like the cells: counts per purpose and coarse dimension tuple, no party or subject named.
   await sql`grant select on insight_rollups, insight_rollup_values, insight_rollup_labels to hub_analytics`.execute(db);
-  await sql`revoke all on function insight_store_refresh(uuid[], timestamptz), insight_store_add(uuid[], timestamptz) from public`.execute(db);
+  await sql`revoke all on function insight_store_refresh(uuid[], timestamptz), insight_store_refresh_bulk(uuid[], timestamptz), insight_store_add(uuid[], timestamptz) from public`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -268,6 +280,7 @@ export async function down(db: Kysely<any>): Promise<void> {
       await sql.raw(`drop function if exists insight_store_on_${table}_${event}()`).execute(db);
     }
   }
+  await sql`drop function if exists insight_store_refresh_bulk(uuid[], timestamptz)`.execute(db);
   await sql`drop table if exists insight_rollup_labels`.execute(db);
   await sql`drop table if exists insight_rollup_values`.execute(db);
   await sql`drop table if exists insight_rollups`.execute(db);
