@@ -231,7 +231,8 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
     await sql`delete from insight_cell_values`.execute(tx);
     await sql`delete from insight_cell_faults`.execute(tx);
     await sql`delete from insight_cells`.execute(tx);
-    await sql`select insight_store_add(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
+    // A full rebuild: the refresh planned for a large set (migration 2026-12-07T20-01-00), whatever the size.
+    await sql`select insight_store_refresh_bulk(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
   }
   return { cells, values, faults, rollups, rollupValues, rollupLabels, repaired: differs && options.repair };
 }
