@@ -3,14 +3,17 @@ import type { DbOrTx } from '../db/database.ts';
 import type { RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension } from '../policy/policy-vocabulary.ts';
 import type { DpBounds } from '../policy/policy.types.ts';
-import type { DpInput, DpPlan } from './dp/dp-measures.ts';
+import type { DistributionMeasure, DpInput, DpPlan } from './dp/dp-measures.ts';
 import type { GroupStatistics } from './dp/release-noisy-answer.ts';
-import { STORE_INPUTS, storeBinning } from './store-resolution.ts';
+import { STORE_INPUTS, chooseStoreSource, storeBinning, type StoreSource } from './store-resolution.ts';
 
 /**
- * The analytic store's reads (migration 2026-12-07T17-01-00): consent-based answers come from the cells the
- * triggers keep, never from per-record or per-subject rows. Each cell holds one purpose's consenting
- * subjects whose latest record has one tuple of dimension values; every subject adds exactly one record.
+ * The analytic store's reads (migrations 2026-12-07T17-01-00 and 2026-12-07T20-01-00): consent-based answers
+ * come from the summaries the triggers keep, never from per-record or per-subject rows. Each cell holds one
+ * purpose's consenting subjects whose latest record has one tuple of every dimension; each rollup the same
+ * for a coarser tuple (a grain); every subject adds exactly one record. A request reads the smallest grain
+ * holding every dimension it groups or filters by (store-resolution.ts), else the cells: both give the same
+ * statistics, the rollups from far fewer rows.
  */
 
 /** Each dimension over a cell (`c`): the same values DIMENSION_SQL gives over a record. */
@@ -29,6 +32,9 @@ const CELL_DIMENSION: Readonly<Record<PolicyDimension, string>> = {
   newPurchaseCategory: 'c.new_purchase_category',
 };
 
+/** The kinds of `insight_rollup_labels`: fault code × position, grade, disposition. */
+const LABEL_KIND: Readonly<Record<DistributionMeasure, number>> = { faultRate: 1, gradeDistribution: 2, dispositionShares: 3 };
+
 export interface StoreRequest {
   purpose: string;
   groupBy: readonly PolicyDimension[];
@@ -41,8 +47,9 @@ export async function expireDueConsents(tx: DbOrTx, purpose: string, now: Date):
   return Number(rows[0]!.n);
 }
 
-function cellConditions(request: StoreRequest): RawBuilder<unknown>[] {
+function cellConditions(request: StoreRequest, source: StoreSource): RawBuilder<unknown>[] {
   const conditions: RawBuilder<unknown>[] = [sql`c.purpose = ${request.purpose}`, sql`c.records > 0`];
+  if (source.kind === 'rollup') conditions.push(sql`c.grain = ${source.grain}::smallint`);
   for (const [name, value] of Object.entries(request.filters)) {
     if (name === 'tradeInMonthFrom' && typeof value === 'string') conditions.push(sql`c.trade_in_month >= ${`${value}-01`}::date`);
     else if (name === 'tradeInMonthTo' && typeof value === 'string') conditions.push(sql`c.trade_in_month <= ${`${value}-01`}::date`);
@@ -54,28 +61,33 @@ function cellConditions(request: StoreRequest): RawBuilder<unknown>[] {
 }
 
 /**
- * The exact statistics the DP step needs, per group, read from the cells matching the request: records,
+ * The exact statistics the DP step needs, per group, read from the source's rows matching the request: records,
  * inspected records, clamped sums and present counts, quantile histograms and distribution counts. The
  * policy's numbers go in as parameters; the SQL text is fixed per dimension and input.
  */
 export async function readStoreStatistics(
   tx: DbOrTx, request: StoreRequest, plan: DpPlan, bounds: DpBounds,
+  source: StoreSource = chooseStoreSource(request.groupBy, request.filters, plan, bounds),
 ): Promise<GroupStatistics[]> {
+  const rollup = source.kind === 'rollup';
+  const table = sql.raw(rollup ? 'insight_rollups' : 'insight_cells');
+  const values = sql.raw(rollup ? 'insight_rollup_values v on v.rollup_id = g.id' : 'insight_cell_values v on v.cell_id = g.id');
   const dims = request.groupBy;
   const keyNames = dims.map((_, i) => `g${i}`);
   const keySelect = sql.raw(dims.map((d, i) => `(${CELL_DIMENSION[d]})::text as g${i}`).join(', ') || "'' as g_all");
   const groupCols = sql.raw(keyNames.length === 0 ? 'g.g_all' : keyNames.map((k) => `g.${k}`).join(', '));
   const cells = sql`
     with g as materialized (
-      select c.id, c.records, c.inspected, c.grade, c.disposition, ${keySelect}
-      from insight_cells c where ${sql.join(cellConditions(request), sql` and `)}
+      select c.id, c.records, c.inspected,
+        ${sql.raw(rollup ? 'c.disposed, ' : 'case when c.disposition is not null then c.records else 0 end as disposed, c.grade, c.disposition, ')}${keySelect}
+      from ${table} c where ${sql.join(cellConditions(request, source), sql` and `)}
     )`;
   const keysOf = (row: Record<string, unknown>) => keyNames.map((k) => (row[k] as string | null) ?? null);
   const id = (keys: (string | null)[]) => JSON.stringify(keys);
 
   const { rows } = await sql<Record<string, unknown>>`${cells}
     select ${groupCols}, sum(g.records)::int as records, sum(g.inspected)::int as inspected,
-      coalesce(sum(g.records) filter (where g.disposition is not null), 0)::int as disposed
+      sum(g.disposed)::int as disposed
     from g group by ${groupCols}`.execute(tx);
   const groups = new Map<string, GroupStatistics>();
   for (const row of rows) {
@@ -89,7 +101,7 @@ export async function readStoreStatistics(
     const bound = bounds[input]!;
     const { rows: sums } = await sql<Record<string, unknown>>`${cells}
       select ${groupCols}, sum(least(greatest(v.value, ${bound.min}::int), ${Math.floor(bound.max)}::int)::bigint * v.n)::float8 as total, sum(v.n)::int as present
-      from g join insight_cell_values v on v.cell_id = g.id and v.input = ${STORE_INPUTS[input].code}::smallint
+      from g join ${values} and v.input = ${STORE_INPUTS[input].code}::smallint
       group by ${groupCols}`.execute(tx);
     for (const row of sums) {
       const group = groupOf(row);
@@ -103,10 +115,10 @@ export async function readStoreStatistics(
     }
   }
   for (const input of plan.histograms) {
-    const binning = storeBinning(input, bounds[input]!);
+    const binning = storeBinning(input, bounds[input]!, source);
     const { rows: counted } = await sql<Record<string, unknown>>`${cells}
       select ${groupCols}, least(greatest(floor((v.value - ${binning.minUnits}::int)::float8 / ${binning.widthUnits}::int), 0), ${binning.bins - 1}::int)::int as bin, sum(v.n)::int as n
-      from g join insight_cell_values v on v.cell_id = g.id and v.input = ${STORE_INPUTS[input].code}::smallint
+      from g join ${values} and v.input = ${STORE_INPUTS[input].code}::smallint
       group by ${groupCols}, bin`.execute(tx);
     for (const row of counted) {
       const group = groupOf(row);
@@ -114,7 +126,13 @@ export async function readStoreStatistics(
     }
   }
   for (const measure of plan.distributions) {
-    const { rows: counts } = measure === 'faultRate'
+    const { rows: counts } = rollup
+      ? await sql<Record<string, unknown>>`${cells}
+          select ${groupCols}, l.label as value, sum(l.n)::int as n
+          from g join insight_rollup_labels l on l.rollup_id = g.id and l.kind = ${LABEL_KIND[measure]}::smallint
+          ${measure === 'faultRate' ? sql`where l.position <= ${bounds.faultsPerRecord!}::int` : sql``}
+          group by ${groupCols}, l.label`.execute(tx)
+      : measure === 'faultRate'
       ? await sql<Record<string, unknown>>`${cells}
           select ${groupCols}, f.code as value, sum(f.n)::int as n
           from g join insight_cell_faults f on f.cell_id = g.id where f.position <= ${bounds.faultsPerRecord!}::int
@@ -141,17 +159,31 @@ export interface StoreRebuildReport {
   cells: StoreDifference;
   values: StoreDifference;
   faults: StoreDifference;
+  /** The rollups (every grain), their value counts and their label counts (faults, grades, dispositions). */
+  rollups: StoreDifference;
+  rollupValues: StoreDifference;
+  rollupLabels: StoreDifference;
   repaired: boolean;
 }
 
 /**
+ * A contribution row (`x`, as insight_store_contributions returns it) at each grain (`g`): the grain's key,
+ * as the upkeep (migration 2026-12-07T20-01-00) computes it. Only the rebuild's check uses it.
+ */
+const ROLLUP_KEY = `g.grain || '/' || x.purpose || '/' || json_build_array(x.category, x.brand, x.model,
+  case when g.by_province then substr(x.region_code, 1, 2) || '0000' end, case when g.by_month then x.trade_in_month end::text,
+  case when g.by_age_grade then x.age_band end, case when g.by_age_grade then x.grade end)::text`;
+const GRAINS = '(values (1::smallint, false, false, false), (2::smallint, true, false, false), (3::smallint, false, true, false), (4::smallint, false, false, true)) g(grain, by_province, by_age_grade, by_month)';
+
+/**
  * Recomputes the analytic store from the base tables at `now` and compares it with what the triggers kept:
- * cells, value counts and fault counts added, changed or removed (counts only; nothing about anyone).
+ * cells, value counts, fault counts, and the rollups of every grain with their value and label counts,
+ * added, changed or removed (counts only; nothing about anyone).
  * When anything differs it rebuilds the store from scratch. Holds the store's tables against concurrent
  * upkeep meanwhile, so writers wait rather than interleave. Runs as the tables' owner.
  */
 export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boolean }): Promise<StoreRebuildReport> {
-  await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults in share row exclusive mode`.execute(tx);
+  await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults, insight_rollups, insight_rollup_values, insight_rollup_labels in share row exclusive mode`.execute(tx);
   await sql`select insight_store_expire(p.purpose, ${now}::timestamptz) from (select distinct purpose from insight_members) p`.execute(tx);
   await sql`drop table if exists store_expected`.execute(tx);
   await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
@@ -176,13 +208,34 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
     sql`select x.purpose || '/' || x.cell_key || '/' || u.code || '/' || u.position as k, count(*)::text as v from store_expected x
         cross join lateral unnest(x.faults) with ordinality u(code, position) group by 1`,
     sql`select c.purpose || '/' || c.cell_key || '/' || f.code || '/' || f.position as k, f.n::text as v from insight_cell_faults f join insight_cells c on c.id = f.cell_id where f.n <> 0`);
-  const differs = [cells, values, faults].some((d) => d.added + d.changed + d.removed > 0);
+  const rollups = await difference(
+    sql`select ${sql.raw(ROLLUP_KEY)} as k, count(*)::text || '/' || (count(*) filter (where x.inspected))::text || '/' || (count(*) filter (where x.disposition is not null))::text as v
+        from store_expected x cross join ${sql.raw(GRAINS)} group by 1`,
+    sql`select grain || '/' || purpose || '/' || rollup_key as k, records::text || '/' || inspected::text || '/' || disposed::text as v from insight_rollups where records <> 0 or inspected <> 0 or disposed <> 0`);
+  const rollupValues = await difference(
+    sql`select ${sql.raw(ROLLUP_KEY)} || '/' || v.input || '/' || v.value as k, count(*)::text as v from store_expected x cross join ${sql.raw(GRAINS)}
+        cross join lateral (values (1, x.usage_months), (2, x.battery_pct), (3, floor(x.valuation_k / 2.0)::int), (4, floor(x.residual_bp / 50.0)::int), (5, x.co2e_kg)) v(input, value)
+        where v.value is not null group by 1`,
+    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_rollup_values v join insight_rollups r on r.id = v.rollup_id where v.n <> 0`);
+  const rollupLabels = await difference(
+    sql`select ${sql.raw(ROLLUP_KEY)} || '/' || l.kind || '/' || l.label || '/' || l.position as k, count(*)::text as v from store_expected x cross join ${sql.raw(GRAINS)}
+        cross join lateral (
+          select 1, u.code, u.position from unnest(x.faults) with ordinality u(code, position)
+          union all select 2, x.grade, 0 where x.grade is not null
+          union all select 3, x.disposition, 0 where x.disposition is not null) l(kind, label, position)
+        group by 1`,
+    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || l.kind || '/' || l.label || '/' || l.position as k, l.n::text as v from insight_rollup_labels l join insight_rollups r on r.id = l.rollup_id where l.n <> 0`);
+  const differs = [cells, values, faults, rollups, rollupValues, rollupLabels].some((d) => d.added + d.changed + d.removed > 0);
   if (differs && options.repair) {
     await sql`delete from insight_members`.execute(tx);
+    await sql`delete from insight_rollup_values`.execute(tx);
+    await sql`delete from insight_rollup_labels`.execute(tx);
+    await sql`delete from insight_rollups`.execute(tx);
     await sql`delete from insight_cell_values`.execute(tx);
     await sql`delete from insight_cell_faults`.execute(tx);
     await sql`delete from insight_cells`.execute(tx);
-    await sql`select insight_store_add(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
+    // A full rebuild: the refresh planned for a large set (migration 2026-12-07T20-01-00), whatever the size.
+    await sql`select insight_store_refresh_bulk(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
   }
-  return { cells, values, faults, repaired: differs && options.repair };
+  return { cells, values, faults, rollups, rollupValues, rollupLabels, repaired: differs && options.repair };
 }

@@ -72,7 +72,8 @@ describe('tradein-hub command line', () => {
 
   it('rebuilds the analytic store from the base tables and reports no difference when the triggers kept it', async () => {
     const { stdout } = await hub('insights', 'rebuild');
-    expect(stdout).toBe('cells: 0 added, 0 changed, 0 removed\nvalue counts: 0 added, 0 changed, 0 removed\nfault counts: 0 added, 0 changed, 0 removed\nstore matches the base tables\n');
+    expect(stdout).toBe('cells: 0 added, 0 changed, 0 removed\nvalue counts: 0 added, 0 changed, 0 removed\nfault counts: 0 added, 0 changed, 0 removed\n'
+      + 'rollups: 0 added, 0 changed, 0 removed\nrollup value counts: 0 added, 0 changed, 0 removed\nrollup label counts: 0 added, 0 changed, 0 removed\nstore matches the base tables\n');
   }, 120_000);
 
   it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {

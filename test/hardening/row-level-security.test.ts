@@ -24,6 +24,9 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   insight_cells: "the analytic store: per purpose and dimension tuple, counts of consenting subjects' records; no party or subject named",
   insight_cell_values: 'the analytic store: per cell, how many records have each value of a measured input; no party or subject named',
   insight_cell_faults: 'the analytic store: per cell, how many records list each fault code at each position; no party or subject named',
+  insight_rollups: "the analytic store's rollups: per grain, purpose and coarse dimension tuple, counts of consenting subjects' records; no party or subject named",
+  insight_rollup_values: "the analytic store's rollups: per rollup, how many records have each (coarsened) value of a measured input; no party or subject named",
+  insight_rollup_labels: "the analytic store's rollups: per rollup, how many records carry each fault code, grade or disposition; no party or subject named",
 };
 
 const SUBMIT = `mutation ($d: [JSON!]!) { submitTradeIns(documents: $d) {

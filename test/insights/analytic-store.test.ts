@@ -5,6 +5,7 @@ import { changeConsent } from '../../src/consent/consent.service.ts';
 import { planStatistics } from '../../src/insights/dp/dp-measures.ts';
 import { expireDueConsents, readStoreStatistics, rebuildStore } from '../../src/insights/insights.repository.ts';
 import type { AllowedPolicy } from '../../src/policy/policy.types.ts';
+import { STORE_GRAINS, requestDimensions, sourceServes, type StoreSource } from '../../src/insights/store-resolution.ts';
 import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -44,6 +45,14 @@ const REQUESTS: NaiveRequest[] = [
   { purpose: 'recycling-optimization', groupBy: ['prefecture', 'disposition'], filters: {}, measures: ['count', 'co2eAvoidedKg', 'dispositionShares', 'batteryHealthPctAvg', 'valuationP50', 'recoveryFunnel'] },
   { purpose: 'recycling-optimization', groupBy: ['tradeInMonth', 'channel'], filters: { grade: ['A', 'B'] }, measures: ['count', 'gradeDistribution', 'co2eAvoidedKg'] },
   { purpose: 'precise-recommendation', groupBy: ['newPurchaseCategory', 'category'], filters: { tradeInMonthFrom: '2025-01' }, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50'] },
+  // Requests the rollups serve (each is also read from every larger grain and from the cells, below).
+  { purpose: 'product-rnd', groupBy: ['model'], filters: { category: ['mobile_phone'] }, measures: ['count', 'usageMonthsAvg', 'valuationP50', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'residualRatioP50', 'usageMonthsP90'] },
+  { purpose: 'product-rnd', groupBy: ['ageBand', 'grade'], filters: { model: ['iPhone 13 128GB', 'iPhone 12 128GB'] }, measures: ['count', 'residualRatioP50'] },
+  { purpose: 'product-rnd', groupBy: ['tradeInMonth'], filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-06', model: ['iPhone 13 128GB', 'iPhone 14 256GB'] }, measures: ['count', 'share', 'usageMonthsP50', 'valuationP50'] },
+  { purpose: 'product-rnd', groupBy: ['province'], filters: { category: ['mobile_phone'] }, measures: ['count', 'usageMonthsAvg', 'faultRate'] },
+  { purpose: 'recycling-optimization', groupBy: ['brand'], filters: {}, measures: ['count', 'share', 'gradeDistribution', 'dispositionShares', 'co2eAvoidedKg', 'batteryHealthPctAvg', 'valuationP50'] },
+  { purpose: 'recycling-optimization', groupBy: ['category'], filters: { province: ['440000', '110000'], tradeInMonthFrom: '2025-01' }, measures: ['count', 'dispositionShares', 'co2eAvoidedKg'] },
+  { purpose: 'precise-recommendation', groupBy: [], filters: { tradeInMonthTo: '2026-01' }, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'valuationP50'] },
 ];
 
 describe('the analytic store', () => {
@@ -107,18 +116,35 @@ describe('the analytic store', () => {
     if (refused !== undefined) throw new Error(JSON.stringify(refused));
   }
 
-  /** Every request: the store's statistics (after the expiry sweep at `now`) equal the naive SQL's. */
+  /**
+   * Every request: the store's statistics (after the expiry sweep at `now`) equal the naive SQL's, read from
+   * the source the store chooses and from every other source that can serve it (each rollup grain holding
+   * its dimensions, and the full cells).
+   */
   async function expectStoreEqualsNaive(now: Date): Promise<void> {
+    let fromRollups = 0;
     for (const request of REQUESTS) {
       const policy = hub.app.policies.get(request.purpose) as AllowedPolicy;
       const bounds = policy.differentialPrivacy!.bounds;
-      const store = await hub.app.database.db.transaction().execute(async (tx) => {
-        await expireDueConsents(tx, request.purpose, now);
-        return readStoreStatistics(tx, request, planStatistics(request.measures), bounds);
-      });
+      const plan = planStatistics(request.measures);
+      const dimensions = requestDimensions(request.groupBy, request.filters);
+      const sources: (StoreSource | undefined)[] = [undefined, { kind: 'cells' },
+        ...STORE_GRAINS.map((g): StoreSource => ({ kind: 'rollup', grain: g.grain })).filter((source) => sourceServes(source, dimensions, plan, bounds))];
+      fromRollups += sources.length - 2;
       const naive = await naiveStatistics(hub.app.database.db, request, bounds, now);
       expect(naive.length, JSON.stringify(request)).toBeGreaterThan(0);
-      expect(comparableStatistics(store), JSON.stringify(request)).toEqual(comparableStatistics(naive));
+      for (const source of sources) {
+        const store = await hub.app.database.db.transaction().execute(async (tx) => {
+          await expireDueConsents(tx, request.purpose, now);
+          return readStoreStatistics(tx, request, plan, bounds, source);
+        });
+        expect(comparableStatistics(store), `${JSON.stringify(request)} from ${JSON.stringify(source ?? 'the chosen source')}`).toEqual(comparableStatistics(naive));
+      }
+    }
+    // The rollups are exercised, at every grain.
+    expect(fromRollups).toBeGreaterThanOrEqual(10);
+    for (const { grain } of STORE_GRAINS) {
+      expect(REQUESTS.some((r) => sourceServes({ kind: 'rollup', grain }, requestDimensions(r.groupBy, r.filters), planStatistics(r.measures), (hub.app.policies.get(r.purpose) as AllowedPolicy).differentialPrivacy!.bounds)), `grain ${grain}`).toBe(true);
     }
   }
 
@@ -196,14 +222,21 @@ describe('the analytic store', () => {
   it('rebuilds from the base tables: nothing to report when the triggers kept up, a corrupted cell reported and repaired', async () => {
     const run = (repair: boolean) => hub.app.database.db.transaction().execute((tx) => rebuildStore(tx, new Date(), { repair }));
     const clean = await run(true);
-    expect(clean).toEqual({ cells: { added: 0, changed: 0, removed: 0 }, values: { added: 0, changed: 0, removed: 0 }, faults: { added: 0, changed: 0, removed: 0 }, repaired: false });
+    const none = { added: 0, changed: 0, removed: 0 };
+    expect(clean).toEqual({ cells: none, values: none, faults: none, rollups: none, rollupValues: none, rollupLabels: none, repaired: false });
     await sql`update insight_cells set records = records + 3 where id = (select min(id) from insight_cells where records > 0)`.execute(hub.app.database.db);
     await sql`delete from insight_cell_values where (cell_id, input, value) in (select cell_id, input, value from insight_cell_values order by cell_id desc limit 1)`.execute(hub.app.database.db);
+    await sql`update insight_rollups set disposed = disposed + 1 where id = (select min(id) from insight_rollups where grain = 3 and records > 0)`.execute(hub.app.database.db);
+    await sql`delete from insight_rollup_values where (rollup_id, input, value) in (select rollup_id, input, value from insight_rollup_values where input = 4 order by rollup_id desc limit 1)`.execute(hub.app.database.db);
+    await sql`update insight_rollup_labels set n = n + 2 where (rollup_id, kind, label, position) in (select rollup_id, kind, label, position from insight_rollup_labels where kind = 3 order by rollup_id limit 1)`.execute(hub.app.database.db);
     const corrupted = await run(true);
     expect(corrupted.cells.changed).toBe(1);
     expect(corrupted.values.added).toBe(1);
+    expect(corrupted.rollups.changed).toBe(1);
+    expect(corrupted.rollupValues.added).toBe(1);
+    expect(corrupted.rollupLabels.changed).toBe(1);
     expect(corrupted.repaired).toBe(true);
-    expect(await run(false)).toMatchObject({ cells: { added: 0, changed: 0, removed: 0 }, values: { added: 0, changed: 0, removed: 0 }, repaired: false });
+    expect(await run(false)).toEqual({ cells: none, values: none, faults: none, rollups: none, rollupValues: none, rollupLabels: none, repaired: false });
     await expectStoreEqualsNaive(new Date());
   });
 });
