@@ -18,6 +18,7 @@ import * as analyticStore from './migrations/2026-12-07T17-01-00_analytic-store.
 import * as queryPointers from './migrations/2026-12-07T17-02-00_query-pointers.ts';
 import * as wipes from './migrations/2026-12-07T17-05-00_wipes.ts';
 import * as greenPoints from './migrations/2026-12-07T17-06-00_green-points.ts';
+import * as pointerExpansionIndex from './migrations/2026-12-07T20-02-00_pointer-expansion-index.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07T17-02-00_query-pointers': queryPointers,
   '2026-12-07T17-05-00_wipes': wipes,
   '2026-12-07T17-06-00_green-points': greenPoints,
+  '2026-12-07T20-02-00_pointer-expansion-index': pointerExpansionIndex,
 };
