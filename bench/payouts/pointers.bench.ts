@@ -23,7 +23,8 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 5_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 50);
 const BASELINE_REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SUBJECTS = Math.floor(RECORDS / 2);
-const DB_NAME = 'tradein_bench_pointers';
+// Scratch database: override with BENCH_DB_NAME when several people bench on one server.
+const DB_NAME = process.env.BENCH_DB_NAME ?? 'tradein_bench_pointers';
 const PERIOD = '2026-10';
 const PRICE = 7;
 const CATEGORIES = ['mobile_phone', 'tablet', 'laptop'];
@@ -109,7 +110,12 @@ async function main(): Promise<void> {
 
     const baselines: number[] = [];
     for (let i = 0; i < BASELINE_REPEATS; i++) {
-      const run = await timed(() => sql`select subject_id, sum(user_share_fen) from bench_equivalent group by subject_id`.execute(db));
+      // Under the session settings the close's transaction uses (src/ledger/payout-run.ts), so both get the same memory.
+      const run = await timed(() => db.transaction().execute(async (tx) => {
+        await sql`set local work_mem = '256MB'`.execute(tx);
+        await sql`set local jit = off`.execute(tx);
+        return sql`select subject_id, sum(user_share_fen) from bench_equivalent group by subject_id`.execute(tx);
+      }));
       baselines.push(run.ms);
       process.stdout.write(`  baseline SUM … GROUP BY: ${seconds(run.ms)} (${run.value.rows.length} subjects)\n`);
     }

@@ -19,6 +19,7 @@ import * as storeRollups from './migrations/2026-12-07T20-01-00_store-rollups.ts
 import * as queryPointers from './migrations/2026-12-07T17-02-00_query-pointers.ts';
 import * as wipes from './migrations/2026-12-07T17-05-00_wipes.ts';
 import * as greenPoints from './migrations/2026-12-07T17-06-00_green-points.ts';
+import * as pointerExpansionIndex from './migrations/2026-12-07T20-02-00_pointer-expansion-index.ts';
 import * as tradeinV2 from './migrations/2026-12-07T20-04-00_tradein-v2.ts';
 
 /**
@@ -46,5 +47,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07T17-05-00_wipes': wipes,
   '2026-12-07T17-06-00_green-points': greenPoints,
   '2026-12-07T20-01-00_store-rollups': storeRollups,
+  '2026-12-07T20-02-00_pointer-expansion-index': pointerExpansionIndex,
   '2026-12-07T20-04-00_tradein-v2': tradeinV2,
 };
