@@ -15,10 +15,10 @@ import * as firmRegistry from './migrations/2026-12-07T15-00-00_firm-registry.ts
 import * as vocabularies from './migrations/2026-12-07T16-00-00_vocabularies.ts';
 import * as vocabularyRoles from './migrations/2026-12-07T16-30-00_vocabulary-roles.ts';
 import * as analyticStore from './migrations/2026-12-07T17-01-00_analytic-store.ts';
-import * as storeRollups from './migrations/2026-12-07T20-01-00_store-rollups.ts';
 import * as queryPointers from './migrations/2026-12-07T17-02-00_query-pointers.ts';
 import * as wipes from './migrations/2026-12-07T17-05-00_wipes.ts';
 import * as greenPoints from './migrations/2026-12-07T17-06-00_green-points.ts';
+import * as storeRollups from './migrations/2026-12-07T20-01-00_store-rollups.ts';
 import * as pointerExpansionIndex from './migrations/2026-12-07T20-02-00_pointer-expansion-index.ts';
 import * as tradeinV2 from './migrations/2026-12-07T20-04-00_tradein-v2.ts';
 
