@@ -49,8 +49,7 @@ export interface AdapterError {
 
 export type AdapterResult<K extends DocumentKind = DocumentKind> =
   /** `version`: the document version the row maps to (`schema/document-versions.json`); 1 when absent. */
-  | { ok: true; document: DocumentsByKind[K]; version?: number }
-  | { ok: false; errors: AdapterError[] };
+  { ok: true; document: DocumentsByKind[K]; version?: number } | { ok: false; errors: AdapterError[] };
 
 /** What the partner configures on its own machine; none of it is read from the file. */
 export interface AdapterOptions {

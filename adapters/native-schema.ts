@@ -24,7 +24,9 @@ export function requiredColumns(schema: NativeSchema): readonly string[] {
 
 /** Columns marked `x-private`: read by no adapter, and checked absent from every output by the tests. */
 export function privateColumns(schema: NativeSchema): readonly string[] {
-  return Object.entries(schema.properties ?? {}).filter(([, column]) => column['x-private'] !== undefined).map(([name]) => name);
+  return Object.entries(schema.properties ?? {})
+    .filter(([, column]) => column['x-private'] !== undefined)
+    .map(([name]) => name);
 }
 
 /**
@@ -32,7 +34,10 @@ export function privateColumns(schema: NativeSchema): readonly string[] {
  * indices dropped) or its nearest ancestor. Undefined when no column feeds it (e.g. a constant).
  */
 export function columnForPointer(schema: NativeSchema, pointer: string): string | undefined {
-  const segments = pointer.split('/').slice(1).filter((segment) => !/^\d+$/.test(segment));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .filter((segment) => !/^\d+$/.test(segment));
   const columns = Object.entries(schema.properties ?? {}).filter(([, column]) => column['x-private'] === undefined);
   for (let length = segments.length; length > 0; length -= 1) {
     const candidate = `/${segments.slice(0, length).join('/')}`;

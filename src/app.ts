@@ -42,9 +42,7 @@ export interface CreateAppOptions {
 
 /** The database the config names: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
 export function databaseTargetFor(config: HubConfig): DatabaseTarget {
-  return config.databaseUrl !== undefined
-    ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'pglite', dir: `${config.dataDir}/pgdata` };
+  return config.databaseUrl !== undefined ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dir: `${config.dataDir}/pgdata` };
 }
 
 /** Builds the whole hub — database (migrated), secret, token verifier, GraphQL — and never listens. */
@@ -69,16 +67,24 @@ export async function createApp(config: HubConfig, options: CreateAppOptions = {
     const sessionFor = (principal: Principal | null) => database.session(requestSession(principal, secret));
     const anonymous = sessionFor(null);
     const verifier = new TokenVerifier(anonymous, {
-      hubId: config.hubId, clockToleranceSeconds: config.clockToleranceSeconds, cacheSeconds: config.tokenCacheSeconds, now: () => now().getTime(),
+      hubId: config.hubId,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      cacheSeconds: config.tokenCacheSeconds,
+      now: () => now().getTime(),
     });
     const metrics = new HubMetrics();
     const yoga = createHubYoga({ config, db: anonymous, sessionFor, secret, signingKey, policies, verifier, logger, metrics, now });
     // The consent and insights pages (built by `npm run build:web`) in front of the API.
-    const handler = withWebPages(createHttpHandler(yoga, {
-      db: anonymous, logger, metrics,
-      bulk: { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics },
-      statements: { sessionFor, secret, verifier, logger },
-    }), { policies, logger });
+    const handler = withWebPages(
+      createHttpHandler(yoga, {
+        db: anonymous,
+        logger,
+        metrics,
+        bulk: { ingest: { db: anonymous, secret, now }, sessionFor, verifier, logger, metrics },
+        statements: { sessionFor, secret, verifier, logger },
+      }),
+      { policies, logger },
+    );
     return { config, database, secret, signingKey, policies, verifier, logger, metrics, yoga, handler, sessionFor, close: () => database.close() };
   } catch (error) {
     await database.close();

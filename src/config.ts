@@ -86,9 +86,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: path.resolve(env.HUB_DATA_DIR ?? './.hub-data'),
     hubId,
     // `test` is what vitest sets; it runs the hub as in development.
-    mode: choiceSetting(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') === 'production'
-      ? 'production'
-      : 'development',
+    mode: choiceSetting(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') === 'production' ? 'production' : 'development',
     logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     clockToleranceSeconds: integerSetting(env, 'HUB_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
     hubSecret: env.HUB_SECRET === undefined || env.HUB_SECRET === '' ? undefined : env.HUB_SECRET,

@@ -36,7 +36,9 @@ export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Pro
   app.logger.info({ event: 'hub.listening', url, database: app.database.target.kind }, 'hub listening');
   // Signed checkpoints of the audit chains at intervals (createApp alone, as tests use it, starts none).
   const stopCheckpoints = startCheckpointTimer(
-    { db: app.database.session({ role: 'hub_audit' }), signingKey: app.signingKey, hubId: config.hubId, now: () => new Date() }, config.checkpointIntervalSeconds, app.logger,
+    { db: app.database.session({ role: 'hub_audit' }), signingKey: app.signingKey, hubId: config.hubId, now: () => new Date() },
+    config.checkpointIntervalSeconds,
+    app.logger,
   );
 
   let stopping: Promise<void> | undefined;

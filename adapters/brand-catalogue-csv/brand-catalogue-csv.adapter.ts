@@ -26,9 +26,13 @@ function create(options: AdapterOptions): RowMapper<'catalogue'> {
 
     const brand = readBrandCell(cells, COLUMNS.brand, vocabularies);
     const model = readModelCell(cells, COLUMNS.model);
-    const category = cells.parse(COLUMNS.category, categoryFromWord, 'adapter.unknown_category', 'must be a category word of the category table', { required: true });
+    const category = cells.parse(COLUMNS.category, categoryFromWord, 'adapter.unknown_category', 'must be a category word of the category table', {
+      required: true,
+    });
     const launchMonth = cells.parse(COLUMNS.launched, parseMonth, 'adapter.bad_date', 'must be a month such as 2019-09 or a real date', { required: true });
-    const launchPriceFen = cells.parse(COLUMNS.launchPrice, parseFen, 'adapter.bad_price', 'must be an amount in yuan such as 5999 or ¥5,999.00', { required: true });
+    const launchPriceFen = cells.parse(COLUMNS.launchPrice, parseFen, 'adapter.bad_price', 'must be an amount in yuan such as 5999 or ¥5,999.00', {
+      required: true,
+    });
     // Grams in the sheet, kilograms in the standard: move the decimal point rather than divide a float.
     const weightKg = cells.parse(COLUMNS.weight, (text) => parseDecimal(text, -3), 'adapter.bad_number', 'must be a weight in grams such as 194');
 

@@ -67,18 +67,32 @@ function create(options: AdapterOptions): RowMapper<'disposition'> {
     const decimal = (column: string) => cells.parse(column, parseDecimal, 'adapter.bad_number', 'must be a non-negative decimal number such as 21.181');
 
     const order = cells.required(COLUMNS.order);
-    const disposition = cells.parse(COLUMNS.disposition, (word) => DISPOSITION_WORDS[word.replace(/\s+/g, '')], 'adapter.unknown_disposition',
-      'must be a disposition word (直接转售, 翻新后销售, 拆件再利用, 拆解资源化, 待处置)', { required: true });
-    const completedMonth = cells.parse(COLUMNS.completed, parseMonth, 'adapter.bad_date',
-      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日', { required: true });
+    const disposition = cells.parse(
+      COLUMNS.disposition,
+      (word) => DISPOSITION_WORDS[word.replace(/\s+/g, '')],
+      'adapter.unknown_disposition',
+      'must be a disposition word (直接转售, 翻新后销售, 拆件再利用, 拆解资源化, 待处置)',
+      { required: true },
+    );
+    const completedMonth = cells.parse(
+      COLUMNS.completed,
+      parseMonth,
+      'adapter.bad_date',
+      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日',
+      { required: true },
+    );
     const weightKg = decimal(COLUMNS.weight);
     const materials = MATERIAL_COLUMNS.flatMap(([material, column]) => {
       const kg = decimal(column);
       return kg === undefined ? [] : [[material, kg] as const];
     });
 
-    const refrigerantType = cells.parse(COLUMNS.refrigerant, (text) => refrigerantByKey.get(text.replace(/[\s-]/g, '').toUpperCase()), 'adapter.unknown_refrigerant',
-      'must be a refrigerant type (R12, R22, R134a, R410A, R32, R600a, R290, 未知)');
+    const refrigerantType = cells.parse(
+      COLUMNS.refrigerant,
+      (text) => refrigerantByKey.get(text.replace(/[\s-]/g, '').toUpperCase()),
+      'adapter.unknown_refrigerant',
+      'must be a refrigerant type (R12, R22, R134a, R410A, R32, R600a, R290, 未知)',
+    );
     const recoveredG = cells.parse(COLUMNS.recovered, parseWholeNumber, 'adapter.bad_number', 'must be a whole number of grams');
     if (cells.text(COLUMNS.recovered) !== undefined && cells.text(COLUMNS.refrigerant) === undefined) {
       errors.add(COLUMNS.refrigerant, 'adapter.missing_value', `must not be empty when ${COLUMNS.recovered} is given`);

@@ -11,7 +11,13 @@ import { platformOption } from '../shared/platform-option.ts';
 import { regionCode } from '../shared/region-code.ts';
 import { RowErrors } from '../shared/row-errors.ts';
 import {
-  gradeValueOf, isCertificateRef, isKnownBrand, isModelName, SHIPPED_ADAPTER_VOCABULARIES, VOCABULARY_RULES, type AdapterVocabularies,
+  gradeValueOf,
+  isCertificateRef,
+  isKnownBrand,
+  isModelName,
+  SHIPPED_ADAPTER_VOCABULARIES,
+  VOCABULARY_RULES,
+  type AdapterVocabularies,
 } from '../shared/vocabulary-cells.ts';
 import { readMappingSpec, type ConstantValue, type FieldSource, type MappingSpec, type ParserName } from './mapping-spec.ts';
 
@@ -51,18 +57,26 @@ function parseWord(field: string, source: ColumnSource, word: string): Converted
   if (source.values !== undefined) {
     const key = word.replace(/\s+/g, '');
     if (source.values.has(key)) return { ok: true, value: source.values.get(key) };
-    return { ok: false, code: UNKNOWN_WORD_CODES[field] ?? 'adapter.unknown_value', message: 'must be a word of the mapping\'s value table' };
+    return { ok: false, code: UNKNOWN_WORD_CODES[field] ?? 'adapter.unknown_value', message: "must be a word of the mapping's value table" };
   }
   const parsed = ((): unknown => {
     switch (source.parse) {
-      case 'text': return `${source.prefix ?? ''}${word}`;
-      case 'month': return parseMonth(word);
-      case 'fen': return parseFen(word);
-      case 'integer': return parseWholeNumber(word);
-      case 'number': return parseDecimal(word, source.scale);
-      case 'percent': return parsePercent(word);
-      case 'category': return categoryFromWord(word);
-      case 'region': return undefined;
+      case 'text':
+        return `${source.prefix ?? ''}${word}`;
+      case 'month':
+        return parseMonth(word);
+      case 'fen':
+        return parseFen(word);
+      case 'integer':
+        return parseWholeNumber(word);
+      case 'number':
+        return parseDecimal(word, source.scale);
+      case 'percent':
+        return parsePercent(word);
+      case 'category':
+        return categoryFromWord(word);
+      case 'region':
+        return undefined;
     }
   })();
   if (parsed !== undefined) return { ok: true, value: parsed };
@@ -102,7 +116,11 @@ function create(options: AdapterOptions): RowMapper<DocumentKind> {
       if (source.parse === 'region') {
         const region = regionCode(cellText(record[source.column]), source.city === undefined ? undefined : cellText(record[source.city]));
         if (!region.ok) {
-          errors.add(region.column === 'city' && source.city !== undefined ? source.city : source.column, 'adapter.unknown_region', 'must name a province (and optionally a city) of GB/T 2260');
+          errors.add(
+            region.column === 'city' && source.city !== undefined ? source.city : source.column,
+            'adapter.unknown_region',
+            'must name a province (and optionally a city) of GB/T 2260',
+          );
         } else if (region.region !== undefined) {
           setPath(document, field, region.region.code);
         } else if (!source.optional) {
@@ -116,7 +134,13 @@ function create(options: AdapterOptions): RowMapper<DocumentKind> {
         else if (!source.optional) errors.add(source.column, 'adapter.missing_value', 'must not be empty');
         continue;
       }
-      const words = source.split === undefined ? [text] : text.split(source.split).map((word) => word.trim()).filter((word) => word !== '');
+      const words =
+        source.split === undefined
+          ? [text]
+          : text
+              .split(source.split)
+              .map((word) => word.trim())
+              .filter((word) => word !== '');
       const values: ConstantValue[] = [];
       let failed = 0;
       let failure: Extract<Converted, { ok: false }> | undefined;

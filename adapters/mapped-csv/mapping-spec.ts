@@ -114,10 +114,12 @@ function readField(name: string, raw: unknown, privateColumns: ReadonlySet<strin
   if (raw.split !== undefined && (typeof raw.split !== 'string' || raw.split === '')) fail(`field ${name}: split must be the separator characters`);
   if (raw.optional !== undefined && typeof raw.optional !== 'boolean') fail(`field ${name}: optional must be true or false`);
   if (raw.prefix !== undefined && (typeof raw.prefix !== 'string' || parse !== 'text')) fail(`field ${name}: prefix must be a string on a text field`);
-  if (raw.scale !== undefined && (!Number.isInteger(raw.scale) || parse !== 'number')) fail(`field ${name}: scale must be a whole power of ten on a number field`);
+  if (raw.scale !== undefined && (!Number.isInteger(raw.scale) || parse !== 'number'))
+    fail(`field ${name}: scale must be a whole power of ten on a number field`);
   if (raw.city !== undefined && (typeof raw.city !== 'string' || parse !== 'region')) fail(`field ${name}: city must be a column name on a region field`);
   if (typeof raw.city === 'string' && privateColumns.has(raw.city)) fail(`field ${name} must not read the private column ${JSON.stringify(raw.city)}`);
-  const split = typeof raw.split === 'string' ? new RegExp(`[${[...raw.split].map((ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`).join('')}]`, 'u') : undefined;
+  const split =
+    typeof raw.split === 'string' ? new RegExp(`[${[...raw.split].map((ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`).join('')}]`, 'u') : undefined;
   return {
     kind: 'column',
     column,

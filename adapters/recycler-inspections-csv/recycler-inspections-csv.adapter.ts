@@ -71,8 +71,13 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
 
     const externalRef = cells.required(COLUMNS.inspection);
     const order = cells.required(COLUMNS.order);
-    const condition = cells.parse(COLUMNS.condition, (word) => gradeByWord.get(phraseKey(word)), 'adapter.unknown_condition',
-      'must be a condition word of the condition table (e.g. 95新, 9成新, 无法开机)', { required: true });
+    const condition = cells.parse(
+      COLUMNS.condition,
+      (word) => gradeByWord.get(phraseKey(word)),
+      'adapter.unknown_condition',
+      'must be a condition word of the condition table (e.g. 95新, 9成新, 无法开机)',
+      { required: true },
+    );
     // The word travels as the PROPRIETARY grade value: it must be in that scheme's vocabulary at the hub too.
     if (condition !== undefined && gradeValueOf('PROPRIETARY', condition.word, vocabularies) === undefined) {
       errors.add(COLUMNS.condition, VOCABULARY_RULES.gradeValue.code, VOCABULARY_RULES.gradeValue.message);
@@ -93,10 +98,19 @@ function create(options: AdapterOptions): RowMapper<'inspection'> {
     const batteryHealthPct = batteryColumn ?? findings.batteryHealthPct;
 
     const finalValuationFen = cells.parse(COLUMNS.finalPrice, parseFen, 'adapter.bad_price', 'must be an amount in yuan such as ¥1,850.00 or 1850');
-    const inspectedMonth = cells.parse(COLUMNS.inspected, parseMonth, 'adapter.bad_date',
-      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日', { required: true });
-    const wipe: WipeMethod | undefined = cells.parse(COLUMNS.wipe, (word) => wipeByWord.get(phraseKey(word)), 'adapter.unknown_wipe_method',
-      'must be a wipe method of the wipe table (e.g. 国标覆写, 物理销毁)');
+    const inspectedMonth = cells.parse(
+      COLUMNS.inspected,
+      parseMonth,
+      'adapter.bad_date',
+      'must be a real date such as 2021/3/15, 20210315, 2021-03-15 or 2021年03月15日',
+      { required: true },
+    );
+    const wipe: WipeMethod | undefined = cells.parse(
+      COLUMNS.wipe,
+      (word) => wipeByWord.get(phraseKey(word)),
+      'adapter.unknown_wipe_method',
+      'must be a wipe method of the wipe table (e.g. 国标覆写, 物理销毁)',
+    );
     const certificateRef = text(COLUMNS.certificate);
     if (certificateRef !== undefined) {
       if (!isCertificateRef(certificateRef)) {

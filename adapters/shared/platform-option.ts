@@ -20,6 +20,7 @@ export function platformOption(options: AdapterOptions): string {
  */
 export function recyclerOption(options: AdapterOptions): string | undefined {
   const recycler = options.recycler;
-  if (recycler !== undefined && !PARTY_ID.test(recycler)) throw new AdapterOptionsError('the recycler option must be a party id (lowercase letters, digits, hyphens)');
+  if (recycler !== undefined && !PARTY_ID.test(recycler))
+    throw new AdapterOptionsError('the recycler option must be a party id (lowercase letters, digits, hyphens)');
   return recycler;
 }

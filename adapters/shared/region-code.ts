@@ -10,9 +10,7 @@ export interface RegionMatch {
   readonly level: 'province' | 'prefecture';
 }
 
-export type RegionLookup =
-  | { ok: true; region: RegionMatch | undefined }
-  | { ok: false; column: 'province' | 'city' };
+export type RegionLookup = { ok: true; region: RegionMatch | undefined } | { ok: false; column: 'province' | 'city' };
 
 const PROVINCE_SUFFIX = /(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$/;
 const CITY_SUFFIX = /(?:市|地区|盟)$/;

@@ -8,7 +8,10 @@ import type { RowErrors } from './row-errors.ts';
  * a cell's value never enters an error.
  */
 export class RowReader {
-  constructor(private readonly record: NativeRow, readonly errors: RowErrors) {}
+  constructor(
+    private readonly record: NativeRow,
+    readonly errors: RowErrors,
+  ) {}
 
   /** The cell as trimmed text, or undefined when empty. */
   text(column: string): string | undefined {
@@ -26,7 +29,13 @@ export class RowReader {
    * The cell read through `parse`. An empty cell is undefined (and reported when `required`); a cell that
    * `parse` cannot read is reported with `code` and `message`.
    */
-  parse<T>(column: string, parse: (text: string) => T | undefined, code: AdapterErrorCode, message: string, options: { required?: boolean } = {}): T | undefined {
+  parse<T>(
+    column: string,
+    parse: (text: string) => T | undefined,
+    code: AdapterErrorCode,
+    message: string,
+    options: { required?: boolean } = {},
+  ): T | undefined {
     const text = options.required ? this.required(column) : this.text(column);
     if (text === undefined) return undefined;
     const value = parse(text);

@@ -8,7 +8,9 @@ const [hubUrl, token, file] = process.argv.slice(2) as [string, string, string];
 let notAccepted = 0;
 const started = performance.now();
 const summary = await uploadBulk({
-  hubUrl, token, kind: 'tradein',
+  hubUrl,
+  token,
+  kind: 'tradein',
   lines: readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity }),
   onResult: (result) => {
     if (result.status !== 'accepted') notAccepted++;

@@ -55,8 +55,16 @@ try {
   if (client.summary.accepted < ROWS * 0.999) throw new Error(`hub accepted ${client.summary.accepted} of ${ROWS}`);
   const rate = ROWS / client.seconds;
   const result = {
-    date: new Date().toISOString().slice(0, 10), rows: ROWS, accepted: client.summary.accepted, copyRowsPerSecond: Math.round(copy.rowsPerSecond), floorRowsPerSecond: Math.round(floor.rowsPerSecond),
-    bulkRowsPerSecond: Math.round(rate), ratioToFloor: Number((rate / floor.rowsPerSecond).toFixed(3)), ratioToCopyOneTable: Number((rate / copy.rowsPerSecond).toFixed(3)), clientPeakRssMb: Math.round(client.maxRssKb / 1024), serverPeakRssMb: Math.round(serverRssKb / 1024),
+    date: new Date().toISOString().slice(0, 10),
+    rows: ROWS,
+    accepted: client.summary.accepted,
+    copyRowsPerSecond: Math.round(copy.rowsPerSecond),
+    floorRowsPerSecond: Math.round(floor.rowsPerSecond),
+    bulkRowsPerSecond: Math.round(rate),
+    ratioToFloor: Number((rate / floor.rowsPerSecond).toFixed(3)),
+    ratioToCopyOneTable: Number((rate / copy.rowsPerSecond).toFixed(3)),
+    clientPeakRssMb: Math.round(client.maxRssKb / 1024),
+    serverPeakRssMb: Math.round(serverRssKb / 1024),
   };
   console.log(JSON.stringify(result));
 } finally {

@@ -38,7 +38,16 @@ export interface DatabaseDownFigures {
 const SUBMIT = 'mutation($d:[JSON!]!){ submitTradeIns(documents:$d){ __typename ... on SubmissionBatch { results { __typename } } } }';
 
 function tradeIn(externalRef: string): Record<string, unknown> {
-  return { externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30, tradeInMonth: '2025-04', channel: 'online', quotedValuationFen: 180_000 };
+  return {
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2025-04',
+    channel: 'online',
+    quotedValuationFen: 180_000,
+  };
 }
 
 /** Submits one trade-in; `accepted` only when the hub answered a SubmissionBatch whose one result is SubmissionAccepted. */
@@ -104,22 +113,31 @@ export async function runDatabaseDownFault(options: DatabaseDownOptions): Promis
       await options.server.start();
       const readyMs = await waitUntil(async () => (await hub.readyStatus()) === 200, { intervalMs: 10, timeoutMs: 60_000 });
       if (readyMs !== undefined) ready.push(readyMs);
-      const acceptedMs = await waitUntil(
-        async () => (await submit(scenario.endpoint, await scenario.setup.token(FAULT_PLATFORM), interrupted)).accepted,
-        { intervalMs: 20, timeoutMs: 60_000 },
-      );
+      const acceptedMs = await waitUntil(async () => (await submit(scenario.endpoint, await scenario.setup.token(FAULT_PLATFORM), interrupted)).accepted, {
+        intervalMs: 20,
+        timeoutMs: 60_000,
+      });
       if (acceptedMs !== undefined) {
         accepted.push((readyMs ?? 0) + acceptedMs);
         acknowledged.push(interrupted);
       }
-      log(`outage ${iteration}/${options.iterations} (${mode}, ${options.outageMs} ms): /readyz 503 after ${Math.round(notReadyMs ?? -1)} ms; ` +
-        `after the start: /readyz 200 +${Math.round(readyMs ?? -1)} ms, submission accepted +${Math.round((readyMs ?? 0) + (acceptedMs ?? -1))} ms; hub pid ${hub.pid}${hub.exited ? ' EXITED' : ''}`);
+      log(
+        `outage ${iteration}/${options.iterations} (${mode}, ${options.outageMs} ms): /readyz 503 after ${Math.round(notReadyMs ?? -1)} ms; ` +
+          `after the start: /readyz 200 +${Math.round(readyMs ?? -1)} ms, submission accepted +${Math.round((readyMs ?? 0) + (acceptedMs ?? -1))} ms; hub pid ${hub.pid}${hub.exited ? ' EXITED' : ''}`,
+      );
     }
     const stored = await checkStoredTradeIns(scenario.databaseUrl, scenario.setup.secret, FAULT_PLATFORM, acknowledged, 0);
     return {
-      iterations: options.iterations, readyzWhileDown, healthzWhileDown, acceptedWhileDown, submissionStatusesWhileDown,
-      sameProcessThroughout: !hub.exited && scenario.hub === hub && hub.pid === pid, stored,
-      notReadyAfterMs: summariseMs(notReady), readyAfterMs: summariseMs(ready), submissionAcceptedAfterMs: summariseMs(accepted),
+      iterations: options.iterations,
+      readyzWhileDown,
+      healthzWhileDown,
+      acceptedWhileDown,
+      submissionStatusesWhileDown,
+      sameProcessThroughout: !hub.exited && scenario.hub === hub && hub.pid === pid,
+      stored,
+      notReadyAfterMs: summariseMs(notReady),
+      readyAfterMs: summariseMs(ready),
+      submissionAcceptedAfterMs: summariseMs(accepted),
     };
   } finally {
     await scenario.close();

@@ -2,9 +2,7 @@
 export function summariseMs(values: readonly number[]): { n: number; min: number; p50: number; max: number } {
   if (values.length === 0) return { n: 0, min: 0, p50: 0, max: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted.length % 2 === 1
-    ? sorted[(sorted.length - 1) / 2]!
-    : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return { n: sorted.length, min: Math.round(sorted[0]!), p50: Math.round(median), max: Math.round(sorted.at(-1)!) };
 }
 

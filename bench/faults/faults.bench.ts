@@ -46,25 +46,37 @@ try {
     check(restart.pushesFailed === 0, 'every push must finish with every row acknowledged');
     check(restart.lostAcrossRestart === 0 && restart.stored.lost === 0, 'no acknowledged document may be lost');
     check(restart.stored.duplicated === 0, 'no document may be stored twice');
-    console.log(`| PostgreSQL restarted under a running push (${restart.stopModes.fast} fast, ${restart.stopModes.immediate} immediate) | ${RESTARTS} | ` +
-      `${restart.stored.acknowledged.toLocaleString('en')} (${restart.acknowledgedBeforeStop.toLocaleString('en')} before a stop) | ${restart.stored.lost + restart.lostAcrossRestart} | ` +
-      `${restart.stored.duplicated} | ${restart.retries} retries, ${restart.replayed} replayed | down ${ms(restart.downMs)}; hub ready +${ms(restart.hubReadyAfterMs)}; push resumed +${ms(restart.pushResumedAfterMs)} |`);
+    console.log(
+      `| PostgreSQL restarted under a running push (${restart.stopModes.fast} fast, ${restart.stopModes.immediate} immediate) | ${RESTARTS} | ` +
+        `${restart.stored.acknowledged.toLocaleString('en')} (${restart.acknowledgedBeforeStop.toLocaleString('en')} before a stop) | ${restart.stored.lost + restart.lostAcrossRestart} | ` +
+        `${restart.stored.duplicated} | ${restart.retries} retries, ${restart.replayed} replayed | down ${ms(restart.downMs)}; hub ready +${ms(restart.hubReadyAfterMs)}; push resumed +${ms(restart.pushResumedAfterMs)} |`,
+    );
   }
   if (kill) {
     check(kill.pushesFailed === 0, 'every push must finish after the hub was killed');
     check(kill.stored.lost === 0 && kill.stored.duplicated === 0, 'every document must be stored exactly once after a kill');
-    check(kill.answersCut === Math.floor(KILLS / 2) && kill.cutAnswersReplayed === kill.answersCut, 'every batch whose answer was cut must come back as replayed');
-    console.log(`| hub SIGKILLed mid-batch, new process on the same port | ${KILLS} | ${kill.stored.acknowledged.toLocaleString('en')} | ${kill.stored.lost} | ` +
-      `${kill.stored.duplicated} | ${kill.retries} retries, ${kill.replayed} replayed (${kill.answersCut} answers cut after the commit, ${kill.cutAnswersReplayed} of them replayed whole) | new hub ready ${ms(kill.hubRestartMs)} |`);
+    check(
+      kill.answersCut === Math.floor(KILLS / 2) && kill.cutAnswersReplayed === kill.answersCut,
+      'every batch whose answer was cut must come back as replayed',
+    );
+    console.log(
+      `| hub SIGKILLed mid-batch, new process on the same port | ${KILLS} | ${kill.stored.acknowledged.toLocaleString('en')} | ${kill.stored.lost} | ` +
+        `${kill.stored.duplicated} | ${kill.retries} retries, ${kill.replayed} replayed (${kill.answersCut} answers cut after the commit, ${kill.cutAnswersReplayed} of them replayed whole) | new hub ready ${ms(kill.hubRestartMs)} |`,
+    );
   }
   if (down) {
-    check(Object.keys(down.readyzWhileDown).every((status) => status === '503'), '/readyz must answer 503 while the database is down');
+    check(
+      Object.keys(down.readyzWhileDown).every((status) => status === '503'),
+      '/readyz must answer 503 while the database is down',
+    );
     check(down.acceptedWhileDown === 0, 'no submission may be accepted while the database is down');
     check(down.sameProcessThroughout, 'the hub must recover without a restart');
     check(down.submissionAcceptedAfterMs.n === OUTAGES, 'a submission must succeed after every outage');
     check(down.stored.lost === 0 && down.stored.duplicated === 0, 'every accepted submission must be stored exactly once');
-    console.log(`| PostgreSQL down ${3} s under a running hub | ${OUTAGES} | ${down.stored.acknowledged} | ${down.stored.lost} | ${down.stored.duplicated} | ` +
-      `/readyz ${JSON.stringify(down.readyzWhileDown)} while down | 503 after ${ms(down.notReadyAfterMs)}; 200 +${ms(down.readyAfterMs)}; submission accepted +${ms(down.submissionAcceptedAfterMs)}; same process: ${down.sameProcessThroughout} |`);
+    console.log(
+      `| PostgreSQL down ${3} s under a running hub | ${OUTAGES} | ${down.stored.acknowledged} | ${down.stored.lost} | ${down.stored.duplicated} | ` +
+        `/readyz ${JSON.stringify(down.readyzWhileDown)} while down | 503 after ${ms(down.notReadyAfterMs)}; 200 +${ms(down.readyAfterMs)}; submission accepted +${ms(down.submissionAcceptedAfterMs)}; same process: ${down.sameProcessThroughout} |`,
+    );
   }
 } finally {
   await server.destroy();

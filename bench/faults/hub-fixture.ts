@@ -59,7 +59,11 @@ export interface HubSetup {
  * HUB_SECRET, then `tradein-hub parties add` and `keys add --generate` for each party (which also
  * migrates the database).
  */
-export async function prepareHub(databaseUrl: string, parties: readonly { id: string; role: PartyRole }[], extraEnv: NodeJS.ProcessEnv = {}): Promise<HubSetup> {
+export async function prepareHub(
+  databaseUrl: string,
+  parties: readonly { id: string; role: PartyRole }[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<HubSetup> {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tradein-bench-hub-'));
   const secret = randomBytes(32);
   const hubId = 'tradein-hub';

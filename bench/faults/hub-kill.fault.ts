@@ -51,11 +51,25 @@ export async function runHubKillFault(options: HubKillOptions): Promise<HubKillF
   await observer.connect();
   const tag = Date.now().toString(36);
   const acknowledged: string[] = [];
-  const figures = { killsInsideTransaction: 0, answersCut: 0, cutAnswersReplayed: 0, pushesFailed: 0, retries: 0, replayed: 0, pushes: [] as HubKillFigures['pushes'] };
+  const figures = {
+    killsInsideTransaction: 0,
+    answersCut: 0,
+    cutAnswersReplayed: 0,
+    pushesFailed: 0,
+    retries: 0,
+    replayed: 0,
+    pushes: [] as HubKillFigures['pushes'],
+  };
   const restarts: number[] = [];
   // The hub's connections that are inside a transaction right now.
-  const openTransactions = async () => Number((await observer.query<{ n: string }>(
-    `select count(*) as n from pg_stat_activity where datname = 'faults_kill' and backend_type = 'client backend' and xact_start is not null`)).rows[0]!.n);
+  const openTransactions = async () =>
+    Number(
+      (
+        await observer.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where datname = 'faults_kill' and backend_type = 'client backend' and xact_start is not null`,
+        )
+      ).rows[0]!.n,
+    );
   try {
     for (let iteration = 1; iteration <= options.iterations; iteration += 1) {
       const orders = await writeOrderExport(options.workDir, `kill-${tag}-${iteration}`, options.ordersPerPush);
@@ -64,7 +78,8 @@ export async function runHubKillFault(options: HubKillOptions): Promise<HubKillF
       const outcome = push.done.finally(() => (finished = true));
       const threshold = Math.ceil(options.ordersPerPush * (0.1 + Math.random() * 0.4));
       await waitUntil(async () => finished || (await push.rowsAcknowledged()) >= threshold, { intervalMs: 5, timeoutMs: 120_000 });
-      const midTransaction = (await waitUntil(async () => finished || (await openTransactions()) > 0, { intervalMs: 0, timeoutMs: 30_000 })) !== undefined && !finished;
+      const midTransaction =
+        (await waitUntil(async () => finished || (await openTransactions()) > 0, { intervalMs: 0, timeoutMs: 30_000 })) !== undefined && !finished;
       let killedAt = 0;
       const kill = () => {
         killedAt = performance.now();
@@ -82,9 +97,11 @@ export async function runHubKillFault(options: HubKillOptions): Promise<HubKillF
       const result = await outcome;
       const complete = tallyPush(figures, result, orders, acknowledged);
       if (cutAnswer && result.replayed >= options.batch) figures.cutAnswersReplayed += 1;
-      log(`kill ${iteration}/${options.iterations}: ${midTransaction ? (cutAnswer ? 'after the commit, answer cut' : 'inside a transaction') : 'no open transaction seen'}, new hub ready after ` +
-        `${Math.round(restarts.at(-1)!)} ms; push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +
-        (complete ? '' : `\n${result.stderr.trim().split('\n').slice(-3).join('\n')}`));
+      log(
+        `kill ${iteration}/${options.iterations}: ${midTransaction ? (cutAnswer ? 'after the commit, answer cut' : 'inside a transaction') : 'no open transaction seen'}, new hub ready after ` +
+          `${Math.round(restarts.at(-1)!)} ms; push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +
+          (complete ? '' : `\n${result.stderr.trim().split('\n').slice(-3).join('\n')}`),
+      );
     }
     const stored = await checkStoredTradeIns(scenario.databaseUrl, scenario.setup.secret, FAULT_PLATFORM, acknowledged, acknowledged.length);
     return { iterations: options.iterations, ...figures, stored, hubRestartMs: summariseMs(restarts) };

@@ -25,15 +25,21 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
     let status = 0;
     const chunks: Buffer[] = [];
     const settle = () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
-    const request = http.request(url, {
-      method: 'POST', agent: false, timeout: timeoutMs,
-      headers: { ...headers, connection: 'close', 'content-type': 'application/json', 'content-length': String(payload.length) },
-    }, (response) => {
-      status = response.statusCode ?? 0;
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', settle);
-      response.once('error', settle);
-    });
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: timeoutMs,
+        headers: { ...headers, connection: 'close', 'content-type': 'application/json', 'content-length': String(payload.length) },
+      },
+      (response) => {
+        status = response.statusCode ?? 0;
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('end', settle);
+        response.once('error', settle);
+      },
+    );
     request.once('timeout', () => request.destroy(new Error('timed out')));
     request.once('error', settle);
     request.end(payload);

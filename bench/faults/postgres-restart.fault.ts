@@ -51,8 +51,14 @@ export async function runPostgresRestartFault(options: PostgresRestartOptions): 
   const tag = Date.now().toString(36);
   const acknowledged: string[] = [];
   const figures = {
-    stopModes: { fast: 0, immediate: 0 } as Record<StopMode, number>, restartsDuringPush: 0, acknowledgedBeforeStop: 0, lostAcrossRestart: 0,
-    pushesFailed: 0, retries: 0, replayed: 0, pushes: [] as PostgresRestartFigures['pushes'],
+    stopModes: { fast: 0, immediate: 0 } as Record<StopMode, number>,
+    restartsDuringPush: 0,
+    acknowledgedBeforeStop: 0,
+    lostAcrossRestart: 0,
+    pushesFailed: 0,
+    retries: 0,
+    replayed: 0,
+    pushes: [] as PostgresRestartFigures['pushes'],
   };
   const down: number[] = [];
   const ready: number[] = [];
@@ -85,15 +91,21 @@ export async function runPostgresRestartFault(options: PostgresRestartOptions): 
       if (readyMs !== undefined) ready.push(readyMs);
       if (resumedMs !== undefined) resumed.push(resumedMs);
       const complete = tallyPush(figures, result, orders, acknowledged);
-      log(`restart ${iteration}/${options.iterations} (${mode}): stopped after ${before} acknowledged rows, ${missing} of them missing after the restart; ` +
-        `down ${Math.round(up - stopStarted)} ms, hub ready +${Math.round(readyMs ?? -1)} ms, push resumed +${Math.round(resumedMs ?? -1)} ms; ` +
-        `push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +
-        (complete ? '' : `\n${result.stderr.trim().split('\n').slice(-3).join('\n')}`));
+      log(
+        `restart ${iteration}/${options.iterations} (${mode}): stopped after ${before} acknowledged rows, ${missing} of them missing after the restart; ` +
+          `down ${Math.round(up - stopStarted)} ms, hub ready +${Math.round(readyMs ?? -1)} ms, push resumed +${Math.round(resumedMs ?? -1)} ms; ` +
+          `push exit ${result.code}: accepted ${result.accepted}, replayed ${result.replayed}, retries ${result.retries}` +
+          (complete ? '' : `\n${result.stderr.trim().split('\n').slice(-3).join('\n')}`),
+      );
     }
     const stored = await checkStoredTradeIns(scenario.databaseUrl, scenario.setup.secret, FAULT_PLATFORM, acknowledged, acknowledged.length);
     return {
-      iterations: options.iterations, ...figures, stored,
-      downMs: summariseMs(down), hubReadyAfterMs: summariseMs(ready), pushResumedAfterMs: summariseMs(resumed),
+      iterations: options.iterations,
+      ...figures,
+      stored,
+      downMs: summariseMs(down),
+      hubReadyAfterMs: summariseMs(ready),
+      pushResumedAfterMs: summariseMs(resumed),
     };
   } finally {
     await scenario.close();

@@ -90,8 +90,12 @@ export class PrivatePostgres {
   /** Starts the server and waits until it accepts connections. */
   async start(): Promise<void> {
     const options = [
-      '-c listen_addresses=127.0.0.1', `-c port=${this.port}`, `-c unix_socket_directories=${this.dir}`,
-      '-c max_connections=60', '-c shared_buffers=32MB', '-c log_min_messages=warning',
+      '-c listen_addresses=127.0.0.1',
+      `-c port=${this.port}`,
+      `-c unix_socket_directories=${this.dir}`,
+      '-c max_connections=60',
+      '-c shared_buffers=32MB',
+      '-c log_min_messages=warning',
     ].join(' ');
     await this.pgTool('pg_ctl', ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', '60', '-o', options, 'start']);
   }

@@ -81,8 +81,23 @@ export interface RunningPush {
 export function startPush(setup: HubSetup, options: { file: string; endpoint: string; party: string; subjectKeyFile: string; batch: number }): RunningPush {
   let child: ChildProcess | undefined;
   const done = runHubCli(
-    ['push', '--adapter', 'platform-orders-json', '--file', options.file, '--endpoint', options.endpoint, '--party', options.party,
-      '--platform', options.party, '--subject-key-file', options.subjectKeyFile, '--batch', String(options.batch)],
+    [
+      'push',
+      '--adapter',
+      'platform-orders-json',
+      '--file',
+      options.file,
+      '--endpoint',
+      options.endpoint,
+      '--party',
+      options.party,
+      '--platform',
+      options.party,
+      '--subject-key-file',
+      options.subjectKeyFile,
+      '--batch',
+      String(options.batch),
+    ],
     setup.env,
     { onSpawn: (spawned) => (child = spawned) },
   ).then(readPushOutcome);
@@ -108,8 +123,14 @@ function readPushOutcome(result: CommandResult): PushOutcome {
   const retries = /(\d+) retr(?:y|ies)/.exec(result.stdout);
   const [read, accepted, replayed, rejected, conflicts] = counts === null ? [-1, -1, -1, -1, -1] : counts.slice(1).map(Number);
   return {
-    ...result, read: read!, accepted: accepted!, replayed: replayed!, rejected: rejected!, conflicts: conflicts!,
-    batches: batches === null ? 0 : Number(batches[1]), retries: retries === null ? 0 : Number(retries[1]),
+    ...result,
+    read: read!,
+    accepted: accepted!,
+    replayed: replayed!,
+    rejected: rejected!,
+    conflicts: conflicts!,
+    batches: batches === null ? 0 : Number(batches[1]),
+    retries: retries === null ? 0 : Number(retries[1]),
   };
 }
 
@@ -128,8 +149,8 @@ export interface PushTally {
  */
 export function tallyPush(tally: PushTally, result: PushOutcome, orders: OrderExport, acknowledged: string[]): boolean {
   const expected = orders.externalRefs.length;
-  const complete = result.code === 0 && result.read === expected && result.accepted + result.replayed === expected
-    && result.rejected === 0 && result.conflicts === 0;
+  const complete =
+    result.code === 0 && result.read === expected && result.accepted + result.replayed === expected && result.rejected === 0 && result.conflicts === 0;
   if (complete) acknowledged.push(...orders.externalRefs);
   else tally.pushesFailed += 1;
   tally.retries += Math.max(0, result.retries);

@@ -22,14 +22,26 @@ export interface StoredTradeIns {
  * holds exactly one submission, record and ticket per acknowledged document, and one subject link per
  * acknowledged document that named a subject — nothing twice, nothing extra.
  */
-export async function checkStoredTradeIns(url: string, secret: Buffer, platform: string, acknowledged: readonly string[], withSubject: number): Promise<StoredTradeIns> {
+export async function checkStoredTradeIns(
+  url: string,
+  secret: Buffer,
+  platform: string,
+  acknowledged: readonly string[],
+  withSubject: number,
+): Promise<StoredTradeIns> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const keys = [...new Set(acknowledged)].map((ref) => keyedHash(secret, 'submission', platform, 'tradein', ref));
-    const { rows: [found] } = await client.query<{ n: string }>(
-      `select count(*) as n from submissions where party_id = $1 and kind = 'tradein' and key_hash = any($2::bytea[])`, [platform, keys]);
-    const { rows: [totals] } = await client.query<{ submissions: string; records: string; tickets: string; links: string; odd: string; orphans: string }>(`
+    const {
+      rows: [found],
+    } = await client.query<{ n: string }>(`select count(*) as n from submissions where party_id = $1 and kind = 'tradein' and key_hash = any($2::bytea[])`, [
+      platform,
+      keys,
+    ]);
+    const {
+      rows: [totals],
+    } = await client.query<{ submissions: string; records: string; tickets: string; links: string; odd: string; orphans: string }>(`
       select (select count(*) from submissions where kind = 'tradein') as submissions,
              (select count(*) from records) as records,
              (select count(*) from tickets) as tickets,
@@ -42,8 +54,12 @@ export async function checkStoredTradeIns(url: string, secret: Buffer, platform:
     return {
       acknowledged: expected,
       lost: expected - present + Number(totals!.orphans),
-      duplicated: extra(totals!.submissions, present) + extra(totals!.records, present) + extra(totals!.tickets, present)
-        + extra(totals!.links, withSubject) + Number(totals!.odd),
+      duplicated:
+        extra(totals!.submissions, present) +
+        extra(totals!.records, present) +
+        extra(totals!.tickets, present) +
+        extra(totals!.links, withSubject) +
+        Number(totals!.odd),
       submissions: Number(totals!.submissions),
       records: Number(totals!.records),
       tickets: Number(totals!.tickets),
@@ -59,8 +75,12 @@ export async function countPresentTradeIns(url: string, secret: Buffer, platform
   await client.connect();
   try {
     const keys = [...new Set(refs)].map((ref) => keyedHash(secret, 'submission', platform, 'tradein', ref));
-    const { rows: [found] } = await client.query<{ n: string }>(
-      `select count(*) as n from submissions where party_id = $1 and kind = 'tradein' and key_hash = any($2::bytea[])`, [platform, keys]);
+    const {
+      rows: [found],
+    } = await client.query<{ n: string }>(`select count(*) as n from submissions where party_id = $1 and kind = 'tradein' and key_hash = any($2::bytea[])`, [
+      platform,
+      keys,
+    ]);
     return Number(found!.n);
   } finally {
     await client.end();

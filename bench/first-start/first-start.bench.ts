@@ -81,11 +81,18 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 console.log(
-  JSON.stringify({
-    date: new Date().toISOString().slice(0, 10), runs: RUNS, firstStartToTokensSeconds: firsts.map((s) => Number(s.toFixed(1))),
-    firstStartToTokensMedianSeconds: Number(median(firsts).toFixed(1)), firstStartToSeededSeconds: seeded === undefined ? null : Number(seeded.toFixed(1)),
-    // Seconds from the start at which each seed step's line was printed (files, consents, revenue share).
-    seedStepsPrintedAtSeconds: seedSteps ?? null,
-    laterStartToTokensSeconds: later === undefined ? null : Number(later.toFixed(1)),
-  }, null, 2),
+  JSON.stringify(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      runs: RUNS,
+      firstStartToTokensSeconds: firsts.map((s) => Number(s.toFixed(1))),
+      firstStartToTokensMedianSeconds: Number(median(firsts).toFixed(1)),
+      firstStartToSeededSeconds: seeded === undefined ? null : Number(seeded.toFixed(1)),
+      // Seconds from the start at which each seed step's line was printed (files, consents, revenue share).
+      seedStepsPrintedAtSeconds: seedSteps ?? null,
+      laterStartToTokensSeconds: later === undefined ? null : Number(later.toFixed(1)),
+    },
+    null,
+    2,
+  ),
 );

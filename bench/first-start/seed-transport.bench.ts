@@ -27,12 +27,20 @@ async function timeOne(transport: 'graphql' | 'bulk'): Promise<number> {
     const started = performance.now();
     if (transport === 'graphql') {
       for (let start = 0; start < documents.length; start += 1000) {
-        const results = await submitBatch('tradein', documents.slice(start, start + 1000), { endpoint: `${hub.url}/graphql`, tokens: senders.platform.tokens, retry: DEFAULT_RETRY_POLICY });
+        const results = await submitBatch('tradein', documents.slice(start, start + 1000), {
+          endpoint: `${hub.url}/graphql`,
+          tokens: senders.platform.tokens,
+          retry: DEFAULT_RETRY_POLICY,
+        });
         if (results.some((r) => r.type !== 'accepted')) throw new Error('every trade-in must be accepted');
       }
     } else {
       const summary = await uploadBulk({
-        hubUrl: hub.url, token: await senders.platform.tokens.token(), kind: 'tradein', lines: documents.map((d) => JSON.stringify(d)), onResult: () => {},
+        hubUrl: hub.url,
+        token: await senders.platform.tokens.token(),
+        kind: 'tradein',
+        lines: documents.map((d) => JSON.stringify(d)),
+        onResult: () => {},
       });
       if (summary.accepted !== documents.length) throw new Error('every trade-in must be accepted');
     }
@@ -48,8 +56,18 @@ const times: Record<'graphql' | 'bulk', number[]> = { graphql: [], bulk: [] };
 for (let round = 0; round < ROUNDS; round++) {
   for (const transport of round % 2 === 0 ? (['graphql', 'bulk'] as const) : (['bulk', 'graphql'] as const)) times[transport].push(await timeOne(transport));
 }
-console.log(JSON.stringify({
-  date: new Date().toISOString().slice(0, 10), tickets: TICKETS, rounds: ROUNDS, load: os.loadavg().map((l) => Number(l.toFixed(1))),
-  graphqlSeconds: times.graphql.map((s) => Number(s.toFixed(1))), bulkSeconds: times.bulk.map((s) => Number(s.toFixed(1))),
-  bulkOverGraphqlTime: Number((median(times.bulk) / median(times.graphql)).toFixed(2)),
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      tickets: TICKETS,
+      rounds: ROUNDS,
+      load: os.loadavg().map((l) => Number(l.toFixed(1))),
+      graphqlSeconds: times.graphql.map((s) => Number(s.toFixed(1))),
+      bulkSeconds: times.bulk.map((s) => Number(s.toFixed(1))),
+      bulkOverGraphqlTime: Number((median(times.bulk) / median(times.graphql)).toFixed(2)),
+    },
+    null,
+    2,
+  ),
+);

@@ -61,7 +61,9 @@ for (let round = 0; round < rounds; round++) {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const newMedian = median(newRates);
 const baselineMedian = median(baselineRates);
-console.log(`documents: ${fmt(mix.length)} per round (${demo.tradeIns.length} trade-ins, ${demo.inspections.length} inspections, ${demo.dispositions.length} dispositions, ${demo.catalogue.length} catalogue), ${rounds} rounds`);
+console.log(
+  `documents: ${fmt(mix.length)} per round (${demo.tradeIns.length} trade-ins, ${demo.inspections.length} inspections, ${demo.dispositions.length} dispositions, ${demo.catalogue.length} catalogue), ${rounds} rounds`,
+);
 console.log(`new gate:      median ${fmt(newMedian)} documents/s (min ${fmt(Math.min(...newRates))}, max ${fmt(Math.max(...newRates))})`);
 console.log(`previous gate: median ${fmt(baselineMedian)} documents/s (min ${fmt(Math.min(...baselineRates))}, max ${fmt(Math.max(...baselineRates))})`);
 console.log(`ratio new/previous: ${(newMedian / baselineMedian).toFixed(2)}x (target >= 0.80x)`);

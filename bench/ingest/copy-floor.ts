@@ -20,7 +20,8 @@ const FLOOR_TABLES = ['submissions', 'records', 'tickets', 'subjects', 'record_s
 /** Each table's columns in the order the rows below are written. */
 const FLOOR_COLUMNS: Record<(typeof FLOOR_TABLES)[number], string> = {
   submissions: 'party_id, kind, key_hash, id, content_hash, ticket_id, target_id, batch_id, created_at',
-  records: 'id, category, brand, model, model_hash, spec, usage_months, trade_in_month, region_code, channel, quoted_valuation_fen, subsidy_fen, ' +
+  records:
+    'id, category, brand, model, model_hash, spec, usage_months, trade_in_month, region_code, channel, quoted_valuation_fen, subsidy_fen, ' +
     'energy_grade_old, new_purchase_category, new_purchase_energy_grade, new_purchase_water_grade, created_at',
   tickets: 'id, record_id, platform_id, created_at',
   subjects: 'id, platform_id, subject_ref_sealed, created_at',
@@ -57,9 +58,28 @@ export async function copyFloorRate(url: string, documents: Iterable<TradeInV1> 
       rows++;
       const [id, ticket, record] = [uuidv7(), uuidv7(), uuidv7()];
       await write('submissions', ['bench-platform', 'tradein', bytea(randomBytes(32)), id, bytea(randomBytes(32)), ticket, '\\N', batch, now]);
-      await write('records', [record, doc.category, doc.brand, doc.model, '\\N', doc.spec ? text(JSON.stringify(doc.spec)) : '\\N', doc.usageMonths,
-        `${doc.tradeInMonth}-01`, doc.regionCode, doc.channel, doc.quotedValuationFen, doc.subsidyFen, doc.energyGradeOld, doc.newPurchase?.category,
-        doc.newPurchase?.energyGrade, doc.newPurchase?.waterGrade, now].map((v) => (typeof v === 'string' && v.startsWith('\\') ? v : text(v))));
+      await write(
+        'records',
+        [
+          record,
+          doc.category,
+          doc.brand,
+          doc.model,
+          '\\N',
+          doc.spec ? text(JSON.stringify(doc.spec)) : '\\N',
+          doc.usageMonths,
+          `${doc.tradeInMonth}-01`,
+          doc.regionCode,
+          doc.channel,
+          doc.quotedValuationFen,
+          doc.subsidyFen,
+          doc.energyGradeOld,
+          doc.newPurchase?.category,
+          doc.newPurchase?.energyGrade,
+          doc.newPurchase?.waterGrade,
+          now,
+        ].map((v) => (typeof v === 'string' && v.startsWith('\\') ? v : text(v))),
+      );
       await write('tickets', [ticket, record, 'bench-platform', now]);
       if (doc.subjectRef !== undefined) {
         const subject = uuidFrom(doc.subjectRef);
@@ -74,10 +94,12 @@ export async function copyFloorRate(url: string, documents: Iterable<TradeInV1> 
       await write('ticket_custody', [ticket, '0', 'bench-platform', '\\N', now, doc.recycler === undefined ? '\\N' : now]);
       if (doc.recycler !== undefined) await write('ticket_custody', [ticket, '1', text(doc.recycler), 'bench-platform', now, '\\N']);
     }
-    await Promise.all(Object.values(outs).map(async (out) => {
-      out.end();
-      await once(out, 'finish');
-    }));
+    await Promise.all(
+      Object.values(outs).map(async (out) => {
+        out.end();
+        await once(out, 'finish');
+      }),
+    );
     const started = performance.now();
     for (const table of FLOOR_TABLES) {
       await pipeline(fs.createReadStream(path.join(dir, `${table}.tsv`)), client.query(copyFrom(`copy floor_${table} (${FLOOR_COLUMNS[table]}) from stdin`)));

@@ -35,15 +35,17 @@ async function hubIngest(url: string, dataDir: string): Promise<{ rate: number; 
     let next = 0;
     let accepted = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++]!;
-        const response = await postBatch(hub.url, token, query, batch);
-        const body = (await response.json()) as { data?: { submitTradeIns?: { accepted: number } } };
-        if (body.data?.submitTradeIns?.accepted === undefined) throw new Error(`unexpected answer: ${JSON.stringify(body).slice(0, 300)}`);
-        accepted += body.data.submitTradeIns.accepted;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const response = await postBatch(hub.url, token, query, batch);
+          const body = (await response.json()) as { data?: { submitTradeIns?: { accepted: number } } };
+          if (body.data?.submitTradeIns?.accepted === undefined) throw new Error(`unexpected answer: ${JSON.stringify(body).slice(0, 300)}`);
+          accepted += body.data.submitTradeIns.accepted;
+        }
+      }),
+    );
     return { rate: documents.length / ((performance.now() - started) / 1000), accepted };
   } finally {
     await hub.stop();
@@ -79,20 +81,32 @@ for (let run = 0; run < RUNS; run++) {
   try {
     // The hub's migrations first: the floor copies into tables shaped like the hub's.
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-bench-'));
-    await runHubCommand(['parties', 'add', '--id', 'bench-platform', '--role', 'platform'], { ...process.env, DATABASE_URL: url, HUB_DATA_DIR: dataDir, NODE_ENV: 'production' });
+    await runHubCommand(['parties', 'add', '--id', 'bench-platform', '--role', 'platform'], {
+      ...process.env,
+      DATABASE_URL: url,
+      HUB_DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+    });
     const copy = (await copyBaselineRate(url, documents)).rowsPerSecond;
     const floor = (await copyFloorRate(url, documents)).rowsPerSecond;
     const hub = await hubIngest(url, dataDir);
     if (hub.accepted !== documents.length) throw new Error(`hub accepted ${hub.accepted} of ${documents.length}`);
     runs.push({ copy, floor, hub: hub.rate });
-    console.error(JSON.stringify({ run, copyRowsPerSecond: Math.round(copy), floorRowsPerSecond: Math.round(floor), hubRecordsPerSecond: Math.round(hub.rate) }));
+    console.error(
+      JSON.stringify({ run, copyRowsPerSecond: Math.round(copy), floorRowsPerSecond: Math.round(floor), hubRecordsPerSecond: Math.round(hub.rate) }),
+    );
   } finally {
     await dropDatabase(DB_NAME);
   }
 }
 const result = {
-  date: new Date().toISOString().slice(0, 10), documents: documents.length, batch: BATCH, concurrency: CONCURRENCY, runs: RUNS,
-  copyRowsPerSecond: Math.round(median(runs.map((r) => r.copy))), floorRowsPerSecond: Math.round(median(runs.map((r) => r.floor))),
+  date: new Date().toISOString().slice(0, 10),
+  documents: documents.length,
+  batch: BATCH,
+  concurrency: CONCURRENCY,
+  runs: RUNS,
+  copyRowsPerSecond: Math.round(median(runs.map((r) => r.copy))),
+  floorRowsPerSecond: Math.round(median(runs.map((r) => r.floor))),
   hubRecordsPerSecond: Math.round(median(runs.map((r) => r.hub))),
   // Ratios per run (each against its own baselines), then their medians.
   ratioToFloor: Number(median(runs.map((r) => r.hub / r.floor)).toFixed(3)),
@@ -100,4 +114,6 @@ const result = {
   floorToCopyOneTable: Number(median(runs.map((r) => r.floor / r.copy)).toFixed(3)),
 };
 console.log(JSON.stringify(result));
-console.log(`| ingest, ${BATCH}-doc GraphQL batches ×${CONCURRENCY} | ${result.hubRecordsPerSecond.toLocaleString('en')} records/s | floor ${result.floorRowsPerSecond.toLocaleString('en')} /s | COPY one table ${result.copyRowsPerSecond.toLocaleString('en')} rows/s | ${result.ratioToFloor}× floor | ${result.ratioToCopyOneTable}× COPY | target ≥ 0.5× floor |`);
+console.log(
+  `| ingest, ${BATCH}-doc GraphQL batches ×${CONCURRENCY} | ${result.hubRecordsPerSecond.toLocaleString('en')} records/s | floor ${result.floorRowsPerSecond.toLocaleString('en')} /s | COPY one table ${result.copyRowsPerSecond.toLocaleString('en')} rows/s | ${result.ratioToFloor}× floor | ${result.ratioToCopyOneTable}× COPY | target ≥ 0.5× floor |`,
+);

@@ -20,7 +20,14 @@ const DASHBOARD: PolicyMeasure[][] = [
 ];
 const EXTRA: PolicyMeasure[] = ['count', 'batteryHealthPctAvg', 'valuationP50'];
 
-interface Device { usage: number; battery: number; valuation: number; residual: number; grade: string; faults: string[] }
+interface Device {
+  usage: number;
+  battery: number;
+  valuation: number;
+  residual: number;
+  grade: string;
+  faults: string[];
+}
 
 function mulberry(seed: number): () => number {
   let a = seed >>> 0;
@@ -44,7 +51,11 @@ function devices(n: number, seed: number): Device[] {
     const r = random();
     const grade = r < 0.25 ? 'A' : r < 0.6 ? 'B' : r < 0.85 ? 'C' : r < 0.95 ? 'D' : 'E';
     return {
-      usage, valuation, residual: valuation / launch, grade, faults: grade === 'E' ? ['no_power'] : [],
+      usage,
+      valuation,
+      residual: valuation / launch,
+      grade,
+      faults: grade === 'E' ? ['no_power'] : [],
       battery: Math.max(55, Math.min(100, Math.round(100 - years * 7 - random() * 8))),
     };
   });
@@ -70,13 +81,28 @@ function statistics(group: Device[], bounds: AllowedPolicy['differentialPrivacy'
     for (const f of d.faults.slice(0, bounds.bounds.faultsPerRecord ?? 0)) faults.set(f, (faults.get(f) ?? 0) + 1);
   }
   return {
-    keys: ['model'], records: group.length, inspected: group.length, disposed: 0,
-    sums: { usageMonths: group.reduce((s, d) => s + clamp(d.usage, bounds.bounds.usageMonths!), 0), batteryHealthPct: group.reduce((s, d) => s + clamp(d.battery, bounds.bounds.batteryHealthPct!), 0) },
+    keys: ['model'],
+    records: group.length,
+    inspected: group.length,
+    disposed: 0,
+    sums: {
+      usageMonths: group.reduce((s, d) => s + clamp(d.usage, bounds.bounds.usageMonths!), 0),
+      batteryHealthPct: group.reduce((s, d) => s + clamp(d.battery, bounds.bounds.batteryHealthPct!), 0),
+    },
     present: { batteryHealthPct: group.length },
     histograms: {
-      usageMonths: histogram(group.map((d) => d.usage), bounds.bounds.usageMonths!),
-      valuationFen: histogram(group.map((d) => d.valuation), bounds.bounds.valuationFen!),
-      residualRatio: histogram(group.map((d) => d.residual), bounds.bounds.residualRatio!),
+      usageMonths: histogram(
+        group.map((d) => d.usage),
+        bounds.bounds.usageMonths!,
+      ),
+      valuationFen: histogram(
+        group.map((d) => d.valuation),
+        bounds.bounds.valuationFen!,
+      ),
+      residualRatio: histogram(
+        group.map((d) => d.residual),
+        bounds.bounds.residualRatio!,
+      ),
     },
     distributions: { gradeDistribution: grades, faultRate: faults },
   };
@@ -90,16 +116,38 @@ function quantile(values: number[], q: number): number {
 function truth(group: Device[], measure: PolicyMeasure): number {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   switch (measure) {
-    case 'count': return group.length;
-    case 'usageMonthsAvg': return mean(group.map((d) => d.usage));
-    case 'usageMonthsP50': return quantile(group.map((d) => d.usage), 0.5);
-    case 'usageMonthsP90': return quantile(group.map((d) => d.usage), 0.9);
-    case 'batteryHealthPctAvg': return mean(group.map((d) => d.battery));
-    case 'valuationP50': return quantile(group.map((d) => d.valuation), 0.5);
-    case 'residualRatioP50': return quantile(group.map((d) => d.residual), 0.5);
-    case 'gradeDistribution': return group.filter((d) => d.grade === 'B').length / group.length;
-    case 'faultRate': return group.filter((d) => d.faults.length > 0).length / group.length;
-    default: return NaN;
+    case 'count':
+      return group.length;
+    case 'usageMonthsAvg':
+      return mean(group.map((d) => d.usage));
+    case 'usageMonthsP50':
+      return quantile(
+        group.map((d) => d.usage),
+        0.5,
+      );
+    case 'usageMonthsP90':
+      return quantile(
+        group.map((d) => d.usage),
+        0.9,
+      );
+    case 'batteryHealthPctAvg':
+      return mean(group.map((d) => d.battery));
+    case 'valuationP50':
+      return quantile(
+        group.map((d) => d.valuation),
+        0.5,
+      );
+    case 'residualRatioP50':
+      return quantile(
+        group.map((d) => d.residual),
+        0.5,
+      );
+    case 'gradeDistribution':
+      return group.filter((d) => d.grade === 'B').length / group.length;
+    case 'faultRate':
+      return group.filter((d) => d.faults.length > 0).length / group.length;
+    default:
+      return NaN;
   }
 }
 
@@ -121,7 +169,13 @@ for (const measures of [...DASHBOARD, EXTRA]) {
   for (const n of SIZES) {
     for (let g = 0; g < GROUPS; g++) {
       const group = devices(n, n * 1000 + g);
-      const answer = releaseNoisyAnswer([statistics(group, dp)], n, { measures, settings: dp, minGroupSize: policy.minGroupSize, key, seed: `${measures.join()}|${n}|${g}` });
+      const answer = releaseNoisyAnswer([statistics(group, dp)], n, {
+        measures,
+        settings: dp,
+        minGroupSize: policy.minGroupSize,
+        key,
+        seed: `${measures.join()}|${n}|${g}`,
+      });
       if (answer.rows.length === 0) {
         withheld.set(n, (withheld.get(n) ?? 0) + 1);
         continue;
@@ -136,12 +190,15 @@ for (const measures of [...DASHBOARD, EXTRA]) {
     }
   }
 }
-console.log(`product-rnd: ε ${dp.epsilonPerQuery} per query, monthly budget ${dp.monthlyBudget}, ${dp.recordsPerSubject} record per subject, δ ${dp.selectionDelta}; ${GROUPS} rows per size ${SIZES.join(', ')}`);
+console.log(
+  `product-rnd: ε ${dp.epsilonPerQuery} per query, monthly budget ${dp.monthlyBudget}, ${dp.recordsPerSubject} record per subject, δ ${dp.selectionDelta}; ${GROUPS} rows per size ${SIZES.join(', ')}`,
+);
 console.log('| subjects per row | query (statistics sharing ε) | measure | median relative error |');
 console.log('|---|---|---|---|');
 for (const [name, xs] of [...errors.entries()].sort()) {
   const [band, measure, size] = name.split('|');
-  const query = size === String(DASHBOARD[0]!.length) ? 'dashboard groups' : size === String(DASHBOARD[1]!.length) ? 'dashboard residual curve' : 'battery + valuation';
+  const query =
+    size === String(DASHBOARD[0]!.length) ? 'dashboard groups' : size === String(DASHBOARD[1]!.length) ? 'dashboard residual curve' : 'battery + valuation';
   console.log(`| ${band} | ${query} | ${measure} | ${(median(xs) * 100).toFixed(2)} % |`);
 }
 console.log(`rows withheld (noisy count below the release threshold), by size: ${JSON.stringify(Object.fromEntries(withheld))}`);

@@ -77,18 +77,33 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const t0 = performance.now();
     for (const body of sent) {
-      const response = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const response = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`the direct request failed: ${response.status}`);
       await response.json();
     }
     direct.push(performance.now() - t0);
   }
-  console.log(JSON.stringify({
-    date: new Date().toISOString(), loadAverage: os.loadavg().map((l) => Number(l.toFixed(1))), seededSeconds: Number(seededSeconds.toFixed(1)),
-    queriesPerClick: sent.length, clickToAnswerMs: clicks.map((ms) => Math.round(ms)), clickToAnswerMedianMs: Math.round(median(clicks)),
-    directGraphqlMs: direct.map((ms) => Math.round(ms)), directGraphqlMedianMs: Math.round(median(direct)),
-    ratio: Number((median(clicks) / median(direct)).toFixed(2)),
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        loadAverage: os.loadavg().map((l) => Number(l.toFixed(1))),
+        seededSeconds: Number(seededSeconds.toFixed(1)),
+        queriesPerClick: sent.length,
+        clickToAnswerMs: clicks.map((ms) => Math.round(ms)),
+        clickToAnswerMedianMs: Math.round(median(clicks)),
+        directGraphqlMs: direct.map((ms) => Math.round(ms)),
+        directGraphqlMedianMs: Math.round(median(direct)),
+        ratio: Number((median(clicks) / median(direct)).toFixed(2)),
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   child.removeAllListeners('exit');
   process.kill(-child.pid!, 'SIGTERM');

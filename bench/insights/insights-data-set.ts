@@ -80,31 +80,39 @@ export async function generateInsightsDataSet(url: string, options: { records: n
     await client.query('select setseed(0.20261123)');
 
     const models = DEMO_CATALOGUE.map((m, i) => ({ ...m, idx: i + 1, faults: DEMO_FAULTS_BY_CATEGORY[m.category] ?? [] }));
-    await client.query(`
+    await client.query(
+      `
       create temp table bench_models as
       select m.idx, m.brand, m.model, m.category, (m."launchMonth" || '-01')::date as launch_month,
         (split_part(m."launchMonth", '-', 1)::int * 12 + split_part(m."launchMonth", '-', 2)::int - 1) as launch_index,
         m."launchPriceFen" as launch_price_fen, m."weightKg"::numeric(10, 3) as weight_kg, m.faults,
         m.category = any($2::text[]) as digital
       from jsonb_to_recordset($1::jsonb) as m(idx int, brand text, model text, category text, "launchMonth" text,
-        "launchPriceFen" bigint, "weightKg" numeric, faults text[])`, [JSON.stringify(models), DIGITAL]);
+        "launchPriceFen" bigint, "weightKg" numeric, faults text[])`,
+      [JSON.stringify(models), DIGITAL],
+    );
     // Weighted draw: model i appears `share` times in the array.
     const draw = DEMO_CATALOGUE.flatMap((m, i) => Array.from({ length: m.share }, () => i + 1));
 
-    const definitions = await client.query<{ drop: string; create: string }>(`
+    const definitions = await client.query<{ drop: string; create: string }>(
+      `
       select format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname) as drop,
              format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) as create
       from pg_constraint c where c.conrelid = any($1::text[]::regclass[]) and c.contype in ('p', 'u')
       union all
       select format('drop index %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
       from pg_index i where i.indrelid = any($1::text[]::regclass[])
-        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`, [BULK_TABLES]);
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+      [BULK_TABLES],
+    );
     for (const row of definitions.rows) await client.query(row.drop);
     // The analytic store's triggers would recompute subjects row batch by row batch against tables without
     // their indexes; the load runs without them and the store is built once at the end, as the rebuild does.
     for (const table of STORE_TABLES) await client.query(`alter table ${table} disable trigger user`);
 
-    await timed(phases, 'records', () => client.query(`
+    await timed(phases, 'records', () =>
+      client.query(
+        `
       insert into records (id, category, brand, model, spec, usage_months, trade_in_month, region_code, channel,
         quoted_valuation_fen, subsidy_fen, energy_grade_old, new_purchase_category, new_purchase_energy_grade, new_purchase_water_grade, created_at)
       select ${recordIdSql('x.i')}, x.category, x.brand, x.model, null, x.usage_months, x.trade_in_month,
@@ -126,9 +134,13 @@ export async function generateInsightsDataSet(url: string, options: { records: n
             random() as r_usage, random() as r_value, random() as r_region, random() as r_channel, random() as r_grade_old, random() as r_grade_new
           from (select i, ${recordCreatedSql('i')} as created_at from generate_series(1, $2::bigint) i) g
         ) s join bench_models m on m.idx = s.model_idx
-      ) x`, [SPAN_SECONDS / n, n, draw, REGIONS]));
+      ) x`,
+        [SPAN_SECONDS / n, n, draw, REGIONS],
+      ),
+    );
 
-    await timed(phases, 'inspections', () => client.query(`
+    await timed(phases, 'inspections', () =>
+      client.query(`
       insert into inspections (id, record_id, recycler_id, grade, grade_scheme, grade_value, inspected_month, faults,
         battery_health_pct, battery_cycles, repair_history, lock_status, final_valuation_fen, data_wipe, created_at)
       select ${uuid7Sql('y.created_at', "md5('i' || y.record_id::text)")}, y.record_id, 'bench-recycler', y.grade, 'PROPRIETARY', y.word,
@@ -159,9 +171,11 @@ export async function generateInsightsDataSet(url: string, options: { records: n
             random() as r_battery, random() as r_repair, random() as r_lock, random() as keep
           from records r join bench_models m on m.brand = r.brand and m.model = r.model
         ) w where w.keep < 0.85
-      ) y`));
+      ) y`),
+    );
 
-    await timed(phases, 'dispositions', () => client.query(`
+    await timed(phases, 'dispositions', () =>
+      client.query(`
       insert into dispositions (id, record_id, recycler_id, disposition, completed_month, weight_kg, materials_kg,
         refrigerant_type, refrigerant_recovered_g, processor_licensed, created_at)
       select ${uuid7Sql('z.created_at', "md5('d' || z.record_id::text)")}, z.record_id, 'bench-recycler', z.disposition,
@@ -180,53 +194,78 @@ export async function generateInsightsDataSet(url: string, options: { records: n
                when i.grade in ('A', 'B') and random() < 0.4 then 'resold_as_is' else 'dismantled_recycled' end as disposition,
           random() as keep
         from inspections i join records r on r.id = i.record_id join bench_models m on m.brand = r.brand and m.model = r.model
-      ) z where z.keep < 0.65`));
+      ) z where z.keep < 0.65`),
+    );
 
-    await timed(phases, 'subjects', () => client.query(`
+    await timed(phases, 'subjects', () =>
+      client.query(
+        `
       insert into subjects (id, platform_id, subject_ref_sealed, created_at)
       select ${subjectIdSql('s')}, ${platformSql('s')}, decode(md5('ref' || s), 'hex'), timestamptz '${FIRST_INSTANT}' + random() * interval '880 days'
-      from generate_series(1, $1::bigint) s`, [subjects]));
+      from generate_series(1, $1::bigint) s`,
+        [subjects],
+      ),
+    );
 
-    await timed(phases, 'record_subjects', () => client.query(`
+    await timed(phases, 'record_subjects', () =>
+      client.query(
+        `
       insert into record_subjects (subject_id, record_id, platform_id, created_at)
       select ${subjectIdSql('x.s')}, ${recordIdSql('x.i')}, ${platformSql('x.s')}, ${recordCreatedSql('x.i')}
-      from (select i, ${subjectOfRecordSql('i')} as s from generate_series(1, $2::bigint) i) x`, seriesParams));
+      from (select i, ${subjectOfRecordSql('i')} as s from generate_series(1, $2::bigint) i) x`,
+        seriesParams,
+      ),
+    );
 
     await timed(phases, 'consents', async () => {
       const grantedUntil = new Date(options.now);
       grantedUntil.setUTCFullYear(grantedUntil.getUTCFullYear() + 1);
       // product-rnd: 40% granted (expiring a year from now), 10% refused, 5% withdrawn, the rest never asked.
-      await client.query(`
+      await client.query(
+        `
         insert into consents (subject_id, purpose, status, event_id, granted_at, expires_at, updated_at)
         select ${subjectIdSql('x.s')}, $2, x.status, gen_random_uuid(),
           case when x.status <> 'refused' then $3::timestamptz end, case when x.status = 'granted' then $4::timestamptz end, $3::timestamptz
         from (select s, case when r < 0.40 then 'granted' when r < 0.50 then 'refused' when r < 0.55 then 'withdrawn' end as status
               from (select s, random() as r from generate_series(1, $1::bigint) s) g) x
-        where x.status is not null`, [subjects, BENCH_PURPOSE, options.now, grantedUntil]);
+        where x.status is not null`,
+        [subjects, BENCH_PURPOSE, options.now, grantedUntil],
+      );
       // Another purpose, so the consents table and its partial index hold more than the purpose queried.
-      await client.query(`
+      await client.query(
+        `
         insert into consents (subject_id, purpose, status, event_id, granted_at, expires_at, updated_at)
         select ${subjectIdSql('s')}, 'recycling-optimization', 'granted', gen_random_uuid(), $2::timestamptz, $3::timestamptz, $2::timestamptz
-        from generate_series(1, $1::bigint) s where random() < 0.5`, [subjects, options.now, grantedUntil]);
+        from generate_series(1, $1::bigint) s where random() < 0.5`,
+        [subjects, options.now, grantedUntil],
+      );
     });
 
     await timed(phases, 'reference rows', async () => {
-      await client.query(`
+      await client.query(
+        `
         insert into catalogue_models (brand, model, category, launch_month, launch_price_fen, weight_kg, spec, party_id, created_at)
-        select brand, model, category, launch_month, launch_price_fen, weight_kg, null, $1, $2 from bench_models`, [BENCH_BRAND, options.now]);
-      await client.query(`
+        select brand, model, category, launch_month, launch_price_fen, weight_kg, null, $1, $2 from bench_models`,
+        [BENCH_BRAND, options.now],
+      );
+      await client.query(
+        `
         insert into parties (id, role, display_name, created_at) values
           ($1, 'brand', 'Bench brand', $2), ('bench-recycler', 'recycler', 'Bench recycler', $2), ('operator', 'operator', 'Operator', $2)`,
-      [BENCH_BRAND, options.now]);
+        [BENCH_BRAND, options.now],
+      );
       for (let p = 1; p <= PLATFORMS; p++) {
         await client.query(`insert into parties (id, role, display_name, created_at) values ($1, 'platform', $1, $2)`, [`bench-platform-${p}`, options.now]);
       }
       const decided = new Date(options.now.getTime() - 86_400_000);
       const validTo = new Date(decided);
       validTo.setUTCFullYear(validTo.getUTCFullYear() + 1);
-      await client.query(`
+      await client.query(
+        `
         insert into agreements (party_id, id, purpose, policy_version, status, requested_at, decided_at, decided_by, valid_from, valid_to)
-        values ($1, $2, $3, 1, 'active', $4, $4, 'operator', $4, $5)`, [BENCH_BRAND, uuidv7(), BENCH_PURPOSE, decided, validTo]);
+        values ($1, $2, $3, 1, 'active', $4, $4, 'operator', $4, $5)`,
+        [BENCH_BRAND, uuidv7(), BENCH_PURPOSE, decided, validTo],
+      );
     });
 
     await timed(phases, 'indexes', async () => {
@@ -240,22 +279,40 @@ export async function generateInsightsDataSet(url: string, options: { records: n
     // VACUUM as well as ANALYZE: sets hint bits and the visibility map now, as a settled database would
     // have them, instead of letting the first measured queries or autovacuum pay for it mid-run.
     await timed(phases, 'vacuum analyze', async () => {
-      for (const table of [...BULK_TABLES, 'catalogue_models', 'parties', 'agreements', 'insight_cells', 'insight_cell_values', 'insight_cell_faults', 'insight_members']) {
+      for (const table of [
+        ...BULK_TABLES,
+        'catalogue_models',
+        'parties',
+        'agreements',
+        'insight_cells',
+        'insight_cell_values',
+        'insight_cell_faults',
+        'insight_members',
+      ]) {
         await client.query(`vacuum (analyze) ${table}`);
       }
     });
 
-    const counts = await client.query<Record<string, string>>(`
+    const counts = await client.query<Record<string, string>>(
+      `
       select (select count(*) from records) as records, (select count(*) from subjects) as subjects,
         (select count(*) from record_subjects) as record_subjects, (select count(*) from inspections) as inspections,
         (select count(*) from dispositions) as dispositions, (select count(*) from consents) as consents,
         (select count(*) from consents where purpose = $1 and status = 'granted' and expires_at > $2) as consenting,
-        (select count(*) from record_subjects rs join records r on r.id = rs.record_id) as linked`, [BENCH_PURPOSE, options.now]);
+        (select count(*) from record_subjects rs join records r on r.id = rs.record_id) as linked`,
+      [BENCH_PURPOSE, options.now],
+    );
     const c = counts.rows[0]!;
     if (Number(c.linked) !== n || Number(c.records) !== n) throw new Error(`generated ${c.records} records with ${c.linked} subject links; expected ${n} each`);
     return {
-      records: Number(c.records), subjects: Number(c.subjects), recordSubjects: Number(c.record_subjects), inspections: Number(c.inspections),
-      dispositions: Number(c.dispositions), consents: Number(c.consents), consentingSubjects: Number(c.consenting), phaseSeconds: phases,
+      records: Number(c.records),
+      subjects: Number(c.subjects),
+      recordSubjects: Number(c.record_subjects),
+      inspections: Number(c.inspections),
+      dispositions: Number(c.dispositions),
+      consents: Number(c.consents),
+      consentingSubjects: Number(c.consenting),
+      phaseSeconds: phases,
     };
   } finally {
     await client.end();

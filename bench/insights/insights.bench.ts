@@ -54,7 +54,11 @@ function requestFor(queryCase: QueryCase): InsightsRequest {
   return { purpose: BENCH_PURPOSE, groupBy: ['model'], measures: ['count', 'usageMonthsAvg', 'valuationP50'], filters };
 }
 
-interface Spread { p50: number; min: number; max: number }
+interface Spread {
+  p50: number;
+  min: number;
+  max: number;
+}
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,7 +73,11 @@ function subjectsCounted(answer: InsightsAnswer): number {
   return answer.subjectsCounted;
 }
 
-async function hubQuery(context: InsightsContext, timer: StatementTimer, queryCase: QueryCase): Promise<{ ms: number; answer: InsightsAnswer; statements: TimedStatement[] }> {
+async function hubQuery(
+  context: InsightsContext,
+  timer: StatementTimer,
+  queryCase: QueryCase,
+): Promise<{ ms: number; answer: InsightsAnswer; statements: TimedStatement[] }> {
   timer.take();
   const started = performance.now();
   const outcome = await runInsights(context, PRINCIPAL, requestFor(queryCase));
@@ -92,7 +100,12 @@ async function storeAnswer(db: Db, policy: AllowedPolicy, queryCase: QueryCase):
   return { ms: performance.now() - started, groups };
 }
 
-async function naiveQuery(db: Db, timer: StatementTimer, policy: AllowedPolicy, queryCase: QueryCase): Promise<{ ms: number; groups: GroupStatistics[]; statements: TimedStatement[] }> {
+async function naiveQuery(
+  db: Db,
+  timer: StatementTimer,
+  policy: AllowedPolicy,
+  queryCase: QueryCase,
+): Promise<{ ms: number; groups: GroupStatistics[]; statements: TimedStatement[] }> {
   timer.take();
   const started = performance.now();
   const groups = await naiveStatistics(db, requestFor(queryCase), policy.differentialPrivacy!.bounds, new Date());
@@ -120,7 +133,8 @@ function assertSameStatistics(store: GroupStatistics[], naive: GroupStatistics[]
  * recorded journal id and crash before the summary), and nothing explained reads them. The query id is
  * replaced so the replayed contributions do not collide with the stored ones.
  */
-const NOT_REPLAYED = /^(insert into|update|delete from) (journals|journal_lines|account_balances|ledger_periods|access_log|hub_settings|dp_budget|dp_releases)\b|hub_access_log_tail|hub_settings|access_log/;
+const NOT_REPLAYED =
+  /^(insert into|update|delete from) (journals|journal_lines|account_balances|ledger_periods|access_log|hub_settings|dp_budget|dp_releases)\b|hub_access_log_tail|hub_settings|access_log/;
 
 async function explainCall(url: string, title: string, statements: TimedStatement[], queryId: string | undefined): Promise<string> {
   const client = new pg.Client({ connectionString: url });
@@ -135,7 +149,10 @@ async function explainCall(url: string, title: string, statements: TimedStatemen
     for (const statement of statements) {
       if (NOT_REPLAYED.test(statement.label) || NOT_REPLAYED.test(statement.sql)) continue;
       const parameters = statement.parameters.map((p) => fresh.get(p) ?? p) as unknown[];
-      if (/^(create temp table|insert into contributions|select … from (insight_base|insight_cells|naive_base|records))/.test(statement.label) || /insight_cells/.test(statement.sql)) {
+      if (
+        /^(create temp table|insert into contributions|select … from (insight_base|insight_cells|naive_base|records))/.test(statement.label) ||
+        /insight_cells/.test(statement.sql)
+      ) {
         const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.sql}`, parameters);
         out.push(`---- ${statement.label} (${Math.round(statement.ms)} ms when measured, without EXPLAIN)`, ...plan.rows.map((row) => row['QUERY PLAN']));
       } else {
@@ -150,11 +167,20 @@ async function explainCall(url: string, title: string, statements: TimedStatemen
 }
 
 /** Median of alternating timed runs of two variants of one write, each in its own transaction. */
-async function alternate(client: pg.Client, rounds: number, withStore: () => Promise<void>, bare: () => Promise<void>, commit: boolean): Promise<{ store: Spread; bare: Spread }> {
+async function alternate(
+  client: pg.Client,
+  rounds: number,
+  withStore: () => Promise<void>,
+  bare: () => Promise<void>,
+  commit: boolean,
+): Promise<{ store: Spread; bare: Spread }> {
   const store: number[] = [];
   const plain: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    for (const [work, into, replica] of [[withStore, store, false], [bare, plain, true]] as const) {
+    for (const [work, into, replica] of [
+      [withStore, store, false],
+      [bare, plain, true],
+    ] as const) {
       await client.query('begin');
       // The bare variant runs with the hub's own triggers off (session_replication_role = replica): the
       // projection or batch write alone.
@@ -195,7 +221,9 @@ async function main(url: string): Promise<void> {
       await naiveQuery(handle.db.withPlugin(timer), timer, policy, queryCase);
     }
 
-    const samples = new Map(CASES.map((c) => [c.name, { store: [] as number[], hub: [] as number[], naive: [] as number[], breakdown: new Map<string, number[]>() }]));
+    const samples = new Map(
+      CASES.map((c) => [c.name, { store: [] as number[], hub: [] as number[], naive: [] as number[], breakdown: new Map<string, number[]>() }]),
+    );
     const last = new Map<string, { hub: Awaited<ReturnType<typeof hubQuery>>; naive: Awaited<ReturnType<typeof naiveQuery>>; groups: number }>();
     // Interleaved, so a noisy moment on the shared machine hits every side alike.
     for (let repeat = 1; repeat <= REPEATS; repeat++) {
@@ -210,18 +238,25 @@ async function main(url: string): Promise<void> {
         s.naive.push(naive.ms);
         collectBreakdown(s.breakdown, hub.statements);
         last.set(queryCase.name, { hub, naive, groups: store.groups.length });
-        console.error(`  repeat ${repeat}/${REPEATS} ${queryCase.name}: store answer ${Math.round(store.ms)} ms, runInsights ${Math.round(hub.ms)} ms, naive SQL ${Math.round(naive.ms)} ms`);
+        console.error(
+          `  repeat ${repeat}/${REPEATS} ${queryCase.name}: store answer ${Math.round(store.ms)} ms, runInsights ${Math.round(hub.ms)} ms, naive SQL ${Math.round(naive.ms)} ms`,
+        );
       }
     }
 
     await client.connect();
     // Consent change: one subject's projection row withdrawn, with the store's triggers and without.
-    const consenting = (await client.query<{ subject_id: string }>(
-      `select subject_id from consents where purpose = $1 and status = 'granted' order by subject_id limit 40`, [BENCH_PURPOSE])).rows.map((r) => r.subject_id);
+    const consenting = (
+      await client.query<{ subject_id: string }>(`select subject_id from consents where purpose = $1 and status = 'granted' order by subject_id limit 40`, [
+        BENCH_PURPOSE,
+      ])
+    ).rows.map((r) => r.subject_id);
     let round = 0;
     const withdraw = async () => {
-      await client.query(`update consents set status = 'withdrawn', expires_at = null, event_id = $3, updated_at = now() where subject_id = $1 and purpose = $2`,
-        [consenting[round++ % consenting.length], BENCH_PURPOSE, uuidv7()]);
+      await client.query(
+        `update consents set status = 'withdrawn', expires_at = null, event_id = $3, updated_at = now() where subject_id = $1 and purpose = $2`,
+        [consenting[round++ % consenting.length], BENCH_PURPOSE, uuidv7()],
+      );
     };
     const consentChange = await alternate(client, 15, withdraw, withdraw, false);
     console.error(`  consent change: with the store p50 ${consentChange.store.p50} ms, bare projection update p50 ${consentChange.bare.p50} ms`);
@@ -229,17 +264,22 @@ async function main(url: string): Promise<void> {
     // Ingest: a batch of 1,000 trade-ins of consenting subjects (each their new latest record), with and without upkeep.
     let batchNo = 0;
     const ingestBatch = async () => {
-      await client.query(`
+      await client.query(
+        `
         create temp table bench_batch on commit drop as
         select gen_random_uuid() as new_id, rs.subject_id, rs.platform_id, rs.record_id as old_id
         from record_subjects rs join consents c on c.subject_id = rs.subject_id and c.purpose = $1 and c.status = 'granted'
-        order by rs.subject_id limit 1000 offset $2`, [BENCH_PURPOSE, 1000 * (batchNo++ % 50)]);
+        order by rs.subject_id limit 1000 offset $2`,
+        [BENCH_PURPOSE, 1000 * (batchNo++ % 50)],
+      );
       const started = performance.now();
       await client.query(`
         insert into records (id, category, brand, model, usage_months, trade_in_month, region_code, channel, quoted_valuation_fen, created_at)
         select b.new_id, r.category, r.brand, r.model, r.usage_months, date '2026-11-01', r.region_code, r.channel, r.quoted_valuation_fen, now()
         from bench_batch b join records r on r.id = b.old_id`);
-      await client.query(`insert into record_subjects (subject_id, record_id, platform_id, created_at) select subject_id, new_id, platform_id, now() from bench_batch`);
+      await client.query(
+        `insert into record_subjects (subject_id, record_id, platform_id, created_at) select subject_id, new_id, platform_id, now() from bench_batch`,
+      );
       batchTimes.push(performance.now() - started);
     };
     const batchTimes: number[] = [];
@@ -253,15 +293,21 @@ async function main(url: string): Promise<void> {
     const before = await hubQuery(context, timer, category);
     // A subject the one-category answer counts: a product-rnd member whose latest record is a catalogued phone
     // (billing no longer writes per-subject contribution rows to pick one from).
-    const subject = (await sql<{ subject_id: string }>`
+    const subject = (
+      await sql<{ subject_id: string }>`
       select m.subject_id from insight_members m join insight_cells c on c.id = m.cell_id
-      where m.purpose = ${BENCH_PURPOSE} and c.category = 'mobile_phone' and c.model is not null order by m.subject_id limit 1`.execute(handle.db)).rows[0]!.subject_id;
-    const counted = (await sql<{ model: string }>`
+      where m.purpose = ${BENCH_PURPOSE} and c.category = 'mobile_phone' and c.model is not null order by m.subject_id limit 1`.execute(handle.db)
+    ).rows[0]!.subject_id;
+    const counted = (
+      await sql<{ model: string }>`
       select r.model from record_subjects rs join records r on r.id = rs.record_id where rs.subject_id = ${subject}
-      order by r.trade_in_month desc, r.id desc limit 1`.execute(handle.db)).rows[0]!.model;
-    const withdrawn = await handle.db.transaction().execute(async (tx) => sql`
+      order by r.trade_in_month desc, r.id desc limit 1`.execute(handle.db)
+    ).rows[0]!.model;
+    const withdrawn = await handle.db.transaction().execute(async (tx) =>
+      sql`
       update consents set status = 'withdrawn', expires_at = null, event_id = ${uuidv7()}, updated_at = ${new Date()}
-      where subject_id = ${subject} and purpose = ${BENCH_PURPOSE} and status = 'granted'`.execute(tx));
+      where subject_id = ${subject} and purpose = ${BENCH_PURPOSE} and status = 'granted'`.execute(tx),
+    );
     const after = await hubQuery(context, timer, category);
     // Noise is off: the released rows' subjects add up to the subjects the answer counted (the answer's own
     // subjectsCounted comes from the consent ledger's pointer, which this data set does not generate).
@@ -270,9 +316,12 @@ async function main(url: string): Promise<void> {
     const modelAfter = after.answer.rows.find((row) => row.keys.model === counted)!.subjects;
     const freshness = {
       passed: Number(withdrawn.numAffectedRows ?? 0n) === 1 && total(after.answer) === total(before.answer) - 1 && modelAfter === modelBefore - 1,
-      subjectsCountedBefore: total(before.answer), subjectsCountedAfter: total(after.answer),
+      subjectsCountedBefore: total(before.answer),
+      subjectsCountedAfter: total(after.answer),
     };
-    console.error(`consent freshness: ${freshness.passed ? 'PASS' : 'FAIL'}: ${freshness.subjectsCountedBefore} → ${freshness.subjectsCountedAfter} subjects; ${counted}: ${modelBefore} → ${modelAfter}`);
+    console.error(
+      `consent freshness: ${freshness.passed ? 'PASS' : 'FAIL'}: ${freshness.subjectsCountedBefore} → ${freshness.subjectsCountedAfter} subjects; ${counted}: ${modelBefore} → ${modelAfter}`,
+    );
 
     // The rebuild agrees with what the triggers kept through all of the above.
     const rebuildStarted = performance.now();
@@ -289,9 +338,11 @@ async function main(url: string): Promise<void> {
     }
     await fs.writeFile(PLANS_FILE, `${plans.join('\n\n')}\n`);
 
-    const sizes = (await sql<{ cells: number; values: number; faults: number }>`
+    const sizes = (
+      await sql<{ cells: number; values: number; faults: number }>`
       select (select count(*)::int from insight_cells where records > 0) as cells, (select count(*)::int from insight_cell_values) as values,
-        (select count(*)::int from insight_cell_faults) as faults`.execute(handle.db)).rows[0]!;
+        (select count(*)::int from insight_cell_faults) as faults`.execute(handle.db)
+    ).rows[0]!;
 
     const results = CASES.map((queryCase) => {
       const s = samples.get(queryCase.name)!;
@@ -300,31 +351,59 @@ async function main(url: string): Promise<void> {
       const naive = spread(s.naive);
       const { hub: lastHub, groups } = last.get(queryCase.name)!;
       return {
-        query: queryCase.name, storeMs: store, hubMs: hub, naiveMs: naive, ratio: Number((store.p50 / naive.p50).toFixed(4)), targetMs: queryCase.targetMs,
-        met: store.p50 <= queryCase.targetMs, groups, rows: lastHub.answer.rows.length, subjectsCounted: subjectsCounted(lastHub.answer),
+        query: queryCase.name,
+        storeMs: store,
+        hubMs: hub,
+        naiveMs: naive,
+        ratio: Number((store.p50 / naive.p50).toFixed(4)),
+        targetMs: queryCase.targetMs,
+        met: store.p50 <= queryCase.targetMs,
+        groups,
+        rows: lastHub.answer.rows.length,
+        subjectsCounted: subjectsCounted(lastHub.answer),
         statementsP50Ms: Object.fromEntries([...s.breakdown].map(([label, ms]) => [label, spread(ms).p50])),
       };
     });
     const consentOverhead = Number((consentChange.store.p50 - consentChange.bare.p50).toFixed(2));
     const upkeepRatio = Number(((withUpkeep.p50 - bareBatch.p50) / bareBatch.p50).toFixed(2));
     const result = {
-      date: new Date().toISOString().slice(0, 10), records: dataSet.records, repeats: REPEATS, subjects: dataSet.subjects,
-      consentingSubjects: dataSet.consentingSubjects, inspections: dataSet.inspections, dispositions: dataSet.dispositions,
-      generationSeconds, generationPhaseSeconds: dataSet.phaseSeconds, store: sizes, results,
-      consentChange: { ...consentChange, overheadMs: consentOverhead }, ingestBatch: { withUpkeep, bare: bareBatch, upkeepRatio },
-      freshness, rebuild: { ...rebuild, seconds: rebuildSeconds }, loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))), plansFile: PLANS_FILE,
+      date: new Date().toISOString().slice(0, 10),
+      records: dataSet.records,
+      repeats: REPEATS,
+      subjects: dataSet.subjects,
+      consentingSubjects: dataSet.consentingSubjects,
+      inspections: dataSet.inspections,
+      dispositions: dataSet.dispositions,
+      generationSeconds,
+      generationPhaseSeconds: dataSet.phaseSeconds,
+      store: sizes,
+      results,
+      consentChange: { ...consentChange, overheadMs: consentOverhead },
+      ingestBatch: { withUpkeep, bare: bareBatch, upkeepRatio },
+      freshness,
+      rebuild: { ...rebuild, seconds: rebuildSeconds },
+      loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))),
+      plansFile: PLANS_FILE,
     };
     console.log(JSON.stringify(result));
     const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`);
     for (const r of results) {
       const queryCase = CASES.find((c) => c.name === r.query)!;
-      console.log(`| insights from the store, ${queryCase.title}, ${dataSet.records.toLocaleString('en')} records, ${r.rows} rows, ${r.subjectsCounted.toLocaleString('en')} subjects `
-        + `| answer p50 ${fmt(r.storeMs.p50)} (${fmt(r.storeMs.min)}–${fmt(r.storeMs.max)}); whole runInsights with billing p50 ${fmt(r.hubMs.p50)} | naive SQL p50 ${fmt(r.naiveMs.p50)} `
-        + `| **${r.ratio}×** naive | ≤ ${fmt(r.targetMs)} | ${r.met ? 'yes' : '**no**'} |`);
+      console.log(
+        `| insights from the store, ${queryCase.title}, ${dataSet.records.toLocaleString('en')} records, ${r.rows} rows, ${r.subjectsCounted.toLocaleString('en')} subjects ` +
+          `| answer p50 ${fmt(r.storeMs.p50)} (${fmt(r.storeMs.min)}–${fmt(r.storeMs.max)}); whole runInsights with billing p50 ${fmt(r.hubMs.p50)} | naive SQL p50 ${fmt(r.naiveMs.p50)} ` +
+          `| **${r.ratio}×** naive | ≤ ${fmt(r.targetMs)} | ${r.met ? 'yes' : '**no**'} |`,
+      );
     }
-    console.log(`| consent change with store upkeep | p50 ${consentChange.store.p50} ms | bare projection update p50 ${consentChange.bare.p50} ms | +${consentOverhead} ms | ≤ +2 ms | ${consentOverhead <= 2 ? 'yes' : '**no**'} |`);
-    console.log(`| ingest batch of 1,000 with store upkeep | p50 ${withUpkeep.p50} ms | bare inserts p50 ${bareBatch.p50} ms | upkeep **${upkeepRatio}×** | ≤ 0.5× | ${upkeepRatio <= 0.5 ? 'yes' : '**no**'} |`);
-    console.log(`| consent withdrawal visible to the very next query | ${freshness.passed ? 'subject out of the next answer' : 'subject still counted'} | — | — | next query | ${freshness.passed ? 'yes' : '**no**'} |`);
+    console.log(
+      `| consent change with store upkeep | p50 ${consentChange.store.p50} ms | bare projection update p50 ${consentChange.bare.p50} ms | +${consentOverhead} ms | ≤ +2 ms | ${consentOverhead <= 2 ? 'yes' : '**no**'} |`,
+    );
+    console.log(
+      `| ingest batch of 1,000 with store upkeep | p50 ${withUpkeep.p50} ms | bare inserts p50 ${bareBatch.p50} ms | upkeep **${upkeepRatio}×** | ≤ 0.5× | ${upkeepRatio <= 0.5 ? 'yes' : '**no**'} |`,
+    );
+    console.log(
+      `| consent withdrawal visible to the very next query | ${freshness.passed ? 'subject out of the next answer' : 'subject still counted'} | — | — | next query | ${freshness.passed ? 'yes' : '**no**'} |`,
+    );
   } finally {
     await client.end().catch(() => undefined);
     await handle?.close();

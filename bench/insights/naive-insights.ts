@@ -21,7 +21,8 @@ const INPUT_SQL: Readonly<Record<DpInput, string>> = {
   usageMonths: 'r.usage_months::int',
   batteryHealthPct: 'i.battery_health_pct::int',
   valuationFen: '(coalesce(i.final_valuation_fen, r.quoted_valuation_fen) / 1000)::int',
-  residualRatio: 'case when cm.launch_price_fen > 0 then least(coalesce(i.final_valuation_fen, r.quoted_valuation_fen) * 10000 / cm.launch_price_fen, 2000000000)::int end',
+  residualRatio:
+    'case when cm.launch_price_fen > 0 then least(coalesce(i.final_valuation_fen, r.quoted_valuation_fen) * 10000 / cm.launch_price_fen, 2000000000)::int end',
   co2eKg: `case when d.record_id is not null then round(${co2eAvoidedSql()})::int end`,
 };
 
@@ -64,15 +65,32 @@ export async function naiveStatistics(db: Db, request: NaiveRequest, bounds: DpB
     const groups = new Map<string, GroupStatistics>();
     const groupOf = (row: Record<string, unknown>) => groups.get(JSON.stringify(keysOf(row)))!;
     const cols = sql.raw(keyCols);
-    for (const row of (await sql<Record<string, unknown>>`select ${cols}, count(*)::int as n, (count(*) filter (where inspected))::int as inspected, (count(*) filter (where disposition is not null))::int as disposed from naive_base group by ${cols}`.execute(tx)).rows) {
-      groups.set(JSON.stringify(keysOf(row)), { keys: keysOf(row), records: Number(row.n), inspected: Number(row.inspected), disposed: Number(row.disposed), sums: {}, present: {}, histograms: {}, distributions: {} });
+    for (const row of (
+      await sql<
+        Record<string, unknown>
+      >`select ${cols}, count(*)::int as n, (count(*) filter (where inspected))::int as inspected, (count(*) filter (where disposition is not null))::int as disposed from naive_base group by ${cols}`.execute(
+        tx,
+      )
+    ).rows) {
+      groups.set(JSON.stringify(keysOf(row)), {
+        keys: keysOf(row),
+        records: Number(row.n),
+        inspected: Number(row.inspected),
+        disposed: Number(row.disposed),
+        sums: {},
+        present: {},
+        histograms: {},
+        distributions: {},
+      });
     }
     for (const input of new Set([...plan.sums, ...plan.presentCounts])) {
       const bound = bounds[input]!;
       const column = sql.raw(`"${input}"`);
-      for (const row of (await sql<Record<string, unknown>>`
+      for (const row of (
+        await sql<Record<string, unknown>>`
         select ${cols}, coalesce(sum(least(greatest(${column}, ${bound.min}::int), ${Math.floor(bound.max)}::int)), 0)::float8 as total, count(${column})::int as present
-        from naive_base group by ${cols}`.execute(tx)).rows) {
+        from naive_base group by ${cols}`.execute(tx)
+      ).rows) {
         if (plan.sums.includes(input)) groupOf(row).sums[input] = Number(row.total);
         if (plan.presentCounts.includes(input)) groupOf(row).present[input] = Number(row.present);
       }
@@ -80,16 +98,27 @@ export async function naiveStatistics(db: Db, request: NaiveRequest, bounds: DpB
     for (const input of plan.histograms) {
       const b = storeBinning(input, bounds[input]!);
       const column = sql.raw(`"${input}"`);
-      for (const row of (await sql<Record<string, unknown>>`
+      for (const row of (
+        await sql<Record<string, unknown>>`
         select ${cols}, least(greatest(floor((${column} - ${b.minUnits}::int)::float8 / ${b.widthUnits}::int), 0), ${b.bins - 1}::int)::int as bin, count(*)::int as n
-        from naive_base where ${column} is not null group by ${cols}, bin`.execute(tx)).rows) {
+        from naive_base where ${column} is not null group by ${cols}, bin`.execute(tx)
+      ).rows) {
         (groupOf(row).histograms[input] ??= new Map()).set(Number(row.bin), Number(row.n));
       }
     }
     for (const measure of plan.distributions) {
-      const { rows } = measure === 'faultRate'
-        ? await sql<Record<string, unknown>>`select ${cols}, f.code as value, count(*)::int as n from naive_base cross join lateral unnest(faults[1:${sql.lit(bounds.faultsPerRecord!)}]) f(code) group by ${cols}, f.code`.execute(tx)
-        : await sql<Record<string, unknown>>`select ${cols}, ${sql.raw(measure === 'gradeDistribution' ? 'grade' : 'disposition')} as value, count(*)::int as n from naive_base where ${sql.raw(measure === 'gradeDistribution' ? 'grade' : 'disposition')} is not null group by ${cols}, value`.execute(tx);
+      const { rows } =
+        measure === 'faultRate'
+          ? await sql<
+              Record<string, unknown>
+            >`select ${cols}, f.code as value, count(*)::int as n from naive_base cross join lateral unnest(faults[1:${sql.lit(bounds.faultsPerRecord!)}]) f(code) group by ${cols}, f.code`.execute(
+              tx,
+            )
+          : await sql<
+              Record<string, unknown>
+            >`select ${cols}, ${sql.raw(measure === 'gradeDistribution' ? 'grade' : 'disposition')} as value, count(*)::int as n from naive_base where ${sql.raw(measure === 'gradeDistribution' ? 'grade' : 'disposition')} is not null group by ${cols}, value`.execute(
+              tx,
+            );
       for (const row of rows) (groupOf(row).distributions[measure] ??= new Map()).set(String(row.value), Number(row.n));
     }
     return [...groups.values()];
@@ -98,11 +127,26 @@ export async function naiveStatistics(db: Db, request: NaiveRequest, bounds: DpB
 
 /** A canonical, comparable form of statistics: groups sorted by key, maps as sorted entries. */
 export function comparableStatistics(groups: readonly GroupStatistics[]): unknown {
-  const sortedMap = (m: Map<number | string, number> | undefined) => [...(m ?? new Map())].filter(([, n]) => n !== 0).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  return [...groups].map((g) => ({
-    keys: g.keys, records: g.records, inspected: g.inspected, disposed: g.disposed,
-    sums: Object.fromEntries(Object.entries(g.sums).sort()), present: Object.fromEntries(Object.entries(g.present).sort()),
-    histograms: Object.fromEntries(Object.entries(g.histograms).sort().map(([k, m]) => [k, sortedMap(m as Map<number, number>)])),
-    distributions: Object.fromEntries(Object.entries(g.distributions).sort().map(([k, m]) => [k, sortedMap(m as Map<string, number>)])),
-  })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)));
+  const sortedMap = (m: Map<number | string, number> | undefined) =>
+    [...(m ?? new Map())].filter(([, n]) => n !== 0).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return [...groups]
+    .map((g) => ({
+      keys: g.keys,
+      records: g.records,
+      inspected: g.inspected,
+      disposed: g.disposed,
+      sums: Object.fromEntries(Object.entries(g.sums).sort()),
+      present: Object.fromEntries(Object.entries(g.present).sort()),
+      histograms: Object.fromEntries(
+        Object.entries(g.histograms)
+          .sort()
+          .map(([k, m]) => [k, sortedMap(m as Map<number, number>)]),
+      ),
+      distributions: Object.fromEntries(
+        Object.entries(g.distributions)
+          .sort()
+          .map(([k, m]) => [k, sortedMap(m as Map<string, number>)]),
+      ),
+    }))
+    .sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)));
 }

@@ -39,7 +39,8 @@ const parse = (body: string): any => {
   }
 };
 
-const SUBMIT = 'mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename ... on SubmissionBatch{results{__typename ... on SubmissionAccepted{replayed}}}}}';
+const SUBMIT =
+  'mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename ... on SubmissionBatch{results{__typename ... on SubmissionAccepted{replayed}}}}}';
 
 /** The ingest a load acknowledged: externalRefs answered accepted (not replayed), and the ones still in flight at the end. */
 export interface IngestLedger {
@@ -53,7 +54,14 @@ export interface IngestLedger {
  * submitTradeIns, `batch` new documents per request (every other one naming a new user), each connection
  * numbering its own externalRefs. A request counts as right only when every document is accepted fresh.
  */
-export function ingestOperation(options: { run: string; phase: string; connections: number; batch: number; token: string; ledger: IngestLedger }): LoadOperation {
+export function ingestOperation(options: {
+  run: string;
+  phase: string;
+  connections: number;
+  batch: number;
+  token: string;
+  ledger: IngestLedger;
+}): LoadOperation {
   const tally = new OperationTally();
   let connection = 0;
   return {
@@ -82,7 +90,11 @@ export function ingestOperation(options: { run: string; phase: string; connectio
           tally.answered += 1;
           options.ledger.inFlight.delete(id);
           const results = parse(body)?.data?.submitTradeIns?.results as { __typename: string; replayed?: boolean }[] | undefined;
-          if (status === 200 && results?.length === pending.refs.length && results.every((r) => r.__typename === 'SubmissionAccepted' && r.replayed === false)) {
+          if (
+            status === 200 &&
+            results?.length === pending.refs.length &&
+            results.every((r) => r.__typename === 'SubmissionAccepted' && r.replayed === false)
+          ) {
             tally.ok += 1;
             options.ledger.acknowledged.push(...pending.refs);
             options.ledger.acknowledgedWithSubject += pending.withSubject;
@@ -108,21 +120,24 @@ export function insightsOperation(options: { connections: number; token: string;
     connections: options.connections,
     tally,
     setupClient(client) {
-      client.setRequests([{
-        method: 'POST',
-        path: '/graphql',
-        setupRequest(params) {
-          tally.sent += 1;
-          return { ...params, headers: bearer(options.token), body: INSIGHTS };
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/graphql',
+          setupRequest(params) {
+            tally.sent += 1;
+            return { ...params, headers: bearer(options.token), body: INSIGHTS };
+          },
+          onResponse(status, body) {
+            tally.answered += 1;
+            const answer = parse(body)?.data?.insights as { __typename: string; rows?: { subjects: number; remainder: boolean }[] } | undefined;
+            const rows = answer?.rows?.filter((row) => !row.remainder) ?? [];
+            if (status === 200 && answer?.__typename === 'Insights' && rows.length === options.expectedRows && rows.every((row) => row.subjects >= options.k))
+              tally.ok += 1;
+            else tally.wrong(status, body);
+          },
         },
-        onResponse(status, body) {
-          tally.answered += 1;
-          const answer = parse(body)?.data?.insights as { __typename: string; rows?: { subjects: number; remainder: boolean }[] } | undefined;
-          const rows = answer?.rows?.filter((row) => !row.remainder) ?? [];
-          if (status === 200 && answer?.__typename === 'Insights' && rows.length === options.expectedRows && rows.every((row) => row.subjects >= options.k)) tally.ok += 1;
-          else tally.wrong(status, body);
-        },
-      }]);
+      ]);
     },
   };
 }
@@ -153,28 +168,30 @@ export function consentOperation(options: { connections: number; users: { subjec
     setupClient(client) {
       const user = options.users[connection++]!;
       let target: 'granted' | 'withdrawn' = 'granted';
-      client.setRequests([{
-        method: 'POST',
-        path: '/graphql',
-        setupRequest(params) {
-          target = options.ledger.state.get(user.subjectRef) === 'granted' ? 'withdrawn' : 'granted';
-          options.ledger.inFlight.set(user.subjectRef, target);
-          tally.sent += 1;
-          return { ...params, headers: bearer(user.token), body: CHANGE(target === 'granted' ? 'grantConsent' : 'withdrawConsent') };
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/graphql',
+          setupRequest(params) {
+            target = options.ledger.state.get(user.subjectRef) === 'granted' ? 'withdrawn' : 'granted';
+            options.ledger.inFlight.set(user.subjectRef, target);
+            tally.sent += 1;
+            return { ...params, headers: bearer(user.token), body: CHANGE(target === 'granted' ? 'grantConsent' : 'withdrawConsent') };
+          },
+          onResponse(status, body) {
+            tally.answered += 1;
+            options.ledger.inFlight.delete(user.subjectRef);
+            const answer = parse(body)?.data?.change as { __typename: string; change?: { state: string } } | undefined;
+            if (status === 200 && answer?.__typename === 'ConsentChanged' && answer.change?.state === target.toUpperCase()) {
+              tally.ok += 1;
+              options.ledger.state.set(user.subjectRef, target);
+              options.ledger.acknowledgedChanges.set(user.subjectRef, (options.ledger.acknowledgedChanges.get(user.subjectRef) ?? 0) + 1);
+            } else {
+              tally.wrong(status, body);
+            }
+          },
         },
-        onResponse(status, body) {
-          tally.answered += 1;
-          options.ledger.inFlight.delete(user.subjectRef);
-          const answer = parse(body)?.data?.change as { __typename: string; change?: { state: string } } | undefined;
-          if (status === 200 && answer?.__typename === 'ConsentChanged' && answer.change?.state === target.toUpperCase()) {
-            tally.ok += 1;
-            options.ledger.state.set(user.subjectRef, target);
-            options.ledger.acknowledgedChanges.set(user.subjectRef, (options.ledger.acknowledgedChanges.get(user.subjectRef) ?? 0) + 1);
-          } else {
-            tally.wrong(status, body);
-          }
-        },
-      }]);
+      ]);
     },
   };
 }
@@ -190,22 +207,25 @@ export function meOperation(options: { connections: number; users: { subjectRef:
     tally,
     setupClient(client) {
       let expected = '';
-      client.setRequests([{
-        method: 'POST',
-        path: '/graphql',
-        setupRequest(params) {
-          const user = options.users[Math.floor(Math.random() * options.users.length)]!;
-          expected = user.subjectRef;
-          tally.sent += 1;
-          return { ...params, headers: bearer(user.token), body: ME };
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/graphql',
+          setupRequest(params) {
+            const user = options.users[Math.floor(Math.random() * options.users.length)]!;
+            expected = user.subjectRef;
+            tally.sent += 1;
+            return { ...params, headers: bearer(user.token), body: ME };
+          },
+          onResponse(status, body) {
+            tally.answered += 1;
+            const me = parse(body)?.data?.me as { __typename: string; subjectRef?: string; records?: unknown[]; consents?: unknown[] } | undefined;
+            if (status === 200 && me?.__typename === 'Me' && me.subjectRef === expected && me.records?.length === 1 && (me.consents?.length ?? 0) > 0)
+              tally.ok += 1;
+            else tally.wrong(status, body);
+          },
         },
-        onResponse(status, body) {
-          tally.answered += 1;
-          const me = parse(body)?.data?.me as { __typename: string; subjectRef?: string; records?: unknown[]; consents?: unknown[] } | undefined;
-          if (status === 200 && me?.__typename === 'Me' && me.subjectRef === expected && me.records?.length === 1 && (me.consents?.length ?? 0) > 0) tally.ok += 1;
-          else tally.wrong(status, body);
-        },
-      }]);
+      ]);
     },
   };
 }

@@ -10,7 +10,12 @@ export const LOAD_PARTIES = [
 ] as const;
 
 export const LOAD_MODELS = ['iPhone 13 128GB', 'iPhone 12 128GB', 'Xiaomi 12 256GB', 'HUAWEI Mate 40 Pro 256GB'] as const;
-const BRAND_OF: Record<string, string> = { 'iPhone 13 128GB': 'Apple', 'iPhone 12 128GB': 'Apple', 'Xiaomi 12 256GB': 'Xiaomi', 'HUAWEI Mate 40 Pro 256GB': 'HUAWEI' };
+const BRAND_OF: Record<string, string> = {
+  'iPhone 13 128GB': 'Apple',
+  'iPhone 12 128GB': 'Apple',
+  'Xiaomi 12 256GB': 'Xiaomi',
+  'HUAWEI Mate 40 Pro 256GB': 'HUAWEI',
+};
 
 /** `n` written with letters only (base 26, at least `width` letters): ids with no digit runs for the privacy gate to mistake for numbers. */
 export function letters(n: number, width = 4): string {
@@ -32,8 +37,15 @@ export function loadSubject(run: string, kind: 'seed' | 'ingest', n: number): st
 export function loadTradeIn(externalRef: string, n: number, subjectRef?: string): Record<string, unknown> {
   const model = LOAD_MODELS[n % LOAD_MODELS.length]!;
   return {
-    externalRef, category: 'mobile_phone', brand: BRAND_OF[model], model, usageMonths: 12 + (n % 36), tradeInMonth: '2026-09',
-    channel: 'online', quotedValuationFen: 80_000 + (n % 50) * 1_000, ...(subjectRef === undefined ? {} : { subjectRef }),
+    externalRef,
+    category: 'mobile_phone',
+    brand: BRAND_OF[model],
+    model,
+    usageMonths: 12 + (n % 36),
+    tradeInMonth: '2026-09',
+    channel: 'online',
+    quotedValuationFen: 80_000 + (n % 50) * 1_000,
+    ...(subjectRef === undefined ? {} : { subjectRef }),
   };
 }
 
@@ -44,7 +56,8 @@ export async function graphql(url: string, token: string, query: string, variabl
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: unknown; errors?: unknown };
-  if (response.status !== 200 || body.errors !== undefined) throw new Error(`seeding request failed (HTTP ${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
+  if (response.status !== 200 || body.errors !== undefined)
+    throw new Error(`seeding request failed (HTTP ${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
   return body.data;
 }
 
@@ -69,7 +82,11 @@ const GRANT = 'mutation{grantConsent(purpose:"product-rnd"){__typename}}';
  * granted by `consentingPerModel` of them per model (≥ k = 10, so insights release every model) plus the
  * churn users; an operator-approved product-rnd agreement for the brand.
  */
-export async function seedLoadData(url: string, setup: HubSetup, options: { run: string; subjectsPerModel: number; consentingPerModel: number; churnSubjects: number }): Promise<LoadSeed> {
+export async function seedLoadData(
+  url: string,
+  setup: HubSetup,
+  options: { run: string; subjectsPerModel: number; consentingPerModel: number; churnSubjects: number },
+): Promise<LoadSeed> {
   const platform = await setup.token(LOAD_PLATFORM);
   // Model-level answers count catalogued models only: the load brand catalogues the four models first
   // (a replay when a second run finds them catalogued).

@@ -20,11 +20,15 @@ console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), ...fig
 for (const phase of figures.phases) {
   for (const op of phase.operations) {
     const errors = op.non2xx + op.connectionErrors + op.timeouts + op.wrongBodies;
-    console.log(`| ${phase.hubs} | ${op.name} | ${op.connections} | ${op.requests.toLocaleString('en')} | ${op.requestsPerSecond} | ${op.p50Ms} | ${op.p99Ms} | ${errors} |`);
+    console.log(
+      `| ${phase.hubs} | ${op.name} | ${op.connections} | ${op.requests.toLocaleString('en')} | ${op.requestsPerSecond} | ${op.p50Ms} | ${op.p99Ms} | ${errors} |`,
+    );
   }
   const c = phase.consistency;
-  console.log(`${phase.hubs} hub(s): lost ${c.ingestLost}, duplicated ${c.ingestDuplicated}, unexplained ${c.ingestUnexplained}, stored from in-flight ${c.ingestStoredFromInFlight}, ` +
-    `consent state mismatches ${c.consentStateMismatches}, consent event mismatches ${c.consentEventMismatches}, access log mismatch ${c.accessLogMismatch}, hub log errors ${phase.hubLogErrors}; totals ${JSON.stringify(c.totals)}`);
+  console.log(
+    `${phase.hubs} hub(s): lost ${c.ingestLost}, duplicated ${c.ingestDuplicated}, unexplained ${c.ingestUnexplained}, stored from in-flight ${c.ingestStoredFromInFlight}, ` +
+      `consent state mismatches ${c.consentStateMismatches}, consent event mismatches ${c.consentEventMismatches}, access log mismatch ${c.accessLogMismatch}, hub log errors ${phase.hubLogErrors}; totals ${JSON.stringify(c.totals)}`,
+  );
 }
 console.log(`audit verify: exit ${figures.auditVerify.code}`);
 const problems = loadProblems(figures);

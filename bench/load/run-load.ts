@@ -11,7 +11,13 @@ import { spareLoopbackPort } from '../faults/private-postgres.ts';
 import { dropDatabase, freshDatabase } from '../support/bench-database.ts';
 import { accessLogCount, checkLoadConsistency, settleConsentInFlight, waitForQuietDatabase, type LoadConsistency } from './load-consistency.ts';
 import {
-  consentOperation, ingestOperation, insightsOperation, meOperation, type ConsentLedger, type IngestLedger, type LoadOperation,
+  consentOperation,
+  ingestOperation,
+  insightsOperation,
+  meOperation,
+  type ConsentLedger,
+  type IngestLedger,
+  type LoadOperation,
 } from './load-operations.ts';
 import { LOAD_BRAND, LOAD_MODELS, LOAD_PARTIES, LOAD_PLATFORM, letters, seedLoadData } from './load-seed.ts';
 
@@ -127,13 +133,24 @@ export function loadProblems(figures: LoadFigures): string[] {
   for (const phase of figures.phases) {
     for (const op of phase.operations) {
       const errors = op.non2xx + op.connectionErrors + op.timeouts + op.wrongBodies;
-      if (errors > 0) problems.push(`${phase.hubs} hub(s), ${op.name}: ${errors} errors (${op.non2xx} non-2xx, ${op.connectionErrors} connection, ${op.timeouts} timeouts, ${op.wrongBodies} wrong bodies) ${op.wrongBodySamples.join(' | ')}`);
+      if (errors > 0)
+        problems.push(
+          `${phase.hubs} hub(s), ${op.name}: ${errors} errors (${op.non2xx} non-2xx, ${op.connectionErrors} connection, ${op.timeouts} timeouts, ${op.wrongBodies} wrong bodies) ${op.wrongBodySamples.join(' | ')}`,
+        );
       if (op.requests === 0) problems.push(`${phase.hubs} hub(s), ${op.name}: no request completed`);
     }
-    if (phase.graphqlRequestsPerHub.slice(0, phase.hubs).some((n) => n === 0)) problems.push(`${phase.hubs} hub(s): a hub served no request (${phase.graphqlRequestsPerHub.join(', ')})`);
+    if (phase.graphqlRequestsPerHub.slice(0, phase.hubs).some((n) => n === 0))
+      problems.push(`${phase.hubs} hub(s): a hub served no request (${phase.graphqlRequestsPerHub.join(', ')})`);
     if (phase.hubLogErrors > 0) problems.push(`${phase.hubs} hub(s): the hubs logged ${phase.hubLogErrors} errors`);
     const c = phase.consistency;
-    for (const key of ['ingestLost', 'ingestDuplicated', 'ingestUnexplained', 'consentStateMismatches', 'consentEventMismatches', 'accessLogMismatch'] as const) {
+    for (const key of [
+      'ingestLost',
+      'ingestDuplicated',
+      'ingestUnexplained',
+      'consentStateMismatches',
+      'consentEventMismatches',
+      'accessLogMismatch',
+    ] as const) {
       if (c[key] !== 0) problems.push(`${phase.hubs} hub(s): ${key} = ${c[key]}`);
     }
   }
@@ -166,14 +183,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     for (let i = 0; i < hubCount; i += 1) hubs.push(await HubProcess.start(setup, await spareLoopbackPort(), path.join(workDir, `hub-${i + 1}.log`)));
     log(`database ${database}; hubs ${hubs.map((hub) => hub.url).join(', ')}; logs in ${workDir}`);
 
-    const seed = await seedLoadData(hubs[0]!.url, setup, { run, subjectsPerModel: SUBJECTS_PER_MODEL, consentingPerModel: CONSENTING_PER_MODEL, churnSubjects: connections.consent });
+    const seed = await seedLoadData(hubs[0]!.url, setup, {
+      run,
+      subjectsPerModel: SUBJECTS_PER_MODEL,
+      consentingPerModel: CONSENTING_PER_MODEL,
+      churnSubjects: connections.consent,
+    });
     const platformToken = await setup.token(LOAD_PLATFORM);
     const brandToken = await setup.token(LOAD_BRAND);
     const users = await Promise.all(seed.subjects.map(async (subjectRef) => ({ subjectRef, token: await setup!.token(LOAD_PLATFORM, { subjectRef }) })));
     const churnUsers = users.filter((user) => seed.churnSubjects.includes(user.subjectRef));
     const ingest: IngestLedger = { acknowledged: [...seed.seededRefs], acknowledgedWithSubject: seed.seededRefs.length, inFlight: new Map() };
-    const consent: ConsentLedger = { state: new Map(seed.churnSubjects.map((subject) => [subject, 'granted'])), acknowledgedChanges: new Map(), inFlight: new Map() };
-    log(`seeded ${seed.seededRefs.length} trade-ins, product-rnd granted by ${CONSENTING_PER_MODEL} users per model plus ${seed.churnSubjects.length} churn users, agreement approved`);
+    const consent: ConsentLedger = {
+      state: new Map(seed.churnSubjects.map((subject) => [subject, 'granted'])),
+      acknowledgedChanges: new Map(),
+      inFlight: new Map(),
+    };
+    log(
+      `seeded ${seed.seededRefs.length} trade-ins, product-rnd granted by ${CONSENTING_PER_MODEL} users per model plus ${seed.churnSubjects.length} churn users, agreement approved`,
+    );
 
     const phases: PhaseFigures[] = [];
     let previousInFlight: string[] = [];
@@ -183,15 +211,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
       const accessLogBefore = await accessLogCount(url);
       const servedBefore = await Promise.all(hubs.map(graphqlRequestsServed));
       const operations = [
-        ingestOperation({ run, phase: letters(index, 1), connections: connections.ingest, batch: options.ingestBatch ?? 20, token: platformToken, ledger: ingest }),
+        ingestOperation({
+          run,
+          phase: letters(index, 1),
+          connections: connections.ingest,
+          batch: options.ingestBatch ?? 20,
+          token: platformToken,
+          ledger: ingest,
+        }),
         insightsOperation({ connections: connections.insights, token: brandToken, expectedRows: LOAD_MODELS.length, k: K }),
         consentOperation({ connections: connections.consent, users: churnUsers, ledger: consent }),
         meOperation({ connections: connections.me, users }),
       ];
-      log(`phase ${index + 1}: ${options.seconds} s over ${hubsInPhase} hub process(es), connections ${operations.map((op) => `${op.name} ${op.connections}`).join(', ')}`);
-      const results = await Promise.all(operations.map((operation) => autocannon({
-        url: urls, connections: operation.connections, duration: options.seconds, timeout: 30, title: operation.name, setupClient: operation.setupClient,
-      })));
+      log(
+        `phase ${index + 1}: ${options.seconds} s over ${hubsInPhase} hub process(es), connections ${operations.map((op) => `${op.name} ${op.connections}`).join(', ')}`,
+      );
+      const results = await Promise.all(
+        operations.map((operation) =>
+          autocannon({
+            url: urls,
+            connections: operation.connections,
+            duration: options.seconds,
+            timeout: 30,
+            title: operation.name,
+            setupClient: operation.setupClient,
+          }),
+        ),
+      );
       // Requests the generator abandoned when the time was up may still finish inside the hubs.
       await waitForQuietDatabase(url);
       const inFlightRefs = [...previousInFlight, ...[...ingest.inFlight.values()].flat()];
@@ -199,22 +245,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
       ingest.inFlight.clear();
       const insights = operations[1]!.tally;
       const consistency = await checkLoadConsistency(url, {
-        secret: setup.secret, acknowledgedRefs: ingest.acknowledged, acknowledgedWithSubject: ingest.acknowledgedWithSubject, inFlightRefs,
-        consent, seedEventsPerChurnSubject: seed.seedEventsPerChurnSubject, accessLogBefore, insightsAcknowledged: insights.ok, insightsInFlight: insights.inFlight,
+        secret: setup.secret,
+        acknowledgedRefs: ingest.acknowledged,
+        acknowledgedWithSubject: ingest.acknowledgedWithSubject,
+        inFlightRefs,
+        consent,
+        seedEventsPerChurnSubject: seed.seedEventsPerChurnSubject,
+        accessLogBefore,
+        insightsAcknowledged: insights.ok,
+        insightsInFlight: insights.inFlight,
       });
       // A change in flight at the end of this phase either landed or not; the next phase starts from what the database says.
       await settleConsentInFlight(url, setup.secret, consent);
       let hubLogErrors = 0;
       for (const [i, hub] of hubs.entries()) hubLogErrors += (await errorLinesSince(hub.logFile, logSizes[i]!)).count;
       const graphqlRequestsPerHub = (await Promise.all(hubs.map(graphqlRequestsServed))).map((n, i) => n - servedBefore[i]!);
-      const phase = { hubs: hubsInPhase, seconds: options.seconds, operations: operations.map((op, i) => figuresOf(op, results[i]!)), hubLogErrors, graphqlRequestsPerHub, consistency };
+      const phase = {
+        hubs: hubsInPhase,
+        seconds: options.seconds,
+        operations: operations.map((op, i) => figuresOf(op, results[i]!)),
+        hubLogErrors,
+        graphqlRequestsPerHub,
+        consistency,
+      };
       phases.push(phase);
       log(`phase ${index + 1} done: ${phase.operations.map((op) => `${op.name} ${op.requests} req p50 ${op.p50Ms} ms p99 ${op.p99Ms} ms`).join('; ')}`);
     }
     const audit = await runHubCli(['audit', 'verify'], setup.env);
     finished = true;
     return {
-      database, seededTradeIns: seed.seededRefs.length, consentingPerModel: CONSENTING_PER_MODEL, phases,
+      database,
+      seededTradeIns: seed.seededRefs.length,
+      consentingPerModel: CONSENTING_PER_MODEL,
+      phases,
       auditVerify: { code: audit.code, output: `${audit.stdout}${audit.stderr}`.trim().slice(0, 500) },
     };
   } finally {

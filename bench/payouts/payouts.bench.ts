@@ -57,14 +57,21 @@ async function seed(db: Db): Promise<void> {
         const { rows: pools } = await sql<{ platform_id: string; fen: string }>`
           select 'platform-' || (n % ${PLATFORMS}) as platform_id, sum(3 + (n % 2))::bigint as fen from numbered where n < ${count} group by 1`.execute(tx);
         const users = pools.reduce((sum, pool) => sum + Number(pool.fen), 0);
-        await postJournal(tx, {
-          kind: 'query', period, queryId, memo: 'bench query',
-          lines: [
-            { account: ACCOUNTS.party('brand-bench'), amountFen: -7 * count },
-            ...pools.map((pool) => ({ account: ACCOUNTS.usersPool(pool.platform_id), amountFen: Number(pool.fen) })),
-            { account: ACCOUNTS.hubFees, amountFen: 7 * count - users },
-          ],
-        }, at);
+        await postJournal(
+          tx,
+          {
+            kind: 'query',
+            period,
+            queryId,
+            memo: 'bench query',
+            lines: [
+              { account: ACCOUNTS.party('brand-bench'), amountFen: -7 * count },
+              ...pools.map((pool) => ({ account: ACCOUNTS.usersPool(pool.platform_id), amountFen: Number(pool.fen) })),
+              { account: ACCOUNTS.hubFees, amountFen: 7 * count - users },
+            ],
+          },
+          at,
+        );
       });
     }
   };
@@ -89,9 +96,11 @@ async function main(): Promise<void> {
     const { start, end } = periodBounds(PERIOD);
     const baselines: number[] = [];
     for (let i = 0; i < BASELINE_REPEATS; i++) {
-      const run = await timed(() => sql`
+      const run = await timed(() =>
+        sql`
         select subject_id, sum(user_share_fen) from contributions
-        where created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz group by subject_id`.execute(db));
+        where created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz group by subject_id`.execute(db),
+      );
       baselines.push(run.ms);
       process.stdout.write(`  baseline SUM … GROUP BY: ${seconds(run.ms)} (${run.value.rows.length} subjects)\n`);
     }
@@ -99,7 +108,9 @@ async function main(): Promise<void> {
 
     const payout = await timed(() => runPayouts(db, { period: PERIOD, now: after }));
     const run = payout.value;
-    process.stdout.write(`  payout run ${PERIOD}: ${seconds(payout.ms)} — ${run.subjects} subjects, paid ${run.paidFen} fen, carried ${run.carriedFen} fen, ${run.statements.length} statements\n`);
+    process.stdout.write(
+      `  payout run ${PERIOD}: ${seconds(payout.ms)} — ${run.subjects} subjects, paid ${run.paidFen} fen, carried ${run.carriedFen} fen, ${run.statements.length} statements\n`,
+    );
     const again = await timed(() => runPayouts(db, { period: PERIOD, now: after }));
     process.stdout.write(`  second run of ${PERIOD} (already closed, pays nothing): ${seconds(again.ms)}\n`);
     const verify = await timed(() => verifyLedger(db));
@@ -107,8 +118,12 @@ async function main(): Promise<void> {
     for (const check of verify.value.checks.filter((c) => !c.ok)) process.stdout.write(`    FAIL ${check.name}: ${check.detail}\n`);
     if (!verify.value.ok) process.exitCode = 1;
 
-    process.stdout.write('\n| contributions | subjects | bare SUM … GROUP BY (p50) | payout run, statements included | ratio | target |\n|---|---|---|---|---|---|\n');
-    process.stdout.write(`| ${CONTRIBUTIONS.toLocaleString('en')} | ${SUBJECTS.toLocaleString('en')} | ${seconds(baseline)} | ${seconds(payout.ms)} | ${(payout.ms / baseline).toFixed(2)}× | ≤ ${seconds(TARGET_MS)} (${payout.ms <= TARGET_MS ? 'met' : 'not met'}) |\n`);
+    process.stdout.write(
+      '\n| contributions | subjects | bare SUM … GROUP BY (p50) | payout run, statements included | ratio | target |\n|---|---|---|---|---|---|\n',
+    );
+    process.stdout.write(
+      `| ${CONTRIBUTIONS.toLocaleString('en')} | ${SUBJECTS.toLocaleString('en')} | ${seconds(baseline)} | ${seconds(payout.ms)} | ${(payout.ms / baseline).toFixed(2)}× | ≤ ${seconds(TARGET_MS)} (${payout.ms <= TARGET_MS ? 'met' : 'not met'}) |\n`,
+    );
   } finally {
     await handle.close();
     if (process.env.BENCH_KEEP !== '1') await dropDatabase(DB_NAME);

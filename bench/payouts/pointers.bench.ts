@@ -64,7 +64,9 @@ async function seed(db: Db): Promise<void> {
   // 50 queries as billQuery writes them: one pointer and one journal each. Each counts one trade-in month,
   // by category, the last category withheld on every other query.
   const { start } = periodBounds(PERIOD);
-  const { rows: [head] } = await sql<{ position: string }>`select value as position from hub_settings where key = 'consent_ledger_head'`.execute(db);
+  const {
+    rows: [head],
+  } = await sql<{ position: string }>`select value as position from hub_settings where key = 'consent_ledger_head'`.execute(db);
   for (let q = 0; q < QUERIES; q++) {
     const at = new Date(start.getTime() + (q + 1) * 3_600_000);
     const month = `2026-0${1 + (q % 5)}`;
@@ -73,16 +75,42 @@ async function seed(db: Db): Promise<void> {
     const journalId = uuidv7();
     await db.transaction().execute(async (tx) => {
       await insertPointer(tx, {
-        queryId, partyId: 'brand-bench', purpose: 'product-rnd', policyVersion: 1, period: PERIOD, at, consentPosition: head!.position,
-        groupBy: ['category'], filters: { tradeInMonthFrom: month, tradeInMonthTo: month }, measures: ['count'],
-        releasedKeys: CATEGORIES.slice(0, q % 2 === 0 ? 3 : 2).map((c) => JSON.stringify([c])), remainderReleased: false, recordsPerSubject: null,
-        usesInspection: false, usesDisposition: false, usesCatalogue: false, pricePerSubjectFen: PRICE, billedSubjects: billed,
-        split: { users: 5000, parties: 3000, hub: 2000 }, journalId,
+        queryId,
+        partyId: 'brand-bench',
+        purpose: 'product-rnd',
+        policyVersion: 1,
+        period: PERIOD,
+        at,
+        consentPosition: head!.position,
+        groupBy: ['category'],
+        filters: { tradeInMonthFrom: month, tradeInMonthTo: month },
+        measures: ['count'],
+        releasedKeys: CATEGORIES.slice(0, q % 2 === 0 ? 3 : 2).map((c) => JSON.stringify([c])),
+        remainderReleased: false,
+        recordsPerSubject: null,
+        usesInspection: false,
+        usesDisposition: false,
+        usesCatalogue: false,
+        pricePerSubjectFen: PRICE,
+        billedSubjects: billed,
+        split: { users: 5000, parties: 3000, hub: 2000 },
+        journalId,
       });
-      await postJournal(tx, {
-        id: journalId, kind: 'query', period: PERIOD, queryId, memo: 'bench query',
-        lines: [{ account: ACCOUNTS.party('brand-bench'), amountFen: -billed * PRICE }, { account: ACCOUNTS.pending, amountFen: billed * PRICE }],
-      }, at);
+      await postJournal(
+        tx,
+        {
+          id: journalId,
+          kind: 'query',
+          period: PERIOD,
+          queryId,
+          memo: 'bench query',
+          lines: [
+            { account: ACCOUNTS.party('brand-bench'), amountFen: -billed * PRICE },
+            { account: ACCOUNTS.pending, amountFen: billed * PRICE },
+          ],
+        },
+        at,
+      );
     });
   }
 }
@@ -98,24 +126,33 @@ async function main(): Promise<void> {
     process.stdout.write(`  seeded in ${seconds(seeded.ms)}\n`);
 
     // The equivalent rows: what the per-row code would have written, one per (query, subject counted).
-    const materialised = await timed(() => db.transaction().execute(async (tx) => {
-      const { rows } = await sql<{ query_id: string }>`select query_id from query_pointers`.execute(tx);
-      await scopePointers(tx, rows.map((row) => row.query_id));
-      await expandPointers(tx);
-      await sql`create table bench_equivalent as select distinct query_id, subject_id, 4::bigint as user_share_fen from pointer_rows`.execute(tx);
-    }));
-    const { rows: [equivalent] } = await sql<{ n: string }>`select count(*)::text as n from bench_equivalent`.execute(db);
+    const materialised = await timed(() =>
+      db.transaction().execute(async (tx) => {
+        const { rows } = await sql<{ query_id: string }>`select query_id from query_pointers`.execute(tx);
+        await scopePointers(
+          tx,
+          rows.map((row) => row.query_id),
+        );
+        await expandPointers(tx);
+        await sql`create table bench_equivalent as select distinct query_id, subject_id, 4::bigint as user_share_fen from pointer_rows`.execute(tx);
+      }),
+    );
+    const {
+      rows: [equivalent],
+    } = await sql<{ n: string }>`select count(*)::text as n from bench_equivalent`.execute(db);
     await sql`analyze bench_equivalent`.execute(db);
     process.stdout.write(`  equivalent per-subject rows: ${Number(equivalent!.n).toLocaleString('en')} (materialised in ${seconds(materialised.ms)})\n`);
 
     const baselines: number[] = [];
     for (let i = 0; i < BASELINE_REPEATS; i++) {
       // Under the session settings the close's transaction uses (src/ledger/payout-run.ts), so both get the same memory.
-      const run = await timed(() => db.transaction().execute(async (tx) => {
-        await sql`set local work_mem = '256MB'`.execute(tx);
-        await sql`set local jit = off`.execute(tx);
-        return sql`select subject_id, sum(user_share_fen) from bench_equivalent group by subject_id`.execute(tx);
-      }));
+      const run = await timed(() =>
+        db.transaction().execute(async (tx) => {
+          await sql`set local work_mem = '256MB'`.execute(tx);
+          await sql`set local jit = off`.execute(tx);
+          return sql`select subject_id, sum(user_share_fen) from bench_equivalent group by subject_id`.execute(tx);
+        }),
+      );
       baselines.push(run.ms);
       process.stdout.write(`  baseline SUM … GROUP BY: ${seconds(run.ms)} (${run.value.rows.length} subjects)\n`);
     }
@@ -124,14 +161,20 @@ async function main(): Promise<void> {
     const after = new Date(periodBounds(PERIOD).end.getTime() + 3_600_000);
     const payout = await timed(() => runPayouts(db, { period: PERIOD, now: after }));
     const run = payout.value;
-    process.stdout.write(`  payout close ${PERIOD}: ${seconds(payout.ms)} — ${run.subjects} subjects, earned ${run.earnedFen} fen, paid ${run.paidFen} fen, ${run.statements.length} statements\n`);
+    process.stdout.write(
+      `  payout close ${PERIOD}: ${seconds(payout.ms)} — ${run.subjects} subjects, earned ${run.earnedFen} fen, paid ${run.paidFen} fen, ${run.statements.length} statements\n`,
+    );
     const verify = await timed(() => verifyLedger(db));
     process.stdout.write(`  ledger verify: ${verify.value.ok ? 'clean' : 'BROKEN'} in ${seconds(verify.ms)}\n`);
     for (const check of verify.value.checks.filter((c) => !c.ok)) process.stdout.write(`    FAIL ${check.name}: ${check.detail}\n`);
     if (!verify.value.ok) process.exitCode = 1;
 
-    process.stdout.write('\n| records | queries | equivalent rows | bare SUM … GROUP BY (p50) | payout close (expansion included) | ratio | target |\n|---|---|---|---|---|---|---|\n');
-    process.stdout.write(`| ${RECORDS.toLocaleString('en')} | ${QUERIES} | ${Number(equivalent!.n).toLocaleString('en')} | ${seconds(baseline)} | ${seconds(payout.ms)} | ${(payout.ms / baseline).toFixed(2)}× | ≤ 2× (${payout.ms <= 2 * baseline ? 'met' : 'not met'}) |\n`);
+    process.stdout.write(
+      '\n| records | queries | equivalent rows | bare SUM … GROUP BY (p50) | payout close (expansion included) | ratio | target |\n|---|---|---|---|---|---|---|\n',
+    );
+    process.stdout.write(
+      `| ${RECORDS.toLocaleString('en')} | ${QUERIES} | ${Number(equivalent!.n).toLocaleString('en')} | ${seconds(baseline)} | ${seconds(payout.ms)} | ${(payout.ms / baseline).toFixed(2)}× | ≤ 2× (${payout.ms <= 2 * baseline ? 'met' : 'not met'}) |\n`,
+    );
   } finally {
     await handle.close();
     if (process.env.BENCH_KEEP !== '1') await dropDatabase(DB_NAME);

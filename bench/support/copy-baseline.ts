@@ -17,7 +17,11 @@ const escape = (value: unknown) =>
  * The rows are written to a TSV file first and only the COPY from that file is timed, so generating them
  * is not charged to the baseline. Returns rows per second.
  */
-export async function copyBaselineRate(url: string, documents: Iterable<TradeInV1> | AsyncIterable<TradeInV1>, table = 'copy_baseline'): Promise<{ rows: number; rowsPerSecond: number }> {
+export async function copyBaselineRate(
+  url: string,
+  documents: Iterable<TradeInV1> | AsyncIterable<TradeInV1>,
+  table = 'copy_baseline',
+): Promise<{ rows: number; rowsPerSecond: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -32,9 +36,26 @@ export async function copyBaselineRate(url: string, documents: Iterable<TradeInV
     let rows = 0;
     for await (const doc of documents) {
       rows++;
-      const line = [uuidv7(), doc.category, doc.brand, doc.model, doc.spec ? JSON.stringify(doc.spec) : undefined, doc.usageMonths, `${doc.tradeInMonth}-01`,
-        doc.regionCode, doc.channel, doc.quotedValuationFen, doc.subsidyFen, doc.energyGradeOld, doc.newPurchase?.category,
-        doc.newPurchase?.energyGrade, doc.newPurchase?.waterGrade, now].map(escape).join('\t');
+      const line = [
+        uuidv7(),
+        doc.category,
+        doc.brand,
+        doc.model,
+        doc.spec ? JSON.stringify(doc.spec) : undefined,
+        doc.usageMonths,
+        `${doc.tradeInMonth}-01`,
+        doc.regionCode,
+        doc.channel,
+        doc.quotedValuationFen,
+        doc.subsidyFen,
+        doc.energyGradeOld,
+        doc.newPurchase?.category,
+        doc.newPurchase?.energyGrade,
+        doc.newPurchase?.waterGrade,
+        now,
+      ]
+        .map(escape)
+        .join('\t');
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
     out.end();

@@ -3,7 +3,15 @@ import { ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../grap
 import { requireParty } from '../graphql/principal-guards.ts';
 import type { HubContext } from '../graphql/context.ts';
 import * as agreements from './agreements.repository.ts';
-import { AgreementError, decideAgreement, requestAgreement, terminateAgreement, viewAgreement, type AgreementContext, type AgreementView } from './agreements.service.ts';
+import {
+  AgreementError,
+  decideAgreement,
+  requestAgreement,
+  terminateAgreement,
+  viewAgreement,
+  type AgreementContext,
+  type AgreementView,
+} from './agreements.service.ts';
 import { AGREEMENT_STATUSES } from './agreements.table.ts';
 
 builder.objectType(AgreementError, {
@@ -13,7 +21,10 @@ builder.objectType(AgreementError, {
 });
 
 const AgreementStatusEnum = builder.enumType('AgreementStatus', {
-  values: Object.fromEntries([...AGREEMENT_STATUSES, 'expired'].map((s) => [s.toUpperCase(), { value: s }])) as Record<string, { value: AgreementView['effectiveStatus'] }>,
+  values: Object.fromEntries([...AGREEMENT_STATUSES, 'expired'].map((s) => [s.toUpperCase(), { value: s }])) as Record<
+    string,
+    { value: AgreementView['effectiveStatus'] }
+  >,
 });
 
 class AgreementResult {
@@ -21,7 +32,8 @@ class AgreementResult {
 }
 
 const AgreementRef = builder.objectRef<AgreementView>('Agreement').implement({
-  description: "A party's data-use agreement for one purpose: requested, then approved (active for the policy's term) or rejected; either side may terminate it.",
+  description:
+    "A party's data-use agreement for one purpose: requested, then approved (active for the policy's term) or rejected; either side may terminate it.",
   fields: (t) => ({
     id: t.exposeID('id'),
     partyId: t.exposeString('party_id'),

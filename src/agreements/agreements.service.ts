@@ -18,7 +18,10 @@ export type AgreementErrorCode =
 /** An agreement change that does not apply; the schema shows it as `AgreementNotChanged`. */
 export class AgreementError extends HubError {
   override readonly name = 'AgreementError';
-  constructor(override readonly code: AgreementErrorCode, message: string) {
+  constructor(
+    override readonly code: AgreementErrorCode,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -60,11 +63,18 @@ export async function requestAgreement(context: AgreementContext, party: { party
     }
     const automatic = policy.approval === 'automatic';
     const row: AgreementsTable = {
-      party_id: party.partyId, id: uuidv7(), purpose, policy_version: policy.version,
-      status: automatic ? 'active' : 'requested', requested_at: now,
-      decided_at: automatic ? now : null, decided_by: automatic ? 'policy:automatic' : null,
-      valid_from: automatic ? now : null, valid_to: automatic ? addMonths(now, policy.agreementTermMonths) : null,
-      terminated_at: null, terminated_by: null,
+      party_id: party.partyId,
+      id: uuidv7(),
+      purpose,
+      policy_version: policy.version,
+      status: automatic ? 'active' : 'requested',
+      requested_at: now,
+      decided_at: automatic ? now : null,
+      decided_by: automatic ? 'policy:automatic' : null,
+      valid_from: automatic ? now : null,
+      valid_to: automatic ? addMonths(now, policy.agreementTermMonths) : null,
+      terminated_at: null,
+      terminated_by: null,
     };
     await agreements.insertAgreement(tx, row);
     return viewAgreement(row, now);
@@ -78,9 +88,14 @@ export async function decideAgreement(context: AgreementContext, operatorId: str
   if (row === undefined) throw new AgreementError('agreement.not_found', 'agreement must exist');
   const policy = context.policies.get(row.purpose);
   const term = policy?.status === 'allowed' ? policy.agreementTermMonths : 12;
-  const updated = await agreements.transitionAgreement(context.db, { partyId: row.party_id, id }, 'requested', approve
-    ? { status: 'active', decided_at: now, decided_by: operatorId, valid_from: now, valid_to: addMonths(now, term) }
-    : { status: 'rejected', decided_at: now, decided_by: operatorId });
+  const updated = await agreements.transitionAgreement(
+    context.db,
+    { partyId: row.party_id, id },
+    'requested',
+    approve
+      ? { status: 'active', decided_at: now, decided_by: operatorId, valid_from: now, valid_to: addMonths(now, term) }
+      : { status: 'rejected', decided_at: now, decided_by: operatorId },
+  );
   if (updated === undefined) throw new AgreementError('agreement.not_pending', 'agreement must be awaiting a decision');
   return viewAgreement(updated, now);
 }
@@ -94,7 +109,9 @@ export async function terminateAgreement(context: AgreementContext, caller: { pa
     throw new AgreementError('agreement.not_found', 'agreement must exist');
   }
   const updated = await agreements.transitionAgreement(context.db, { partyId: row.party_id, id }, 'active', {
-    status: 'terminated', terminated_at: now, terminated_by: caller.partyId,
+    status: 'terminated',
+    terminated_at: now,
+    terminated_by: caller.partyId,
   });
   if (updated === undefined) throw new AgreementError('agreement.not_active', 'agreement must be active to be terminated');
   return viewAgreement(updated, now);
@@ -107,6 +124,6 @@ export async function terminateAgreement(context: AgreementContext, caller: { pa
 export async function currentAgreement(context: AgreementContext, partyId: string, purpose: string): Promise<AgreementView | undefined> {
   const now = context.now();
   const [newest] = await agreements.findOpenAgreements(context.db, partyId, purpose);
-  const deciding = newest ?? await agreements.findNewestAgreement(context.db, partyId, purpose);
+  const deciding = newest ?? (await agreements.findNewestAgreement(context.db, partyId, purpose));
   return deciding && viewAgreement(deciding, now);
 }

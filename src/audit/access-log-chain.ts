@@ -25,7 +25,10 @@ export interface AccessLogEntryContent {
  * matches.
  */
 export function accessLogEntryHash(previousHash: Uint8Array | null, entry: AccessLogEntryContent): Buffer {
-  return createHash('sha256').update(previousHash ?? Buffer.alloc(0)).update(canonicalJson(entry)).digest();
+  return createHash('sha256')
+    .update(previousHash ?? Buffer.alloc(0))
+    .update(canonicalJson(entry))
+    .digest();
 }
 
 export interface ChainBreak {

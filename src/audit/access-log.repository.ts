@@ -16,17 +16,32 @@ export async function appendAccessLog(tx: DbOrTx, input: AccessLogInput, now: Da
   // The chain's tail crosses parties, so it comes from a security-definer function that also locks it.
   const tail = await sql<{ seq: string | null; hash: Uint8Array | null }>`select seq, hash from hub_access_log_tail()`.execute(tx);
   const seq = Number(tail.rows[0]?.seq ?? 0) + 1;
-  const previous = seq === 1 ? null : tail.rows[0]?.hash ?? null;
+  const previous = seq === 1 ? null : (tail.rows[0]?.hash ?? null);
   const { id, ...fields } = input;
   const content: AccessLogEntryContent = { ...fields, seq, id: id ?? uuidv7(), createdAt: now.toISOString() };
   const hash = accessLogEntryHash(previous, content);
   const row: AccessLogTable = {
-    seq: String(seq), id: content.id, party_id: input.partyId, purpose: input.purpose, policy_id: input.policyId,
-    policy_version: input.policyVersion, decision: input.decision, matched_rules: input.matchedRules, request: input.request,
-    rows_released: input.rowsReleased, rows_suppressed: input.rowsSuppressed, subjects_counted: input.subjectsCounted,
-    price_fen: String(input.priceFen), created_at: now, prev_hash: previous, hash,
+    seq: String(seq),
+    id: content.id,
+    party_id: input.partyId,
+    purpose: input.purpose,
+    policy_id: input.policyId,
+    policy_version: input.policyVersion,
+    decision: input.decision,
+    matched_rules: input.matchedRules,
+    request: input.request,
+    rows_released: input.rowsReleased,
+    rows_suppressed: input.rowsSuppressed,
+    subjects_counted: input.subjectsCounted,
+    price_fen: String(input.priceFen),
+    created_at: now,
+    prev_hash: previous,
+    hash,
   };
-  await tx.insertInto('access_log').values({ ...row, request: JSON.stringify(row.request) as never }).execute();
+  await tx
+    .insertInto('access_log')
+    .values({ ...row, request: JSON.stringify(row.request) as never })
+    .execute();
   await sql`select hub_access_log_advance(${String(seq)}::bigint)`.execute(tx);
   return row;
 }
@@ -34,10 +49,20 @@ export async function appendAccessLog(tx: DbOrTx, input: AccessLogInput, now: Da
 /** Rebuilds the hashed content of a stored entry. */
 export function contentOf(row: AccessLogTable): AccessLogEntryContent {
   return {
-    seq: Number(row.seq), id: row.id, partyId: row.party_id, purpose: row.purpose, policyId: row.policy_id,
-    policyVersion: row.policy_version, decision: row.decision, matchedRules: row.matched_rules, request: row.request,
-    rowsReleased: row.rows_released, rowsSuppressed: row.rows_suppressed, subjectsCounted: row.subjects_counted,
-    priceFen: Number(row.price_fen), createdAt: row.created_at.toISOString(),
+    seq: Number(row.seq),
+    id: row.id,
+    partyId: row.party_id,
+    purpose: row.purpose,
+    policyId: row.policy_id,
+    policyVersion: row.policy_version,
+    decision: row.decision,
+    matchedRules: row.matched_rules,
+    request: row.request,
+    rowsReleased: row.rows_released,
+    rowsSuppressed: row.rows_suppressed,
+    subjectsCounted: row.subjects_counted,
+    priceFen: Number(row.price_fen),
+    createdAt: row.created_at.toISOString(),
   };
 }
 

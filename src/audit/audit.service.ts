@@ -52,9 +52,18 @@ export async function verifyConsentLedger(db: Db): Promise<{ events: number; fir
       return { events, firstBreak: { ...stored, reason: 'previous_hash_mismatch' } };
     }
     const hash = consentEventHash(prevHash, {
-      subjectId: row.subject_id, seq: row.seq, id: row.id, purpose: row.purpose, action: row.action, status: row.status,
-      policyVersion: row.policy_version, terms: row.terms, expiresAt: row.expires_at?.toISOString() ?? null,
-      receiptId: row.receipt_id, receipt: row.receipt, createdAt: row.created_at.toISOString(),
+      subjectId: row.subject_id,
+      seq: row.seq,
+      id: row.id,
+      purpose: row.purpose,
+      action: row.action,
+      status: row.status,
+      policyVersion: row.policy_version,
+      terms: row.terms,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      receiptId: row.receipt_id,
+      receipt: row.receipt,
+      createdAt: row.created_at.toISOString(),
     });
     if (!hash.equals(Buffer.from(row.hash))) return { events, firstBreak: { ...stored, reason: 'hash_mismatch' } };
     previous = { subjectId: row.subject_id, seq: row.seq, hash };
@@ -76,8 +85,10 @@ export async function verifyConsentProjection(db: Db): Promise<{ rows: number; f
   let rows = 0;
   while (!nextEvent.done || !nextRow.done) {
     // The smaller subject id of the two streams' heads (uuid text order is PostgreSQL's uuid order).
-    const subjectId = nextEvent.done ? nextRow.value!.subject_id
-      : nextRow.done ? nextEvent.value.subject_id
+    const subjectId = nextEvent.done
+      ? nextRow.value!.subject_id
+      : nextRow.done
+        ? nextEvent.value.subject_id
         : [nextEvent.value.subject_id, nextRow.value.subject_id].sort()[0]!;
     const subjectEvents: LedgerEvent[] = [];
     while (!nextEvent.done && nextEvent.value.subject_id === subjectId) {
@@ -88,8 +99,12 @@ export async function verifyConsentProjection(db: Db): Promise<{ rows: number; f
     while (!nextRow.done && nextRow.value.subject_id === subjectId) {
       const row = nextRow.value;
       stored.set(row.purpose, {
-        purpose: row.purpose, status: row.status, eventId: row.event_id, grantedAt: row.granted_at?.toISOString() ?? null,
-        expiresAt: row.expires_at?.toISOString() ?? null, updatedAt: row.updated_at.toISOString(),
+        purpose: row.purpose,
+        status: row.status,
+        eventId: row.event_id,
+        grantedAt: row.granted_at?.toISOString() ?? null,
+        expiresAt: row.expires_at?.toISOString() ?? null,
+        updatedAt: row.updated_at.toISOString(),
       });
       nextRow = await projection.next();
     }

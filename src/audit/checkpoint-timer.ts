@@ -11,7 +11,11 @@ export function startCheckpointTimer(context: CheckpointContext, intervalSeconds
   if (intervalSeconds <= 0) return () => {};
   const timer = setInterval(() => {
     signCheckpoints(context).then(
-      (signed) => logger.info({ event: 'audit.checkpoint_signed', chains: signed.map((s) => ({ chain: s.claims.chain, length: s.claims.length })) }, 'checkpoints signed'),
+      (signed) =>
+        logger.info(
+          { event: 'audit.checkpoint_signed', chains: signed.map((s) => ({ chain: s.claims.chain, length: s.claims.length })) },
+          'checkpoints signed',
+        ),
       (error: unknown) => logger.error({ event: 'audit.checkpoint_failed', err: safeErrorSummary(error) }, 'checkpoint round failed'),
     );
   }, intervalSeconds * 1000);

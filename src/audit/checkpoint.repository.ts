@@ -30,7 +30,11 @@ export async function countConsentEventsBefore(db: DbOrTx, until: Date): Promise
 }
 
 /** Each subject's newest consent event created before `until`, in subject order, a page at a time. */
-export async function* streamConsentHeadsBefore(db: DbOrTx, until: Date, pageSize = 5000): AsyncGenerator<{ subjectId: string; seq: number; hash: Uint8Array }> {
+export async function* streamConsentHeadsBefore(
+  db: DbOrTx,
+  until: Date,
+  pageSize = 5000,
+): AsyncGenerator<{ subjectId: string; seq: number; hash: Uint8Array }> {
   let after: string | null = null;
   for (;;) {
     const { rows }: { rows: { subject_id: string; seq: number; hash: Uint8Array }[] } = await sql<{ subject_id: string; seq: number; hash: Uint8Array }>`

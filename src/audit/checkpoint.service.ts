@@ -3,9 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
-import {
-  compareWithCheckpoint, consentHeadsDigest, readCheckpoint, signCheckpoint, type CheckpointClaims, type CheckpointFinding,
-} from './checkpoint.ts';
+import { compareWithCheckpoint, consentHeadsDigest, readCheckpoint, signCheckpoint, type CheckpointClaims, type CheckpointFinding } from './checkpoint.ts';
 import { accessLogHashAt, accessLogHead, countConsentEventsBefore, insertCheckpoint, streamConsentHeadsBefore } from './checkpoint.repository.ts';
 
 /**
@@ -42,13 +40,28 @@ export async function signCheckpoints(context: CheckpointContext): Promise<Signe
   const signedAt = context.now();
   const coveredUntil = new Date(signedAt.getTime() - (context.consentGraceSeconds ?? CONSENT_CHECKPOINT_GRACE_SECONDS) * 1000);
   // Both chains are read by the audit role, whoever asked (a regulator's request, the timer, the CLI).
-  const { access, consent } = await context.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
-    await actAs(tx, 'hub_audit');
-    return { access: await accessLogHead(tx), consent: await consentSummary(tx, coveredUntil) };
-  });
+  const { access, consent } = await context.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      await actAs(tx, 'hub_audit');
+      return { access: await accessLogHead(tx), consent: await consentSummary(tx, coveredUntil) };
+    });
   const claims: CheckpointClaims[] = [
-    { chain: 'access_log', length: access.length, headHash: access.hash === null ? '' : Buffer.from(access.hash).toString('hex'), signedAt: signedAt.toISOString() },
-    { chain: 'consent_ledger', length: consent.length, headHash: consent.headHash, subjects: consent.subjects, coveredUntil: coveredUntil.toISOString(), signedAt: signedAt.toISOString() },
+    {
+      chain: 'access_log',
+      length: access.length,
+      headHash: access.hash === null ? '' : Buffer.from(access.hash).toString('hex'),
+      signedAt: signedAt.toISOString(),
+    },
+    {
+      chain: 'consent_ledger',
+      length: consent.length,
+      headHash: consent.headHash,
+      subjects: consent.subjects,
+      coveredUntil: coveredUntil.toISOString(),
+      signedAt: signedAt.toISOString(),
+    },
   ];
   const signed: SignedCheckpoint[] = [];
   for (const claim of claims) {

@@ -56,12 +56,18 @@ export async function readCheckpoint(jws: string, publicJwk: JWK): Promise<Check
     throw new CheckpointError('checkpoint signature must verify with the hub signing key');
   }
   const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-  if ((claims.chain !== 'access_log' && claims.chain !== 'consent_ledger') || !Number.isSafeInteger(claims.length)
-    || typeof claims.headHash !== 'string' || typeof claims.iat !== 'number') {
+  if (
+    (claims.chain !== 'access_log' && claims.chain !== 'consent_ledger') ||
+    !Number.isSafeInteger(claims.length) ||
+    typeof claims.headHash !== 'string' ||
+    typeof claims.iat !== 'number'
+  ) {
     throw new CheckpointError('checkpoint must name a chain, its length, its head hash and when it was signed');
   }
   return {
-    chain: claims.chain, length: claims.length as number, headHash: claims.headHash,
+    chain: claims.chain,
+    length: claims.length as number,
+    headHash: claims.headHash,
     ...(typeof claims.subjects === 'number' ? { subjects: claims.subjects } : {}),
     ...(typeof claims.coveredUntil === 'string' ? { coveredUntil: claims.coveredUntil } : {}),
     signedAt: new Date(claims.iat * 1000).toISOString(),
@@ -81,16 +87,17 @@ export function consentHeadsDigest() {
   };
 }
 
-export type CheckpointFinding =
-  | { ok: true }
-  | { ok: false; reason: 'truncated' | 'diverged' | 'subjects_changed'; expected: string; found: string };
+export type CheckpointFinding = { ok: true } | { ok: false; reason: 'truncated' | 'diverged' | 'subjects_changed'; expected: string; found: string };
 
 /**
  * Does the chain as it is now still extend the checkpoint? `current` is what the database shows at the
  * checkpoint's position: the access log's entry at `length` (absent when the tail was cut), the consent
  * ledger's summary over events created before `coveredUntil`.
  */
-export function compareWithCheckpoint(checkpoint: CheckpointClaims, current: { length: number; headHash: string | null; subjects?: number }): CheckpointFinding {
+export function compareWithCheckpoint(
+  checkpoint: CheckpointClaims,
+  current: { length: number; headHash: string | null; subjects?: number },
+): CheckpointFinding {
   if (current.length < checkpoint.length || current.headHash === null) {
     return { ok: false, reason: 'truncated', expected: `${checkpoint.length} entries`, found: `${current.length} entries` };
   }

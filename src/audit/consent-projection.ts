@@ -45,12 +45,18 @@ export interface ProjectionDifference {
 }
 
 const COLUMNS: readonly [keyof ProjectedConsent, ProjectionDifference['field']][] = [
-  ['status', 'status'], ['eventId', 'event_id'], ['grantedAt', 'granted_at'], ['expiresAt', 'expires_at'], ['updatedAt', 'updated_at'],
+  ['status', 'status'],
+  ['eventId', 'event_id'],
+  ['grantedAt', 'granted_at'],
+  ['expiresAt', 'expires_at'],
+  ['updatedAt', 'updated_at'],
 ];
 
 /** The first difference between one subject's replayed and stored rows, by purpose, or undefined. */
 export function firstProjectionDifference(
-  subjectId: string, expected: ReadonlyMap<string, ProjectedConsent>, stored: ReadonlyMap<string, ProjectedConsent>,
+  subjectId: string,
+  expected: ReadonlyMap<string, ProjectedConsent>,
+  stored: ReadonlyMap<string, ProjectedConsent>,
 ): ProjectionDifference | undefined {
   const purposes = [...new Set([...expected.keys(), ...stored.keys()])].sort();
   for (const purpose of purposes) {

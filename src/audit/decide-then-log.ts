@@ -27,15 +27,20 @@ export function accessDenied(decision: PolicyDecision): AccessDenied {
  * work may still refuse (a privacy budget spent): that refusal is logged as the deny it is.
  */
 export async function decideThenLog<T>(
-  tx: DbOrTx, now: Date,
+  tx: DbOrTx,
+  now: Date,
   entry: { partyId: string | null; purpose: string; request: Record<string, unknown>; decision: PolicyDecision },
   work: () => Promise<AllowedWork<T> | AccessDenied>,
 ): Promise<Decided<T>> {
   const outcome = entry.decision.effect === 'deny' ? accessDenied(entry.decision) : await work();
   const decision = outcome.allowed ? entry.decision : outcome.decision;
   const common = {
-    partyId: entry.partyId, purpose: entry.purpose, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
-    matchedRules: decision.matchedRules, request: entry.request,
+    partyId: entry.partyId,
+    purpose: entry.purpose,
+    policyId: decision.policy?.id ?? null,
+    policyVersion: decision.policy?.version ?? null,
+    matchedRules: decision.matchedRules,
+    request: entry.request,
   };
   if (!outcome.allowed) {
     await appendAccessLog(tx, { ...common, decision: 'deny', rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0 }, now);

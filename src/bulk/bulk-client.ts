@@ -19,7 +19,11 @@ export interface BulkSummary {
 
 export class BulkUploadError extends Error {
   override readonly name = 'BulkUploadError';
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

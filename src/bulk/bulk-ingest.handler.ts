@@ -47,7 +47,10 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
   const version = route?.[2] === undefined ? DEFAULT_DOCUMENT_VERSION : Number(route[2]);
   if (req.method !== 'POST') return sendAnswer(res, methodNotAllowedAnswer('bulk.method', 'bulk upload must be a POST', 'POST'));
   if (kind === undefined || !isDocumentKind(kind)) {
-    return sendAnswer(res, notFoundAnswer('bulk.unknown_kind', 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue, optionally with .v<version>'));
+    return sendAnswer(
+      res,
+      notFoundAnswer('bulk.unknown_kind', 'path must be /bulk/tradein, /bulk/inspection, /bulk/disposition or /bulk/catalogue, optionally with .v<version>'),
+    );
   }
   // The version is the upload's, as a GraphQL batch's: refused as a whole, before the body is read.
   const refusal = versionRefusal(kind, version, deps.ingest.now());
@@ -76,7 +79,14 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     const lines: BulkLine[] = [...rejectedEarly];
     rejectedEarly.length = 0;
     if (chunk.length > 0) {
-      const results = await ingestDocuments(ingest, submitter, kind, chunk.map((c) => c.document), 'bulk', version);
+      const results = await ingestDocuments(
+        ingest,
+        submitter,
+        kind,
+        chunk.map((c) => c.document),
+        'bulk',
+        version,
+      );
       results.forEach((result, i) => {
         const { index: _index, ...rest } = result;
         lines.push({ line: chunk[i]!.line, ...rest } as BulkLine);
@@ -100,7 +110,11 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     totals.lines++;
     // A UTF-16 unit is at most 3 UTF-8 bytes: only a long line needs counting.
     if (text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(text) > MAX_LINE_BYTES) {
-      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }] });
+      rejectedEarly.push({
+        line,
+        status: 'rejected',
+        errors: [{ path: '', code: 'bulk.line_too_long', message: `line must be at most ${MAX_LINE_BYTES} bytes` }],
+      });
       return;
     }
     let document: unknown;
@@ -113,7 +127,11 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     // What PostgreSQL cannot store (NUL, lone surrogates …) is refused here, as GraphQL refuses it.
     const unstorable = findUnstorable(document);
     if (unstorable !== undefined) {
-      rejectedEarly.push({ line, status: 'rejected', errors: [{ path: '', code: `input.${unstorable}`, message: `document ${UNSTORABLE_MESSAGES[unstorable]}` }] });
+      rejectedEarly.push({
+        line,
+        status: 'rejected',
+        errors: [{ path: '', code: `input.${unstorable}`, message: `document ${UNSTORABLE_MESSAGES[unstorable]}` }],
+      });
       return;
     }
     chunk.push({ line, document });
@@ -149,7 +167,9 @@ export async function handleBulkIngest(req: IncomingMessage, res: ServerResponse
     // What committed stays committed; the client re-sends from the first line without a result.
     deps.logger.error({ event: 'bulk.aborted', kind, party: submitter.partyId, lines: totals.lines, err: safeErrorSummary(error) }, 'bulk upload aborted');
     if (!res.writableEnded && !res.destroyed) {
-      res.end(`${JSON.stringify({ error: { code: 'bulk.aborted', message: 'upload must be re-sent from the first line without a result' }, summary: totals })}\n`);
+      res.end(
+        `${JSON.stringify({ error: { code: 'bulk.aborted', message: 'upload must be re-sent from the first line without a result' }, summary: totals })}\n`,
+      );
     }
   }
 }

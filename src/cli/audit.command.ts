@@ -22,11 +22,22 @@ export function registerAuditCommand(program: Command): void {
     .requiredOption('--out <file>', 'where to write the checkpoint file (JSON)')
     .action(async (options: { out: string }) => {
       await withApp(async (app) => {
-        const signed = await signCheckpoints({ db: app.database.session({ role: 'hub_audit' }), signingKey: app.signingKey, hubId: app.config.hubId, now: () => new Date() });
+        const signed = await signCheckpoints({
+          db: app.database.session({ role: 'hub_audit' }),
+          signingKey: app.signingKey,
+          hubId: app.config.hubId,
+          now: () => new Date(),
+        });
         const file: CheckpointFile = {
           hub: app.config.hubId,
           jwks: { keys: [app.signingKey.publicJwk] },
-          checkpoints: signed.map(({ claims, jws }) => ({ chain: claims.chain, length: claims.length, headHash: claims.headHash, signedAt: claims.signedAt, jws })),
+          checkpoints: signed.map(({ claims, jws }) => ({
+            chain: claims.chain,
+            length: claims.length,
+            headHash: claims.headHash,
+            signedAt: claims.signedAt,
+            jws,
+          })),
         };
         await fs.writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx' });
         for (const c of file.checkpoints) process.stdout.write(`checkpoint ${c.chain}: ${c.length} entries, head ${c.headHash.slice(0, 16)}…\n`);
@@ -37,8 +48,8 @@ export function registerAuditCommand(program: Command): void {
   audit
     .command('verify')
     .description(
-      'recompute the access log chain and every subject\'s consent chain, replay the consent ledger against the consents projection, '
-      + 'and with --checkpoint prove each chain still extends a kept checkpoint; name the first problem (exit 1 if any)',
+      "recompute the access log chain and every subject's consent chain, replay the consent ledger against the consents projection, " +
+        'and with --checkpoint prove each chain still extends a kept checkpoint; name the first problem (exit 1 if any)',
     )
     .option('--checkpoint <file>', 'a checkpoint file written by `audit checkpoint` (or assembled from the auditCheckpoints query)')
     .action(async (options: { checkpoint?: string }) => {
@@ -60,7 +71,9 @@ export function registerAuditCommand(program: Command): void {
         if (report.firstBreak === undefined) {
           process.stdout.write(`access log intact: ${report.entries} entries\n`);
         } else {
-          process.stdout.write(`access log broken at entry ${report.firstBreak.seq} (${report.firstBreak.reason}); ${report.entries} entries before it verify\n`);
+          process.stdout.write(
+            `access log broken at entry ${report.firstBreak.seq} (${report.firstBreak.reason}); ${report.entries} entries before it verify\n`,
+          );
           process.exitCode = 1;
         }
         const consent = await verifyConsentLedger(db);
@@ -85,7 +98,9 @@ export function registerAuditCommand(program: Command): void {
             if (finding.ok) {
               process.stdout.write(`${claims.chain} extends the checkpoint of ${claims.signedAt} (${claims.length} entries)\n`);
             } else {
-              process.stdout.write(`${claims.chain} no longer extends the checkpoint of ${claims.signedAt}: ${finding.reason} (checkpoint: ${finding.expected}; now: ${finding.found})\n`);
+              process.stdout.write(
+                `${claims.chain} no longer extends the checkpoint of ${claims.signedAt}: ${finding.reason} (checkpoint: ${finding.expected}; now: ${finding.found})\n`,
+              );
               process.exitCode = 1;
             }
           } catch (error) {

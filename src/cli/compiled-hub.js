@@ -83,7 +83,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const started = performance.now();
   const status = buildCompiledHub();
   if (status === 0 && isCompiledHubPresent()) {
-    process.stdout.write(`hub compiled into ${path.relative(process.cwd(), BUILD_DIR) || BUILD_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `hub compiled into ${path.relative(process.cwd(), BUILD_DIR) || BUILD_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
   process.exit(status);
 }

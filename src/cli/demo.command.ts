@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { parseConfig } from '../config.ts';
 import {
-  DEMO_SENDERS, DEMO_TICKETS, demoExportsDir, demoSendersWithKeys, ensureDemoParties, ensureDemoSubjectKey, formatDemoFileLine,
-  seedDemoThroughPush, type DemoSeedReport,
+  DEMO_SENDERS,
+  DEMO_TICKETS,
+  demoExportsDir,
+  demoSendersWithKeys,
+  ensureDemoParties,
+  ensureDemoSubjectKey,
+  formatDemoFileLine,
+  seedDemoThroughPush,
+  type DemoSeedReport,
 } from '../demo/demo-seed.ts';
 import { readLocalPartyKey, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { withApp } from './open-app.ts';
@@ -29,7 +36,10 @@ export function registerDemoCommand(program: Command): void {
       const subjectKey = await ensureDemoSubjectKey(config.dataDir);
       const seed = async (endpoint: string, keys: ReadonlyMap<string, StoredPartyKey>) =>
         seedDemoThroughPush({
-          endpoint, exportsDir: demoExportsDir(config.dataDir), subjectKey, tickets,
+          endpoint,
+          exportsDir: demoExportsDir(config.dataDir),
+          subjectKey,
+          tickets,
           senders: demoSendersWithKeys(keys, config.hubId),
           onFile: (result) => process.stdout.write(`${formatDemoFileLine(result)}\n`),
         });

@@ -17,7 +17,11 @@ export function registerPartiesCommand(program: Command): void {
     .option('--name <name>', 'display name')
     .action(async (options: { id: string; role: string; name?: string }) => {
       await withApp(async (app) => {
-        const created = await registerParty(app.database.session({ role: 'hub_admin' }), { id: options.id, role: options.role, ...(options.name ? { displayName: options.name } : {}) }, new Date());
+        const created = await registerParty(
+          app.database.session({ role: 'hub_admin' }),
+          { id: options.id, role: options.role, ...(options.name ? { displayName: options.name } : {}) },
+          new Date(),
+        );
         process.stdout.write(created ? `registered ${options.id} (${options.role})\n` : `${options.id} already exists; nothing changed\n`);
       });
     });
@@ -42,11 +46,21 @@ export function registerPartiesCommand(program: Command): void {
     .option('--status <status>', `one of ${FIRM_STATUSES.join(', ')}`, 'active')
     .action(async (options: { id: string; capacity: string; creditCode?: string; licence?: string; licenceValidUntil?: string; status: string }) => {
       await withApp(async (app) => {
-        const firm = await registerFirm(app.database.db, {
-          partyId: options.id, capacities: options.capacity.split(',').map((c) => c.trim()).filter((c) => c !== ''),
-          creditCode: options.creditCode ?? null, licenceNumber: options.licence ?? null, licenceValidUntil: options.licenceValidUntil ?? null,
-          status: options.status,
-        }, new Date());
+        const firm = await registerFirm(
+          app.database.db,
+          {
+            partyId: options.id,
+            capacities: options.capacity
+              .split(',')
+              .map((c) => c.trim())
+              .filter((c) => c !== ''),
+            creditCode: options.creditCode ?? null,
+            licenceNumber: options.licence ?? null,
+            licenceValidUntil: options.licenceValidUntil ?? null,
+            status: options.status,
+          },
+          new Date(),
+        );
         process.stdout.write(`registered firm ${firm.partyId} (${firm.capacities.join(', ')}; ${firm.status})\n`);
       });
     });
@@ -68,7 +82,9 @@ export function registerPartiesCommand(program: Command): void {
       await withApp(async (app) => {
         for (const firm of await listFirms(app.database.db)) {
           const licence = firm.licenceValidUntil === null ? '' : ` licence until ${firm.licenceValidUntil}`;
-          process.stdout.write(`${firm.partyId.padEnd(24)} ${firm.status.padEnd(10)} ${(firm.creditCode ?? '-').padEnd(18)} ${firm.capacities.join(',')}${licence}\n`);
+          process.stdout.write(
+            `${firm.partyId.padEnd(24)} ${firm.status.padEnd(10)} ${(firm.creditCode ?? '-').padEnd(18)} ${firm.capacities.join(',')}${licence}\n`,
+          );
         }
       });
     });

@@ -11,7 +11,9 @@ export function registerPayoutsCommand(program: Command): void {
     .command('payouts')
     .description("the users' revenue share: monthly payout runs")
     .command('run')
-    .description('close a period that has ended and pay it: accruals at or above the minimum are paid, the rest carried forward; one statement per platform. Running it again pays nothing twice.')
+    .description(
+      'close a period that has ended and pay it: accruals at or above the minimum are paid, the rest carried forward; one statement per platform. Running it again pays nothing twice.',
+    )
     .requiredOption('--period <YYYY-MM>', 'the month to close (UTC)', (value: string) => {
       if (!isPeriod(value)) throw new InvalidArgumentError('period must be YYYY-MM');
       return value;
@@ -23,11 +25,17 @@ export function registerPayoutsCommand(program: Command): void {
     .action(async (options: { period: string; minimumFen?: number }) => {
       await withApp(async (app) => {
         try {
-          const run = await runPayouts(app.database.session({ role: 'hub_ledger' }), { period: options.period, minimumFen: options.minimumFen ?? app.config.payoutMinimumFen, now: new Date() });
+          const run = await runPayouts(app.database.session({ role: 'hub_ledger' }), {
+            period: options.period,
+            minimumFen: options.minimumFen ?? app.config.payoutMinimumFen,
+            now: new Date(),
+          });
           const out = process.stdout;
           out.write(run.alreadyClosed ? `period ${run.period} was already closed; nothing paid now. Its run:\n` : `period ${run.period} closed.\n`);
           out.write(`  subjects ${run.subjects}, minimum ${run.minimumFen} fen\n`);
-          out.write(`  earned ${run.earnedFen} fen + brought forward ${run.broughtForwardFen} fen = paid ${run.paidFen} fen (${yuan(run.paidFen)}) + carried ${run.carriedFen} fen\n`);
+          out.write(
+            `  earned ${run.earnedFen} fen + brought forward ${run.broughtForwardFen} fen = paid ${run.paidFen} fen (${yuan(run.paidFen)}) + carried ${run.carriedFen} fen\n`,
+          );
           for (const statement of run.statements) {
             out.write(`  statement ${statement.platformId}: ${statement.subjects} users, ${statement.totalFen} fen (${yuan(statement.totalFen)})\n`);
           }

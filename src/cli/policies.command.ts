@@ -15,9 +15,7 @@ async function checkPolicies(dir: URL | string, write: (line: string) => void): 
     write(`✗ ${formatPolicyIssue(issue)}`);
     failures += 1;
   }
-  const policies: PolicySet = new Map(
-    report.folders.flatMap((folder): Array<[string, Policy]> => (folder.policy ? [[folder.policy.id, folder.policy]] : [])),
-  );
+  const policies: PolicySet = new Map(report.folders.flatMap((folder): Array<[string, Policy]> => (folder.policy ? [[folder.policy.id, folder.policy]] : [])));
   for (const folder of report.folders) {
     if (!folder.policy) {
       write(`✗ ${folder.folder}: policy refused, fixtures not run`);

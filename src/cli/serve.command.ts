@@ -4,8 +4,15 @@ import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
 import type { HubApp } from '../app.ts';
 import { parseConfig, type HubConfig } from '../config.ts';
 import {
-  DEMO_PARTIES, demoExportsDir, demoSendersWithKeys, ensureDemoParties, ensureDemoSubjectKey, findDemoUserSubjectRef, formatDemoFileLine,
-  isDemoSeeded, seedDemoThroughPush,
+  DEMO_PARTIES,
+  demoExportsDir,
+  demoSendersWithKeys,
+  ensureDemoParties,
+  ensureDemoSubjectKey,
+  findDemoUserSubjectRef,
+  formatDemoFileLine,
+  isDemoSeeded,
+  seedDemoThroughPush,
 } from '../demo/demo-seed.ts';
 import { seedDemoConsents } from '../demo/demo-consents.ts';
 import { DEMO_USER_ID } from '../demo/demo-documents.ts';
@@ -62,10 +69,11 @@ export function registerServeCommand(program: Command): void {
       if (demoTokens !== undefined) {
         lines.push('', 'Demo tokens (valid 1 hour; mint fresh ones with: npm run hub -- tokens mint --party <id>):');
         for (const [party, token] of demoTokens) lines.push(`  ${party.padEnd(15)} ${token}`);
-        if (demoUser !== undefined) lines.push(`  demo user (subjectRef ${demoUser.subjectRef}, signed by demo-platform):`, `                  ${demoUser.token}`);
+        if (demoUser !== undefined)
+          lines.push(`  demo user (subjectRef ${demoUser.subjectRef}, signed by demo-platform):`, `                  ${demoUser.token}`);
         // The token rides in the URL fragment, which browsers never send: it reaches no server log.
         const brandToken = demoTokens.get('demo-brand');
-        lines.push('', 'Open in a browser (the same 1-hour tokens, in the link\'s #fragment):');
+        lines.push('', "Open in a browser (the same 1-hour tokens, in the link's #fragment):");
         if (demoUser !== undefined) lines.push(`  the demo user's consent centre   ${hub.url}/consent#token=${demoUser.token}`);
         if (brandToken !== undefined) lines.push(`  demo-brand's insights dashboard  ${hub.url}/insights#token=${brandToken}`);
         lines.push(

@@ -22,8 +22,7 @@ export function effectiveConsentState(stored: { status: StoredConsentStatus; exp
 }
 
 export type ConsentTransition =
-  | { ok: true; status: StoredConsentStatus }
-  | { ok: false; code: 'consent.not_granted' | 'consent.withdraw_instead'; message: string };
+  { ok: true; status: StoredConsentStatus } | { ok: false; code: 'consent.not_granted' | 'consent.withdraw_instead'; message: string };
 
 /**
  * The status an action leads to from a state. Granting is always possible (a repeat grant renews the term);

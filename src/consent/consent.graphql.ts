@@ -13,7 +13,10 @@ builder.objectType(ConsentError, {
 });
 
 export const ConsentStateEnum = builder.enumType('ConsentState', {
-  values: Object.fromEntries(CONSENT_STATES.map((state) => [state.toUpperCase(), { value: state }])) as Record<string, { value: (typeof CONSENT_STATES)[number] }>,
+  values: Object.fromEntries(CONSENT_STATES.map((state) => [state.toUpperCase(), { value: state }])) as Record<
+    string,
+    { value: (typeof CONSENT_STATES)[number] }
+  >,
 });
 
 export function consentContextOf(context: HubContext): ConsentContext {

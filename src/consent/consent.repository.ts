@@ -11,12 +11,18 @@ import type { ConsentEventsTable, ConsentsTable } from './consent.table.ts';
  */
 export async function lockSubjects(db: DbOrTx, subjects: readonly { id: string; platformId: string; subjectRefSealed: Buffer; now: Date }[]): Promise<void> {
   if (subjects.length === 0) return;
-  await bulkInsert(db, 'subjects', [
-    { name: 'id', type: 'uuid', value: (s) => s.id },
-    { name: 'platform_id', type: 'text', value: (s) => s.platformId },
-    { name: 'subject_ref_sealed', type: 'bytea', value: (s) => s.subjectRefSealed },
-    { name: 'created_at', type: 'timestamptz', value: (s) => s.now },
-  ], subjects, { onConflictDoNothing: ['id'] });
+  await bulkInsert(
+    db,
+    'subjects',
+    [
+      { name: 'id', type: 'uuid', value: (s) => s.id },
+      { name: 'platform_id', type: 'text', value: (s) => s.platformId },
+      { name: 'subject_ref_sealed', type: 'bytea', value: (s) => s.subjectRefSealed },
+      { name: 'created_at', type: 'timestamptz', value: (s) => s.now },
+    ],
+    subjects,
+    { onConflictDoNothing: ['id'] },
+  );
   await sql`select id from subjects where id = any(${subjects.map((s) => s.id)}::uuid[]) order by id for update`.execute(db);
 }
 
@@ -32,7 +38,11 @@ export async function findLastConsentEvents(db: DbOrTx, subjectIds: readonly str
 /** The projection rows of many subjects (every purpose they answered). */
 export async function findConsentsOf(db: DbOrTx, subjectIds: readonly string[]): Promise<ConsentsTable[]> {
   if (subjectIds.length === 0) return [];
-  return db.selectFrom('consents').selectAll().where(sql<boolean>`subject_id = any(${subjectIds}::uuid[])`).execute();
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where(sql<boolean>`subject_id = any(${subjectIds}::uuid[])`)
+    .execute();
 }
 
 export async function listConsents(db: DbOrTx, subjectId: string): Promise<ConsentsTable[]> {

@@ -9,7 +9,13 @@ import { subjectIdFor } from '../subjects/subject-id.ts';
 import { consentEventHash } from './consent-chain.ts';
 import { signConsentReceipt } from './consent-receipt.ts';
 import {
-  addMonths, CONSENT_TERM_MONTHS, effectiveConsentState, nextConsentStatus, type ConsentAction, type ConsentState, type StoredConsentStatus,
+  addMonths,
+  CONSENT_TERM_MONTHS,
+  effectiveConsentState,
+  nextConsentStatus,
+  type ConsentAction,
+  type ConsentState,
+  type StoredConsentStatus,
 } from './consent-states.ts';
 import * as consents from './consent.repository.ts';
 import type { ConsentEventsTable, ConsentsTable } from './consent.table.ts';
@@ -19,7 +25,10 @@ export type ConsentErrorCode = 'consent.purpose_not_consentable' | 'consent.not_
 /** A consent change that does not apply; the schema shows it as `ConsentNotChanged` (consent.graphql.ts). */
 export class ConsentError extends HubError {
   override readonly name = 'ConsentError';
-  constructor(override readonly code: ConsentErrorCode, message: string) {
+  constructor(
+    override readonly code: ConsentErrorCode,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -139,7 +148,10 @@ async function applyConsentChanges(tx: Transaction<Database>, context: ConsentCo
     subjects.set(subjectId, { id: subjectId, platformId, subjectRefSealed: cipher.seal(subjectId, subjectRef), now });
   }
   const subjectIds = [...subjects.keys()].sort();
-  await consents.lockSubjects(tx, subjectIds.map((id) => subjects.get(id)!));
+  await consents.lockSubjects(
+    tx,
+    subjectIds.map((id) => subjects.get(id)!),
+  );
   const projection = new Map((await consents.findConsentsOf(tx, subjectIds)).map((row) => [`${row.subject_id}/${row.purpose}`, row]));
   const heads = await consents.findLastConsentEvents(tx, subjectIds);
 
@@ -157,19 +169,47 @@ async function applyConsentChanges(tx: Transaction<Database>, context: ConsentCo
     }
     const expiresAt = transition.status === 'granted' ? addMonths(now, CONSENT_TERM_MONTHS) : null;
     const grantedAt = transition.status === 'granted' ? now : (current?.granted_at ?? null);
-    decided.push({ index, subjectId, ...request.user, purpose: request.purpose, policy, action: request.action, status: transition.status, expiresAt, grantedAt });
-    projection.set(key, { subject_id: subjectId, purpose: request.purpose, status: transition.status, event_id: '', granted_at: grantedAt, expires_at: expiresAt, updated_at: now });
+    decided.push({
+      index,
+      subjectId,
+      ...request.user,
+      purpose: request.purpose,
+      policy,
+      action: request.action,
+      status: transition.status,
+      expiresAt,
+      grantedAt,
+    });
+    projection.set(key, {
+      subject_id: subjectId,
+      purpose: request.purpose,
+      status: transition.status,
+      event_id: '',
+      granted_at: grantedAt,
+      expires_at: expiresAt,
+      updated_at: now,
+    });
   }
 
-  const receipts = await Promise.all(decided.map(async (d) => {
-    const receiptId = uuidv7();
-    const receipt = await signConsentReceipt(context.signingKey, context.hubId, {
-      receiptId, platformId: d.platformId, subjectRef: d.subjectRef, purpose: d.purpose, action: d.action, status: d.status,
-      policyVersion: d.policy.version, pricePerSubjectFen: d.policy.pricePerSubjectFen, usersShareBp: d.policy.revenueSplitBp.users,
-      issuedAt: now, consentExpiresAt: d.expiresAt,
-    });
-    return { receiptId, receipt };
-  }));
+  const receipts = await Promise.all(
+    decided.map(async (d) => {
+      const receiptId = uuidv7();
+      const receipt = await signConsentReceipt(context.signingKey, context.hubId, {
+        receiptId,
+        platformId: d.platformId,
+        subjectRef: d.subjectRef,
+        purpose: d.purpose,
+        action: d.action,
+        status: d.status,
+        policyVersion: d.policy.version,
+        pricePerSubjectFen: d.policy.pricePerSubjectFen,
+        usersShareBp: d.policy.revenueSplitBp.users,
+        issuedAt: now,
+        consentExpiresAt: d.expiresAt,
+      });
+      return { receiptId, receipt };
+    }),
+  );
 
   // Each event hashes the subject's previous one: the last stored, then this batch's in order.
   const events: Omit<ConsentEventsTable, 'position'>[] = [];
@@ -181,23 +221,54 @@ async function applyConsentChanges(tx: Transaction<Database>, context: ConsentCo
     const seq = (last?.seq ?? 0) + 1;
     const terms = { pricePerSubjectFen: d.policy.pricePerSubjectFen, usersShareBp: d.policy.revenueSplitBp.users };
     const hash = consentEventHash(last?.hash ?? null, {
-      subjectId: d.subjectId, seq, id, purpose: d.purpose, action: d.action, status: d.status, policyVersion: d.policy.version, terms,
-      expiresAt: d.expiresAt?.toISOString() ?? null, receiptId, receipt, createdAt: now.toISOString(),
+      subjectId: d.subjectId,
+      seq,
+      id,
+      purpose: d.purpose,
+      action: d.action,
+      status: d.status,
+      policyVersion: d.policy.version,
+      terms,
+      expiresAt: d.expiresAt?.toISOString() ?? null,
+      receiptId,
+      receipt,
+      createdAt: now.toISOString(),
     });
     heads.set(d.subjectId, { seq, hash });
     events.push({
-      subject_id: d.subjectId, seq, id, purpose: d.purpose, action: d.action, status: d.status, policy_version: d.policy.version, terms,
-      expires_at: d.expiresAt, receipt_id: receiptId, receipt, prev_hash: last?.hash ?? null, hash, created_at: now,
+      subject_id: d.subjectId,
+      seq,
+      id,
+      purpose: d.purpose,
+      action: d.action,
+      status: d.status,
+      policy_version: d.policy.version,
+      terms,
+      expires_at: d.expiresAt,
+      receipt_id: receiptId,
+      receipt,
+      prev_hash: last?.hash ?? null,
+      hash,
+      created_at: now,
     });
     finalRows.set(`${d.subjectId}/${d.purpose}`, {
-      subject_id: d.subjectId, purpose: d.purpose, status: d.status, event_id: id, granted_at: d.grantedAt, expires_at: d.expiresAt, updated_at: now,
+      subject_id: d.subjectId,
+      purpose: d.purpose,
+      status: d.status,
+      event_id: id,
+      granted_at: d.grantedAt,
+      expires_at: d.expiresAt,
+      updated_at: now,
     });
     outcomes[d.index] = { ok: true, change: { purpose: d.purpose, state: d.status, receiptId, receipt, expiresAt: d.expiresAt, changedAt: now } };
   });
 
   // Last before the writes, so the counter's lock is held for as short a time as possible.
   const positions = await consents.nextConsentPositions(tx, events.length);
-  await consents.insertConsentEvents(tx, events.map((event, i) => ({ ...event, position: positions[i]! })));
+  await consents.insertConsentEvents(
+    tx,
+    events.map((event, i) => ({ ...event, position: positions[i]! })),
+  );
   await consents.upsertConsents(tx, [...finalRows.values()]);
   return outcomes as ConsentOutcome[];
 }

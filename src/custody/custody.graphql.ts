@@ -5,18 +5,25 @@ import type { HubContext } from '../graphql/context.ts';
 import { SubmissionRef } from '../submissions/submissions.graphql.ts';
 import type { CustodyLinkRow } from './custody.repository.ts';
 import {
-  currentHolder, custodyChainForMember, CustodyError, handOverTicket, readCustodyChain, type CustodyChain, type CustodyContext,
+  currentHolder,
+  custodyChainForMember,
+  CustodyError,
+  handOverTicket,
+  readCustodyChain,
+  type CustodyChain,
+  type CustodyContext,
 } from './custody.service.ts';
 
 builder.objectType(CustodyError, {
   name: 'CustodyRefused',
-  description: 'The custody operation does not apply. `reference.ticket_not_found` is the same answer for an unknown ticket and for one the caller does not hold (or, reading a chain, was never in).',
+  description:
+    'The custody operation does not apply. `reference.ticket_not_found` is the same answer for an unknown ticket and for one the caller does not hold (or, reading a chain, was never in).',
   interfaces: [HubErrorInterface],
   isTypeOf: (value) => value instanceof CustodyError,
 });
 
 const TradeInReferenceInput = builder.inputType('TradeInReferenceInput', {
-  description: 'A trade-in named by the platform that submitted it and that platform\'s externalRef.',
+  description: "A trade-in named by the platform that submitted it and that platform's externalRef.",
   fields: (t) => ({
     platform: t.string({ required: true }),
     externalRef: t.string({ required: true }),
@@ -30,7 +37,12 @@ const CustodyLinkRef = builder.objectRef<CustodyLinkRow>('CustodyLink').implemen
     holder: t.exposeString('holder_id', { description: 'The party that holds (or held) the device.' }),
     from: t.exposeString('from_party_id', { nullable: true, description: 'The party that handed it over; null for the issuing platform.' }),
     handedOverAt: t.field({ type: 'DateTime', resolve: (link) => link.handed_over_at }),
-    releasedAt: t.field({ type: 'DateTime', nullable: true, description: 'When this holder handed it on; null while it holds it.', resolve: (link) => link.released_at }),
+    releasedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When this holder handed it on; null while it holds it.',
+      resolve: (link) => link.released_at,
+    }),
   }),
 });
 
@@ -50,7 +62,8 @@ function custodyContextOf(context: HubContext): CustodyContext {
 builder.mutationField('handOverTicket', (t) =>
   t.field({
     type: CustodyChainRef,
-    description: 'Hands a ticket the caller holds to a recycler: a platform to the recycler it ships the device to, a recycler on to a dismantler. Name the ticket or the trade-in (exactly one). Returns the chain after the hand-over.',
+    description:
+      'Hands a ticket the caller holds to a recycler: a platform to the recycler it ships the device to, a recycler on to a dismantler. Name the ticket or the trade-in (exactly one). Returns the chain after the hand-over.',
     errors: { types: [UnauthenticatedError, ForbiddenError, CustodyError] },
     args: {
       ticket: t.arg.id(),
@@ -59,7 +72,12 @@ builder.mutationField('handOverTicket', (t) =>
     },
     resolve: async (_root, args, context) => {
       const party = requireParty(context, ['platform', 'recycler']);
-      return handOverTicket(custodyContextOf(context), party.partyId, { ticket: args.ticket == null ? null : String(args.ticket), tradeIn: args.tradeIn ?? null }, args.to);
+      return handOverTicket(
+        custodyContextOf(context),
+        party.partyId,
+        { ticket: args.ticket == null ? null : String(args.ticket), tradeIn: args.tradeIn ?? null },
+        args.to,
+      );
     },
   }),
 );
@@ -75,7 +93,10 @@ builder.queryField('custodyChain', (t) =>
     },
     resolve: async (_root, args, context) => {
       const party = requireParty(context);
-      return readCustodyChain(custodyContextOf(context), party.partyId, { ticket: args.ticket == null ? null : String(args.ticket), tradeIn: args.tradeIn ?? null });
+      return readCustodyChain(custodyContextOf(context), party.partyId, {
+        ticket: args.ticket == null ? null : String(args.ticket),
+        tradeIn: args.tradeIn ?? null,
+      });
     },
   }),
 );

@@ -18,7 +18,10 @@ export type CustodyErrorCode = 'reference.ticket_not_found' | 'custody.reference
 /** An expected refusal of a custody operation; the message names the rule, never a value. */
 export class CustodyError extends HubError {
   override readonly name = 'CustodyError';
-  constructor(override readonly code: CustodyErrorCode, message: string) {
+  constructor(
+    override readonly code: CustodyErrorCode,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -29,7 +32,10 @@ export class CustodyError extends HubError {
  */
 export const TICKET_NOT_HELD = { code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the caller holds' } as const;
 /** The one answer for a chain the caller may not read: unknown ticket, or a chain the caller is not in. */
-export const CHAIN_NOT_FOUND = { code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket whose custody chain includes the caller' } as const;
+export const CHAIN_NOT_FOUND = {
+  code: 'reference.ticket_not_found',
+  message: 'must refer to a trade-in ticket whose custody chain includes the caller',
+} as const;
 
 // The schema's patterns (defs.schema.json#/$defs/partyId, #/$defs/externalRef): anything else names nothing.
 const PARTY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -59,7 +65,11 @@ export function currentHolder(chain: CustodyChain): string {
  * Ticket ids are returned as given (existence is checked with custody); platform references are looked up
  * by the platform's keyed hash, one query per platform.
  */
-export async function resolveTicketReferences(tx: DbOrTx, secret: Buffer, references: readonly (TicketReference | undefined)[]): Promise<(string | undefined)[]> {
+export async function resolveTicketReferences(
+  tx: DbOrTx,
+  secret: Buffer,
+  references: readonly (TicketReference | undefined)[],
+): Promise<(string | undefined)[]> {
   const resolved: (string | undefined)[] = new Array(references.length).fill(undefined);
   const byPlatform = new Map<string, { index: number; key: Buffer }[]>();
   references.forEach((reference, index) => {
@@ -75,7 +85,11 @@ export async function resolveTicketReferences(tx: DbOrTx, secret: Buffer, refere
     byPlatform.set(platform, list);
   });
   for (const [platform, list] of byPlatform) {
-    const found = await submissions.findTradeInTickets(tx, platform, list.map((entry) => entry.key));
+    const found = await submissions.findTradeInTickets(
+      tx,
+      platform,
+      list.map((entry) => entry.key),
+    );
     const ticketByKey = new Map(found.map((row) => [row.key_hash.toString('hex'), row.ticket_id]));
     for (const { index, key } of list) resolved[index] = ticketByKey.get(key.toString('hex')) ?? undefined;
   }
@@ -94,7 +108,11 @@ export async function findHeldTickets(
   references: readonly (TicketReference | undefined)[],
 ): Promise<({ ticketId: string; recordId: string } | undefined)[]> {
   const ticketIds = await resolveTicketReferences(tx, secret, references);
-  const held = await custody.lockTicketsHeldBy(tx, holderId, ticketIds.filter((id): id is string => id !== undefined));
+  const held = await custody.lockTicketsHeldBy(
+    tx,
+    holderId,
+    ticketIds.filter((id): id is string => id !== undefined),
+  );
   return ticketIds.map((ticketId) => {
     const ticket = ticketId === undefined ? undefined : held.get(ticketId);
     return ticketId === undefined || ticket === undefined ? undefined : { ticketId, recordId: ticket.recordId };
@@ -136,7 +154,9 @@ export async function handOverTicket(
     // racing hand-over that closed it first leaves nothing to match.
     const sequence = ticketId === undefined ? undefined : await custody.releaseHeldTicket(tx, ticketId, holderId, now);
     if (ticketId === undefined || sequence === undefined) throw new CustodyError(TICKET_NOT_HELD.code, TICKET_NOT_HELD.message);
-    await custody.insertCustodyLinks(tx, [{ ticket_id: ticketId, sequence: sequence + 1, holder_id: to, from_party_id: holderId, handed_over_at: now, released_at: null }]);
+    await custody.insertCustodyLinks(tx, [
+      { ticket_id: ticketId, sequence: sequence + 1, holder_id: to, from_party_id: holderId, handed_over_at: now, released_at: null },
+    ]);
     return { ticket: ticketId, links: await custody.findCustodyChain(tx, ticketId) };
   });
 }

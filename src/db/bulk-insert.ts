@@ -25,9 +25,7 @@ export async function bulkInsert<Row, Out = Record<string, unknown>>(
   const arrays = columns.map((column) => sql`${columnValues(column, rows)}::${sql.raw(arrayElementType(column))}[]`);
   const selected = columns.map((column, i) => typedElement(column, sql.ref(`u.c${i}`)));
   const aliases = sql.raw(columns.map((_, i) => `c${i}`).join(', '));
-  const conflict = options.onConflictDoNothing
-    ? sql` on conflict (${sql.join(options.onConflictDoNothing.map((c) => sql.ref(c)))}) do nothing`
-    : sql``;
+  const conflict = options.onConflictDoNothing ? sql` on conflict (${sql.join(options.onConflictDoNothing.map((c) => sql.ref(c)))}) do nothing` : sql``;
   const returning = options.returning ? sql` returning ${sql.join(options.returning.map((c) => sql.ref(c)))}` : sql``;
   const result = await sql<Out>`
     insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})

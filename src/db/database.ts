@@ -8,13 +8,19 @@ import type { DpBudgetTable } from '../insights/dp-budget.repository.ts';
 import type { TicketCustodyTable } from '../custody/custody.table.ts';
 import type { ConsentEventsTable, ConsentsTable } from '../consent/consent.table.ts';
 import type {
-  AccountBalancesTable, JournalLinesTable, JournalsTable, LedgerPeriodsTable, PayoutLinesTable, PayoutRunsTable,
-  QueryAllocationsTable, QueryPointersTable, StatementConfirmationsTable, StatementsTable,
+  AccountBalancesTable,
+  JournalLinesTable,
+  JournalsTable,
+  LedgerPeriodsTable,
+  PayoutLinesTable,
+  PayoutRunsTable,
+  QueryAllocationsTable,
+  QueryPointersTable,
+  StatementConfirmationsTable,
+  StatementsTable,
 } from '../ledger/ledger.table.ts';
 import type { HubSettingsTable, PartiesTable, PartyKeysTable } from '../parties/parties.table.ts';
-import type {
-  CatalogueModelsTable, DispositionsTable, InspectionsTable, RecordsTable, TicketsTable,
-} from '../records/records.table.ts';
+import type { CatalogueModelsTable, DispositionsTable, InspectionsTable, RecordsTable, TicketsTable } from '../records/records.table.ts';
 import type { RecordSubjectsTable, SubjectsTable } from '../subjects/subjects.table.ts';
 import type { IngestBatchesTable, SubmissionsTable } from '../submissions/submissions.table.ts';
 import type { ProprietaryGradeValuesTable, RegisteredBrandsTable } from '../vocabulary/vocabulary.table.ts';

@@ -1,6 +1,4 @@
-import {
-  CompiledQuery, type DatabaseConnection, type Dialect, type Driver, Kysely, type QueryCompiler, type TransactionSettings,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, Kysely, type QueryCompiler, type TransactionSettings } from 'kysely';
 import type { Database } from './database.ts';
 
 /**
@@ -39,7 +37,10 @@ export class SharedDriver {
   private readonly applied = new WeakMap<DatabaseConnection, string>();
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly inner: Driver, private readonly exclusive: boolean) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly exclusive: boolean,
+  ) {}
 
   init(): Promise<void> {
     this.initialised ??= this.inner.init();
@@ -91,7 +92,9 @@ export class SharedDriver {
 
   private lock(): Promise<() => void> {
     let unlock!: () => void;
-    const held = new Promise<void>((resolve) => { unlock = resolve; });
+    const held = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
     const turn = this.queue.then(() => unlock);
     this.queue = this.queue.then(() => held);
     return turn;
@@ -106,9 +109,9 @@ interface SessionSettings {
 function settingsOf(session: DbSession | typeof OWNER): SessionSettings {
   const values = [
     session.role,
-    'partyId' in session ? session.partyId ?? '' : '',
-    'subjectId' in session ? session.subjectId ?? '' : '',
-    'platformId' in session ? session.platformId ?? '' : '',
+    'partyId' in session ? (session.partyId ?? '') : '',
+    'subjectId' in session ? (session.subjectId ?? '') : '',
+    'platformId' in session ? (session.platformId ?? '') : '',
   ];
   // Session-level (not local): the connection keeps them until the next session takes it. Every session,
   // the owner's included, sets all four, so nothing of the previous borrower survives.
@@ -124,7 +127,10 @@ function settingsOf(session: DbSession | typeof OWNER): SessionSettings {
 
 /** A driver that sets up each connection it lends for its session. */
 class SessionDriver implements Driver {
-  constructor(private readonly shared: SharedDriver, private readonly settings: SessionSettings) {}
+  constructor(
+    private readonly shared: SharedDriver,
+    private readonly settings: SessionSettings,
+  ) {}
   init(): Promise<void> {
     return this.shared.init();
   }
@@ -176,7 +182,10 @@ export function sessionDatabases(base: Dialect, exclusive: boolean): { owner: Ky
 
 /** The owner's driver is the one that closes the pool. */
 class OwnerDriver extends SessionDriver {
-  constructor(private readonly pool: SharedDriver, settings: SessionSettings) {
+  constructor(
+    private readonly pool: SharedDriver,
+    settings: SessionSettings,
+  ) {
     super(pool, settings);
   }
   override async destroy(): Promise<void> {

@@ -20,14 +20,53 @@ export interface DemoModel {
 // travel as that sheet. `no_power` is absent: it comes with the condition word 无法开机, as in the sheet.
 // TV screens fail with their own screen codes; panel_display_fault is an appliance's control panel.
 const PHONE_FAULTS = [
-  'screen_scratch_minor', 'screen_scratch_deep', 'glass_cracked', 'housing_scratch', 'housing_dent', 'battery_swollen',
-  'camera_rear_fault', 'speaker_fault', 'charge_port_fault', 'touch_fault', 'display_shadow_burnin', 'biometric_fault',
+  'screen_scratch_minor',
+  'screen_scratch_deep',
+  'glass_cracked',
+  'housing_scratch',
+  'housing_dent',
+  'battery_swollen',
+  'camera_rear_fault',
+  'speaker_fault',
+  'charge_port_fault',
+  'touch_fault',
+  'display_shadow_burnin',
+  'biometric_fault',
 ] as const satisfies readonly FaultCode[];
-const COOLING_FAULTS = ['no_cooling', 'compressor_fault', 'refrigerant_leak', 'door_seal_damaged', 'noise_vibration', 'rust_corrosion', 'control_board_fault'] as const satisfies readonly FaultCode[];
-const WASHER_FAULTS = ['motor_drum_fault', 'water_leak', 'noise_vibration', 'control_board_fault', 'door_seal_damaged', 'rust_corrosion'] as const satisfies readonly FaultCode[];
+const COOLING_FAULTS = [
+  'no_cooling',
+  'compressor_fault',
+  'refrigerant_leak',
+  'door_seal_damaged',
+  'noise_vibration',
+  'rust_corrosion',
+  'control_board_fault',
+] as const satisfies readonly FaultCode[];
+const WASHER_FAULTS = [
+  'motor_drum_fault',
+  'water_leak',
+  'noise_vibration',
+  'control_board_fault',
+  'door_seal_damaged',
+  'rust_corrosion',
+] as const satisfies readonly FaultCode[];
 const TV_FAULTS = ['display_lines', 'display_dead_pixel', 'control_board_fault', 'remote_missing'] as const satisfies readonly FaultCode[];
-const HEATER_FAULTS = ['heating_fault', 'ignition_fault', 'water_leak', 'electrical_leak', 'rust_corrosion', 'control_board_fault'] as const satisfies readonly FaultCode[];
-const LAPTOP_FAULTS = ['screen_scratch_minor', 'housing_scratch', 'housing_dent', 'battery_swollen', 'display_dead_pixel', 'storage_fault'] as const satisfies readonly FaultCode[];
+const HEATER_FAULTS = [
+  'heating_fault',
+  'ignition_fault',
+  'water_leak',
+  'electrical_leak',
+  'rust_corrosion',
+  'control_board_fault',
+] as const satisfies readonly FaultCode[];
+const LAPTOP_FAULTS = [
+  'screen_scratch_minor',
+  'housing_scratch',
+  'housing_dent',
+  'battery_swollen',
+  'display_dead_pixel',
+  'storage_fault',
+] as const satisfies readonly FaultCode[];
 
 /** Fault codes that occur for a category in the demo data. */
 export const DEMO_FAULTS_BY_CATEGORY: Readonly<Record<string, readonly FaultCode[]>> = {

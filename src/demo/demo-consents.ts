@@ -24,14 +24,20 @@ export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?
   const at = options.at ?? new Date();
   // The agreements in the name of whoever takes each step: the brand asks, the operator decides.
   const contextFor = (principal: Principal) => ({
-    db: app.sessionFor(principal), secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at,
+    db: app.sessionFor(principal),
+    secret: app.secret,
+    policies: app.policies,
+    signingKey: app.signingKey,
+    hubId: app.config.hubId,
+    now: () => at,
   });
   const cipher = subjectRefCipher(app.secret);
   const platformSession = app.sessionFor({ kind: 'party', partyId: 'demo-platform', role: 'platform' });
-  const subjects = (await listPlatformSubjects(platformSession, 'demo-platform'))
-    .map((subject) => ({ subject_ref: cipher.open(subject.id, subject.subject_ref_sealed) }));
+  const subjects = (await listPlatformSubjects(platformSession, 'demo-platform')).map((subject) => ({
+    subject_ref: cipher.open(subject.id, subject.subject_ref_sealed),
+  }));
   const report: DemoConsentReport = { productRnd: 0, recyclingOptimization: 0 };
-  const every = Math.round(1 / CONSENTING_SHARE * 2);
+  const every = Math.round((1 / CONSENTING_SHARE) * 2);
   const requests: ConsentRequest[] = [];
   for (const [index, { subject_ref: subjectRef }] of subjects.entries()) {
     if (subjectRef === options.exceptSubjectRef || index % every >= 2) continue;
@@ -42,9 +48,17 @@ export async function seedDemoConsents(app: HubApp, options: { exceptSubjectRef?
   // Thousands of users' clicks at once: the batched path (the same events, receipts and chains as one
   // changeConsent each, a few hundred users per transaction). A user's own session sees one subject, so the
   // batch runs as the tables' owner, as the seed's other set-up steps (ensureDemoFirms) do.
-  const outcomes = await changeConsents({
-    db: app.database.db, secret: app.secret, policies: app.policies, signingKey: app.signingKey, hubId: app.config.hubId, now: () => at,
-  }, requests);
+  const outcomes = await changeConsents(
+    {
+      db: app.database.db,
+      secret: app.secret,
+      policies: app.policies,
+      signingKey: app.signingKey,
+      hubId: app.config.hubId,
+      now: () => at,
+    },
+    requests,
+  );
   outcomes.forEach((outcome, i) => {
     if (!outcome.ok) throw outcome.error;
     if (requests[i]!.purpose === 'product-rnd') report.productRnd++;

@@ -138,8 +138,12 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     return { userId, subjectRef: subjectRefFor(subjectKey, userId) };
   });
   const catalogue: CatalogueV1[] = DEMO_CATALOGUE.map((m) => ({
-    brand: m.brand, model: m.model, category: m.category as CatalogueV1['category'], launchMonth: m.launchMonth,
-    launchPriceFen: m.launchPriceFen, weightKg: m.weightKg,
+    brand: m.brand,
+    model: m.model,
+    category: m.category as CatalogueV1['category'],
+    launchMonth: m.launchMonth,
+    launchPriceFen: m.launchPriceFen,
+    weightKg: m.weightKg,
   }));
   const tradeIns: TradeInV1[] = [];
   const inspections: InspectionV1[] = [];
@@ -158,12 +162,21 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     const quoted = Math.round((model.launchPriceFen * Math.pow(digital ? 0.72 : 0.8, years) * (0.55 + random() * 0.35)) / 1000) * 1000;
     const externalRef = `DEMO-TI-${String(i + 1).padStart(7, '0')}`;
     const tradeIn: TradeInV1 = {
-      externalRef, category: model.category as TradeInV1['category'], brand: model.brand, model: model.model,
-      usageMonths, tradeInMonth: monthString(tradeInIndex), regionCode: pick(random, REGIONS),
-      channel: digital ? (random() < 0.65 ? 'online' : 'in_store') : (random() < 0.6 ? 'door_to_door' : 'in_store'),
+      externalRef,
+      category: model.category as TradeInV1['category'],
+      brand: model.brand,
+      model: model.model,
+      usageMonths,
+      tradeInMonth: monthString(tradeInIndex),
+      regionCode: pick(random, REGIONS),
+      channel: digital ? (random() < 0.65 ? 'online' : 'in_store') : random() < 0.6 ? 'door_to_door' : 'in_store',
       quotedValuationFen: quoted,
-      subsidyFen: digital ? Math.min(50_000, Math.round(model.launchPriceFen * 0.15 / 100) * 100) : Math.min(200_000, Math.round(model.launchPriceFen * 0.2 / 100) * 100),
-      newPurchase: digital ? { category: model.category as TradeInV1['category'] } : { category: model.category as TradeInV1['category'], energyGrade: random() < 0.7 ? 1 : 2 },
+      subsidyFen: digital
+        ? Math.min(50_000, Math.round((model.launchPriceFen * 0.15) / 100) * 100)
+        : Math.min(200_000, Math.round((model.launchPriceFen * 0.2) / 100) * 100),
+      newPurchase: digital
+        ? { category: model.category as TradeInV1['category'] }
+        : { category: model.category as TradeInV1['category'], energyGrade: random() < 0.7 ? 1 : 2 },
     };
     // A quarter of the trade-ins have no platform account behind them (walk-in customers): anonymous.
     const hasUser = random() < 0.75;
@@ -186,7 +199,9 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     const inspection: InspectionV1 = {
       externalRef: `DEMO-QC-${String(i + 1).padStart(7, '0')}`,
       tradeIn: { platform: options.platform, externalRef },
-      grade, gradeScheme: 'PROPRIETARY', gradeValue: conditionWord,
+      grade,
+      gradeScheme: 'PROPRIETARY',
+      gradeValue: conditionWord,
       inspectedMonth: monthString(inspectedIndex),
       faults,
       finalValuationFen: Math.round((quoted * FINAL_VALUE_SHARE[grade]!) / 1000) * 1000,
@@ -200,12 +215,19 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
 
     if (random() >= 0.65) continue;
     const disposition: DispositionV1['disposition'] = digital
-      ? grade <= 'B' ? 'resold_as_is' : grade <= 'D' ? 'refurbished' : 'parts_harvested'
-      : grade <= 'B' && random() < 0.4 ? 'resold_as_is' : 'dismantled_recycled';
+      ? grade <= 'B'
+        ? 'resold_as_is'
+        : grade <= 'D'
+          ? 'refurbished'
+          : 'parts_harvested'
+      : grade <= 'B' && random() < 0.4
+        ? 'resold_as_is'
+        : 'dismantled_recycled';
     const record: DispositionV1 = {
       externalRef: dispositionRef(externalRef, disposition),
       tradeIn: { platform: options.platform, externalRef },
-      disposition, completedMonth: monthString(Math.min(lastMonth, inspectedIndex + 1 + Math.floor(random() * 2))),
+      disposition,
+      completedMonth: monthString(Math.min(lastMonth, inspectedIndex + 1 + Math.floor(random() * 2))),
       weightKg: Math.round(model.weightKg * (0.95 + random() * 0.1) * 1000) / 1000,
     };
     if (disposition === 'dismantled_recycled') {
@@ -213,7 +235,10 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
       const w = record.weightKg!;
       record.materialsKg = { steel: round1(w * 0.5), copper: round1(w * 0.08), aluminium: round1(w * 0.05), plastic: round1(w * 0.25) };
       if (COOLING.has(model.category)) {
-        record.refrigerant = { type: model.category === 'refrigerator' ? 'R600a' : random() < 0.6 ? 'R410A' : 'R32', recoveredG: Math.round(60 + random() * 900) };
+        record.refrigerant = {
+          type: model.category === 'refrigerator' ? 'R600a' : random() < 0.6 ? 'R410A' : 'R32',
+          recoveredG: Math.round(60 + random() * 900),
+        };
       }
     }
     dispositions.push(record);

@@ -20,8 +20,18 @@ import type { DocumentKind } from '../documents/document-kinds.ts';
 import type { Category, Channel, Disposition, DispositionV1, FaultCode, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
 import { seededRandom, type DemoDocuments } from './demo-documents.ts';
 import {
-  regionNames, syntheticCustomer, syntheticIdNumber, syntheticImei, syntheticInspectionRemark, syntheticMobile, syntheticName,
-  syntheticOrderRemark, syntheticSerial, type Random, type RegionNames, type SyntheticCustomer,
+  regionNames,
+  syntheticCustomer,
+  syntheticIdNumber,
+  syntheticImei,
+  syntheticInspectionRemark,
+  syntheticMobile,
+  syntheticName,
+  syntheticOrderRemark,
+  syntheticSerial,
+  type Random,
+  type RegionNames,
+  type SyntheticCustomer,
 } from './demo-personal-data.ts';
 
 /** Which party sends a file: the demo's brand, platform or recycler (which also dismantles). */
@@ -158,10 +168,14 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 /** 2021/3/15, 2021-03-15, 20210315 or 2021年03月15日 — the formats partners' exports mix. */
 function formatDay(random: Random, date: Day): string {
   switch (Math.floor(random() * 4)) {
-    case 0: return `${date.year}/${date.month}/${date.day}`;
-    case 1: return `${date.year}-${pad2(date.month)}-${pad2(date.day)}`;
-    case 2: return `${date.year}${pad2(date.month)}${pad2(date.day)}`;
-    default: return `${date.year}年${pad2(date.month)}月${pad2(date.day)}日`;
+    case 0:
+      return `${date.year}/${date.month}/${date.day}`;
+    case 1:
+      return `${date.year}-${pad2(date.month)}-${pad2(date.day)}`;
+    case 2:
+      return `${date.year}${pad2(date.month)}${pad2(date.day)}`;
+    default:
+      return `${date.year}年${pad2(date.month)}月${pad2(date.day)}日`;
   }
 }
 
@@ -177,11 +191,16 @@ function formatYuan(random: Random, fen: number): string {
   const decimals = `${yuan}.${pad2(fen % 100)}`;
   const grouped = `${yuan.toLocaleString('en-US')}.${pad2(fen % 100)}`;
   switch (Math.floor(random() * 5)) {
-    case 0: return decimals;
-    case 1: return `¥${decimals}`;
-    case 2: return `￥${decimals}`;
-    case 3: return `¥${grouped}`;
-    default: return grouped;
+    case 0:
+      return decimals;
+    case 1:
+      return `¥${decimals}`;
+    case 2:
+      return `￥${decimals}`;
+    case 3:
+      return `¥${grouped}`;
+    default:
+      return grouped;
   }
 }
 
@@ -227,18 +246,29 @@ export async function writeDemoExports(documents: DemoDocuments, dir: string, op
 
   const catalogueRows = documents.catalogue.map((model) => [
     // A brand's list uses one word per category.
-    model.brand, model.model, tableWord(CATEGORY_WORDS, model.category, () => 0, 'category'), model.launchMonth,
-    formatListPrice(model.launchPriceFen), model.weightKg === undefined ? '' : String(Math.round(model.weightKg * 1000)),
+    model.brand,
+    model.model,
+    tableWord(CATEGORY_WORDS, model.category, () => 0, 'category'),
+    model.launchMonth,
+    formatListPrice(model.launchPriceFen),
+    model.weightKg === undefined ? '' : String(Math.round(model.weightKg * 1000)),
   ]);
 
   const orders = documents.tradeIns.map((tradeIn) => orderRow(random, tradeIn, userIdByRef, facts));
-  const lastTradeIn = [...facts.values()].reduce((latest, fact) => (compareDays(fact.tradedIn, latest) > 0 ? fact.tradedIn : latest), { year: 1970, month: 1, day: 1 });
+  const lastTradeIn = [...facts.values()].reduce((latest, fact) => (compareDays(fact.tradedIn, latest) > 0 ? fact.tradedIn : latest), {
+    year: 1970,
+    month: 1,
+    day: 1,
+  });
   const exportedAt = new Date(Date.UTC(lastTradeIn.year, lastTradeIn.month - 1, lastTradeIn.day + 1));
 
   // The recycler's staff: a few inspectors and handlers who appear on many rows.
   const inspectors = Array.from({ length: 24 }, () => ({ name: syntheticName(random), mobile: syntheticMobile(random) }));
   const dismantlerRegion = namesOfRegion('320200');
-  const handlers = Array.from({ length: 16 }, () => ({ name: syntheticName(random), idNumber: syntheticIdNumber(random, pick(random, dismantlerRegion.counties).code) }));
+  const handlers = Array.from({ length: 16 }, () => ({
+    name: syntheticName(random),
+    idNumber: syntheticIdNumber(random, pick(random, dismantlerRegion.counties).code),
+  }));
 
   const inspected = new Map<string, Day>();
   const inspectionRows = documents.inspections.map((inspection) => inspectionRow(random, inspection, facts, inspected, pick(random, inspectors)));
@@ -248,8 +278,25 @@ export async function writeDemoExports(documents: DemoDocuments, dir: string, op
     'brand-catalogue.csv': csv(['品牌', '型号', '品类', '上市时间', '首发价(元)', '重量(g)'], catalogueRows),
     'platform-orders.json': `${JSON.stringify({ exportedAt: `${exportedAt.toISOString().slice(0, 10)}T08:00:00+08:00`, platform: PLATFORM_NAME, orders }, null, 1)}\n`,
     'recycler-inspections.csv': csv(
-      ['质检单号', '平台订单号', '品牌', '型号', '成色', '质检结果', '电池健康', '最终回收价', '数据清除', '清除证书编号', '质检完成时间', '质检员', '质检员电话', '设备序列号', '备注'],
-      inspectionRows, { bom: true },
+      [
+        '质检单号',
+        '平台订单号',
+        '品牌',
+        '型号',
+        '成色',
+        '质检结果',
+        '电池健康',
+        '最终回收价',
+        '数据清除',
+        '清除证书编号',
+        '质检完成时间',
+        '质检员',
+        '质检员电话',
+        '设备序列号',
+        '备注',
+      ],
+      inspectionRows,
+      { bom: true },
     ),
     'dismantler-dispositions.csv': csv(
       ['平台订单号', '处置方式', '完成日期', '整机重量(kg)', '钢(kg)', '铜(kg)', '铝(kg)', '塑料(kg)', '冷媒类型', '冷媒回收量(g)', '经办人', '经办人身份证'],
@@ -257,8 +304,10 @@ export async function writeDemoExports(documents: DemoDocuments, dir: string, op
     ),
   };
   const rows: Record<string, number> = {
-    'brand-catalogue.csv': catalogueRows.length, 'platform-orders.json': orders.length,
-    'recycler-inspections.csv': inspectionRows.length, 'dismantler-dispositions.csv': dispositionRows.length,
+    'brand-catalogue.csv': catalogueRows.length,
+    'platform-orders.json': orders.length,
+    'recycler-inspections.csv': inspectionRows.length,
+    'dismantler-dispositions.csv': dispositionRows.length,
   };
   const written: DemoExportFile[] = [];
   for (const entry of DEMO_EXPORT_FILES) {
@@ -328,7 +377,10 @@ function orderRow(random: Random, tradeIn: TradeInV1, userIdByRef: ReadonlyMap<s
 
 /** One row of the recycler's inspection sheet; records the inspection day for the disposition. */
 function inspectionRow(
-  random: Random, inspection: InspectionV1, facts: ReadonlyMap<string, OrderFacts>, inspected: Map<string, Day>,
+  random: Random,
+  inspection: InspectionV1,
+  facts: ReadonlyMap<string, OrderFacts>,
+  inspected: Map<string, Day>,
   inspector: { name: string; mobile: string },
 ): string[] {
   const orderNumber = orderNumberOf(inspection);
@@ -340,11 +392,13 @@ function inspectionRow(
 
   // The condition word states some faults itself (无法开机 is no_power); the findings list the rest.
   const stated = CONDITION_FAULTS[inspection.gradeValue!];
-  const phrases = (inspection.faults ?? []).filter((fault) => fault !== stated).map((fault) => {
-    const candidates = PHRASES_BY_FAULT.get(fault);
-    if (candidates === undefined) throw new Error(`the recycler's fault table has no phrase for ${fault}`);
-    return pick(random, candidates);
-  });
+  const phrases = (inspection.faults ?? [])
+    .filter((fault) => fault !== stated)
+    .map((fault) => {
+      const candidates = PHRASES_BY_FAULT.get(fault);
+      if (candidates === undefined) throw new Error(`the recycler's fault table has no phrase for ${fault}`);
+      return pick(random, candidates);
+    });
   const battery = inspection.batteryHealthPct;
   if (battery !== undefined && random() < 0.3) phrases.push(`电池健康度${battery}%`);
   const findings = phrases.length === 0 ? '无异常' : phrases.join(pick(random, [';', ';', '；', '、']));
@@ -376,7 +430,12 @@ function inspectionRow(
 }
 
 /** One row of the dismantler's disposition sheet. */
-function dispositionRow(random: Random, disposition: DispositionV1, inspected: ReadonlyMap<string, Day>, handler: { name: string; idNumber: string }): string[] {
+function dispositionRow(
+  random: Random,
+  disposition: DispositionV1,
+  inspected: ReadonlyMap<string, Day>,
+  handler: { name: string; idNumber: string },
+): string[] {
   const order = orderNumberOf(disposition);
   const inspectedOn = inspected.get(order);
   const sameMonth = inspectedOn !== undefined && disposition.completedMonth === `${inspectedOn.year}-${pad2(inspectedOn.month)}`;
@@ -390,7 +449,10 @@ function dispositionRow(random: Random, disposition: DispositionV1, inspected: R
     tableWord(DISPOSITION_WORDS, disposition.disposition, random, 'disposition'),
     formatDay(random, day),
     disposition.weightKg === undefined ? '' : disposition.weightKg.toFixed(3),
-    material(materials?.steel), material(materials?.copper), material(materials?.aluminium), material(materials?.plastic),
+    material(materials?.steel),
+    material(materials?.copper),
+    material(materials?.aluminium),
+    material(materials?.plastic),
     disposition.refrigerant?.type ?? '',
     disposition.refrigerant?.recoveredG === undefined ? '' : String(disposition.refrigerant.recoveredG),
     handler.name,

@@ -32,11 +32,29 @@ export const DEMO_FIRMS: readonly DemoFirm[] = [
   { partyId: 'demo-brand', capacities: ['brand'], status: 'active' },
   { partyId: 'demo-regulator', capacities: ['regulator'], status: 'active' },
   { partyId: 'operator', capacities: ['operator'], status: 'active' },
-  { partyId: 'demo-appliance-store', party: { role: 'platform', displayName: '示例家电卖场 Demo Appliance Store' }, capacities: ['sales_firm'], status: 'active' },
-  { partyId: 'demo-voucher-service', party: { role: 'platform', displayName: '示例消费券平台 Demo Voucher Service' }, capacities: ['third_party_service'], status: 'active' },
-  { partyId: 'demo-wipe-notary', party: { role: 'recycler', displayName: '示例数据清除见证 Demo Wipe Notary' }, capacities: ['recycler', 'notary'], status: 'active' },
   {
-    partyId: 'demo-dismantler', party: { role: 'recycler', displayName: '示例拆解 Demo Dismantler' }, capacities: ['dismantler'], status: 'suspended',
+    partyId: 'demo-appliance-store',
+    party: { role: 'platform', displayName: '示例家电卖场 Demo Appliance Store' },
+    capacities: ['sales_firm'],
+    status: 'active',
+  },
+  {
+    partyId: 'demo-voucher-service',
+    party: { role: 'platform', displayName: '示例消费券平台 Demo Voucher Service' },
+    capacities: ['third_party_service'],
+    status: 'active',
+  },
+  {
+    partyId: 'demo-wipe-notary',
+    party: { role: 'recycler', displayName: '示例数据清除见证 Demo Wipe Notary' },
+    capacities: ['recycler', 'notary'],
+    status: 'active',
+  },
+  {
+    partyId: 'demo-dismantler',
+    party: { role: 'recycler', displayName: '示例拆解 Demo Dismantler' },
+    capacities: ['dismantler'],
+    status: 'suspended',
     licence: { number: 'JING-FD-2023-002', validUntil: '2027-12-31' },
   },
 ];
@@ -49,9 +67,17 @@ export async function ensureDemoFirms(db: Db, now: Date): Promise<void> {
   for (const [index, firm] of DEMO_FIRMS.entries()) {
     if (firm.party !== undefined && !(await findParty(db, firm.partyId))) await registerParty(db, { id: firm.partyId, ...firm.party }, now);
     const publicBody = firm.capacities.every((c) => c === 'regulator' || c === 'operator');
-    await registerFirm(db, {
-      partyId: firm.partyId, capacities: firm.capacities, creditCode: publicBody ? null : demoCreditCode(index + 1),
-      licenceNumber: firm.licence?.number ?? null, licenceValidUntil: firm.licence?.validUntil ?? null, status: firm.status,
-    }, now);
+    await registerFirm(
+      db,
+      {
+        partyId: firm.partyId,
+        capacities: firm.capacities,
+        creditCode: publicBody ? null : demoCreditCode(index + 1),
+        licenceNumber: firm.licence?.number ?? null,
+        licenceValidUntil: firm.licence?.validUntil ?? null,
+        status: firm.status,
+      },
+      now,
+    );
   }
 }

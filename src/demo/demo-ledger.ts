@@ -55,7 +55,10 @@ export function demoStudyQueryCount(app: HubApp, otherQueries: number): number {
   if (policy === undefined || policy.status !== 'allowed') return 0;
   const perQueryFen = Math.floor((policy.pricePerSubjectFen * policy.revenueSplitBp.users) / 10_000) - 1;
   if (perQueryFen < 1) return 0;
-  const budget = policy.differentialPrivacy === undefined ? Infinity : Math.floor(policy.differentialPrivacy.monthlyBudget / policy.differentialPrivacy.epsilonPerQuery) - otherQueries - 1;
+  const budget =
+    policy.differentialPrivacy === undefined
+      ? Infinity
+      : Math.floor(policy.differentialPrivacy.monthlyBudget / policy.differentialPrivacy.epsilonPerQuery) - otherQueries - 1;
   return Math.max(0, Math.min(Math.ceil(app.config.payoutMinimumFen / perQueryFen), budget, 2 ** STUDY_MEASURES.length * STUDY_GROUPINGS.length));
 }
 
@@ -75,11 +78,19 @@ export async function seedDemoLedger(app: HubApp, now: Date = new Date()): Promi
   const study = demoStudyRequests(demoStudyQueryCount(app, LAST_MONTH_QUERIES.length)).map((request) => ({ principal: BRAND, request }));
   let lastMonthQueries = 0;
   for (const { principal, request } of [...LAST_MONTH_QUERIES, ...study]) {
-    const outcome = await runInsights({ db: app.sessionFor(principal), policies: app.policies, now: () => queriedAt, secret: app.secret, noise: app.config.insightsNoise }, principal, request);
+    const outcome = await runInsights(
+      { db: app.sessionFor(principal), policies: app.policies, now: () => queriedAt, secret: app.secret, noise: app.config.insightsNoise },
+      principal,
+      request,
+    );
     if (outcome.allowed) lastMonthQueries++;
   }
   const payout = await runPayouts(app.database.session({ role: 'hub_ledger' }), { period: lastPeriod, minimumFen: app.config.payoutMinimumFen, now });
-  const today = await runInsights({ db: app.sessionFor(BRAND), policies: app.policies, now: () => now, secret: app.secret, noise: app.config.insightsNoise }, BRAND, LAST_MONTH_QUERIES[0]!.request);
+  const today = await runInsights(
+    { db: app.sessionFor(BRAND), policies: app.policies, now: () => now, secret: app.secret, noise: app.config.insightsNoise },
+    BRAND,
+    LAST_MONTH_QUERIES[0]!.request,
+  );
   return { lastMonth: { period: lastPeriod, queries: lastMonthQueries, payout }, thisMonth: { period: periodOf(now), queries: today.allowed ? 1 : 0 } };
 }
 

@@ -27,7 +27,32 @@ function daysInMonth(year: number, month: number): number {
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];
-const GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '秀英', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超', '建华', '娟', '桂英', '平', '刚', '鹏', '婷'];
+const GIVEN_NAMES = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '秀英',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '涛',
+  '明',
+  '超',
+  '建华',
+  '娟',
+  '桂英',
+  '平',
+  '刚',
+  '鹏',
+  '婷',
+];
 
 /** A common Chinese surname and given name (2–3 characters). */
 export function syntheticName(random: Random): string {
@@ -36,8 +61,43 @@ export function syntheticName(random: Random): string {
 
 // Mainland mobile number segments in use (13x–19x).
 const MOBILE_PREFIXES = [
-  '130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '156', '157', '158', '159',
-  '166', '173', '175', '176', '177', '178', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '195', '198', '199',
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '153',
+  '155',
+  '156',
+  '157',
+  '158',
+  '159',
+  '166',
+  '173',
+  '175',
+  '176',
+  '177',
+  '178',
+  '180',
+  '181',
+  '182',
+  '183',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '191',
+  '195',
+  '198',
+  '199',
 ];
 
 /** An 11-digit mainland mobile number. */
@@ -121,7 +181,12 @@ export interface SyntheticCustomer {
 /** A customer living in the region; the ID number's county is the address's. */
 export function syntheticCustomer(random: Random, region: RegionNames): SyntheticCustomer {
   const county = pick(random, region.counties);
-  return { name: syntheticName(random), mobile: syntheticMobile(random), address: syntheticAddress(random, region, county), idNumber: syntheticIdNumber(random, county.code) };
+  return {
+    name: syntheticName(random),
+    mobile: syntheticMobile(random),
+    address: syntheticAddress(random, region, county),
+    idNumber: syntheticIdNumber(random, county.code),
+  };
 }
 
 /** A platform order remark: often empty, sometimes a note, sometimes a name or a phone number typed in. */

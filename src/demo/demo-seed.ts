@@ -174,7 +174,10 @@ export interface DemoSeedReport {
 export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<DemoSeedReport> {
   const platform = options.senders.platform.id;
   const documents = generateDemoDocuments({
-    tickets: options.tickets ?? DEMO_TICKETS, platform, subjectKey: options.subjectKey, ...(options.seed === undefined ? {} : { seed: options.seed }),
+    tickets: options.tickets ?? DEMO_TICKETS,
+    platform,
+    subjectKey: options.subjectKey,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   const exports = await writeDemoExports(documents, options.exportsDir, options.seed === undefined ? {} : { seed: options.seed });
   const files: DemoFileResult[] = [];
@@ -201,8 +204,11 @@ export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<Dem
     options.onFile?.(result);
   }
   return {
-    tickets: documents.tradeIns.length, inspections: documents.inspections.length, dispositions: documents.dispositions.length,
-    catalogue: documents.catalogue.length, files,
+    tickets: documents.tradeIns.length,
+    inspections: documents.inspections.length,
+    dispositions: documents.dispositions.length,
+    catalogue: documents.catalogue.length,
+    files,
   };
 }
 
@@ -213,7 +219,9 @@ export function formatDemoFileLine(result: DemoFileResult): string {
   if (summary.replayed > 0) counts.push(`replayed ${summary.replayed}`);
   counts.push(`rejected ${summary.rejected}`);
   if (summary.conflicts > 0) counts.push(`conflicts ${summary.conflicts}`);
-  const codes = Object.entries(summary.rejectCodes).map(([code, count]) => `${code} ${count}`).join(', ');
+  const codes = Object.entries(summary.rejectCodes)
+    .map(([code, count]) => `${code} ${count}`)
+    .join(', ');
   const rejects = codes === '' ? '' : `  [${codes}; see ${summary.rejectsFile}]`;
   return `  ${path.basename(result.file.file).padEnd(28)} ${result.party.padEnd(14)} ${counts.join(' · ')} (${result.seconds.toFixed(1)} s)${rejects}`;
 }

@@ -33,8 +33,12 @@ function demoAttestation(n: number, ticket: string, month: string): WipeAttestat
   ] as const;
   const kind = kinds[n % kinds.length]!;
   return {
-    externalRef: `demo-wa-${n}`, ticket, ...kind, verification: n % 3 === 0 ? 'sampling' : 'full',
-    result: n % 10 === 9 ? 'failed' : 'success', wipedMonth: month,
+    externalRef: `demo-wa-${n}`,
+    ticket,
+    ...kind,
+    verification: n % 3 === 0 ? 'sampling' : 'full',
+    result: n % 10 === 9 ? 'failed' : 'success',
+    wipedMonth: month,
   };
 }
 
@@ -51,9 +55,13 @@ export async function seedDemoWipes(app: HubApp, now: Date = new Date()): Promis
     .filter((row) => row.holds_now && (DATA_BEARING_CATEGORIES as readonly string[]).includes(row.category))
     .reverse();
   const month = now.toISOString().slice(0, 7);
-  const documents = held.filter((_, i) => i % 3 !== 2).map((row, n) => demoAttestation(n, row.ticket_id, month < row.trade_in_month ? row.trade_in_month : month));
+  const documents = held
+    .filter((_, i) => i % 3 !== 2)
+    .map((row, n) => demoAttestation(n, row.ticket_id, month < row.trade_in_month ? row.trade_in_month : month));
   const context = {
-    db: app.sessionFor({ kind: 'party', partyId: DEMO_NOTARY, role: 'notary' }), secret: app.secret, now: () => now,
+    db: app.sessionFor({ kind: 'party', partyId: DEMO_NOTARY, role: 'notary' }),
+    secret: app.secret,
+    now: () => now,
     certificates: { key: app.signingKey, hubId: app.config.hubId },
   };
   const report: DemoWipeReport = { attested: 0, certified: 0 };

@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import {
-  DEFS_SCHEMA_ID,
-  DOCUMENT_SCHEMA_IDS,
-  type DocumentKind,
-} from './document-kinds.ts';
+import { DEFS_SCHEMA_ID, DOCUMENT_SCHEMA_IDS, type DocumentKind } from './document-kinds.ts';
 import { ALL_DOCUMENT_VERSIONS, DEFAULT_DOCUMENT_VERSION, documentName } from './document-versions.ts';
 import { hubAjv } from '../json-schema/hub-ajv.ts';
 import { projectFile } from '../project-root.ts';
@@ -89,7 +85,8 @@ export const VERSIONED_SCHEMAS: ReadonlyMap<string, { id: string; schema: JsonSc
   ALL_DOCUMENT_VERSIONS.map((entry) => {
     const id = versionSchemaId(entry.schema);
     const schema = entry.version === DEFAULT_DOCUMENT_VERSION ? DOCUMENT_SCHEMAS[entry.kind] : loadSchema(id);
-    if (entry.version === DEFAULT_DOCUMENT_VERSION && id !== DOCUMENT_SCHEMA_IDS[entry.kind]) throw new Error(`schema/document-versions.json: ${entry.kind} v1 must be ${DOCUMENT_SCHEMA_IDS[entry.kind]}`);
+    if (entry.version === DEFAULT_DOCUMENT_VERSION && id !== DOCUMENT_SCHEMA_IDS[entry.kind])
+      throw new Error(`schema/document-versions.json: ${entry.kind} v1 must be ${DOCUMENT_SCHEMA_IDS[entry.kind]}`);
     return [documentName(entry.kind, entry.version), { id, schema }] as const;
   }),
 );
@@ -117,9 +114,7 @@ function prepareAjv(): typeof hubAjv {
 // The hub's one Ajv, with the documents' keywords and shared definitions; compiled once at module load,
 // nothing compiles inside a request.
 const ajv = prepareAjv();
-const VALIDATORS: ReadonlyMap<string, ValidateFunction> = new Map(
-  [...VERSIONED_SCHEMAS].map(([name, { schema }]) => [name, ajv.compile(schema)] as const),
-);
+const VALIDATORS: ReadonlyMap<string, ValidateFunction> = new Map([...VERSIONED_SCHEMAS].map(([name, { schema }]) => [name, ajv.compile(schema)] as const));
 
 type SchemaVisitor = (node: JsonSchemaObject, pointer: string) => void;
 
@@ -270,12 +265,8 @@ function toDocumentError(name: string, error: ErrorObject): DocumentError {
  * its branches ("must have ticket", "must have tradeIn") would only restate it less clearly.
  */
 function toDocumentErrors(name: string, errors: readonly ErrorObject[]): DocumentError[] {
-  const summarisedBranches = errors
-    .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
-    .map((error) => `${error.schemaPath}/`);
-  return errors
-    .filter((error) => !summarisedBranches.some((prefix) => error.schemaPath.startsWith(prefix)))
-    .map((error) => toDocumentError(name, error));
+  const summarisedBranches = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf').map((error) => `${error.schemaPath}/`);
+  return errors.filter((error) => !summarisedBranches.some((prefix) => error.schemaPath.startsWith(prefix))).map((error) => toDocumentError(name, error));
 }
 
 /**

@@ -61,10 +61,15 @@ export function parseDocumentVersions(catalogue: unknown): ReadonlyMap<DocumentK
       const acceptedUntil = instant(entry.acceptedUntil, `${where}.acceptedUntil`);
       const deprecatedFrom = instant(entry.deprecatedFrom, `${where}.deprecatedFrom`);
       if (acceptedFrom && acceptedUntil && acceptedFrom >= acceptedUntil) fail(`${where}.acceptedUntil`, 'must be after acceptedFrom');
-      if (acceptedUntil !== undefined && entry.successor === undefined) fail(`${where}.successor`, 'must name the version to move to when acceptedUntil is set');
+      if (acceptedUntil !== undefined && entry.successor === undefined)
+        fail(`${where}.successor`, 'must name the version to move to when acceptedUntil is set');
       return {
-        kind, version: entry.version as number, schema: entry.schema,
-        ...(acceptedFrom ? { acceptedFrom } : {}), ...(acceptedUntil ? { acceptedUntil } : {}), ...(deprecatedFrom ? { deprecatedFrom } : {}),
+        kind,
+        version: entry.version as number,
+        schema: entry.schema,
+        ...(acceptedFrom ? { acceptedFrom } : {}),
+        ...(acceptedUntil ? { acceptedUntil } : {}),
+        ...(deprecatedFrom ? { deprecatedFrom } : {}),
         ...(entry.successor === undefined ? {} : { successor: entry.successor as number }),
       };
     });
@@ -116,16 +121,31 @@ export function versionRefusal(kind: DocumentKind, version: number, at: Date): D
   const entry = findDocumentVersion(kind, version);
   if (entry === undefined) {
     const known = (DOCUMENT_VERSIONS.get(kind) ?? []).map((v) => v.version).join(', ');
-    return new DocumentVersionError(kind, version, 'document.unknown_version', `version must be one the standard defines for ${kind} (${known}); ${name} is not`);
+    return new DocumentVersionError(
+      kind,
+      version,
+      'document.unknown_version',
+      `version must be one the standard defines for ${kind} (${known}); ${name} is not`,
+    );
   }
   const window = (e: DocumentVersion) => [e.acceptedFrom ?? null, e.acceptedUntil ?? null, e.successor ?? null] as const;
   if (entry.acceptedUntil !== undefined && at >= entry.acceptedUntil) {
-    return new DocumentVersionError(kind, version, 'document.version_not_accepted',
-      `${name} must be submitted before ${entry.acceptedUntil.toISOString()}, the end of its acceptance window; submit ${documentName(kind, entry.successor!)}`, ...window(entry));
+    return new DocumentVersionError(
+      kind,
+      version,
+      'document.version_not_accepted',
+      `${name} must be submitted before ${entry.acceptedUntil.toISOString()}, the end of its acceptance window; submit ${documentName(kind, entry.successor!)}`,
+      ...window(entry),
+    );
   }
   if (entry.acceptedFrom !== undefined && at < entry.acceptedFrom) {
-    return new DocumentVersionError(kind, version, 'document.version_not_accepted',
-      `${name} must be submitted from ${entry.acceptedFrom.toISOString()}, the start of its acceptance window`, ...window(entry));
+    return new DocumentVersionError(
+      kind,
+      version,
+      'document.version_not_accepted',
+      `${name} must be submitted from ${entry.acceptedFrom.toISOString()}, the start of its acceptance window`,
+      ...window(entry),
+    );
   }
   return undefined;
 }

@@ -6,7 +6,10 @@ import type { PolicyDecision } from '../policy/evaluate-policy.ts';
  * copy and no translating try/catch in between. A message never carries a submitted value.
  */
 export class HubError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -24,7 +27,10 @@ export class ForbiddenError extends HubError {
 
 export class BatchTooLargeError extends HubError {
   override readonly name = 'BatchTooLargeError';
-  constructor(readonly limit: number, readonly received: number) {
+  constructor(
+    readonly limit: number,
+    readonly received: number,
+  ) {
     super('batch.too_large', `documents must number at most ${limit} per call; send larger loads with bulk push (tradein-hub push)`);
   }
 }

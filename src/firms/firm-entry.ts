@@ -59,7 +59,11 @@ export function checkFirmEntry(input: FirmEntryInput, role: PartyRole): FirmEntr
   }
   const capacities = FIRM_CAPACITIES.filter((c) => input.capacities.includes(c));
   if (!capacities.some((c) => CAPACITIES_OF_ROLE[role].includes(c))) {
-    throw new FirmError('firm.capacity_role_mismatch', 'capacities', `capacities must include ${CAPACITIES_OF_ROLE[role].join(' or ')} for a party with this role`);
+    throw new FirmError(
+      'firm.capacity_role_mismatch',
+      'capacities',
+      `capacities must include ${CAPACITIES_OF_ROLE[role].join(' or ')} for a party with this role`,
+    );
   }
 
   const creditCode = input.creditCode ?? null;
@@ -80,9 +84,14 @@ export function checkFirmEntry(input: FirmEntryInput, role: PartyRole): FirmEntr
     if (!LICENCE_NUMBER.test(licenceNumber)) {
       throw new FirmError('firm.licence_invalid', 'licenceNumber', 'licenceNumber must be 4–40 letters, digits, hyphens or parentheses');
     }
-    if (!isCalendarDate(licenceValidUntil)) throw new FirmError('firm.licence_invalid', 'licenceValidUntil', 'licenceValidUntil must be a date written YYYY-MM-DD');
+    if (!isCalendarDate(licenceValidUntil))
+      throw new FirmError('firm.licence_invalid', 'licenceValidUntil', 'licenceValidUntil must be a date written YYYY-MM-DD');
   } else if (licenceNumber !== null || licenceValidUntil !== null) {
-    throw new FirmError('firm.licence_not_applicable', licenceNumber !== null ? 'licenceNumber' : 'licenceValidUntil', 'a licence must be given only for a dismantler');
+    throw new FirmError(
+      'firm.licence_not_applicable',
+      licenceNumber !== null ? 'licenceNumber' : 'licenceValidUntil',
+      'a licence must be given only for a dismantler',
+    );
   }
 
   if (!(FIRM_STATUSES as readonly string[]).includes(input.status)) {
@@ -104,4 +113,3 @@ function isCalendarDate(value: string): boolean {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.toISOString().slice(0, 10) === value;
 }
-

@@ -21,7 +21,11 @@ export type FirmErrorCode =
  */
 export class FirmError extends HubError {
   override readonly name = 'FirmError';
-  constructor(override readonly code: FirmErrorCode, readonly field: FirmField, message: string) {
+  constructor(
+    override readonly code: FirmErrorCode,
+    readonly field: FirmField,
+    message: string,
+  ) {
     super(code, message);
   }
 }

@@ -16,16 +16,27 @@ export function useFirmListRoutes(db: Db): Plugin {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/firms.json' && url.pathname !== '/firms') return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(new fetchAPI.Response('method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' } }));
+        endResponse(
+          new fetchAPI.Response('method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' } }),
+        );
         return;
       }
       const firms = await publicFirmList(db);
       if (url.pathname === '/firms.json') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ firms }), { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ firms }), { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } }),
+        );
       } else {
-        endResponse(new fetchAPI.Response(renderFirmListPage(firms), {
-          headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' },
-        }));
+        endResponse(
+          new fetchAPI.Response(renderFirmListPage(firms), {
+            headers: {
+              'content-type': 'text/html; charset=utf-8',
+              'content-security-policy': PAGE_CSP,
+              'x-content-type-options': 'nosniff',
+              'cache-control': 'no-cache',
+            },
+          }),
+        );
       }
     },
   };

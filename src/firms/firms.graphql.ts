@@ -32,7 +32,10 @@ const FirmRef = builder.objectRef<FirmRow>('Firm').implement({
     name: t.exposeString('displayName'),
     role: t.exposeString('role', { description: 'The party’s role in the hub.' }),
     capacities: t.field({ type: [FirmCapacityEnum], resolve: (f) => f.capacities }),
-    creditCode: t.exposeString('creditCode', { nullable: true, description: 'Unified social credit code (GB 32100-2015, check character verified); none for regulators and the operator.' }),
+    creditCode: t.exposeString('creditCode', {
+      nullable: true,
+      description: 'Unified social credit code (GB 32100-2015, check character verified); none for regulators and the operator.',
+    }),
     licenceNumber: t.exposeString('licenceNumber', { nullable: true, description: 'A dismantler’s processing licence number.' }),
     licenceValidUntil: t.exposeString('licenceValidUntil', { nullable: true, description: 'Last day the licence is valid, YYYY-MM-DD.' }),
     status: t.field({ type: FirmStatusEnum, resolve: (f) => f.status }),
@@ -68,10 +71,20 @@ builder.mutationField('registerFirm', (t) =>
     },
     resolve: async (_root, args, context) => {
       requireParty(context, ['operator']);
-      return new FirmResult(await registerFirm(context.db, {
-        partyId: args.partyId, capacities: args.capacities, creditCode: args.creditCode ?? null,
-        licenceNumber: args.licenceNumber ?? null, licenceValidUntil: args.licenceValidUntil ?? null, status: args.status,
-      }, context.now()));
+      return new FirmResult(
+        await registerFirm(
+          context.db,
+          {
+            partyId: args.partyId,
+            capacities: args.capacities,
+            creditCode: args.creditCode ?? null,
+            licenceNumber: args.licenceNumber ?? null,
+            licenceValidUntil: args.licenceValidUntil ?? null,
+            status: args.status,
+          },
+          context.now(),
+        ),
+      );
     },
   }),
 );

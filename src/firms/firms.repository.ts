@@ -45,7 +45,18 @@ export async function listFirms(db: DbOrTx, filter: { capacity?: FirmCapacity; s
   let query = db
     .selectFrom('firms as f')
     .innerJoin('parties as p', 'p.id', 'f.party_id')
-    .select(['f.party_id', 'f.capacities', 'f.credit_code', 'f.licence_number', 'f.licence_valid_until', 'f.status', 'f.registered_at', 'f.updated_at', 'p.display_name', 'p.role'])
+    .select([
+      'f.party_id',
+      'f.capacities',
+      'f.credit_code',
+      'f.licence_number',
+      'f.licence_valid_until',
+      'f.status',
+      'f.registered_at',
+      'f.updated_at',
+      'p.display_name',
+      'p.role',
+    ])
     .orderBy('f.party_id');
   if (filter.capacity !== undefined) query = query.where(sql<boolean>`${filter.capacity} = any(f.capacities)`);
   if (filter.status !== undefined) query = query.where('f.status', '=', filter.status);

@@ -3,7 +3,15 @@
  * a party may hold several, e.g. a sales firm that also recycles.
  */
 export const FIRM_CAPACITIES = [
-  'sales_firm', 'recycler', 'dismantler', 'ecommerce_platform', 'third_party_service', 'brand', 'notary', 'regulator', 'operator',
+  'sales_firm',
+  'recycler',
+  'dismantler',
+  'ecommerce_platform',
+  'third_party_service',
+  'brand',
+  'notary',
+  'regulator',
+  'operator',
 ] as const;
 export type FirmCapacity = (typeof FIRM_CAPACITIES)[number];
 

@@ -10,7 +10,8 @@ import { allPlatformGreenLines, platformGreenStatement } from './green-points.se
  * the route is `/statements/<YYYY-MM>.green-points.csv|json` (src/ledger/statement-export.handler.ts).
  */
 export async function exportGreenPoints(
-  res: ServerResponse, job: { db: DbOrTx; secret: Buffer; platformId: string; period: Period; format: 'csv' | 'json' },
+  res: ServerResponse,
+  job: { db: DbOrTx; secret: Buffer; platformId: string; period: Period; format: 'csv' | 'json' },
 ): Promise<void> {
   const { db, secret, platformId, period, format } = job;
   const statement = await platformGreenStatement(db, platformId, period);
@@ -30,8 +31,10 @@ export async function exportGreenPoints(
     }
   } else {
     const { users, points, co2eKg, entries } = statement;
-    await write(`{"period":${JSON.stringify(period)},"platformId":${JSON.stringify(platformId)},"users":${users},"totalPoints":${points},`
-      + `"co2eKg":${co2eKg},"entries":${entries},"rule":${JSON.stringify(GREEN_POINTS_RULE)},"lines":[`);
+    await write(
+      `{"period":${JSON.stringify(period)},"platformId":${JSON.stringify(platformId)},"users":${users},"totalPoints":${points},` +
+        `"co2eKg":${co2eKg},"entries":${entries},"rule":${JSON.stringify(GREEN_POINTS_RULE)},"lines":[`,
+    );
     let first = true;
     for await (const line of allPlatformGreenLines(db, secret, platformId, period)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);

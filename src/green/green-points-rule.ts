@@ -41,7 +41,7 @@ export function isVerifiedDisposition(disposition: string, completedMonth: strin
 
 /** kg CO2e as published: rounded to the gram (3 decimals), half away from zero. */
 export function publishedKg(kg: number): number {
-  return Math.sign(kg) * Math.round(Math.abs(kg) * 1000 + 1e-9) / 1000;
+  return (Math.sign(kg) * Math.round(Math.abs(kg) * 1000 + 1e-9)) / 1000;
 }
 
 /** Points for a verified device: round(published kg × points per kg), half away from zero; never negative. */

@@ -9,8 +9,16 @@ import { Me, MyRecordRef } from '../subjects/me.graphql.ts';
 import { subjectIdFor } from '../subjects/subject-id.ts';
 import { GREEN_POINTS_RULE } from './green-points-rule.ts';
 import {
-  platformGreenLines, platformGreenStatement, subjectDeviceAwards, subjectGreenEntries, subjectGreenPoints,
-  type GreenEntry, type GreenMonth, type GreenStatement, type GreenStatementLine, type MyGreenPoints,
+  platformGreenLines,
+  platformGreenStatement,
+  subjectDeviceAwards,
+  subjectGreenEntries,
+  subjectGreenPoints,
+  type GreenEntry,
+  type GreenMonth,
+  type GreenStatement,
+  type GreenStatementLine,
+  type MyGreenPoints,
 } from './green-points.service.ts';
 
 const MAX_ITEMS = 500;
@@ -66,7 +74,8 @@ const GreenMonthRef = builder.objectRef<GreenMonth>('GreenPointsMonth').implemen
 const GreenEntryKindEnum = builder.enumType('GreenPointsEntryKind', { values: ['AWARD', 'REVERSAL'] as const });
 
 const GreenEntryRef = builder.objectRef<GreenEntry>('GreenPointsEntry').implement({
-  description: "One entry of the user's green-points ledger: an award when a device's disposition is verified, a reversal (negative) when a later one changes it.",
+  description:
+    "One entry of the user's green-points ledger: an award when a device's disposition is verified, a reversal (negative) when a later one changes it.",
   fields: (t) => ({
     kind: t.field({ type: GreenEntryKindEnum, resolve: (e) => (e.kind === 'award' ? 'AWARD' : 'REVERSAL') }),
     period: t.exposeString('period'),
@@ -118,7 +127,8 @@ class GreenStatementView {
 
 builder.objectType(GreenStatementView, {
   name: 'GreenPointsStatement',
-  description: "A platform's users' green points posted in a month (UTC), to credit in its own points programme; also at GET /statements/<period>.green-points.csv or .json.",
+  description:
+    "A platform's users' green points posted in a month (UTC), to credit in its own points programme; also at GET /statements/<period>.green-points.csv or .json.",
   isTypeOf: (value) => value instanceof GreenStatementView,
   fields: (t) => ({
     period: t.string({ resolve: (s) => s.statement.period }),
@@ -136,9 +146,11 @@ builder.objectType(GreenStatementView, {
       type: [GreenLineRef],
       description: 'One line per user, in the vault’s (subject id) order; page with `after` (the last ref seen).',
       args: { first: t.arg.int({ defaultValue: 100 }), after: t.arg.string() },
-      resolve: (s, args, context: HubContext) => platformGreenLines(context.db, context.secret, s.statement.platformId, s.statement.period, {
-        first: clamp(args.first, MAX_LINES), ...(args.after == null ? {} : { after: args.after }),
-      }),
+      resolve: (s, args, context: HubContext) =>
+        platformGreenLines(context.db, context.secret, s.statement.platformId, s.statement.period, {
+          first: clamp(args.first, MAX_LINES),
+          ...(args.after == null ? {} : { after: args.after }),
+        }),
     }),
   }),
 });
@@ -163,6 +175,7 @@ builder.objectField(Statement, 'greenPoints', (t) =>
   t.field({
     type: GreenStatementView,
     description: "The same month's green points for the platform's users (points, not money).",
-    resolve: async (s, _args, context: HubContext) => new GreenStatementView(await platformGreenStatement(context.db, s.statement.platformId, s.statement.period)),
+    resolve: async (s, _args, context: HubContext) =>
+      new GreenStatementView(await platformGreenStatement(context.db, s.statement.platformId, s.statement.period)),
   }),
 );

@@ -7,8 +7,15 @@ import type { GreenPointsTable } from './green-points.table.ts';
 
 /** A subject's entries, newest first. */
 export async function listSubjectEntries(db: DbOrTx, subjectId: string, limit: number): Promise<GreenPointsTable[]> {
-  return db.selectFrom('green_points').selectAll().where('subject_id', '=', subjectId)
-    .orderBy('created_at', 'desc').orderBy('record_id').orderBy('seq', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('green_points')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('created_at', 'desc')
+    .orderBy('record_id')
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export interface GreenMonthRow {
@@ -71,7 +78,12 @@ export interface PlatformMonthLineRow {
  * A page of a platform's month, one line per user with entries in it (net points and kg, devices
  * concerned), in subject-id order after `afterSubjectId`: the pseudonyms are sealed, so the caller opens them.
  */
-export async function platformMonthLines(db: DbOrTx, platformId: string, month: string, page: { first: number; afterSubjectId?: string }): Promise<PlatformMonthLineRow[]> {
+export async function platformMonthLines(
+  db: DbOrTx,
+  platformId: string,
+  month: string,
+  page: { first: number; afterSubjectId?: string },
+): Promise<PlatformMonthLineRow[]> {
   const after = page.afterSubjectId ?? null;
   const { rows } = await sql<PlatformMonthLineRow>`
     select g.subject_id, s.subject_ref_sealed, sum(g.points)::int as points, sum(g.co2e_kg) as co2e_kg, count(distinct g.record_id)::int as devices

@@ -49,8 +49,13 @@ export async function subjectGreenEntries(db: DbOrTx, subjectId: string, limit: 
 
 function entryOf(row: GreenPointsTable): GreenEntry {
   return {
-    kind: row.kind, period: row.month.slice(0, 7), points: row.points, co2eKg: kg(row.co2e_kg), factorSet: row.factor_set,
-    pointsPerKg: row.points_per_kg, at: row.created_at,
+    kind: row.kind,
+    period: row.month.slice(0, 7),
+    points: row.points,
+    co2eKg: kg(row.co2e_kg),
+    factorSet: row.factor_set,
+    pointsPerKg: row.points_per_kg,
+    at: row.created_at,
   };
 }
 
@@ -96,17 +101,33 @@ export interface GreenStatementLine {
  * `after` is the last pseudonym of the previous page, as for payout statements. `secret` is the hub secret.
  */
 export async function platformGreenLines(
-  db: DbOrTx, secret: Buffer, platformId: string, period: Period, page: { first: number; after?: string },
+  db: DbOrTx,
+  secret: Buffer,
+  platformId: string,
+  period: Period,
+  page: { first: number; after?: string },
 ): Promise<GreenStatementLine[]> {
   const rows = await green.platformMonthLines(db, platformId, monthOf(period), {
-    first: page.first, ...(page.after === undefined ? {} : { afterSubjectId: subjectIdFor(secret, platformId, page.after) }),
+    first: page.first,
+    ...(page.after === undefined ? {} : { afterSubjectId: subjectIdFor(secret, platformId, page.after) }),
   });
   const cipher = subjectRefCipher(secret);
-  return rows.map((row) => ({ subjectRef: cipher.open(row.subject_id, row.subject_ref_sealed), points: row.points, co2eKg: kg(row.co2e_kg), devices: row.devices }));
+  return rows.map((row) => ({
+    subjectRef: cipher.open(row.subject_id, row.subject_ref_sealed),
+    points: row.points,
+    co2eKg: kg(row.co2e_kg),
+    devices: row.devices,
+  }));
 }
 
 /** Every line of a platform's month, a page at a time, for exports of any size. */
-export async function* allPlatformGreenLines(db: DbOrTx, secret: Buffer, platformId: string, period: Period, pageSize = 5000): AsyncGenerator<GreenStatementLine> {
+export async function* allPlatformGreenLines(
+  db: DbOrTx,
+  secret: Buffer,
+  platformId: string,
+  period: Period,
+  pageSize = 5000,
+): AsyncGenerator<GreenStatementLine> {
   let after: string | undefined;
   for (;;) {
     const page = await platformGreenLines(db, secret, platformId, period, { first: pageSize, ...(after === undefined ? {} : { after }) });

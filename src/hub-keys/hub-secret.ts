@@ -18,10 +18,7 @@ export class HubSecretError extends Error {
  * initialisation, and it is logged by the caller). On a database written under another secret, start-up
  * stops: idempotency keys and subject ids would silently stop matching.
  */
-export async function loadHubSecret(
-  db: Db,
-  options: { dataDir: string; envSecret: string | undefined },
-): Promise<{ secret: Buffer; created: boolean }> {
+export async function loadHubSecret(db: Db, options: { dataDir: string; envSecret: string | undefined }): Promise<{ secret: Buffer; created: boolean }> {
   let secret: Buffer | undefined;
   let created = false;
   if (options.envSecret !== undefined && options.envSecret !== '') {
@@ -37,9 +34,7 @@ export async function loadHubSecret(
     if (secret === undefined) {
       const fingerprint = await readFingerprint(db);
       if (fingerprint !== undefined) {
-        throw new HubSecretError(
-          `the database was initialised with a keyed-hash secret that is not in ${file} and HUB_SECRET is not set`,
-        );
+        throw new HubSecretError(`the database was initialised with a keyed-hash secret that is not in ${file} and HUB_SECRET is not set`);
       }
       secret = randomBytes(32);
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -21,7 +21,13 @@ export const DISMANTLING_KG_PER_KG = 4.7;
 
 /** GWP100 (IPCC AR4) of recovered refrigerants; R-600a ≈ 3, R290 ≈ 3 (hydrocarbons). */
 export const REFRIGERANT_GWP: Readonly<Record<string, number>> = {
-  R12: 10_900, R22: 1_810, R134a: 1_430, R410A: 2_088, R32: 675, R600a: 3, R290: 3,
+  R12: 10_900,
+  R22: 1_810,
+  R134a: 1_430,
+  R410A: 2_088,
+  R32: 675,
+  R600a: 3,
+  R290: 3,
 };
 
 /**
@@ -29,8 +35,12 @@ export const REFRIGERANT_GWP: Readonly<Record<string, number>> = {
  * disposition). Built from the constants above so the SQL and the documentation cannot disagree.
  */
 export function co2eAvoidedSql(): string {
-  const reuse = Object.entries(REUSE_KG_PER_YEAR).map(([category, factor]) => `when '${category}' then ${factor * EXTRA_YEARS_OF_USE}`).join(' ');
-  const gwp = Object.entries(REFRIGERANT_GWP).map(([type, value]) => `when '${type}' then ${value}`).join(' ');
+  const reuse = Object.entries(REUSE_KG_PER_YEAR)
+    .map(([category, factor]) => `when '${category}' then ${factor * EXTRA_YEARS_OF_USE}`)
+    .join(' ');
+  const gwp = Object.entries(REFRIGERANT_GWP)
+    .map(([type, value]) => `when '${type}' then ${value}`)
+    .join(' ');
   return `(case
     when d.disposition in ('resold_as_is', 'refurbished') then (case r.category ${reuse} else 0 end)
     when d.disposition = 'dismantled_recycled' then coalesce(d.weight_kg, 0) * ${DISMANTLING_KG_PER_KG}

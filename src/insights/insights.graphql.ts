@@ -15,14 +15,13 @@ const MeasureEnum = builder.enumType('InsightMeasure', {
 
 const FilterInput = builder.inputType('InsightFilter', {
   description: 'Equality/in filters on dimensions the policy allows, plus a trade-in month range (YYYY-MM).',
-  fields: (t) => ({
-    ...Object.fromEntries(POLICY_DIMENSIONS.map((d) => [d, t.stringList({ required: false })])),
-    tradeInMonthFrom: t.string({ required: false }),
-    tradeInMonthTo: t.string({ required: false }),
-  }) as never,
+  fields: (t) =>
+    ({
+      ...Object.fromEntries(POLICY_DIMENSIONS.map((d) => [d, t.stringList({ required: false })])),
+      tradeInMonthFrom: t.string({ required: false }),
+      tradeInMonthTo: t.string({ required: false }),
+    }) as never,
 });
-
-
 
 const InsightRowRef = builder.objectRef<InsightRow>('InsightRow').implement({
   fields: (t) => ({
@@ -34,11 +33,12 @@ const InsightRowRef = builder.objectRef<InsightRow>('InsightRow').implement({
 });
 
 const NoiseRef = builder.objectRef<NonNullable<InsightsAnswer['noise']>>('InsightNoise').implement({
-  description: 'Differential privacy applied to this answer: every figure carries discrete Laplace noise; ε was charged to the monthly budget unless this very answer was already given this month.',
+  description:
+    'Differential privacy applied to this answer: every figure carries discrete Laplace noise; ε was charged to the monthly budget unless this very answer was already given this month.',
   fields: (t) => ({
     mechanism: t.exposeString('mechanism'),
     epsilonSpent: t.exposeFloat('epsilonSpent', { description: 'ε this answer cost: 0 for a repeat of a request over unchanged data.' }),
-    epsilonRemaining: t.exposeFloat('epsilonRemaining', { description: 'ε left of this month\'s budget for this purpose.' }),
+    epsilonRemaining: t.exposeFloat('epsilonRemaining', { description: "ε left of this month's budget for this purpose." }),
     monthlyBudget: t.exposeFloat('monthlyBudget'),
     repeat: t.exposeBoolean('repeat', { description: 'True when this request over this data was already answered this month: same figures, no ε.' }),
     releaseThreshold: t.exposeInt('releaseThreshold', { description: 'The noisy count a row needed to be released.' }),
@@ -59,11 +59,33 @@ builder.objectType(Insights, {
     policyVersion: t.int({ resolve: (i) => i.answer.policyVersion }),
     minGroupSize: t.int({ resolve: (i) => i.answer.minGroupSize }),
     rows: t.field({ type: [InsightRowRef], resolve: (i) => i.answer.rows }),
-    suppressedGroups: t.int({ nullable: true, description: 'Groups below k, merged into the remainder row (their sizes are not told); null under differential privacy, where even their number is withheld (see noise.withheldRecords).', resolve: (i) => i.answer.suppressedGroups }),
-    remainderDropped: t.boolean({ nullable: true, description: 'True when the remainder row itself stayed below k and was dropped; null under differential privacy (no remainder row).', resolve: (i) => i.answer.remainderDropped }),
-    subjectsCounted: t.int({ nullable: true, description: 'Exact distinct subjects counted; null under differential privacy and for statutory queries.', resolve: (i) => i.answer.subjectsCounted }),
-    priceFen: t.int({ nullable: true, description: 'What the query costs (fen); null where the exact subject count is not released.', resolve: (i) => i.answer.priceFen }),
-    noise: t.field({ type: NoiseRef, nullable: true, description: 'Set when differential privacy applied: the figures carry discrete Laplace noise.', resolve: (i) => i.answer.noise }),
+    suppressedGroups: t.int({
+      nullable: true,
+      description:
+        'Groups below k, merged into the remainder row (their sizes are not told); null under differential privacy, where even their number is withheld (see noise.withheldRecords).',
+      resolve: (i) => i.answer.suppressedGroups,
+    }),
+    remainderDropped: t.boolean({
+      nullable: true,
+      description: 'True when the remainder row itself stayed below k and was dropped; null under differential privacy (no remainder row).',
+      resolve: (i) => i.answer.remainderDropped,
+    }),
+    subjectsCounted: t.int({
+      nullable: true,
+      description: 'Exact distinct subjects counted; null under differential privacy and for statutory queries.',
+      resolve: (i) => i.answer.subjectsCounted,
+    }),
+    priceFen: t.int({
+      nullable: true,
+      description: 'What the query costs (fen); null where the exact subject count is not released.',
+      resolve: (i) => i.answer.priceFen,
+    }),
+    noise: t.field({
+      type: NoiseRef,
+      nullable: true,
+      description: 'Set when differential privacy applied: the figures carry discrete Laplace noise.',
+      resolve: (i) => i.answer.noise,
+    }),
     carbonFactorSet: t.string({ resolve: (i) => i.answer.carbonFactorSet }),
   }),
 });
@@ -81,7 +103,9 @@ builder.queryField('insights', (t) =>
     },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
-      const filters = Object.fromEntries(Object.entries((args.filter ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined)) as RequestFilters;
+      const filters = Object.fromEntries(
+        Object.entries((args.filter ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined),
+      ) as RequestFilters;
       const outcome = await runInsights(
         { db: context.db, policies: context.policies, now: context.now, secret: context.secret, noise: context.config.insightsNoise },
         context.principal,

@@ -53,7 +53,8 @@ function cellConditions(request: StoreRequest, source: StoreSource): RawBuilder<
   for (const [name, value] of Object.entries(request.filters)) {
     if (name === 'tradeInMonthFrom' && typeof value === 'string') conditions.push(sql`c.trade_in_month >= ${`${value}-01`}::date`);
     else if (name === 'tradeInMonthTo' && typeof value === 'string') conditions.push(sql`c.trade_in_month <= ${`${value}-01`}::date`);
-    else if (Array.isArray(value) && name in CELL_DIMENSION) conditions.push(sql`(${sql.raw(CELL_DIMENSION[name as PolicyDimension])}) = any(${value}::text[])`);
+    else if (Array.isArray(value) && name in CELL_DIMENSION)
+      conditions.push(sql`(${sql.raw(CELL_DIMENSION[name as PolicyDimension])}) = any(${value}::text[])`);
   }
   // An uncatalogued model counts by category and brand; in model-level answers only once catalogued.
   if (request.groupBy.includes('model')) conditions.push(sql`c.model is not null`);
@@ -66,7 +67,10 @@ function cellConditions(request: StoreRequest, source: StoreSource): RawBuilder<
  * policy's numbers go in as parameters; the SQL text is fixed per dimension and input.
  */
 export async function readStoreStatistics(
-  tx: DbOrTx, request: StoreRequest, plan: DpPlan, bounds: DpBounds,
+  tx: DbOrTx,
+  request: StoreRequest,
+  plan: DpPlan,
+  bounds: DpBounds,
   source: StoreSource = chooseStoreSource(request.groupBy, request.filters, plan, bounds),
 ): Promise<GroupStatistics[]> {
   const rollup = source.kind === 'rollup';
@@ -92,7 +96,16 @@ export async function readStoreStatistics(
   const groups = new Map<string, GroupStatistics>();
   for (const row of rows) {
     const keys = keysOf(row);
-    groups.set(id(keys), { keys, records: Number(row.records), inspected: Number(row.inspected), disposed: Number(row.disposed), sums: {}, present: {}, histograms: {}, distributions: {} });
+    groups.set(id(keys), {
+      keys,
+      records: Number(row.records),
+      inspected: Number(row.inspected),
+      disposed: Number(row.disposed),
+      sums: {},
+      present: {},
+      histograms: {},
+      distributions: {},
+    });
   }
   const groupOf = (row: Record<string, unknown>) => groups.get(id(keysOf(row)));
 
@@ -133,11 +146,11 @@ export async function readStoreStatistics(
           ${measure === 'faultRate' ? sql`where l.position <= ${bounds.faultsPerRecord!}::int` : sql``}
           group by ${groupCols}, l.label`.execute(tx)
       : measure === 'faultRate'
-      ? await sql<Record<string, unknown>>`${cells}
+        ? await sql<Record<string, unknown>>`${cells}
           select ${groupCols}, f.code as value, sum(f.n)::int as n
           from g join insight_cell_faults f on f.cell_id = g.id where f.position <= ${bounds.faultsPerRecord!}::int
           group by ${groupCols}, f.code`.execute(tx)
-      : await sql<Record<string, unknown>>`${cells}
+        : await sql<Record<string, unknown>>`${cells}
           select ${groupCols}, ${sql.raw(measure === 'gradeDistribution' ? 'g.grade' : 'g.disposition')} as value, sum(g.records)::int as n
           from g where ${sql.raw(measure === 'gradeDistribution' ? 'g.grade' : 'g.disposition')} is not null
           group by ${groupCols}, value`.execute(tx);
@@ -173,7 +186,8 @@ export interface StoreRebuildReport {
 const ROLLUP_KEY = `g.grain || '/' || x.purpose || '/' || json_build_array(x.category, x.brand, x.model,
   case when g.by_province then substr(x.region_code, 1, 2) || '0000' end, case when g.by_month then x.trade_in_month end::text,
   case when g.by_age_grade then x.age_band end, case when g.by_age_grade then x.grade end)::text`;
-const GRAINS = '(values (1::smallint, false, false, false), (2::smallint, true, false, false), (3::smallint, false, true, false), (4::smallint, false, false, true)) g(grain, by_province, by_age_grade, by_month)';
+const GRAINS =
+  '(values (1::smallint, false, false, false), (2::smallint, true, false, false), (3::smallint, false, true, false), (4::smallint, false, false, true)) g(grain, by_province, by_age_grade, by_month)';
 
 /**
  * Recomputes the analytic store from the base tables at `now` and compares it with what the triggers kept:
@@ -183,10 +197,14 @@ const GRAINS = '(values (1::smallint, false, false, false), (2::smallint, true, 
  * upkeep meanwhile, so writers wait rather than interleave. Runs as the tables' owner.
  */
 export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boolean }): Promise<StoreRebuildReport> {
-  await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults, insight_rollups, insight_rollup_values, insight_rollup_labels in share row exclusive mode`.execute(tx);
+  await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults, insight_rollups, insight_rollup_values, insight_rollup_labels in share row exclusive mode`.execute(
+    tx,
+  );
   await sql`select insight_store_expire(p.purpose, ${now}::timestamptz) from (select distinct purpose from insight_members) p`.execute(tx);
   await sql`drop table if exists store_expected`.execute(tx);
-  await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(tx);
+  await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(
+    tx,
+  );
   const difference = async (expected: RawBuilder<unknown>, current: RawBuilder<unknown>): Promise<StoreDifference> => {
     const { rows } = await sql<{ added: number; changed: number; removed: number }>`
       with e as (${expected}), c as (${current})
@@ -198,25 +216,30 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
   };
   const cells = await difference(
     sql`select purpose || '/' || cell_key as k, count(*)::text || '/' || (count(*) filter (where inspected))::text as v from store_expected group by purpose, cell_key`,
-    sql`select purpose || '/' || cell_key as k, records::text || '/' || inspected::text as v from insight_cells where records <> 0 or inspected <> 0`);
+    sql`select purpose || '/' || cell_key as k, records::text || '/' || inspected::text as v from insight_cells where records <> 0 or inspected <> 0`,
+  );
   const values = await difference(
     sql`select x.purpose || '/' || x.cell_key || '/' || v.input || '/' || v.value as k, count(*)::text as v from store_expected x
         cross join lateral (values (1, x.usage_months), (2, x.battery_pct), (3, x.valuation_k), (4, x.residual_bp), (5, x.co2e_kg)) v(input, value)
         where v.value is not null group by 1`,
-    sql`select c.purpose || '/' || c.cell_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_cell_values v join insight_cells c on c.id = v.cell_id where v.n <> 0`);
+    sql`select c.purpose || '/' || c.cell_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_cell_values v join insight_cells c on c.id = v.cell_id where v.n <> 0`,
+  );
   const faults = await difference(
     sql`select x.purpose || '/' || x.cell_key || '/' || u.code || '/' || u.position as k, count(*)::text as v from store_expected x
         cross join lateral unnest(x.faults) with ordinality u(code, position) group by 1`,
-    sql`select c.purpose || '/' || c.cell_key || '/' || f.code || '/' || f.position as k, f.n::text as v from insight_cell_faults f join insight_cells c on c.id = f.cell_id where f.n <> 0`);
+    sql`select c.purpose || '/' || c.cell_key || '/' || f.code || '/' || f.position as k, f.n::text as v from insight_cell_faults f join insight_cells c on c.id = f.cell_id where f.n <> 0`,
+  );
   const rollups = await difference(
     sql`select ${sql.raw(ROLLUP_KEY)} as k, count(*)::text || '/' || (count(*) filter (where x.inspected))::text || '/' || (count(*) filter (where x.disposition is not null))::text as v
         from store_expected x cross join ${sql.raw(GRAINS)} group by 1`,
-    sql`select grain || '/' || purpose || '/' || rollup_key as k, records::text || '/' || inspected::text || '/' || disposed::text as v from insight_rollups where records <> 0 or inspected <> 0 or disposed <> 0`);
+    sql`select grain || '/' || purpose || '/' || rollup_key as k, records::text || '/' || inspected::text || '/' || disposed::text as v from insight_rollups where records <> 0 or inspected <> 0 or disposed <> 0`,
+  );
   const rollupValues = await difference(
     sql`select ${sql.raw(ROLLUP_KEY)} || '/' || v.input || '/' || v.value as k, count(*)::text as v from store_expected x cross join ${sql.raw(GRAINS)}
         cross join lateral (values (1, x.usage_months), (2, x.battery_pct), (3, floor(x.valuation_k / 2.0)::int), (4, floor(x.residual_bp / 50.0)::int), (5, x.co2e_kg)) v(input, value)
         where v.value is not null group by 1`,
-    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_rollup_values v join insight_rollups r on r.id = v.rollup_id where v.n <> 0`);
+    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || v.input || '/' || v.value as k, v.n::text as v from insight_rollup_values v join insight_rollups r on r.id = v.rollup_id where v.n <> 0`,
+  );
   const rollupLabels = await difference(
     sql`select ${sql.raw(ROLLUP_KEY)} || '/' || l.kind || '/' || l.label || '/' || l.position as k, count(*)::text as v from store_expected x cross join ${sql.raw(GRAINS)}
         cross join lateral (
@@ -224,7 +247,8 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
           union all select 2, x.grade, 0 where x.grade is not null
           union all select 3, x.disposition, 0 where x.disposition is not null) l(kind, label, position)
         group by 1`,
-    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || l.kind || '/' || l.label || '/' || l.position as k, l.n::text as v from insight_rollup_labels l join insight_rollups r on r.id = l.rollup_id where l.n <> 0`);
+    sql`select r.grain || '/' || r.purpose || '/' || r.rollup_key || '/' || l.kind || '/' || l.label || '/' || l.position as k, l.n::text as v from insight_rollup_labels l join insight_rollups r on r.id = l.rollup_id where l.n <> 0`,
+  );
   const differs = [cells, values, faults, rollups, rollupValues, rollupLabels].some((d) => d.added + d.changed + d.removed > 0);
   if (differs && options.repair) {
     await sql`delete from insight_members`.execute(tx);

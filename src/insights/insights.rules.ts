@@ -22,7 +22,13 @@ export function requestOf(request: InsightsRequest): { groupBy: PolicyDimension[
 
 /** The request's canonical form under a policy version: what seeds its noise. */
 export function canonicalInsightsRequest(request: InsightsRequest, policy: AllowedPolicy): string {
-  return canonicalRequest({ purpose: policy.id, policyVersion: policy.version, groupBy: request.groupBy, measures: request.measures, filters: request.filters });
+  return canonicalRequest({
+    purpose: policy.id,
+    policyVersion: policy.version,
+    groupBy: request.groupBy,
+    measures: request.measures,
+    filters: request.filters,
+  });
 }
 
 /**
@@ -33,18 +39,25 @@ export function canonicalInsightsRequest(request: InsightsRequest, policy: Allow
 export function serviceChecks(decision: PolicyDecision, request: InsightsRequest, policy: AllowedPolicy): PolicyDecision {
   const denials: { rule: string; reason: string }[] = [];
   if (scanDocument(request.filters).length > 0) denials.push({ rule: 'request.filter_value_personal', reason: 'filter values must not contain personal data' });
-  if (request.groupBy.length > MAX_GROUP_BY) denials.push({ rule: 'request.too_many_dimensions', reason: `at most ${MAX_GROUP_BY} dimensions may be grouped at once` });
+  if (request.groupBy.length > MAX_GROUP_BY)
+    denials.push({ rule: 'request.too_many_dimensions', reason: `at most ${MAX_GROUP_BY} dimensions may be grouped at once` });
   const dp = policy.differentialPrivacy;
   if (dp !== undefined) {
     const unsupported = unboundedMeasures(request.measures, dp.bounds);
     if (unsupported.length > 0) {
-      denials.push({ rule: 'request.measure_not_dp_supported', reason: `under differential privacy the hub cannot release ${unsupported.join(', ')}: the policy declares no bound for its input` });
+      denials.push({
+        rule: 'request.measure_not_dp_supported',
+        reason: `under differential privacy the hub cannot release ${unsupported.join(', ')}: the policy declares no bound for its input`,
+      });
     }
     const misaligned = storeMisalignment(request.measures, policy);
     if (misaligned !== undefined) denials.push({ rule: 'service.store_resolution', reason: misaligned });
   }
   if (policy.legalBasis !== 'statutory' && dp === undefined) {
-    denials.push({ rule: 'service.contribution_bound_missing', reason: 'a consent-based purpose is answered from the analytic store, which needs the policy to bound records per subject (differentialPrivacy)' });
+    denials.push({
+      rule: 'service.contribution_bound_missing',
+      reason: 'a consent-based purpose is answered from the analytic store, which needs the policy to bound records per subject (differentialPrivacy)',
+    });
   }
   if (denials.length === 0) return decision;
   return { ...decision, effect: 'deny', matchedRules: denials.map((d) => d.rule), reasons: denials.map((d) => d.reason) };

@@ -95,10 +95,16 @@ export async function runInsights(context: InsightsContext, principal: Principal
   const now = context.now();
   const agreement = principal?.kind === 'party' ? await currentAgreement(context, principal.partyId, request.purpose) : undefined;
   let decision = evaluatePolicy(context.policies, {
-    principal, purpose: request.purpose, now, request: requestOf(request),
-    agreement: agreement && agreement.valid_from !== null && agreement.valid_to !== null
-      ? { status: agreement.status, validFrom: agreement.valid_from, validTo: agreement.valid_to }
-      : agreement ? { status: agreement.status, validFrom: agreement.requested_at, validTo: agreement.requested_at } : null,
+    principal,
+    purpose: request.purpose,
+    now,
+    request: requestOf(request),
+    agreement:
+      agreement && agreement.valid_from !== null && agreement.valid_to !== null
+        ? { status: agreement.status, validFrom: agreement.valid_from, validTo: agreement.valid_to }
+        : agreement
+          ? { status: agreement.status, validFrom: agreement.requested_at, validTo: agreement.requested_at }
+          : null,
   });
   const policy = context.policies.get(request.purpose);
   if (decision.effect === 'allow') decision = serviceChecks(decision, request, policy as AllowedPolicy);
@@ -117,7 +123,11 @@ export async function runInsights(context: InsightsContext, principal: Principal
 }
 
 const answerBase = (asked: Asked) => ({
-  queryId: asked.queryId, purpose: asked.policy.id, policyVersion: asked.policy.version, minGroupSize: asked.policy.minGroupSize, carbonFactorSet: CARBON_FACTOR_SET,
+  queryId: asked.queryId,
+  purpose: asked.policy.id,
+  policyVersion: asked.policy.version,
+  minGroupSize: asked.policy.minGroupSize,
+  carbonFactorSet: CARBON_FACTOR_SET,
 });
 
 const keyRecord = (dims: readonly string[], keys: readonly (string | null)[]) => Object.fromEntries(dims.map((d, i) => [d, keys[i] ?? null]));
@@ -125,7 +135,12 @@ const keyRecord = (dims: readonly string[], keys: readonly (string | null)[]) =>
 /** The bounded statistics of the request's groups, from the analytic store, after the expiry sweep. */
 async function storeStatistics(asked: Asked, dp: DifferentialPrivacySettings) {
   await expireDueConsents(asked.tx, asked.policy.id, asked.now);
-  return readStoreStatistics(asked.tx, { purpose: asked.policy.id, groupBy: asked.request.groupBy, filters: asked.request.filters }, planStatistics(asked.request.measures), dp.bounds);
+  return readStoreStatistics(
+    asked.tx,
+    { purpose: asked.policy.id, groupBy: asked.request.groupBy, filters: asked.request.filters },
+    planStatistics(asked.request.measures),
+    dp.bounds,
+  );
 }
 
 /**
@@ -133,7 +148,12 @@ async function storeStatistics(asked: Asked, dp: DifferentialPrivacySettings) {
  * this month is free and identical), the store's exact statistics, the pure DP step, then billing at the
  * noisy total of the released rows. No exact count, remainder or suppressed-group count is released.
  */
-async function answerNoisy(asked: Asked, dp: DifferentialPrivacySettings, decision: PolicyDecision, secret: Buffer): Promise<AllowedWork<InsightsAnswer> | AccessDenied> {
+async function answerNoisy(
+  asked: Asked,
+  dp: DifferentialPrivacySettings,
+  decision: PolicyDecision,
+  secret: Buffer,
+): Promise<AllowedWork<InsightsAnswer> | AccessDenied> {
   const { tx, policy, now, partyId } = asked;
   const budgetKey = { partyId, purpose: policy.id, month: budgetMonth(now), now };
   const spent = await lockBudget(tx, budgetKey);
@@ -144,8 +164,12 @@ async function answerNoisy(asked: Asked, dp: DifferentialPrivacySettings, decisi
   const repeat = await releasedBefore(tx, releaseKey);
   if (!repeat && spent + dp.epsilonPerQuery > dp.monthlyBudget + 1e-9) {
     return accessDenied({
-      ...decision, effect: 'deny', matchedRules: ['budget.exceeded'],
-      reasons: [`the monthly privacy budget of ${dp.monthlyBudget} for this purpose would be exceeded (${(dp.monthlyBudget - spent).toFixed(3)} left, a query costs ${dp.epsilonPerQuery})`],
+      ...decision,
+      effect: 'deny',
+      matchedRules: ['budget.exceeded'],
+      reasons: [
+        `the monthly privacy budget of ${dp.monthlyBudget} for this purpose would be exceeded (${(dp.monthlyBudget - spent).toFixed(3)} left, a query costs ${dp.epsilonPerQuery})`,
+      ],
     });
   }
   if (!repeat) {
@@ -156,27 +180,53 @@ async function answerNoisy(asked: Asked, dp: DifferentialPrivacySettings, decisi
   const groups = await storeStatistics(asked, dp);
   const totalRecords = groups.reduce((sum, group) => sum + group.records, 0);
   const released = releaseNoisyAnswer(groups, totalRecords, {
-    measures: asked.request.measures, settings: dp, minGroupSize: policy.minGroupSize, key: deriveNoiseKey(secret), seed,
+    measures: asked.request.measures,
+    settings: dp,
+    minGroupSize: policy.minGroupSize,
+    key: deriveNoiseKey(secret),
+    seed,
   });
   const billedSubjects = released.rows.reduce((sum, row) => sum + row.subjects, 0);
   const bill = await billQuery(tx, {
-    queryId: asked.queryId, partyId, policy, now, request: asked.request, releasedKeys: released.rows.map((row) => row.keys),
-    remainderReleased: false, recordsPerSubject: dp.recordsPerSubject, billedSubjects,
+    queryId: asked.queryId,
+    partyId,
+    policy,
+    now,
+    request: asked.request,
+    releasedKeys: released.rows.map((row) => row.keys),
+    remainderReleased: false,
+    recordsPerSubject: dp.recordsPerSubject,
+    billedSubjects,
   });
   const dims = asked.request.groupBy;
   const answer: InsightsAnswer = {
     ...answerBase(asked),
     rows: released.rows.map((row) => ({ keys: keyRecord(dims, row.keys), remainder: false, subjects: row.subjects, values: row.values })),
-    suppressedGroups: null, remainderDropped: null, subjectsCounted: null, priceFen: null,
+    suppressedGroups: null,
+    remainderDropped: null,
+    subjectsCounted: null,
+    priceFen: null,
     noise: {
-      mechanism: 'discrete-laplace', epsilonSpent, epsilonRemaining: Number((dp.monthlyBudget - spent - epsilonSpent).toFixed(6)),
-      monthlyBudget: dp.monthlyBudget, repeat, releaseThreshold: released.threshold, withheldRecords: released.withheldRecords,
+      mechanism: 'discrete-laplace',
+      epsilonSpent,
+      epsilonRemaining: Number((dp.monthlyBudget - spent - epsilonSpent).toFixed(6)),
+      monthlyBudget: dp.monthlyBudget,
+      repeat,
+      releaseThreshold: released.threshold,
+      withheldRecords: released.withheldRecords,
     },
   };
   return {
-    allowed: true, answer,
+    allowed: true,
+    answer,
     // Under noise the exact count is settled at the close (src/ledger); the log keeps the billed count.
-    log: { id: asked.queryId, rowsReleased: answer.rows.length, rowsSuppressed: 0, subjectsCounted: bill.subjectsCounted ?? billedSubjects, priceFen: bill.priceFen },
+    log: {
+      id: asked.queryId,
+      rowsReleased: answer.rows.length,
+      rowsSuppressed: 0,
+      subjectsCounted: bill.subjectsCounted ?? billedSubjects,
+      priceFen: bill.priceFen,
+    },
   };
 }
 
@@ -185,19 +235,35 @@ async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promi
   const groups = await storeStatistics(asked, dp);
   const exact = releaseExactAnswer(groups, asked.request.measures, dp, asked.policy.minGroupSize);
   const bill = await billQuery(asked.tx, {
-    queryId: asked.queryId, partyId: asked.partyId, policy: asked.policy, now: asked.now, request: asked.request,
-    releasedKeys: exact.releasedKeys, remainderReleased: exact.remainderReleased, recordsPerSubject: dp.recordsPerSubject,
+    queryId: asked.queryId,
+    partyId: asked.partyId,
+    policy: asked.policy,
+    now: asked.now,
+    request: asked.request,
+    releasedKeys: exact.releasedKeys,
+    remainderReleased: exact.remainderReleased,
+    recordsPerSubject: dp.recordsPerSubject,
   });
   const dims = asked.request.groupBy;
   const answer: InsightsAnswer = {
     ...answerBase(asked),
     rows: exact.rows.map((row) => ({ keys: keyRecord(dims, row.keys), remainder: row.remainder, subjects: row.subjects, values: row.values })),
-    suppressedGroups: exact.suppressedGroups, remainderDropped: exact.remainderDropped,
-    subjectsCounted: bill.subjectsCounted, priceFen: bill.priceFen, noise: null,
+    suppressedGroups: exact.suppressedGroups,
+    remainderDropped: exact.remainderDropped,
+    subjectsCounted: bill.subjectsCounted,
+    priceFen: bill.priceFen,
+    noise: null,
   };
   return {
-    allowed: true, answer,
-    log: { id: asked.queryId, rowsReleased: answer.rows.length, rowsSuppressed: exact.suppressedGroups, subjectsCounted: bill.subjectsCounted ?? 0, priceFen: bill.priceFen },
+    allowed: true,
+    answer,
+    log: {
+      id: asked.queryId,
+      rowsReleased: answer.rows.length,
+      rowsSuppressed: exact.suppressedGroups,
+      subjectsCounted: bill.subjectsCounted ?? 0,
+      priceFen: bill.priceFen,
+    },
   };
 }
 
@@ -205,8 +271,17 @@ async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promi
 async function answerStatutory(asked: Asked): Promise<AllowedWork<InsightsAnswer>> {
   const statutory = await readStatutoryAnswer(asked.tx, asked.policy, asked.request, asked.now);
   const answer: InsightsAnswer = {
-    ...answerBase(asked), rows: statutory.rows, suppressedGroups: statutory.suppressedGroups, remainderDropped: statutory.remainderDropped,
-    subjectsCounted: null, priceFen: null, noise: null,
+    ...answerBase(asked),
+    rows: statutory.rows,
+    suppressedGroups: statutory.suppressedGroups,
+    remainderDropped: statutory.remainderDropped,
+    subjectsCounted: null,
+    priceFen: null,
+    noise: null,
   };
-  return { allowed: true, answer, log: { id: asked.queryId, rowsReleased: answer.rows.length, rowsSuppressed: statutory.suppressedGroups, subjectsCounted: 0, priceFen: 0 } };
+  return {
+    allowed: true,
+    answer,
+    log: { id: asked.queryId, rowsReleased: answer.rows.length, rowsSuppressed: statutory.suppressedGroups, subjectsCounted: 0, priceFen: 0 },
+  };
 }

@@ -1,11 +1,12 @@
 import { builder } from '../graphql/builder.ts';
 import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import {
-  MAX_STATISTICS_MONTHS, StatisticsArgumentError, runRegulatoryStatistics,
-  type RegulatoryStatisticsAnswer, type RegulatoryStatisticsRow,
+  MAX_STATISTICS_MONTHS,
+  StatisticsArgumentError,
+  runRegulatoryStatistics,
+  type RegulatoryStatisticsAnswer,
+  type RegulatoryStatisticsRow,
 } from './regulatory-statistics.service.ts';
-
-
 
 builder.objectType(StatisticsArgumentError, {
   name: 'StatisticsArgumentInvalid',
@@ -26,7 +27,9 @@ const RegulatoryStatisticsRowRef = builder.objectRef<RegulatoryStatisticsRow>('R
     tradeIns: t.exposeInt('tradeIns', { description: 'Trade-ins in the cell (always at least minGroupSize).' }),
     inspections: t.exposeInt('inspections', { description: 'Trade-ins with at least one inspection.' }),
     dismantledUnits: t.exposeInt('dismantledUnits', { description: 'Trade-ins whose latest disposition is dismantled_recycled.' }),
-    kgRecovered: t.exposeFloat('kgRecovered', { description: 'kg of materials recovered from the dismantled units; a unit reporting no materials counts its processed weight.' }),
+    kgRecovered: t.exposeFloat('kgRecovered', {
+      description: 'kg of materials recovered from the dismantled units; a unit reporting no materials counts its processed weight.',
+    }),
     kgCo2eAvoided: t.exposeFloat('kgCo2eAvoided', { description: 'kg CO2e avoided, hub-computed with carbonFactorSet.' }),
   }),
 });
@@ -42,9 +45,14 @@ builder.objectType(RegulatoryStatistics, {
     queryId: t.id({ description: 'The id of this query in the access log.', resolve: (s) => s.answer.queryId }),
     policyVersion: t.int({ resolve: (s) => s.answer.policyVersion }),
     minGroupSize: t.int({ description: 'k: a cell is released only with at least this many trade-ins.', resolve: (s) => s.answer.minGroupSize }),
-    rows: t.field({ type: [RegulatoryStatisticsRowRef], description: 'Released cells, by month, category, then province (unknown last).', resolve: (s) => s.answer.rows }),
+    rows: t.field({
+      type: [RegulatoryStatisticsRowRef],
+      description: 'Released cells, by month, category, then province (unknown last).',
+      resolve: (s) => s.answer.rows,
+    }),
     suppressedCells: t.int({
-      description: 'Cells with fewer than minGroupSize trade-ins, withheld whole: none of their figures is released, and they are never merged with other cells across regions, months or categories.',
+      description:
+        'Cells with fewer than minGroupSize trade-ins, withheld whole: none of their figures is released, and they are never merged with other cells across regions, months or categories.',
       resolve: (s) => s.answer.suppressedCells,
     }),
     carbonFactorSet: t.string({ description: 'The versioned factor set kgCo2eAvoided was computed with.', resolve: (s) => s.answer.carbonFactorSet }),
@@ -64,11 +72,12 @@ builder.queryField('regulatoryStatistics', (t) =>
     },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
-      const outcome = await runRegulatoryStatistics(
-        { db: context.db, policies: context.policies, now: context.now },
-        context.principal,
-        { fromMonth: args.fromMonth, toMonth: args.toMonth, category: args.category, province: args.province },
-      );
+      const outcome = await runRegulatoryStatistics({ db: context.db, policies: context.policies, now: context.now }, context.principal, {
+        fromMonth: args.fromMonth,
+        toMonth: args.toMonth,
+        category: args.category,
+        province: args.province,
+      });
       if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new RegulatoryStatistics(outcome.answer);
     },

@@ -23,7 +23,7 @@ const MEASURES: readonly PolicyMeasure[] = ['count', 'co2eAvoidedKg'];
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const PROVINCE = /^[1-9]\d0000$/;
-const CATEGORIES: ReadonlySet<string> = new Set(((DEFS_SCHEMA.$defs as Record<string, { enum: string[] }>).category!).enum);
+const CATEGORIES: ReadonlySet<string> = new Set((DEFS_SCHEMA.$defs as Record<string, { enum: string[] }>).category!.enum);
 
 export interface RegulatoryStatisticsRequest {
   /** First trade-in month, YYYY-MM, inclusive. */
@@ -78,7 +78,10 @@ export type StatisticsArgument = 'fromMonth' | 'toMonth' | 'category' | 'provinc
 /** A malformed argument; the schema shows it as `StatisticsArgumentInvalid` (nothing run or logged). */
 export class StatisticsArgumentError extends HubError {
   override readonly name = 'StatisticsArgumentError';
-  constructor(readonly argument: StatisticsArgument, message: string) {
+  constructor(
+    readonly argument: StatisticsArgument,
+    message: string,
+  ) {
     super('statistics.argument_invalid', message);
   }
 }
@@ -128,7 +131,9 @@ export function statisticsFilters(request: RegulatoryStatisticsRequest): Request
  * an access decision, so it is not logged.
  */
 export async function runRegulatoryStatistics(
-  context: RegulatoryStatisticsContext, principal: Principal | null, request: RegulatoryStatisticsRequest,
+  context: RegulatoryStatisticsContext,
+  principal: Principal | null,
+  request: RegulatoryStatisticsRequest,
 ): Promise<RegulatoryStatisticsOutcome> {
   const filters = statisticsFilters(request);
   const now = context.now();
@@ -139,7 +144,9 @@ export async function runRegulatoryStatistics(
   const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
   if (decision.effect === 'allow' && (policy as AllowedPolicy).differentialPrivacy !== undefined) {
     decision = {
-      ...decision, effect: 'deny', matchedRules: ['service.differential_privacy_unavailable'],
+      ...decision,
+      effect: 'deny',
+      matchedRules: ['service.differential_privacy_unavailable'],
       reasons: ['this purpose requires differential privacy, which the hub does not serve yet; it refuses rather than answer without noise'],
     };
   }
@@ -163,7 +170,10 @@ export async function runRegulatoryStatistics(
 
 /** One statement over all records in the range; the figures of cells below k never leave the database. */
 async function aggregateCells(
-  tx: DbOrTx, request: RegulatoryStatisticsRequest, filters: RequestFilters, k: number,
+  tx: DbOrTx,
+  request: RegulatoryStatisticsRequest,
+  filters: RequestFilters,
+  k: number,
 ): Promise<{ rows: RegulatoryStatisticsRow[]; suppressedCells: number }> {
   const conditions = [sql`r.trade_in_month between ${`${request.fromMonth}-01`}::date and ${`${request.toMonth}-01`}::date`];
   if (filters.category !== undefined) conditions.push(sql`r.category = any(${filters.category}::text[])`);
@@ -173,8 +183,15 @@ async function aggregateCells(
   // Materials are summed over every numeric member, whatever the standard adds later; a disposition that
   // reports none (or an empty object) counts its processed weight instead.
   const { rows } = await sql<{
-    month: string; category: string; province: string | null; released: boolean; trade_ins: number | null; inspections: number | null;
-    dismantled_units: number | null; kg_recovered: number | null; kg_co2e: number | null;
+    month: string;
+    category: string;
+    province: string | null;
+    released: boolean;
+    trade_ins: number | null;
+    inspections: number | null;
+    dismantled_units: number | null;
+    kg_recovered: number | null;
+    kg_co2e: number | null;
   }>`
     with per_record as (
       select to_char(r.trade_in_month, 'YYYY-MM') as month, r.category,
@@ -215,9 +232,14 @@ async function aggregateCells(
   return {
     suppressedCells: rows.length - released.length,
     rows: released.map((row) => ({
-      month: row.month, category: row.category, province: row.province,
-      tradeIns: Number(row.trade_ins), inspections: Number(row.inspections), dismantledUnits: Number(row.dismantled_units),
-      kgRecovered: Number(row.kg_recovered), kgCo2eAvoided: Number(row.kg_co2e),
+      month: row.month,
+      category: row.category,
+      province: row.province,
+      tradeIns: Number(row.trade_ins),
+      inspections: Number(row.inspections),
+      dismantledUnits: Number(row.dismantled_units),
+      kgRecovered: Number(row.kg_recovered),
+      kgCo2eAvoided: Number(row.kg_co2e),
     })),
   };
 }

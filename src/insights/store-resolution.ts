@@ -56,7 +56,9 @@ export function storeBinning(input: DpInput, bound: DpBound, source: StoreSource
   const unit = source.kind === 'cells' ? STORE_INPUTS[input].unit : STORE_INPUTS[input].rollupUnit;
   const binning = binningAt(input, bound, unit);
   if (binning === undefined) {
-    throw new StoreResolutionError(`the ${input} bins (min ${bound.min}, width ${(bound.max - bound.min) / bound.bins!}) are not whole multiples of the store's unit ${unit}`);
+    throw new StoreResolutionError(
+      `the ${input} bins (min ${bound.min}, width ${(bound.max - bound.min) / bound.bins!}) are not whole multiples of the store's unit ${unit}`,
+    );
   }
   return binning;
 }

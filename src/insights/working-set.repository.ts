@@ -148,7 +148,11 @@ function rowKeys(row: Record<string, unknown>, dims: PolicyDimension[]): Record<
 }
 
 function exactRows(
-  released: Record<string, unknown>[], measures: PolicyMeasure[], dims: PolicyDimension[], distributions: Distributions, rowKey: (row: Record<string, unknown>) => string,
+  released: Record<string, unknown>[],
+  measures: PolicyMeasure[],
+  dims: PolicyDimension[],
+  distributions: Distributions,
+  rowKey: (row: Record<string, unknown>) => string,
 ): StatutoryRow[] {
   const totalRecords = released.reduce((sum, row) => sum + Number(row.records), 0);
   return released.map((row) => {
@@ -167,13 +171,19 @@ function exactRows(
 
 /** Grade, fault and disposition counts per output row (with each row's denominator), keyed like the rows. */
 async function distributionCounts(
-  tx: DbOrTx, measures: PolicyMeasure[], keys: string[], joinOn: RawBuilder<unknown>, outKeys: RawBuilder<unknown>, groupKeys: RawBuilder<unknown>,
+  tx: DbOrTx,
+  measures: PolicyMeasure[],
+  keys: string[],
+  joinOn: RawBuilder<unknown>,
+  outKeys: RawBuilder<unknown>,
+  groupKeys: RawBuilder<unknown>,
 ): Promise<Distributions> {
   const result: Distributions = new Map();
   for (const measure of DISTRIBUTION_MEASURES.filter((m) => measures.includes(m))) {
     const value = measure === 'gradeDistribution' ? 'b.grade_value' : measure === 'dispositionShares' ? 'b.disposition_value' : 'f.code';
     const from = measure === 'faultRate' ? sql`insight_base b cross join lateral unnest(b.faults) as f(code)` : sql`insight_base b`;
-    const denominator = measure === 'faultRate' ? 'count(*) filter (where b.inspected)' : measure === 'gradeDistribution' ? 'count(b.grade_value)' : 'count(b.disposition_value)';
+    const denominator =
+      measure === 'faultRate' ? 'count(*) filter (where b.inspected)' : measure === 'gradeDistribution' ? 'count(b.grade_value)' : 'count(b.disposition_value)';
     const { rows: totals } = await sql<Record<string, unknown>>`
       select not ig.released as remainder, ${outKeys}, ${sql.raw(denominator)}::float8 as total
       from insight_base b join insight_groups ig on ${joinOn} group by ${groupKeys}`.execute(tx);

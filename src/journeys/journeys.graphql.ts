@@ -10,7 +10,8 @@ import type { CustodyTradeInRow, PlatformJourneyRow } from './journeys.repositor
 import { custodyTradeIn, custodyTradeIns, isJourneyCursor, MAX_JOURNEY_PAGE, platformJourney, platformJourneys, type JourneyPage } from './journeys.service.ts';
 
 const TicketJourneyRef = builder.objectRef<PlatformJourneyRow>('TicketJourney').implement({
-  description: 'What became of one of the platform’s trade-ins: the latest grade and final valuation, the disposition, the wipe status and the custody chain. Model-level facts and parties only.',
+  description:
+    'What became of one of the platform’s trade-ins: the latest grade and final valuation, the disposition, the wipe status and the custody chain. Model-level facts and parties only.',
   fields: (t) => ({
     ticket: t.exposeID('ticket_id'),
     category: t.exposeString('category'),
@@ -20,7 +21,10 @@ const TicketJourneyRef = builder.objectRef<PlatformJourneyRow>('TicketJourney').
     quotedValuationFen: t.exposeString('quoted_valuation_fen', { description: 'Integer fen, as a string (64-bit).' }),
     grade: t.exposeString('grade', { nullable: true, description: 'The latest inspection’s grade; null before any.' }),
     inspectedMonth: t.exposeString('inspected_month', { nullable: true }),
-    finalValuationFen: t.exposeString('final_valuation_fen', { nullable: true, description: 'The latest inspection’s final valuation, integer fen as a string.' }),
+    finalValuationFen: t.exposeString('final_valuation_fen', {
+      nullable: true,
+      description: 'The latest inspection’s final valuation, integer fen as a string.',
+    }),
     disposition: t.exposeString('disposition', { nullable: true, description: 'The latest disposition; null before any.' }),
     dispositionMonth: t.exposeString('completed_month', { nullable: true }),
     wipe: t.field({
@@ -92,7 +96,8 @@ builder.queryField('myTicketJourneys', (t) =>
     description: `Platform only: the journeys of its own tickets, newest first (at most ${MAX_JOURNEY_PAGE} a page).`,
     errors: { types: [UnauthenticatedError, ForbiddenError] },
     args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string({ description: 'The endCursor of the previous page.' }) },
-    resolve: (_root, args, context) => platformJourneys(context.db, requireParty(context, ['platform']).partyId, { first: args.first ?? 50, ...cursorOf(args.after) }),
+    resolve: (_root, args, context) =>
+      platformJourneys(context.db, requireParty(context, ['platform']).partyId, { first: args.first ?? 50, ...cursorOf(args.after) }),
   }),
 );
 
@@ -112,6 +117,7 @@ builder.queryField('tradeInsInCustody', (t) =>
     description: `Recycler (or dismantler) only: the trade-in facts of the tickets it holds or held, newest first (at most ${MAX_JOURNEY_PAGE} a page).`,
     errors: { types: [UnauthenticatedError, ForbiddenError] },
     args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string({ description: 'The endCursor of the previous page.' }) },
-    resolve: (_root, args, context) => custodyTradeIns(context.db, requireParty(context, ['recycler']).partyId, { first: args.first ?? 50, ...cursorOf(args.after) }),
+    resolve: (_root, args, context) =>
+      custodyTradeIns(context.db, requireParty(context, ['recycler']).partyId, { first: args.first ?? 50, ...cursorOf(args.after) }),
   }),
 );

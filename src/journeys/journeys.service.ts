@@ -21,7 +21,11 @@ function pageOf<T>(rows: T[], first: number): JourneyPage<T> {
 }
 
 /** The platform's own tickets' journeys, newest first. */
-export async function platformJourneys(db: DbOrTx, platformId: string, page: { first: number; after?: string }): Promise<JourneyPage<journeys.PlatformJourneyRow>> {
+export async function platformJourneys(
+  db: DbOrTx,
+  platformId: string,
+  page: { first: number; after?: string },
+): Promise<JourneyPage<journeys.PlatformJourneyRow>> {
   const first = Math.min(Math.max(page.first, 1), MAX_JOURNEY_PAGE);
   const rows = await journeys.listPlatformJourneys(db, platformId, { first, ...(page.after === undefined ? {} : { before: page.after.toLowerCase() }) });
   return pageOf(rows, first);

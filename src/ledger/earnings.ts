@@ -41,8 +41,13 @@ export async function subjectEarnings(db: DbOrTx, subjectId: string, pointerLine
   const closedPeriods = new Set((await db.selectFrom('payout_runs').select('period').execute()).map((row) => row.period));
 
   const result: PeriodEarnings[] = closed.map((line) => ({
-    period: line.period, status: 'CLOSED', broughtForwardFen: Number(line.brought_forward_fen), earnedFen: Number(line.earned_fen),
-    accruedFen: Number(line.accrued_fen), paidFen: Number(line.paid_fen), carriedFen: Number(line.carried_fen),
+    period: line.period,
+    status: 'CLOSED',
+    broughtForwardFen: Number(line.brought_forward_fen),
+    earnedFen: Number(line.earned_fen),
+    accruedFen: Number(line.accrued_fen),
+    paidFen: Number(line.paid_fen),
+    carriedFen: Number(line.carried_fen),
   }));
   let carried = closed.length === 0 ? 0 : Number(closed[closed.length - 1]!.carried_fen);
   for (const [period, earnedFen] of [...earnedBy].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -54,18 +59,36 @@ export async function subjectEarnings(db: DbOrTx, subjectId: string, pointerLine
 }
 
 /** What a subject earned in one period, line by line (query, party, purpose, amount), newest first. */
-export async function earningLines(db: DbOrTx, subjectId: string, period: Period, first: number, pointerLines: readonly SubjectShareLine[]): Promise<EarningLine[]> {
+export async function earningLines(
+  db: DbOrTx,
+  subjectId: string,
+  period: Period,
+  first: number,
+  pointerLines: readonly SubjectShareLine[],
+): Promise<EarningLine[]> {
   const { start, end } = periodBounds(period);
-  const rows = await db.selectFrom('contributions')
+  const rows = await db
+    .selectFrom('contributions')
     .select(['query_id', 'party_id', 'purpose', 'user_share_fen', 'created_at', 'reverses_query_id'])
-    .where('subject_id', '=', subjectId).where('created_at', '>=', start).where('created_at', '<', end)
-    .orderBy('created_at', 'desc').orderBy('query_id', 'desc').limit(first).execute();
+    .where('subject_id', '=', subjectId)
+    .where('created_at', '>=', start)
+    .where('created_at', '<', end)
+    .orderBy('created_at', 'desc')
+    .orderBy('query_id', 'desc')
+    .limit(first)
+    .execute();
   const legacy: EarningLine[] = rows.map((row) => ({
-    queryId: row.query_id, partyId: row.party_id, purpose: row.purpose, amountFen: Number(row.user_share_fen), at: row.created_at,
+    queryId: row.query_id,
+    partyId: row.party_id,
+    purpose: row.purpose,
+    amountFen: Number(row.user_share_fen),
+    at: row.created_at,
     reversesQueryId: row.reverses_query_id,
   }));
-  const pointers: EarningLine[] = pointerLines.filter((line) => line.period === period)
+  const pointers: EarningLine[] = pointerLines
+    .filter((line) => line.period === period)
     .map(({ queryId, partyId, purpose, amountFen, at, reversesQueryId }) => ({ queryId, partyId, purpose, amountFen, at, reversesQueryId }));
   return [...legacy, ...pointers]
-    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.queryId < b.queryId ? 1 : a.queryId > b.queryId ? -1 : 0)).slice(0, first);
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.queryId < b.queryId ? 1 : a.queryId > b.queryId ? -1 : 0))
+    .slice(0, first);
 }

@@ -24,8 +24,11 @@ async function lockOpenPeriod(tx: DbOrTx, period: Period, now: Date): Promise<vo
   const lock = () => tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forShare().executeTakeFirst();
   let row = await lock();
   if (row === undefined) {
-    await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
-      .onConflict((oc) => oc.column('period').doNothing()).execute();
+    await tx
+      .insertInto('ledger_periods')
+      .values({ period, status: 'open', opened_at: now, closed_at: null })
+      .onConflict((oc) => oc.column('period').doNothing())
+      .execute();
     row = await lock();
   }
   if (row!.status === 'closed') throw new LedgerError('period.closed', `period ${period} is closed; nothing more may be posted to it`);
@@ -44,12 +47,21 @@ export async function postJournal(tx: DbOrTx, journal: NewJournal, now: Date): P
   }
   const id = journal.id ?? uuidv7();
   await lockOpenPeriod(tx, journal.period, now);
-  await tx.insertInto('journals').values({
-    id, kind: journal.kind, period: journal.period, query_id: journal.queryId ?? null, reverses: journal.reverses ?? null,
-    memo: journal.memo, created_at: now,
-  }).execute();
+  await tx
+    .insertInto('journals')
+    .values({
+      id,
+      kind: journal.kind,
+      period: journal.period,
+      query_id: journal.queryId ?? null,
+      reverses: journal.reverses ?? null,
+      memo: journal.memo,
+      created_at: now,
+    })
+    .execute();
   if (journal.lines.length === 0) return id;
-  await tx.insertInto('journal_lines')
+  await tx
+    .insertInto('journal_lines')
     .values(journal.lines.map((line, index) => ({ journal_id: id, line: index + 1, account: line.account, amount_fen: String(line.amountFen) })))
     .execute();
   // Balances move in account order so two postings touching the same accounts cannot deadlock.

@@ -46,7 +46,10 @@ builder.objectType(PayoutRun, {
   fields: (t) => ({
     period: t.string({ resolve: (r) => r.run.period }),
     runId: t.id({ resolve: (r) => r.run.runId }),
-    alreadyClosed: t.boolean({ description: 'True when the period was closed before this call, which therefore paid nothing.', resolve: (r) => r.run.alreadyClosed }),
+    alreadyClosed: t.boolean({
+      description: 'True when the period was closed before this call, which therefore paid nothing.',
+      resolve: (r) => r.run.alreadyClosed,
+    }),
     minimumFen: t.int({ resolve: (r) => r.run.minimumFen }),
     subjects: t.int({ description: 'Users with accruals in the run.', resolve: (r) => r.run.subjects }),
     earnedFen: t.string({ description: 'Integer fen, as a string (64-bit).', resolve: (r) => fen(r.run.earnedFen) }),
@@ -69,7 +72,9 @@ builder.mutationField('runPayouts', (t) =>
     resolve: async (_root, args, context) => {
       requireParty(context, ['operator']);
       const run = await runPayouts(context.db, {
-        period: requirePeriod(args.period), minimumFen: args.minimumFen ?? context.config.payoutMinimumFen, now: context.now(),
+        period: requirePeriod(args.period),
+        minimumFen: args.minimumFen ?? context.config.payoutMinimumFen,
+        now: context.now(),
       });
       return new PayoutRun(run);
     },
@@ -89,7 +94,7 @@ export class Statement {
 
 builder.objectType(Statement, {
   name: 'PayoutStatement',
-  description: "What a platform is to pay its users for a closed period; also at GET /statements/<period>.csv or .json.",
+  description: 'What a platform is to pay its users for a closed period; also at GET /statements/<period>.csv or .json.',
   isTypeOf: (value) => value instanceof Statement,
   fields: (t) => ({
     period: t.string({ resolve: (s) => s.statement.period }),
@@ -103,9 +108,11 @@ builder.objectType(Statement, {
       type: [StatementLineRef],
       description: 'Subject ref → fen paid, in the vault’s (subject id) order; page with `after` (the last ref seen).',
       args: { first: t.arg.int({ defaultValue: 100 }), after: t.arg.string() },
-      resolve: (s, args, context: HubContext) => statementLines(context.db, context.secret, s.statement.period, s.statement.platformId, {
-        first: Math.min(Math.max(args.first ?? 100, 1), MAX_LINES), ...(args.after == null ? {} : { after: args.after }),
-      }),
+      resolve: (s, args, context: HubContext) =>
+        statementLines(context.db, context.secret, s.statement.period, s.statement.platformId, {
+          first: Math.min(Math.max(args.first ?? 100, 1), MAX_LINES),
+          ...(args.after == null ? {} : { after: args.after }),
+        }),
     }),
   }),
 });
@@ -154,7 +161,7 @@ const PartyStatementRef = builder.objectRef<PartyPeriodStatement>('PartyPeriodSt
     chargedFen: t.string({ description: 'Integer fen, as a string (64-bit): charged for its queries.', resolve: (s) => fen(s.chargedFen) }),
     earnedFen: t.string({ description: 'Integer fen: earned for the documents it supplied.', resolve: (s) => fen(s.earnedFen) }),
     queries: t.exposeInt('queries', { description: 'Queries it was charged for.' }),
-    usersEarnedFen: t.string({ description: "Platforms: what its users earned in the period.", resolve: (s) => fen(s.usersEarnedFen) }),
+    usersEarnedFen: t.string({ description: 'Platforms: what its users earned in the period.', resolve: (s) => fen(s.usersEarnedFen) }),
     usersPaidFen: t.string({ description: "Platforms: what the period's payout run passed to it to pay its users.", resolve: (s) => fen(s.usersPaidFen) }),
   }),
 });
@@ -162,7 +169,7 @@ const PartyStatementRef = builder.objectRef<PartyPeriodStatement>('PartyPeriodSt
 builder.queryField('partyStatements', (t) =>
   t.field({
     type: [PartyStatementRef],
-    description: "What the calling party was charged and earned, per period, newest first. Operators and regulators may name a party.",
+    description: 'What the calling party was charged and earned, per period, newest first. Operators and regulators may name a party.',
     errors,
     args: { partyId: t.arg.string() },
     resolve: (_root, args, context) => {
@@ -177,7 +184,11 @@ builder.queryField('partyStatements', (t) =>
 );
 
 class Reversal {
-  constructor(readonly journalId: string, readonly period: string, readonly amountFen: number) {}
+  constructor(
+    readonly journalId: string,
+    readonly period: string,
+    readonly amountFen: number,
+  ) {}
 }
 
 builder.objectType(Reversal, {
@@ -193,13 +204,15 @@ builder.objectType(Reversal, {
 builder.mutationField('reverseQueryCharge', (t) =>
   t.field({
     type: Reversal,
-    description: "Operator: corrects a billed query with a reversing journal in the current period (the payer refunded, users' and parties' shares taken back). Closed periods never change.",
+    description:
+      "Operator: corrects a billed query with a reversing journal in the current period (the payer refunded, users' and parties' shares taken back). Closed periods never change.",
     errors,
     args: { queryId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       requireParty(context, ['operator']);
       const queryId = String(args.queryId);
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(queryId)) throw new LedgerError('reversal.not_found', 'no billed query has this id');
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(queryId))
+        throw new LedgerError('reversal.not_found', 'no billed query has this id');
       const { journalId, period, amountFen } = await reverseQueryCharge(context.db, queryId, args.reason, context.now());
       return new Reversal(journalId, period, amountFen);
     },

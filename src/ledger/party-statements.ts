@@ -37,7 +37,12 @@ export async function partyStatements(db: DbOrTx, partyId: string): Promise<Part
     where l.account in (${ACCOUNTS.party(partyId)}, ${ACCOUNTS.usersPool(partyId)}, ${ACCOUNTS.payable(partyId)})
     group by j.period order by j.period desc`.execute(db);
   return rows.map((row) => ({
-    period: row.period, partyId, chargedFen: Number(row.charged), earnedFen: Number(row.earned), queries: row.queries,
-    usersEarnedFen: Number(row.users_earned), usersPaidFen: Number(row.users_paid),
+    period: row.period,
+    partyId,
+    chargedFen: Number(row.charged),
+    earnedFen: Number(row.earned),
+    queries: row.queries,
+    usersEarnedFen: Number(row.users_earned),
+    usersPaidFen: Number(row.users_paid),
   }));
 }

@@ -36,7 +36,8 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
   const { period, now } = options;
   const minimumFen = options.minimumFen ?? DEFAULT_PAYOUT_MINIMUM_FEN;
   if (!isPeriod(period)) throw new LedgerError('period.format', 'period must be YYYY-MM (a calendar month, UTC)');
-  if (!Number.isSafeInteger(minimumFen) || minimumFen < 1) throw new LedgerError('payout.minimum', 'the payout minimum must be a whole number of fen, at least 1');
+  if (!Number.isSafeInteger(minimumFen) || minimumFen < 1)
+    throw new LedgerError('payout.minimum', 'the payout minimum must be a whole number of fen, at least 1');
   const { start, end } = periodBounds(period);
   if (now < end) throw new LedgerError('period.not_ended', `period ${period} has not ended yet (it ends ${end.toISOString()})`);
 
@@ -46,13 +47,21 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
     // its hashes and sorts to stay in memory, and no JIT (its compile time exceeds what it saves here).
     await sql`set local work_mem = '256MB'`.execute(tx);
     await sql`set local jit = off`.execute(tx);
-    await tx.insertInto('ledger_periods').values({ period, status: 'open', opened_at: now, closed_at: null })
-      .onConflict((oc) => oc.column('period').doNothing()).execute();
+    await tx
+      .insertInto('ledger_periods')
+      .values({ period, status: 'open', opened_at: now, closed_at: null })
+      .onConflict((oc) => oc.column('period').doNothing())
+      .execute();
     const state = await tx.selectFrom('ledger_periods').select('status').where('period', '=', period).forUpdate().executeTakeFirstOrThrow();
     if (state.status === 'closed') return { ...(await payoutSummary(tx, period))!, alreadyClosed: true };
 
-    const earlier = await tx.selectFrom('ledger_periods').select('period')
-      .where('period', '<', period).where('status', '=', 'open').orderBy('period').executeTakeFirst();
+    const earlier = await tx
+      .selectFrom('ledger_periods')
+      .select('period')
+      .where('period', '<', period)
+      .where('status', '=', 'open')
+      .orderBy('period')
+      .executeTakeFirst();
     if (earlier !== undefined) {
       throw new LedgerError('period.earlier_open', `period ${earlier.period} is still open; close it before ${period}`);
     }
@@ -87,7 +96,15 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
         case when a.earned_fen + a.brought_forward_fen >= ${minimumFen} then 0 else a.earned_fen + a.brought_forward_fen end as carried_fen
       from accrued a join subjects s on s.id = a.subject_id`.execute(tx);
 
-    const { rows: platforms } = await sql<{ platform_id: string; subjects: number; paid: string; earned: string; brought: string; carried: string; lines: number }>`
+    const { rows: platforms } = await sql<{
+      platform_id: string;
+      subjects: number;
+      paid: string;
+      earned: string;
+      brought: string;
+      carried: string;
+      lines: number;
+    }>`
       select platform_id, count(*) filter (where paid_fen > 0)::int as subjects, count(*)::int as lines,
         sum(paid_fen)::bigint as paid, sum(earned_fen)::bigint as earned, sum(brought_forward_fen)::bigint as brought, sum(carried_fen)::bigint as carried
       from payout_work group by platform_id order by platform_id`.execute(tx);
@@ -100,18 +117,37 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
     }
     const journalId = lines.length === 0 ? null : await postJournal(tx, { kind: 'payout', period, memo: `payout run ${period}`, lines }, now);
     const total = (field: 'paid' | 'earned' | 'brought' | 'carried') => platforms.reduce((sum, p) => sum + Number(p[field]), 0);
-    await tx.insertInto('payout_runs').values({
-      period, id: uuidv7(), minimum_fen: String(minimumFen), subjects: platforms.reduce((sum, p) => sum + p.lines, 0),
-      earned_fen: String(total('earned')), brought_forward_fen: String(total('brought')), paid_fen: String(total('paid')),
-      carried_fen: String(total('carried')), journal_id: journalId, created_at: now,
-    }).execute();
+    await tx
+      .insertInto('payout_runs')
+      .values({
+        period,
+        id: uuidv7(),
+        minimum_fen: String(minimumFen),
+        subjects: platforms.reduce((sum, p) => sum + p.lines, 0),
+        earned_fen: String(total('earned')),
+        brought_forward_fen: String(total('brought')),
+        paid_fen: String(total('paid')),
+        carried_fen: String(total('carried')),
+        journal_id: journalId,
+        created_at: now,
+      })
+      .execute();
     await sql`
       insert into payout_lines (period, subject_id, platform_id, earned_fen, brought_forward_fen, accrued_fen, paid_fen, carried_fen)
       select ${period}, subject_id, platform_id, earned_fen, brought_forward_fen, accrued_fen, paid_fen, carried_fen from payout_work`.execute(tx);
     if (platforms.length > 0) {
-      await tx.insertInto('statements').values(platforms.map((p) => ({
-        period, platform_id: p.platform_id, subjects: p.subjects, total_fen: p.paid, issued_at: now,
-      }))).execute();
+      await tx
+        .insertInto('statements')
+        .values(
+          platforms.map((p) => ({
+            period,
+            platform_id: p.platform_id,
+            subjects: p.subjects,
+            total_fen: p.paid,
+            issued_at: now,
+          })),
+        )
+        .execute();
     }
     await tx.updateTable('ledger_periods').set({ status: 'closed', closed_at: now }).where('period', '=', period).execute();
     return { ...(await payoutSummary(tx, period))!, alreadyClosed: false };
@@ -122,11 +158,21 @@ export async function runPayouts(db: Db, options: { period: Period; minimumFen?:
 export async function payoutSummary(db: DbOrTx, period: Period): Promise<Omit<PayoutRunSummary, 'alreadyClosed'> | undefined> {
   const run = await db.selectFrom('payout_runs').selectAll().where('period', '=', period).executeTakeFirst();
   if (run === undefined) return undefined;
-  const statements = await db.selectFrom('statements').select(['platform_id', 'subjects', 'total_fen'])
-    .where('period', '=', period).orderBy('platform_id').execute();
+  const statements = await db
+    .selectFrom('statements')
+    .select(['platform_id', 'subjects', 'total_fen'])
+    .where('period', '=', period)
+    .orderBy('platform_id')
+    .execute();
   return {
-    period, runId: run.id, minimumFen: Number(run.minimum_fen), subjects: run.subjects, earnedFen: Number(run.earned_fen),
-    broughtForwardFen: Number(run.brought_forward_fen), paidFen: Number(run.paid_fen), carriedFen: Number(run.carried_fen),
+    period,
+    runId: run.id,
+    minimumFen: Number(run.minimum_fen),
+    subjects: run.subjects,
+    earnedFen: Number(run.earned_fen),
+    broughtForwardFen: Number(run.brought_forward_fen),
+    paidFen: Number(run.paid_fen),
+    carriedFen: Number(run.carried_fen),
     statements: statements.map((s) => ({ platformId: s.platform_id, subjects: s.subjects, totalFen: Number(s.total_fen) })),
   };
 }

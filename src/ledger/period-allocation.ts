@@ -30,14 +30,31 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
     const usersLines = [...split.pools].map(([platformId, fen]) => ({ account: ACCOUNTS.usersPool(platformId), amountFen: fen }));
     const lines = mergeLines([...split.lines, ...usersLines]).map((line) => ({ account: line.account, amountFen: item.sign * line.amountFen }));
     const journalId = uuidv7();
-    await postJournal(tx, {
-      id: journalId, kind: 'allocation', period, queryId: item.queryId,
-      memo: item.sign > 0 ? `split of query ${item.queryId}` : `split taken back: reversal of query ${item.queryId}`, lines,
-    }, now);
+    await postJournal(
+      tx,
+      {
+        id: journalId,
+        kind: 'allocation',
+        period,
+        queryId: item.queryId,
+        memo: item.sign > 0 ? `split of query ${item.queryId}` : `split taken back: reversal of query ${item.queryId}`,
+        lines,
+      },
+      now,
+    );
     const cutoff = split.cutoff;
     allocations.push({
-      journalId, queryId: item.queryId, period, sign: item.sign, subjects: split.subjects, usersPoolFen: split.usersPoolFen,
-      baseFen: split.baseFen, extraFen: split.extraFen, cutoffMd5: cutoff?.tie ?? null, cutoffSubject: cutoff?.subjectId ?? null, at: now,
+      journalId,
+      queryId: item.queryId,
+      period,
+      sign: item.sign,
+      subjects: split.subjects,
+      usersPoolFen: split.usersPoolFen,
+      baseFen: split.baseFen,
+      extraFen: split.extraFen,
+      cutoffMd5: cutoff?.tie ?? null,
+      cutoffSubject: cutoff?.subjectId ?? null,
+      at: now,
     });
   }
   await insertAllocations(tx, allocations);
@@ -73,13 +90,21 @@ export interface ItemSplit {
  */
 export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): Promise<Map<string, ItemSplit>> {
   const unique = [...new Map(items.map((item) => [item.queryId, item])).values()];
-  await scopePointers(tx, unique.map((item) => item.queryId));
+  await scopePointers(
+    tx,
+    unique.map((item) => item.queryId),
+  );
   await expandPointers(tx);
   // The users' pool is the users' basis points of the price (the parties' documents only split the rest),
   // so the members can be shared out in SQL before the documents are counted.
-  const charge = (item: AllocationItem, supplierDocuments: Map<string, number>) => splitQueryCharge({
-    payerPartyId: item.partyId, subjects: item.billedSubjects, pricePerSubjectFen: item.pricePerSubjectFen, split: item.split, supplierDocuments,
-  });
+  const charge = (item: AllocationItem, supplierDocuments: Map<string, number>) =>
+    splitQueryCharge({
+      payerPartyId: item.partyId,
+      subjects: item.billedSubjects,
+      pricePerSubjectFen: item.pricePerSubjectFen,
+      split: item.split,
+      supplierDocuments,
+    });
   await sql`drop table if exists pointer_pool`.execute(tx);
   await sql`
     create temp table pointer_pool on commit drop as
@@ -98,7 +123,8 @@ export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): 
     // Nobody left to share the users' pool (possible only under noise): it goes to the hub rather than vanish.
     const usersPoolFen = subjects === 0 ? 0 : split.usersPoolFen;
     const lines: JournalLine[] = [{ account: ACCOUNTS.pending, amountFen: -split.priceFen }];
-    for (const [partyId, fen] of [...split.parties].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push({ account: ACCOUNTS.party(partyId), amountFen: fen });
+    for (const [partyId, fen] of [...split.parties].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      lines.push({ account: ACCOUNTS.party(partyId), amountFen: fen });
     lines.push({ account: ACCOUNTS.hubFees, amountFen: split.hubFeeFen + split.usersPoolFen - usersPoolFen });
     const { baseFen, extraFen } = equalSplit(usersPoolFen, subjects);
     splits.set(item.queryId, { item, subjects, usersPoolFen, baseFen, extraFen, lines, pools: counted?.pools ?? new Map(), cutoff: counted?.cutoff ?? null });

@@ -79,7 +79,9 @@ export async function expandPointers(tx: DbOrTx, options: { onlySubject?: string
     select q.*, m.month::date as month
     from pointer_q q
     cross join (select date_trunc('month', min(trade_in_month)) as first, date_trunc('month', max(trade_in_month)) as last from records) b
-    cross join lateral generate_series(greatest(date_trunc('month', q.month_from), b.first), least(q.month_to, b.last), interval '1 month') m(month)`.execute(tx);
+    cross join lateral generate_series(greatest(date_trunc('month', q.month_from), b.first), least(q.month_to, b.last), interval '1 month') m(month)`.execute(
+    tx,
+  );
   await sql`drop table if exists pointer_keys`.execute(tx);
   await sql`
     create temp table pointer_keys on commit drop as
@@ -137,18 +139,22 @@ async function expandShape(tx: DbOrTx, shape: Shape, only: string | undefined): 
   const subjectRecords = only === undefined ? sql`` : sql`and rs.subject_id = ${only}::uuid`;
 
   // Versions of each record's inspection and disposition: valid from their creation until the next one's.
-  const inspections = need.inspection ? sql`
+  const inspections = need.inspection
+    ? sql`
     left join (
       select x.record_id, x.recycler_id, x.grade, x.created_at,
         lead(x.created_at) over (partition by x.record_id order by x.created_at, x.id) as until
       from inspections x
-    ) i on i.record_id = r.id and i.created_at <= q.at and (i.until is null or i.until > q.at)` : sql``;
-  const dispositions = need.disposition ? sql`
+    ) i on i.record_id = r.id and i.created_at <= q.at and (i.until is null or i.until > q.at)`
+    : sql``;
+  const dispositions = need.disposition
+    ? sql`
     left join (
       select y.record_id, y.recycler_id, y.disposition, y.created_at,
         lead(y.created_at) over (partition by y.record_id order by y.created_at, y.id) as until
       from dispositions y
-    ) d on d.record_id = r.id and d.created_at <= q.at and (d.until is null or d.until > q.at)` : sql``;
+    ) d on d.record_id = r.id and d.created_at <= q.at and (d.until is null or d.until > q.at)`
+    : sql``;
   const catalogue = need.catalogue ? sql`left join catalogue_models cm on cm.brand = r.brand and cm.model = r.model and cm.created_at <= q.at` : sql``;
 
   // Per shape, the records of subjects who granted one of its purposes, with each grant interval, and the
@@ -170,7 +176,8 @@ async function expandShape(tx: DbOrTx, shape: Shape, only: string | undefined): 
 
   // Pointers without a per-subject bound apart from those with one: the bound's correlated count is costed
   // per row, and a plan costed for it would be the wrong plan for the others.
-  for (const bounded of shape.bounded ? [false, true] : [false]) await sql`
+  for (const bounded of shape.bounded ? [false, true] : [false])
+    await sql`
     insert into pointer_rows (query_id, subject_id, platform_id, inspection_party, disposition_party, catalogue_party)
     select q.query_id, r.subject_id, r.platform_id,
       case when q.uses_inspection then ${need.inspection ? sql`i.recycler_id` : sql`null::text`} end,
@@ -185,10 +192,14 @@ async function expandShape(tx: DbOrTx, shape: Shape, only: string | undefined): 
       and (r.expires_at is null or r.expires_at > q.at)
       ${sql.join(filterChecks, sql` `)} ${modelKnown}
       and (q.remainder_released or (q.query_id, ${key}) in (select query_id, key from pointer_keys))
-      ${bounded ? sql`and q.records_per_subject is not null and (
+      ${
+        bounded
+          ? sql`and q.records_per_subject is not null and (
         select count(*) from record_subjects rs2 join records r2 on r2.id = rs2.record_id
         where rs2.subject_id = r.subject_id and r2.created_at <= q.at and (r2.trade_in_month, r2.id) > (r.trade_in_month, r.id)
-      ) < q.records_per_subject` : sql`and q.records_per_subject is null`}`.execute(tx);
+      ) < q.records_per_subject`
+          : sql`and q.records_per_subject is null`
+      }`.execute(tx);
 }
 
 /** A dimension's SQL for a record (`r`) at the query's instant, given which tables are joined. */
@@ -258,7 +269,9 @@ export async function summariseShares(tx: DbOrTx): Promise<Map<string, QueryMemb
 
 /** From `pointer_rows`: each query's documents per supplier (the records' platforms, and the parties whose documents the query read). */
 export async function supplierDocuments(tx: DbOrTx): Promise<Map<string, Map<string, number>>> {
-  const { rows: [uses] } = await sql<{ inspection: boolean | null; disposition: boolean | null; catalogue: boolean | null }>`
+  const {
+    rows: [uses],
+  } = await sql<{ inspection: boolean | null; disposition: boolean | null; catalogue: boolean | null }>`
     select bool_or(uses_inspection) as inspection, bool_or(uses_disposition) as disposition, bool_or(uses_catalogue) as catalogue from pointer_q`.execute(tx);
   const parties = [sql`platform_id`];
   if (uses?.inspection === true) parties.push(sql`inspection_party`);
@@ -266,7 +279,10 @@ export async function supplierDocuments(tx: DbOrTx): Promise<Map<string, Map<str
   if (uses?.catalogue === true) parties.push(sql`catalogue_party`);
   const { rows } = await sql<{ query_id: string; party: string; documents: string }>`
     select query_id, party, count(*) as documents from (
-      ${sql.join(parties.map((party) => sql`select query_id, ${party} as party from pointer_rows where ${party} is not null`), sql` union all `)}
+      ${sql.join(
+        parties.map((party) => sql`select query_id, ${party} as party from pointer_rows where ${party} is not null`),
+        sql` union all `,
+      )}
     ) x group by query_id, party`.execute(tx);
   const documents = new Map<string, Map<string, number>>();
   for (const row of rows) {

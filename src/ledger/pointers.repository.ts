@@ -34,15 +34,34 @@ export async function consentPosition(db: DbOrTx): Promise<string> {
 }
 
 export async function insertPointer(db: DbOrTx, p: NewPointer): Promise<void> {
-  await db.insertInto('query_pointers').values({
-    query_id: p.queryId, party_id: p.partyId, purpose: p.purpose, policy_version: p.policyVersion, period: p.period, at: p.at,
-    consent_position: p.consentPosition, group_by: [...p.groupBy], filters: JSON.stringify(p.filters) as never, measures: [...p.measures],
-    released_keys: [...p.releasedKeys], remainder_released: p.remainderReleased, records_per_subject: p.recordsPerSubject,
-    uses_inspection: p.usesInspection, uses_disposition: p.usesDisposition, uses_catalogue: p.usesCatalogue,
-    price_per_subject_fen: String(p.pricePerSubjectFen), billed_subjects: p.billedSubjects,
-    price_fen: String(p.billedSubjects * p.pricePerSubjectFen), users_bp: p.split.users, parties_bp: p.split.parties, hub_bp: p.split.hub,
-    journal_id: p.journalId,
-  }).execute();
+  await db
+    .insertInto('query_pointers')
+    .values({
+      query_id: p.queryId,
+      party_id: p.partyId,
+      purpose: p.purpose,
+      policy_version: p.policyVersion,
+      period: p.period,
+      at: p.at,
+      consent_position: p.consentPosition,
+      group_by: [...p.groupBy],
+      filters: JSON.stringify(p.filters) as never,
+      measures: [...p.measures],
+      released_keys: [...p.releasedKeys],
+      remainder_released: p.remainderReleased,
+      records_per_subject: p.recordsPerSubject,
+      uses_inspection: p.usesInspection,
+      uses_disposition: p.usesDisposition,
+      uses_catalogue: p.usesCatalogue,
+      price_per_subject_fen: String(p.pricePerSubjectFen),
+      billed_subjects: p.billedSubjects,
+      price_fen: String(p.billedSubjects * p.pricePerSubjectFen),
+      users_bp: p.split.users,
+      parties_bp: p.split.parties,
+      hub_bp: p.split.hub,
+      journal_id: p.journalId,
+    })
+    .execute();
 }
 
 /** The queries an expansion reads, as the temp table `pointer_scope`. */
@@ -82,7 +101,17 @@ export interface AllocationItem {
 
 /** A period's queries (+1) and reversals of queries (−1): whose shares the period's close settles. */
 export async function allocationItems(db: DbOrTx, period: Period): Promise<AllocationItem[]> {
-  const { rows } = await sql<{ query_id: string; party_id: string; sign: number; billed_subjects: number; price_per_subject_fen: string; users_bp: number; parties_bp: number; hub_bp: number; allocated: boolean }>`
+  const { rows } = await sql<{
+    query_id: string;
+    party_id: string;
+    sign: number;
+    billed_subjects: number;
+    price_per_subject_fen: string;
+    users_bp: number;
+    parties_bp: number;
+    hub_bp: number;
+    allocated: boolean;
+  }>`
     select p.query_id, p.party_id, t.sign, p.billed_subjects, p.price_per_subject_fen, p.users_bp, p.parties_bp, p.hub_bp,
       exists (select from query_allocations a where a.query_id = t.query_id and a.sign = t.sign) as allocated
     from (
@@ -94,8 +123,12 @@ export async function allocationItems(db: DbOrTx, period: Period): Promise<Alloc
     join query_pointers p on p.query_id = t.query_id
     order by p.query_id, t.sign desc`.execute(db);
   return rows.map((row) => ({
-    queryId: row.query_id, partyId: row.party_id, sign: row.sign > 0 ? 1 : -1, billedSubjects: row.billed_subjects,
-    pricePerSubjectFen: Number(row.price_per_subject_fen), split: { users: row.users_bp, parties: row.parties_bp, hub: row.hub_bp },
+    queryId: row.query_id,
+    partyId: row.party_id,
+    sign: row.sign > 0 ? 1 : -1,
+    billedSubjects: row.billed_subjects,
+    pricePerSubjectFen: Number(row.price_per_subject_fen),
+    split: { users: row.users_bp, parties: row.parties_bp, hub: row.hub_bp },
     allocated: row.allocated,
   }));
 }
@@ -116,10 +149,24 @@ export interface NewAllocation {
 
 export async function insertAllocations(db: DbOrTx, rows: readonly NewAllocation[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('query_allocations').values(rows.map((a) => ({
-    journal_id: a.journalId, query_id: a.queryId, period: a.period, sign: a.sign, subjects: a.subjects, users_pool_fen: String(a.usersPoolFen),
-    base_fen: String(a.baseFen), extra_fen: String(a.extraFen), cutoff_md5: a.cutoffMd5, cutoff_subject: a.cutoffSubject, created_at: a.at,
-  }))).execute();
+  await db
+    .insertInto('query_allocations')
+    .values(
+      rows.map((a) => ({
+        journal_id: a.journalId,
+        query_id: a.queryId,
+        period: a.period,
+        sign: a.sign,
+        subjects: a.subjects,
+        users_pool_fen: String(a.usersPoolFen),
+        base_fen: String(a.baseFen),
+        extra_fen: String(a.extraFen),
+        cutoff_md5: a.cutoffMd5,
+        cutoff_subject: a.cutoffSubject,
+        created_at: a.at,
+      })),
+    )
+    .execute();
 }
 
 /** Whether a billed query was billed as a pointer (rather than by the per-subject contributions of before). */
@@ -152,13 +199,30 @@ export async function candidatePointers(db: DbOrTx, subjectId: string): Promise<
 
 /** The pointers `pointer_rows` holds (after an expansion), newest first. */
 export async function expandedPointers(db: DbOrTx): Promise<CountingPointer[]> {
-  const { rows } = await sql<{ query_id: string; party_id: string; purpose: string; period: string; at: Date; price_per_subject_fen: string; group_by: string[]; filters: Record<string, unknown>; measures: string[] }>`
+  const { rows } = await sql<{
+    query_id: string;
+    party_id: string;
+    purpose: string;
+    period: string;
+    at: Date;
+    price_per_subject_fen: string;
+    group_by: string[];
+    filters: Record<string, unknown>;
+    measures: string[];
+  }>`
     select p.query_id, p.party_id, p.purpose, p.period, p.at, p.price_per_subject_fen, p.group_by, p.filters, p.measures
     from query_pointers p where p.query_id in (select query_id from pointer_rows)
     order by p.at desc, p.query_id desc`.execute(db);
   return rows.map((row) => ({
-    queryId: row.query_id, partyId: row.party_id, purpose: row.purpose, period: row.period, at: row.at, pricePerSubjectFen: Number(row.price_per_subject_fen),
-    groupBy: row.group_by, filters: row.filters, measures: row.measures,
+    queryId: row.query_id,
+    partyId: row.party_id,
+    purpose: row.purpose,
+    period: row.period,
+    at: row.at,
+    pricePerSubjectFen: Number(row.price_per_subject_fen),
+    groupBy: row.group_by,
+    filters: row.filters,
+    measures: row.measures,
   }));
 }
 
@@ -183,7 +247,25 @@ export async function allocatedShares(db: DbOrTx, subjectId: string, queryIds: r
 }
 
 /** A query's allocation (its +1 split), if the close of its period has run. */
-export async function findAllocation(db: DbOrTx, queryId: string): Promise<{ journal_id: string; subjects: number; users_pool_fen: string; base_fen: string; extra_fen: string; cutoff_md5: string | null; cutoff_subject: string | null } | undefined> {
-  return db.selectFrom('query_allocations').select(['journal_id', 'subjects', 'users_pool_fen', 'base_fen', 'extra_fen', 'cutoff_md5', 'cutoff_subject'])
-    .where('query_id', '=', queryId).where('sign', '=', 1).executeTakeFirst();
+export async function findAllocation(
+  db: DbOrTx,
+  queryId: string,
+): Promise<
+  | {
+      journal_id: string;
+      subjects: number;
+      users_pool_fen: string;
+      base_fen: string;
+      extra_fen: string;
+      cutoff_md5: string | null;
+      cutoff_subject: string | null;
+    }
+  | undefined
+> {
+  return db
+    .selectFrom('query_allocations')
+    .select(['journal_id', 'subjects', 'users_pool_fen', 'base_fen', 'extra_fen', 'cutoff_md5', 'cutoff_subject'])
+    .where('query_id', '=', queryId)
+    .where('sign', '=', 1)
+    .executeTakeFirst();
 }

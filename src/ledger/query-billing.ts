@@ -10,7 +10,10 @@ import { consentPosition, countPointerMembers, insertPointer, type NewPointer } 
 import { ACCOUNTS } from './revenue-split.ts';
 
 export interface CountedQuery {
-  queryId: string; partyId: string; policy: AllowedPolicy; now: Date;
+  queryId: string;
+  partyId: string;
+  policy: AllowedPolicy;
+  now: Date;
   /** What was asked: dimensions and filters select the groups. */
   request: { groupBy: PolicyDimension[]; filters: RequestFilters; measures: PolicyMeasure[] };
   /** The released rows' keys, in groupBy order (null where the dimension is null). */
@@ -42,15 +45,27 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
   const need = neededJoins([...request.groupBy, ...filterDims], request.measures);
   const journalId = uuidv7();
   const pointer: NewPointer = {
-    queryId, partyId, purpose: policy.id, policyVersion: policy.version, period: periodOf(now), at: now,
+    queryId,
+    partyId,
+    purpose: policy.id,
+    policyVersion: policy.version,
+    period: periodOf(now),
+    at: now,
     consentPosition: await consentPosition(tx),
-    groupBy: request.groupBy, filters: pointerFilters(request.filters), measures: request.measures,
+    groupBy: request.groupBy,
+    filters: pointerFilters(request.filters),
+    measures: request.measures,
     releasedKeys: input.releasedKeys.map((key) => JSON.stringify(key)),
-    remainderReleased: input.remainderReleased, recordsPerSubject: input.recordsPerSubject ?? null,
-    usesInspection: need.inspection, usesDisposition: need.disposition,
+    remainderReleased: input.remainderReleased,
+    recordsPerSubject: input.recordsPerSubject ?? null,
+    usesInspection: need.inspection,
+    usesDisposition: need.disposition,
     // The brand's catalogue entry is read for the model's name and its launch facts.
     usesCatalogue: need.catalogue || request.groupBy.includes('model') || filterDims.includes('model'),
-    pricePerSubjectFen: policy.pricePerSubjectFen, billedSubjects: input.billedSubjects ?? 0, split: policy.revenueSplitBp, journalId,
+    pricePerSubjectFen: policy.pricePerSubjectFen,
+    billedSubjects: input.billedSubjects ?? 0,
+    split: policy.revenueSplitBp,
+    journalId,
   };
   let subjects = input.billedSubjects;
   if (subjects === undefined) subjects = await countPointerMembers(tx, pointer);
@@ -59,10 +74,21 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
   if (!Number.isSafeInteger(priceFen)) throw new RangeError('the price of a query must be a safe integer of fen');
   await insertPointer(tx, { ...pointer, billedSubjects: subjects });
   // postJournal holds the period open (or refuses a closed one, rolling the pointer back with it).
-  await postJournal(tx, {
-    id: journalId, kind: 'query', period: pointer.period, queryId, memo: `${policy.id} query by ${partyId}`,
-    lines: [{ account: ACCOUNTS.party(partyId), amountFen: -priceFen }, { account: ACCOUNTS.pending, amountFen: priceFen }],
-  }, now);
+  await postJournal(
+    tx,
+    {
+      id: journalId,
+      kind: 'query',
+      period: pointer.period,
+      queryId,
+      memo: `${policy.id} query by ${partyId}`,
+      lines: [
+        { account: ACCOUNTS.party(partyId), amountFen: -priceFen },
+        { account: ACCOUNTS.pending, amountFen: priceFen },
+      ],
+    },
+    now,
+  );
   return { subjectsCounted: input.billedSubjects === undefined ? subjects : null, priceFen };
 }
 

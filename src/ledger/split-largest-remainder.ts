@@ -26,7 +26,9 @@ export function splitLargestRemainder(amountFen: number, shares: readonly { key:
     return { key: share.key, floor: exact / totalWeight, remainder: exact % totalWeight };
   });
   let leftover = amount - parts.reduce((sum, part) => sum + part.floor, 0n);
-  const byRemainder = [...parts].sort((a, b) => (a.remainder === b.remainder ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.remainder > b.remainder ? -1 : 1));
+  const byRemainder = [...parts].sort((a, b) =>
+    a.remainder === b.remainder ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const part of byRemainder) {
     if (leftover === 0n) break;
     if (part.remainder === 0n) continue;

@@ -34,7 +34,10 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
   const match = PATH.exec(url.pathname);
   if (req.method !== 'GET') return sendAnswer(res, methodNotAllowedAnswer('statement.method', 'statements are fetched with GET', 'GET'));
   if (match === null || !isPeriod(match[1]!)) {
-    return sendAnswer(res, notFoundAnswer('statement.path', 'path must be /statements/<YYYY-MM>.csv or .json, or /statements/<YYYY-MM>.green-points.csv or .json'));
+    return sendAnswer(
+      res,
+      notFoundAnswer('statement.path', 'path must be /statements/<YYYY-MM>.csv or .json, or /statements/<YYYY-MM>.green-points.csv or .json'),
+    );
   }
   // The same bearer check and answers as /graphql (src/server/bearer.ts).
   const caller = await requirePartyBearer(req.headers.authorization, deps.verifier, deps.logger);
@@ -68,8 +71,10 @@ export async function handleStatementExport(req: IncomingMessage, res: ServerRes
     for await (const line of allStatementLines(db, deps.secret, period, platformId)) await write(`${line.subjectRef},${line.amountFen}\n`);
   } else {
     const { period: p, platformId: id, subjects, totalFen, issuedAt, confirmedAt } = statement;
-    await write(`{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},`
-      + `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`);
+    await write(
+      `{"period":${JSON.stringify(p)},"platformId":${JSON.stringify(id)},"subjects":${subjects},"totalFen":${totalFen},` +
+        `"issuedAt":${JSON.stringify(issuedAt)},"confirmedAt":${JSON.stringify(confirmedAt)},"lines":[`,
+    );
     let first = true;
     for await (const line of allStatementLines(db, deps.secret, period, platformId)) {
       await write(`${first ? '' : ','}${JSON.stringify(line)}`);

@@ -22,14 +22,22 @@ export interface StatementLine {
 
 /** A platform's statement for a closed period; undefined when there is none. */
 export async function findStatement(db: DbOrTx, period: Period, platformId: string): Promise<PlatformStatement | undefined> {
-  const row = await db.selectFrom('statements as s')
+  const row = await db
+    .selectFrom('statements as s')
     .leftJoin('statement_confirmations as c', (join) => join.onRef('c.period', '=', 's.period').onRef('c.platform_id', '=', 's.platform_id'))
     .select(['s.period', 's.platform_id', 's.subjects', 's.total_fen', 's.issued_at', 'c.confirmed_at', 'c.reference'])
-    .where('s.period', '=', period).where('s.platform_id', '=', platformId).executeTakeFirst();
+    .where('s.period', '=', period)
+    .where('s.platform_id', '=', platformId)
+    .executeTakeFirst();
   if (row === undefined) return undefined;
   return {
-    period: row.period, platformId: row.platform_id, subjects: row.subjects, totalFen: Number(row.total_fen), issuedAt: row.issued_at,
-    confirmedAt: row.confirmed_at ?? null, confirmationReference: row.reference ?? null,
+    period: row.period,
+    platformId: row.platform_id,
+    subjects: row.subjects,
+    totalFen: Number(row.total_fen),
+    issuedAt: row.issued_at,
+    confirmedAt: row.confirmed_at ?? null,
+    confirmationReference: row.reference ?? null,
   };
 }
 
@@ -38,11 +46,22 @@ export async function findStatement(db: DbOrTx, period: Period, platformId: stri
  * sealed, so they cannot be sorted in the database); `after` is the last ref of the previous page. The refs
  * are opened here, for the platform they belong to: its own pseudonyms. `secret` is the hub secret.
  */
-export async function statementLines(db: DbOrTx, secret: Buffer, period: Period, platformId: string, page: { first: number; after?: string }): Promise<StatementLine[]> {
-  let query = db.selectFrom('payout_lines as p').innerJoin('subjects as s', 's.id', 'p.subject_id')
+export async function statementLines(
+  db: DbOrTx,
+  secret: Buffer,
+  period: Period,
+  platformId: string,
+  page: { first: number; after?: string },
+): Promise<StatementLine[]> {
+  let query = db
+    .selectFrom('payout_lines as p')
+    .innerJoin('subjects as s', 's.id', 'p.subject_id')
     .select(['s.id', 's.subject_ref_sealed', 'p.paid_fen'])
-    .where('p.period', '=', period).where('p.platform_id', '=', platformId).where('p.paid_fen', '>', '0')
-    .orderBy('s.id').limit(page.first);
+    .where('p.period', '=', period)
+    .where('p.platform_id', '=', platformId)
+    .where('p.paid_fen', '>', '0')
+    .orderBy('s.id')
+    .limit(page.first);
   if (page.after !== undefined) query = query.where('s.id', '>', subjectIdFor(secret, platformId, page.after));
   const rows = await query.execute();
   const cipher = subjectRefCipher(secret);

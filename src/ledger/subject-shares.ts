@@ -4,7 +4,13 @@ import type { Db } from '../db/database.ts';
 import { shareItems } from './period-allocation.ts';
 import { expandPointers } from './pointer-expansion.repository.ts';
 import {
-  allocatedShares, allocationItems, candidatePointers, expandedPointers, reversalsOf, scopePointers, type CountingPointer,
+  allocatedShares,
+  allocationItems,
+  candidatePointers,
+  expandedPointers,
+  reversalsOf,
+  scopePointers,
+  type CountingPointer,
 } from './pointers.repository.ts';
 import type { Period } from './periods.ts';
 
@@ -45,7 +51,7 @@ export async function subjectPointers(db: Db, subjectId: string): Promise<Subjec
     const shares = await allocatedShares(tx, subjectId, ids);
     const pending = ids.filter((id) => !shares.has(id));
     if (pending.length > 0) {
-      const items = (await allocationItemsOf(tx, pending));
+      const items = await allocationItemsOf(tx, pending);
       await shareItems(tx, items);
       const { rows } = await sql<{ query_id: string; share_fen: string }>`
         select query_id, share_fen from pointer_shares where subject_id = ${subjectId}::uuid`.execute(tx);
@@ -53,13 +59,24 @@ export async function subjectPointers(db: Db, subjectId: string): Promise<Subjec
     }
     const byId = new Map(counted.map((p) => [p.queryId, p]));
     const lines: SubjectShareLine[] = counted.map((p) => ({
-      queryId: p.queryId, partyId: p.partyId, purpose: p.purpose, period: p.period, amountFen: shares.get(p.queryId) ?? 0, at: p.at, reversesQueryId: null,
+      queryId: p.queryId,
+      partyId: p.partyId,
+      purpose: p.purpose,
+      period: p.period,
+      amountFen: shares.get(p.queryId) ?? 0,
+      at: p.at,
+      reversesQueryId: null,
     }));
     for (const reversal of await reversalsOf(tx, ids)) {
       const p = byId.get(reversal.queryId)!;
       lines.push({
-        queryId: reversal.journalId, partyId: p.partyId, purpose: p.purpose, period: reversal.period,
-        amountFen: -(shares.get(p.queryId) ?? 0), at: reversal.at, reversesQueryId: p.queryId,
+        queryId: reversal.journalId,
+        partyId: p.partyId,
+        purpose: p.purpose,
+        period: reversal.period,
+        amountFen: -(shares.get(p.queryId) ?? 0),
+        at: reversal.at,
+        reversesQueryId: p.queryId,
       });
     }
     return { counted, lines };
@@ -68,9 +85,15 @@ export async function subjectPointers(db: Db, subjectId: string): Promise<Subjec
 
 /** The +1 items of the given queries (their own split), whatever their period. */
 async function allocationItemsOf(tx: Parameters<typeof allocationItems>[0], queryIds: readonly string[]) {
-  const periods = await tx.selectFrom('query_pointers').select('period').distinct().where('query_id', 'in', [...queryIds]).execute();
+  const periods = await tx
+    .selectFrom('query_pointers')
+    .select('period')
+    .distinct()
+    .where('query_id', 'in', [...queryIds])
+    .execute();
   const wanted = new Set(queryIds);
   const items = [];
-  for (const { period } of periods) items.push(...(await allocationItems(tx, period)).filter((item) => item.sign > 0 && !item.allocated && wanted.has(item.queryId)));
+  for (const { period } of periods)
+    items.push(...(await allocationItems(tx, period)).filter((item) => item.sign > 0 && !item.allocated && wanted.has(item.queryId)));
   return items;
 }

@@ -13,5 +13,11 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
 });
 
 builder.queryField('viewer', (t) =>
-  t.field({ type: ViewerRef, nullable: true, description: 'The caller; null without a token.', extensions: ANY_TOKEN_FIELD, resolve: (_root, _args, context) => context.principal }),
+  t.field({
+    type: ViewerRef,
+    nullable: true,
+    description: 'The caller; null without a token.',
+    extensions: ANY_TOKEN_FIELD,
+    resolve: (_root, _args, context) => context.principal,
+  }),
 );

@@ -50,12 +50,7 @@ export async function insertPartyKey(
 
 /** The keys a party may sign with now: registered and not revoked. */
 export async function findActivePartyKeys(db: DbOrTx, partyId: string): Promise<PartyKeyRow[]> {
-  const rows = await db
-    .selectFrom('party_keys')
-    .selectAll()
-    .where('party_id', '=', partyId)
-    .where('revoked_at', 'is', null)
-    .execute();
+  const rows = await db.selectFrom('party_keys').selectAll().where('party_id', '=', partyId).where('revoked_at', 'is', null).execute();
   return rows.map((row) => ({ partyId: row.party_id, kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, revokedAt: row.revoked_at }));
 }
 

@@ -8,7 +8,10 @@ export type PartyErrorCode = 'party.invalid_id' | 'party.invalid_role' | 'party.
 
 export class PartyError extends HubError {
   override readonly name = 'PartyError';
-  constructor(override readonly code: PartyErrorCode, message: string) {
+  constructor(
+    override readonly code: PartyErrorCode,
+    message: string,
+  ) {
     super(code, message);
   }
 }

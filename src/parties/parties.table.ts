@@ -26,4 +26,3 @@ export interface HubSettingsTable {
   key: string;
   value: string;
 }
-

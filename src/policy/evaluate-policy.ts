@@ -110,10 +110,12 @@ function checkPrincipal(principal: Principal | null, policy: AllowedPolicy): Fin
     return [{ rule: 'principal.user', reason: `a user token may not query for ${policy.id}; only parties may` }];
   }
   if (!policy.rolesAllowed.includes(principal.role)) {
-    return [{
-      rule: 'role.not_allowed',
-      reason: `role ${principal.role} may not query for ${policy.id} (allowed: ${policy.rolesAllowed.join(', ')})`,
-    }];
+    return [
+      {
+        rule: 'role.not_allowed',
+        reason: `role ${principal.role} may not query for ${policy.id} (allowed: ${policy.rolesAllowed.join(', ')})`,
+      },
+    ];
   }
   return [];
 }
@@ -233,9 +235,10 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyEvaluationInput
   ];
   if (findings.length > 0) return deny(findings, ref);
 
-  const basis: Finding = policy.legalBasis === 'consent'
-    ? { rule: 'agreement.active', reason: `the data-use agreement for ${policy.id} is active and in force` }
-    : { rule: 'legal_basis.statutory', reason: `${policy.id} rests on a statutory duty; no agreement is needed` };
+  const basis: Finding =
+    policy.legalBasis === 'consent'
+      ? { rule: 'agreement.active', reason: `the data-use agreement for ${policy.id} is active and in force` }
+      : { rule: 'legal_basis.statutory', reason: `${policy.id} rests on a statutory duty; no agreement is needed` };
   const granted: Finding[] = [
     { rule: 'purpose.allowed', reason: `${policy.id} v${policy.version} is an allowed purpose` },
     { rule: 'role.allowed', reason: `the caller's role may query for ${policy.id} (allowed: ${policy.rolesAllowed.join(', ')})` },

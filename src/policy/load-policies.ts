@@ -76,8 +76,17 @@ export interface PolicyDirectoryReport {
 
 // The properties that grant something; a forbidden policy must carry none of them.
 const GRANT_PROPERTIES = [
-  'legalBasis', 'rolesAllowed', 'dimensions', 'measures', 'minGroupSize', 'differentialPrivacy',
-  'pricePerSubjectFen', 'revenueSplitBp', 'agreementTermMonths', 'approval', 'custodyLeakageMonths',
+  'legalBasis',
+  'rolesAllowed',
+  'dimensions',
+  'measures',
+  'minGroupSize',
+  'differentialPrivacy',
+  'pricePerSubjectFen',
+  'revenueSplitBp',
+  'agreementTermMonths',
+  'approval',
+  'custodyLeakageMonths',
 ] as const;
 
 const TOTAL_BP = 10_000;
@@ -131,7 +140,10 @@ function checkBeyondSchema(policy: Record<string, unknown> & Policy, folder: str
       problems.push({ code: 'policy.dp_budget', message: 'differentialPrivacy.monthlyBudget must be at least epsilonPerQuery' });
     }
     if (dp && Math.round(dp.epsilonPerQuery * 1_000_000) !== dp.epsilonPerQuery * 1_000_000) {
-      problems.push({ code: 'policy.dp_epsilon', message: 'differentialPrivacy.epsilonPerQuery must have at most six decimals (noise is drawn at an exact ratio)' });
+      problems.push({
+        code: 'policy.dp_epsilon',
+        message: 'differentialPrivacy.epsilonPerQuery must have at most six decimals (noise is drawn at an exact ratio)',
+      });
     }
     for (const [input, bound] of Object.entries(dp?.bounds ?? {})) {
       if (typeof bound === 'object' && bound.max <= bound.min) {
@@ -163,9 +175,10 @@ export function checkPolicyDocument(document: unknown, folder: string): { ok: tr
   const candidate = document as Record<string, unknown> & Policy;
   const problems = checkBeyondSchema(candidate, folder);
   if (problems.length > 0) return { ok: false, problems };
-  const policy: Policy = candidate.status === 'allowed'
-    ? ({ ...candidate, agreementTermMonths: candidate.agreementTermMonths ?? DEFAULT_AGREEMENT_TERM_MONTHS } satisfies AllowedPolicy)
-    : candidate;
+  const policy: Policy =
+    candidate.status === 'allowed'
+      ? ({ ...candidate, agreementTermMonths: candidate.agreementTermMonths ?? DEFAULT_AGREEMENT_TERM_MONTHS } satisfies AllowedPolicy)
+      : candidate;
   return { ok: true, policy: deepFreeze(structuredClone(policy)) };
 }
 
@@ -181,7 +194,11 @@ async function readPolicyFolder(dirPath: string, root: string, folder: string): 
     text = await fs.readFile(path.join(dirPath, folder, POLICY_FILE_NAME), 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { folder, file, issues: [issue({ code: 'policy.unreadable', message: missing ? 'must exist: every policy folder holds a policy.yaml' : 'must be readable' })] };
+    return {
+      folder,
+      file,
+      issues: [issue({ code: 'policy.unreadable', message: missing ? 'must exist: every policy folder holds a policy.yaml' : 'must be readable' })],
+    };
   }
   let document: unknown;
   try {

@@ -100,7 +100,10 @@ export function checkFixtureTwins(files: readonly PolicyFixtureFile[]): string[]
   const allow = files.filter((file) => file.expect === 'ALLOW').map((file) => file.name);
   const deny = files.filter((file) => file.expect === 'DENY').map((file) => file.name);
   const problems: string[] = [];
-  for (const [side, names] of [['ALLOW', allow], ['DENY', deny]] as const) {
+  for (const [side, names] of [
+    ['ALLOW', allow],
+    ['DENY', deny],
+  ] as const) {
     if (names.length < MIN_FIXTURES_PER_FOLDER) problems.push(`${side}/ must hold at least ${MIN_FIXTURES_PER_FOLDER} fixtures (found ${names.length})`);
   }
   const allowSet = new Set(allow);

@@ -85,8 +85,7 @@ export const NO_CLOCK_LATEST_BIRTH_DATE = 20991231;
 export const LONG_DIGIT_RUN_MINIMUM = 14;
 const MOBILE_LENGTH = 11;
 
-const hasRun = (text: DetectionText, predicate: (run: DigitRun) => boolean): boolean =>
-  text.digitRuns.some(predicate);
+const hasRun = (text: DetectionText, predicate: (run: DigitRun) => boolean): boolean => text.digitRuns.some(predicate);
 
 // --- digit-run detectors -------------------------------------------------------------------
 
@@ -324,14 +323,16 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     id: 'cn_address',
     kind: 'a street address',
-    description: 'Street address: admin unit + number + building unit, road + 号, a bare 12号楼/302室/3单元, admin unit + named road or estate, or a romanised street.',
+    description:
+      'Street address: admin unit + number + building unit, road + 号, a bare 12号楼/302室/3单元, admin unit + named road or estate, or a romanised street.',
     mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && t.hasSpace && t.folded.length >= 8),
     matches: (t) => containsStreetAddress(t.joined, t.hasCjk),
   },
   {
     id: 'person_name',
     kind: "a person's name",
-    description: 'Personal name: labelled, with an honorific or title, owner of a device (张伟的手机), or a bare surname + common given name; see person-names.ts.',
+    description:
+      'Personal name: labelled, with an honorific or title, owner of a device (张伟的手机), or a bare surname + common given name; see person-names.ts.',
     mayMatch: (t) => t.hasCjk || (t.hasAsciiLetter && (t.hasSpace || t.hasColon || t.hasDot || t.folded.includes('=') || t.folded.includes("'"))),
     matches: (t) => containsPersonName(t.folded, t.hasCjk),
   },

@@ -10,7 +10,8 @@
 // domain needs one dot and a top-level domain starting with two letters.
 const EMAIL = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2}/;
 
-const SPELLED_AT = /\s*[[(<{【（「]\s*(?:at|艾特|@)\s*[\])>}】）」]\s*|\s+at\s+|\s*(?:艾特|圈a|小老鼠|at符号)\s*|\s*#\s*(?=(?:qq|163|126|139|189|gmail|outlook|hotmail|foxmail|sina|sohu|yahoo|icloud|aliyun|live|yeah)\b)/gi;
+const SPELLED_AT =
+  /\s*[[(<{【（「]\s*(?:at|艾特|@)\s*[\])>}】）」]\s*|\s+at\s+|\s*(?:艾特|圈a|小老鼠|at符号)\s*|\s*#\s*(?=(?:qq|163|126|139|189|gmail|outlook|hotmail|foxmail|sina|sohu|yahoo|icloud|aliyun|live|yeah)\b)/gi;
 const SPELLED_DOT = /\s*[[(<{【（「]\s*(?:dot|点|\.)\s*[\])>}】）」]\s*|\s+dot\s+|\s*(?:点|句点)\s*/gi;
 const TOP_LEVEL_DOMAINS = 'com|cn|net|org|edu|gov|io|co|me|info|hk|tw|mo|top|xyz|vip|cc|biz|us|uk|jp';
 const SPELLED_EMAIL = new RegExp(`[A-Za-z0-9._%+-]@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.(?:${TOP_LEVEL_DOMAINS})(?![A-Za-z])`, 'i');

@@ -16,7 +16,8 @@ const DECIMAL_DEGREES = /(?<![0-9.])-?[0-9]{1,3}\.([0-9]{3,})/g;
 const GPS_PAIR_GAP = /^\s*[NSEWnsew°]?\s*[,;/|，]?\s*[NSEWnsew]?\s*$/;
 const GPS_PAIR_MAX_GAP = 8;
 const DMS_COORDINATE = /[0-9]{1,3}\s*°\s*[0-9]{1,2}\s*['′]\s*[0-9]{1,2}/;
-const COORDINATE_LABEL = /(?:经纬度|经度|纬度|坐标|定位|位置|(?<![A-Za-z])(?:lat|lng|lon|latitude|longitude|gps|coord(?:inate)?s?|location|loc|pos(?:ition)?))\s*[:：=]?\s*[[(（]?\s*-?[0-9]{1,3}\.[0-9]{2}/i;
+const COORDINATE_LABEL =
+  /(?:经纬度|经度|纬度|坐标|定位|位置|(?<![A-Za-z])(?:lat|lng|lon|latitude|longitude|gps|coord(?:inate)?s?|location|loc|pos(?:ition)?))\s*[:：=]?\s*[[(（]?\s*-?[0-9]{1,3}\.[0-9]{2}/i;
 const GEOHASH_LABEL = /geohash\s*[:：=]?\s*[0-9b-hjkmnp-z]{5,12}/i;
 const GEOHASH_WORD = /(?<![0-9A-Za-z])[twxy][0-9b-hjkmnp-z]{6,11}(?![0-9A-Za-z])/g;
 const DIGIT = /[0-9]/g;

@@ -14,12 +14,8 @@ const LICENCE_PLATE = new RegExp(
   `[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]${PLATE_SEPARATOR}[A-HJ-NP-Z]${PLATE_SEPARATOR}${PLATE_TAIL}`,
   'i',
 );
-const PROVINCE_PINYIN =
-  'Jing|Jin|Hu|Yu|Ji|Yun|Liao|Hei|Xiang|Wan|Lu|Xin|Su|Zhe|Gan|E|Gui|Meng|Shaan|Shan|Min|Qing|Zang|Chuan|Ning|Qiong|Yue';
-const ROMANISED_PLATE = new RegExp(
-  `(?<![A-Za-z0-9])(?:${PROVINCE_PINYIN})[\\s·.-]{1,2}([A-HJ-NP-Z])[\\s·.-]{0,2}([A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])`,
-  'gi',
-);
+const PROVINCE_PINYIN = 'Jing|Jin|Hu|Yu|Ji|Yun|Liao|Hei|Xiang|Wan|Lu|Xin|Su|Zhe|Gan|E|Gui|Meng|Shaan|Shan|Min|Qing|Zang|Chuan|Ning|Qiong|Yue';
+const ROMANISED_PLATE = new RegExp(`(?<![A-Za-z0-9])(?:${PROVINCE_PINYIN})[\\s·.-]{1,2}([A-HJ-NP-Z])[\\s·.-]{0,2}([A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])`, 'gi');
 const DIGIT = /[0-9]/g;
 const WHOLE_TAIL = new RegExp(`^${PLATE_TAIL}$`);
 

@@ -61,9 +61,7 @@ const AT_EDGE_START = /^\s*[@＠]/;
 const EMAIL_ONLY: ReadonlySet<DetectorId> = new Set(PII_DETECTORS.map((detector) => detector.id).filter((id) => id !== 'email'));
 const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const MESSAGES: ReadonlyMap<DetectorId, string> = new Map(
-  PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind}`]),
-);
+const MESSAGES: ReadonlyMap<DetectorId, string> = new Map(PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind}`]));
 const EXACT_MOBILE = /^(?:86|0086)?1[3-9][0-9]{9}$/;
 
 // Which identifier `digits` is, as a whole, if any (see the seam comment above).
@@ -75,7 +73,9 @@ function exactIdentifier(digits: string, asOf: Date | undefined): DetectorId | u
   return ids.find((id) => id !== 'cn_mobile' && (id !== 'cn_landline' || (digits.length >= 10 && digits.length <= 12)));
 }
 const NOT_EXACT: ReadonlySet<DetectorId> = new Set(
-  PII_DETECTORS.map((detector) => detector.id).filter((id) => !['cn_landline', 'resident_id_18', 'resident_id_15', 'imei', 'iccid', 'imsi', 'bank_card'].includes(id)),
+  PII_DETECTORS.map((detector) => detector.id).filter(
+    (id) => !['cn_landline', 'resident_id_18', 'resident_id_15', 'imei', 'iccid', 'imsi', 'bank_card'].includes(id),
+  ),
 );
 
 const SEAM_MESSAGES: ReadonlyMap<DetectorId, string> = new Map(
@@ -191,7 +191,8 @@ function seamFindings(before: ScannedString, after: ScannedString, options: Text
   const found: DetectorId[] = [];
   if (emailEdge) {
     const seam = before.text.slice(-SEAM_REACH) + after.text.slice(0, SEAM_REACH);
-    if (findPiiInText(seam, { ...options, skip: EMAIL_ONLY }).length > 0 && !before.found.includes('email') && !after.found.includes('email')) found.push('email');
+    if (findPiiInText(seam, { ...options, skip: EMAIL_ONLY }).length > 0 && !before.found.includes('email') && !after.found.includes('email'))
+      found.push('email');
   }
   if (!DIGITISH_END.test(beforeEdge) || !DIGITISH_START.test(afterEdge)) return found;
   // One side at least must be a bare number fragment: two model names whose years and codes happen to

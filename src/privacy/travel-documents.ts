@@ -16,14 +16,21 @@
 const BOUNDED = (body: string): RegExp => new RegExp(`(?<![A-Za-z0-9])(?:${body})(?![A-Za-z0-9])`, 'g');
 const UNLABELLED = BOUNDED(
   [
-    '[EG][0-9]{8}', 'E[A-HJ-NP-Z][0-9]{7}', 'K[0-9]{8}', 'MA[0-9]{7}',
-    'C[A-HJ-NP-Z0-9][0-9]{7}', '[HM][0-9]{8}(?:[0-9]{2})?', 'L[0-9]{8}',
-    '[A-Z]{1,2}[0-9]{6}\\s?\\([0-9A]\\)', '[157][0-9]{6}\\s?\\([0-9]\\)',
+    '[EG][0-9]{8}',
+    'E[A-HJ-NP-Z][0-9]{7}',
+    'K[0-9]{8}',
+    'MA[0-9]{7}',
+    'C[A-HJ-NP-Z0-9][0-9]{7}',
+    '[HM][0-9]{8}(?:[0-9]{2})?',
+    'L[0-9]{8}',
+    '[A-Z]{1,2}[0-9]{6}\\s?\\([0-9A]\\)',
+    '[157][0-9]{6}\\s?\\([0-9]\\)',
   ].join('|'),
 );
 const HKID_PLAIN = BOUNDED('[A-Z]{1,2}[0-9]{6}[0-9A]');
 const TAIWAN_ID = BOUNDED('[A-Z][1289][0-9]{8}');
-const LABELLED = /(?:护照|通行证|回乡证|回鄉證|台胞证|港澳证|居留证|身份证|身分證|證件|证件|(?<![A-Za-z])(?:passport|permit|hkid|id\s*card|travel\s*doc(?:ument)?))\s*(?:号码|号|no\.?|number|#)?\s*[:：=]?\s*([A-Za-z0-9()]{7,14})/gi;
+const LABELLED =
+  /(?:护照|通行证|回乡证|回鄉證|台胞证|港澳证|居留证|身份证|身分證|證件|证件|(?<![A-Za-z])(?:passport|permit|hkid|id\s*card|travel\s*doc(?:ument)?))\s*(?:号码|号|no\.?|number|#)?\s*[:：=]?\s*([A-Za-z0-9()]{7,14})/gi;
 const MIGHT_BE_LABELLED = /[护通回台港居身证證]|pass|perm|hkid|card|trav/i;
 const FIVE_DIGITS = /(?:[0-9][^0-9]*){5}/;
 

@@ -21,8 +21,12 @@ export async function submitBulkBatch(kind: DocumentKind, documents: readonly un
     const rows: BulkRowResult[] = [];
     try {
       await uploadBulk({
-        hubUrl, token: await options.tokens.token(), kind, lines: documents.map((document) => JSON.stringify(document)),
-        onResult: (row) => rows.push(row), ...(options.signal ? { signal: options.signal } : {}),
+        hubUrl,
+        token: await options.tokens.token(),
+        kind,
+        lines: documents.map((document) => JSON.stringify(document)),
+        onResult: (row) => rows.push(row),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
       return resultsOf(rows, documents.length);
     } catch (error) {
@@ -34,12 +38,16 @@ export async function submitBulkBatch(kind: DocumentKind, documents: readonly un
         continue;
       }
       if (status === 401) throw new PushError('push.unauthenticated', `the hub refused the token (${(error as BulkUploadError).code})`);
-      if (status === 403) throw new PushError('push.forbidden', `the hub refused the batch (${(error as BulkUploadError).code}): ${(error as BulkUploadError).message}`);
+      if (status === 403)
+        throw new PushError('push.forbidden', `the hub refused the batch (${(error as BulkUploadError).code}): ${(error as BulkUploadError).message}`);
       if (error instanceof PushError || (status !== 0 && status !== 200 && !isRetryableStatus(status))) {
         throw error instanceof PushError ? error : new PushError('push.http_error', `the hub answered HTTP ${status}`);
       }
       if (attempt >= options.retry.attempts) {
-        throw new PushError('push.retries_exhausted', `the hub did not accept the batch after ${attempt} tries (last: ${error instanceof Error ? error.message : 'error'})`);
+        throw new PushError(
+          'push.retries_exhausted',
+          `the hub did not accept the batch after ${attempt} tries (last: ${error instanceof Error ? error.message : 'error'})`,
+        );
       }
       const delayMs = retryDelayMs(attempt, options.retry, undefined);
       options.onRetry?.({ attempt, delayMs, reason: status === 0 ? 'network error' : `HTTP ${status}` });

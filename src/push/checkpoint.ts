@@ -41,9 +41,14 @@ export async function readCheckpoint(file: string, identity: CheckpointIdentity)
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return undefined;
     throw error;
   }
-  const matches = parsed.version === 1 && parsed.adapter === identity.adapter && parsed.endpoint === identity.endpoint
-    && parsed.file?.size === identity.file.size && parsed.file?.mtimeMs === identity.file.mtimeMs
-    && Number.isInteger(parsed.rowsDone) && Number.isInteger(parsed.rejects?.size);
+  const matches =
+    parsed.version === 1 &&
+    parsed.adapter === identity.adapter &&
+    parsed.endpoint === identity.endpoint &&
+    parsed.file?.size === identity.file.size &&
+    parsed.file?.mtimeMs === identity.file.mtimeMs &&
+    Number.isInteger(parsed.rowsDone) &&
+    Number.isInteger(parsed.rejects?.size);
   return matches ? parsed : undefined;
 }
 

@@ -63,7 +63,10 @@ function mutation(kind: DocumentKind): string {
 }
 
 class RetryableError extends Error {
-  constructor(reason: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    reason: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(reason);
   }
 }
@@ -125,7 +128,9 @@ async function sendOnce(body: string, count: number, options: HubClientOptions):
     text = await response.text();
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const reason = timeout.aborted ? 'timed out' : `network error${error instanceof Error && 'cause' in error && error.cause instanceof Error && 'code' in error.cause ? ` ${String(error.cause.code)}` : ''}`;
+    const reason = timeout.aborted
+      ? 'timed out'
+      : `network error${error instanceof Error && 'cause' in error && error.cause instanceof Error && 'code' in error.cause ? ` ${String(error.cause.code)}` : ''}`;
     throw new RetryableError(reason);
   }
   if (response.status === 401) throw new UnauthenticatedResponse(unauthenticatedReason(text, response.headers.get('www-authenticate')));

@@ -8,7 +8,10 @@ export type JsonArrayElement = { ok: true; value: unknown } | { ok: false };
 
 export class JsonArrayStreamError extends Error {
   override readonly name = 'JsonArrayStreamError';
-  constructor(readonly code: 'push.bad_json', message: string) {
+  constructor(
+    readonly code: 'push.bad_json',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -61,7 +64,10 @@ export class JsonArrayElementSplitter {
         if (ch === '\uFEFF' || /\s/.test(ch)) continue;
         this.started = true;
         if (this.arrayKey === null ? ch !== '[' : ch !== '{') {
-          throw new JsonArrayStreamError('push.bad_json', this.arrayKey === null ? 'file must hold a JSON array' : `file must hold a JSON object with the array ${this.arrayKey}`);
+          throw new JsonArrayStreamError(
+            'push.bad_json',
+            this.arrayKey === null ? 'file must hold a JSON array' : `file must hold a JSON object with the array ${this.arrayKey}`,
+          );
         }
       }
       if (this.phase === 'array' && this.depth === this.arrayDepth()) {
@@ -98,7 +104,8 @@ export class JsonArrayElementSplitter {
           break;
         case '{':
         case '[': {
-          const opensRows = this.phase === 'seeking' && ch === '[' && (this.arrayKey === null ? this.depth === 0 : this.depth === 1 && this.currentKey === this.arrayKey);
+          const opensRows =
+            this.phase === 'seeking' && ch === '[' && (this.arrayKey === null ? this.depth === 0 : this.depth === 1 && this.currentKey === this.arrayKey);
           this.depth += 1;
           if (opensRows) this.phase = 'array';
           break;
@@ -119,7 +126,10 @@ export class JsonArrayElementSplitter {
   /** Call after the last chunk: throws when the file ended before the array did. */
   end(): void {
     if (this.phase === 'seeking') {
-      throw new JsonArrayStreamError('push.bad_json', this.arrayKey === null ? 'file must hold a JSON array' : `file must hold a JSON object with the array ${this.arrayKey}`);
+      throw new JsonArrayStreamError(
+        'push.bad_json',
+        this.arrayKey === null ? 'file must hold a JSON array' : `file must hold a JSON object with the array ${this.arrayKey}`,
+      );
     }
     if (this.phase === 'array') throw new JsonArrayStreamError('push.bad_json', 'file must not end inside the array (truncated file?)');
   }

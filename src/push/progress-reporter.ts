@@ -42,7 +42,10 @@ export function createProgressReporter(stream: NodeJS.WriteStream, options: { in
     );
     let running = false;
     const payload = (state: ProgressState) => ({
-      rows: state.rows, rate: rate(state.rows), accepted: state.accepted, rejected: state.rejected,
+      rows: state.rows,
+      rate: rate(state.rows),
+      accepted: state.accepted,
+      rejected: state.rejected,
       retrying: state.retrying === undefined ? '' : ` | retrying (${state.retrying})`,
     });
     return {
@@ -65,7 +68,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, options: { in
   let lastLine = started;
   const line = (state: ProgressState) => {
     const percent = state.totalBytes > 0 ? Math.floor((state.bytesRead / state.totalBytes) * 100) : 100;
-    stream.write(`push: ${state.rows} rows (${percent}%), ${rate(state.rows)} rows/s, accepted ${state.accepted}, rejected ${state.rejected}${state.retrying === undefined ? '' : `, retrying (${state.retrying})`}\n`);
+    stream.write(
+      `push: ${state.rows} rows (${percent}%), ${rate(state.rows)} rows/s, accepted ${state.accepted}, rejected ${state.rejected}${state.retrying === undefined ? '' : `, retrying (${state.retrying})`}\n`,
+    );
   };
   return {
     update(state) {

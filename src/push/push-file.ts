@@ -122,7 +122,10 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
   const skipThrough = checkpoint?.rowsDone ?? 0;
   const rejectCodes = new Map<string, number>(Object.entries(checkpoint?.rejectCodes ?? {}));
   const report = await RejectsReport.open(rejectsFile, checkpoint === undefined ? {} : { resumeAt: checkpoint.rejects.size });
-  const source = await openRecordSource(options.file, entry.input, { requiredColumns: requiredColumns(native), ...(options.signal ? { signal: options.signal } : {}) });
+  const source = await openRecordSource(options.file, entry.input, {
+    requiredColumns: requiredColumns(native),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 
   let pending: PendingDocument[] = [];
   let pendingRejects: RejectLine[] = [];
@@ -131,7 +134,14 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
   let retries = 0;
   let interrupted = false;
   let retrying: string | undefined;
-  const state = () => ({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows: counts.read, accepted: counts.accepted + counts.replayed, rejected: counts.rejected + counts.conflicts, ...(retrying ? { retrying } : {}) });
+  const state = () => ({
+    bytesRead: source.bytesRead(),
+    totalBytes: source.totalBytes,
+    rows: counts.read,
+    accepted: counts.accepted + counts.replayed,
+    rejected: counts.rejected + counts.conflicts,
+    ...(retrying ? { retrying } : {}),
+  });
 
   const rejectRow = (lines: RejectLine[]) => {
     counts.rejected += 1;
@@ -143,19 +153,24 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
 
   const send = async (documents: PendingDocument[]): Promise<ItemResult[]> => {
     try {
-      return await (options.transport === 'bulk' ? submitBulkBatch : submitBatch)(kind, documents.map((item) => item.document), {
-        endpoint: options.endpoint,
-        tokens: options.tokens!,
-        retry: options.retry ?? DEFAULT_RETRY_POLICY,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        onRetry: ({ delayMs, reason }) => {
-          retries += 1;
-          retrying = `${reason}, next try in ${Math.ceil(delayMs / 1000)} s`;
-          progress.update(state());
+      return await (options.transport === 'bulk' ? submitBulkBatch : submitBatch)(
+        kind,
+        documents.map((item) => item.document),
+        {
+          endpoint: options.endpoint,
+          tokens: options.tokens!,
+          retry: options.retry ?? DEFAULT_RETRY_POLICY,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          onRetry: ({ delayMs, reason }) => {
+            retries += 1;
+            retrying = `${reason}, next try in ${Math.ceil(delayMs / 1000)} s`;
+            progress.update(state());
+          },
         },
-      }, documents[0]?.version);
+        documents[0]?.version,
+      );
     } catch (error) {
       // The hub's limit is lower than ours: send the same documents in parts it accepts.
       if (!(error instanceof BatchTooLargeError) || documents.length <= 1) throw error;
@@ -189,7 +204,14 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
         } else {
           counts.conflicts += 1;
           rejectCodes.set(result.code, (rejectCodes.get(result.code) ?? 0) + 1);
-          pendingRejects.push({ row, stage: 'hub', column: columnForPointer(native, '/externalRef') ?? '', pointer: '/externalRef', code: result.code, message: result.message });
+          pendingRejects.push({
+            row,
+            stage: 'hub',
+            column: columnForPointer(native, '/externalRef') ?? '',
+            pointer: '/externalRef',
+            code: result.code,
+            message: result.message,
+          });
         }
       }
     } else if (pending.length > 0) {
@@ -203,7 +225,12 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
       await report.sync();
       const written = await fileStat(rejectsFile);
       await writeCheckpoint(checkpointFile, {
-        version: 1, ...identity, rowsDone: lastRow, rejects: { size: report.bytes, mtimeMs: written?.mtimeMs ?? 0 }, counts: { ...counts }, rejectCodes: Object.fromEntries(rejectCodes),
+        version: 1,
+        ...identity,
+        rowsDone: lastRow,
+        rejects: { size: report.bytes, mtimeMs: written?.mtimeMs ?? 0 },
+        counts: { ...counts },
+        rejectCodes: Object.fromEntries(rejectCodes),
       });
     }
     if (sending) await options.onBatchAcknowledged?.({ batch: batches, rowsDone: lastRow });
@@ -223,7 +250,16 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
       } else {
         const mapped = mapRow(item.record, row);
         if (!mapped.ok) {
-          rejectRow(mapped.errors.map((error: AdapterError) => ({ row, stage: 'adapter', column: error.column, pointer: '', code: error.code, message: error.message })));
+          rejectRow(
+            mapped.errors.map((error: AdapterError) => ({
+              row,
+              stage: 'adapter',
+              column: error.column,
+              pointer: '',
+              code: error.code,
+              message: error.message,
+            })),
+          );
         } else {
           const version = mapped.version ?? DEFAULT_DOCUMENT_VERSION;
           const errors = checkDocument(kind, mapped.document, { version });
@@ -256,7 +292,14 @@ export async function pushFile(options: PushOptions): Promise<PushSummary> {
   if (!interrupted && useCheckpoint) await removeCheckpoint(checkpointFile);
   // Counts include the rows an earlier, interrupted run settled (from its checkpoint).
   return {
-    adapter: options.adapter, kind, dryRun, resumedAfterRow: skipThrough, batches, retries, interrupted, rejectsFile,
+    adapter: options.adapter,
+    kind,
+    dryRun,
+    resumedAfterRow: skipThrough,
+    batches,
+    retries,
+    interrupted,
+    rejectsFile,
     ...counts,
     rejectCodes: Object.fromEntries([...rejectCodes].sort(([a], [b]) => a.localeCompare(b))),
   };

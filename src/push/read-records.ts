@@ -17,7 +17,10 @@ export interface RecordSource {
 /** A file that cannot be read as its format says; the message names a line or row, never file content. */
 export class InputFileError extends Error {
   override readonly name = 'InputFileError';
-  constructor(readonly code: 'push.bad_csv' | 'push.bad_json' | 'push.missing_columns', message: string) {
+  constructor(
+    readonly code: 'push.bad_csv' | 'push.bad_json' | 'push.missing_columns',
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -9,7 +9,11 @@ export async function insertCatalogueModels(db: DbOrTx, rows: CatalogueModelsTab
   if (rows.length === 0) return;
   // Key order, so two brands' racing batches lock shared keys in the same order and never deadlock.
   const sorted = [...rows].sort((a, b) => catalogueKey(a.brand, a.model).localeCompare(catalogueKey(b.brand, b.model)));
-  await db.insertInto('catalogue_models').values(sorted).onConflict((oc) => oc.columns(['brand', 'model']).doNothing()).execute();
+  await db
+    .insertInto('catalogue_models')
+    .values(sorted)
+    .onConflict((oc) => oc.columns(['brand', 'model']).doNothing())
+    .execute();
 }
 
 /** Which (brand, model) pairs are already catalogued, and by whom. */
@@ -30,6 +34,10 @@ export function catalogueKey(brand: string, model: string): string {
 /** Tickets by id, with the record each one belongs to. */
 export async function findTickets(db: DbOrTx, ids: string[]): Promise<Map<string, { recordId: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('tickets').select(['id', 'record_id']).where('id', '=', sql<string>`any(${ids}::uuid[])`).execute();
+  const rows = await db
+    .selectFrom('tickets')
+    .select(['id', 'record_id'])
+    .where('id', '=', sql<string>`any(${ids}::uuid[])`)
+    .execute();
   return new Map(rows.map((row) => [row.id, { recordId: row.record_id }]));
 }

@@ -20,7 +20,15 @@ export function monthlyReportCsv(month: string, report: MonthlyReportTables): st
     for (const measure of measures) add(name, '*', 'total', measure, table.total === null ? '' : String(table.total[measure]), table.total === null);
   };
   addTable('sales', report.sales, [
-    'tradeIns', 'newPurchases', 'subsidyFen', 'pricedPurchases', 'unpricedPurchases', 'listPriceFen', 'paidPriceFen', 'discountFen', 'subsidyAboveDiscount',
+    'tradeIns',
+    'newPurchases',
+    'subsidyFen',
+    'pricedPurchases',
+    'unpricedPurchases',
+    'listPriceFen',
+    'paidPriceFen',
+    'discountFen',
+    'subsidyAboveDiscount',
   ]);
   addTable('inspections', report.inspections, ['inspectedDevices']);
   addTable('dispositions', report.dispositions, ['disposedDevices', 'dismantledUnits', 'kgDismantled', 'kgCo2eAvoided']);

@@ -21,15 +21,38 @@ export const TABLES_OF_CAPACITY: Readonly<Partial<Record<FirmCapacity, ReportTab
  * the priced ones; `subsidyAboveDiscount` counts priced purchases whose subsidy exceeds their discount.
  */
 export interface SalesFigures {
-  tradeIns: number; newPurchases: number; subsidyFen: string;
-  pricedPurchases: number; unpricedPurchases: number; listPriceFen: string; paidPriceFen: string; discountFen: string; subsidyAboveDiscount: number;
+  tradeIns: number;
+  newPurchases: number;
+  subsidyFen: string;
+  pricedPurchases: number;
+  unpricedPurchases: number;
+  listPriceFen: string;
+  paidPriceFen: string;
+  discountFen: string;
+  subsidyAboveDiscount: number;
 }
-export interface InspectionFigures { inspectedDevices: number }
-export interface DispositionFigures { disposedDevices: number; dismantledUnits: number; kgDismantled: number; kgCo2eAvoided: number }
-export interface LeakageFigures { tradeIns: number; reached: number; leaked: number }
+export interface InspectionFigures {
+  inspectedDevices: number;
+}
+export interface DispositionFigures {
+  disposedDevices: number;
+  dismantledUnits: number;
+  kgDismantled: number;
+  kgCo2eAvoided: number;
+}
+export interface LeakageFigures {
+  tradeIns: number;
+  reached: number;
+  leaked: number;
+}
 
 /** A firm's line: its figures, or null when withheld. */
-export interface ReportRow<F> { partyId: string; name: string; withheld: boolean; figures: F | null }
+export interface ReportRow<F> {
+  partyId: string;
+  name: string;
+  withheld: boolean;
+  figures: F | null;
+}
 
 export interface ReportTable<F> {
   rows: ReportRow<F>[];
@@ -38,7 +61,12 @@ export interface ReportTable<F> {
   total: F | null;
 }
 
-export interface MissingFigures { partyId: string; name: string; table: ReportTableName; overdue: boolean }
+export interface MissingFigures {
+  partyId: string;
+  name: string;
+  table: ReportTableName;
+  overdue: boolean;
+}
 
 export interface CustodyLeakage {
   /** The policy's period: a device must reach a licensed handler by the end of this many months after its trade-in month. */
@@ -91,26 +119,38 @@ function sumFen<F>(rows: readonly F[], pick: (figures: F) => string): string {
  * cannot tell "nothing happened" from "nothing was sent".
  */
 export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReportTables {
-  const sales = protect(input.sales.map(({ partyId, name, ...cell }) => ({ key: partyId, name, units: cell.tradeIns, figures: salesFigures(cell) })), input.k, (rows) => ({
-    tradeIns: sum(rows, (f) => f.tradeIns),
-    newPurchases: sum(rows, (f) => f.newPurchases),
-    subsidyFen: sumFen(rows, (f) => f.subsidyFen),
-    pricedPurchases: sum(rows, (f) => f.pricedPurchases),
-    unpricedPurchases: sum(rows, (f) => f.unpricedPurchases),
-    listPriceFen: sumFen(rows, (f) => f.listPriceFen),
-    paidPriceFen: sumFen(rows, (f) => f.paidPriceFen),
-    discountFen: sumFen(rows, (f) => f.discountFen),
-    subsidyAboveDiscount: sum(rows, (f) => f.subsidyAboveDiscount),
-  }));
-  const inspections = protect(input.inspections.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.inspectedDevices, figures })), input.k, (rows) => ({
-    inspectedDevices: sum(rows, (f) => f.inspectedDevices),
-  }));
-  const dispositions = protect(input.dispositions.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.disposedDevices, figures })), input.k, (rows) => ({
-    disposedDevices: sum(rows, (f) => f.disposedDevices),
-    dismantledUnits: sum(rows, (f) => f.dismantledUnits),
-    kgDismantled: round3(sum(rows, (f) => f.kgDismantled)),
-    kgCo2eAvoided: round3(sum(rows, (f) => f.kgCo2eAvoided)),
-  }));
+  const sales = protect(
+    input.sales.map(({ partyId, name, ...cell }) => ({ key: partyId, name, units: cell.tradeIns, figures: salesFigures(cell) })),
+    input.k,
+    (rows) => ({
+      tradeIns: sum(rows, (f) => f.tradeIns),
+      newPurchases: sum(rows, (f) => f.newPurchases),
+      subsidyFen: sumFen(rows, (f) => f.subsidyFen),
+      pricedPurchases: sum(rows, (f) => f.pricedPurchases),
+      unpricedPurchases: sum(rows, (f) => f.unpricedPurchases),
+      listPriceFen: sumFen(rows, (f) => f.listPriceFen),
+      paidPriceFen: sumFen(rows, (f) => f.paidPriceFen),
+      discountFen: sumFen(rows, (f) => f.discountFen),
+      subsidyAboveDiscount: sum(rows, (f) => f.subsidyAboveDiscount),
+    }),
+  );
+  const inspections = protect(
+    input.inspections.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.inspectedDevices, figures })),
+    input.k,
+    (rows) => ({
+      inspectedDevices: sum(rows, (f) => f.inspectedDevices),
+    }),
+  );
+  const dispositions = protect(
+    input.dispositions.map(({ partyId, name, ...figures }) => ({ key: partyId, name, units: figures.disposedDevices, figures })),
+    input.k,
+    (rows) => ({
+      disposedDevices: sum(rows, (f) => f.disposedDevices),
+      dismantledUnits: sum(rows, (f) => f.dismantledUnits),
+      kgDismantled: round3(sum(rows, (f) => f.kgDismantled)),
+      kgCo2eAvoided: round3(sum(rows, (f) => f.kgCo2eAvoided)),
+    }),
+  );
 
   const present: Record<ReportTableName, Set<string>> = {
     sales: new Set(input.sales.map((row) => row.partyId)),
@@ -126,16 +166,24 @@ export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReportTabl
     }
   }
 
-  const custodyLeakage = input.leakage === null ? null : {
-    periodMonths: input.leakage.periodMonths,
-    tradeInMonth: input.leakage.tradeInMonth,
-    windowClosed: input.leakage.windowClosed,
-    table: protect(
-      input.leakage.rows.map(({ partyId, name, tradeIns, reached }) => ({ key: partyId, name, units: tradeIns, figures: { tradeIns, reached, leaked: tradeIns - reached } })),
-      input.k,
-      (rows) => ({ tradeIns: sum(rows, (f) => f.tradeIns), reached: sum(rows, (f) => f.reached), leaked: sum(rows, (f) => f.leaked) }),
-    ),
-  };
+  const custodyLeakage =
+    input.leakage === null
+      ? null
+      : {
+          periodMonths: input.leakage.periodMonths,
+          tradeInMonth: input.leakage.tradeInMonth,
+          windowClosed: input.leakage.windowClosed,
+          table: protect(
+            input.leakage.rows.map(({ partyId, name, tradeIns, reached }) => ({
+              key: partyId,
+              name,
+              units: tradeIns,
+              figures: { tradeIns, reached, leaked: tradeIns - reached },
+            })),
+            input.k,
+            (rows) => ({ tradeIns: sum(rows, (f) => f.tradeIns), reached: sum(rows, (f) => f.reached), leaked: sum(rows, (f) => f.leaked) }),
+          ),
+        };
   return { sales, inspections, dispositions, missing, custodyLeakage };
 }
 

@@ -3,12 +3,17 @@ import { builder } from '../graphql/builder.ts';
 import { AccessDeniedError, ForbiddenError, HubErrorInterface, UnauthenticatedError } from '../graphql/errors.graphql.ts';
 import { monthlyReportCsv } from './monthly-report-csv.ts';
 import {
-  REPORT_TABLES, type CustodyLeakage, type DispositionFigures, type InspectionFigures, type LeakageFigures, type MissingFigures,
-  type ReportRow, type ReportTable, type SalesFigures,
+  REPORT_TABLES,
+  type CustodyLeakage,
+  type DispositionFigures,
+  type InspectionFigures,
+  type LeakageFigures,
+  type MissingFigures,
+  type ReportRow,
+  type ReportTable,
+  type SalesFigures,
 } from './monthly-report.ts';
 import { ReportArgumentError, runMonthlyReport, type MonthlyReportAnswer } from './reports.service.ts';
-
-
 
 // The domain error is the GraphQL type: defined once, registered here.
 builder.objectType(ReportArgumentError, {
@@ -29,7 +34,9 @@ function reportTableType<F extends object>(name: string, description: string, Fi
     fields: (t) => ({
       partyId: t.exposeString('partyId'),
       name: t.exposeString('name'),
-      withheld: t.exposeBoolean('withheld', { description: 'Withheld whole: fewer than minGroupSize devices, or withheld so the total cannot give another cell away.' }),
+      withheld: t.exposeBoolean('withheld', {
+        description: 'Withheld whole: fewer than minGroupSize devices, or withheld so the total cannot give another cell away.',
+      }),
       figures: t.field({ type: Figures, nullable: true, resolve: (r) => r.figures as never }),
     }),
   });
@@ -38,12 +45,19 @@ function reportTableType<F extends object>(name: string, description: string, Fi
     fields: (t) => ({
       rows: t.field({ type: [Row], resolve: (r) => r.rows }),
       withheldCells: t.exposeInt('withheldCells'),
-      total: t.field({ type: Figures, nullable: true, description: 'Over every firm, withheld ones included; null below minGroupSize devices.', resolve: (r) => r.total as never }),
+      total: t.field({
+        type: Figures,
+        nullable: true,
+        description: 'Over every firm, withheld ones included; null below minGroupSize devices.',
+        resolve: (r) => r.total as never,
+      }),
     }),
   });
 }
 
-const SalesTableRef = reportTableType('ReportSales', 'Per platform, by trade-in month: its trade-ins, new purchases with a trade-in, their subsidies, and (where sent as tradein.v2) their list and paid prices.',
+const SalesTableRef = reportTableType(
+  'ReportSales',
+  'Per platform, by trade-in month: its trade-ins, new purchases with a trade-in, their subsidies, and (where sent as tradein.v2) their list and paid prices.',
   builder.objectRef<SalesFigures>('ReportSalesFigures').implement({
     fields: (t) => ({
       tradeIns: t.exposeInt('tradeIns'),
@@ -51,29 +65,45 @@ const SalesTableRef = reportTableType('ReportSales', 'Per platform, by trade-in 
       subsidyFen: t.exposeString('subsidyFen', { description: 'Subsidies claimed on the trade-ins, integer fen as a string.' }),
       pricedPurchases: t.exposeInt('pricedPurchases', { description: 'New purchases sent with their list and paid price (tradein.v2).' }),
       unpricedPurchases: t.exposeInt('unpricedPurchases', { description: 'New purchases without prices (tradein.v1): not in the price sums.' }),
-      listPriceFen: t.exposeString('listPriceFen', { description: 'Sum of the priced new purchases\' list prices, integer fen as a string.' }),
-      paidPriceFen: t.exposeString('paidPriceFen', { description: 'Sum of the priced new purchases\' paid prices, integer fen as a string.' }),
-      discountFen: t.exposeString('discountFen', { description: 'listPriceFen − paidPriceFen: the discount the users got on the priced purchases, subsidy included.' }),
-      subsidyAboveDiscount: t.exposeInt('subsidyAboveDiscount', { description: 'Priced purchases whose subsidy exceeds their discount (list − paid): a subsidy claim the price does not show passed on.' }),
+      listPriceFen: t.exposeString('listPriceFen', { description: "Sum of the priced new purchases' list prices, integer fen as a string." }),
+      paidPriceFen: t.exposeString('paidPriceFen', { description: "Sum of the priced new purchases' paid prices, integer fen as a string." }),
+      discountFen: t.exposeString('discountFen', {
+        description: 'listPriceFen − paidPriceFen: the discount the users got on the priced purchases, subsidy included.',
+      }),
+      subsidyAboveDiscount: t.exposeInt('subsidyAboveDiscount', {
+        description: 'Priced purchases whose subsidy exceeds their discount (list − paid): a subsidy claim the price does not show passed on.',
+      }),
     }),
-  }));
-const InspectionsTableRef = reportTableType('ReportInspections', 'Per recycler, by inspection month: devices inspected.',
+  }),
+);
+const InspectionsTableRef = reportTableType(
+  'ReportInspections',
+  'Per recycler, by inspection month: devices inspected.',
   builder.objectRef<InspectionFigures>('ReportInspectionsFigures').implement({
     fields: (t) => ({ inspectedDevices: t.exposeInt('inspectedDevices') }),
-  }));
-const DispositionsTableRef = reportTableType('ReportDispositions', 'Per recycler, by completion month: devices disposed of, dismantled units, kg and kg CO2e.',
+  }),
+);
+const DispositionsTableRef = reportTableType(
+  'ReportDispositions',
+  'Per recycler, by completion month: devices disposed of, dismantled units, kg and kg CO2e.',
   builder.objectRef<DispositionFigures>('ReportDispositionsFigures').implement({
     fields: (t) => ({
       disposedDevices: t.exposeInt('disposedDevices'),
       dismantledUnits: t.exposeInt('dismantledUnits'),
-      kgDismantled: t.exposeFloat('kgDismantled', { description: 'kg of materials recovered from the dismantled units (processed weight where none were reported).' }),
+      kgDismantled: t.exposeFloat('kgDismantled', {
+        description: 'kg of materials recovered from the dismantled units (processed weight where none were reported).',
+      }),
       kgCo2eAvoided: t.exposeFloat('kgCo2eAvoided'),
     }),
-  }));
-const LeakageTableRef = reportTableType('ReportCustodyLeakage', 'Per platform: trade-ins of the judged month, those that reached a licensed handler in time, and the rest.',
+  }),
+);
+const LeakageTableRef = reportTableType(
+  'ReportCustodyLeakage',
+  'Per platform: trade-ins of the judged month, those that reached a licensed handler in time, and the rest.',
   builder.objectRef<LeakageFigures>('ReportCustodyLeakageFigures').implement({
     fields: (t) => ({ tradeIns: t.exposeInt('tradeIns'), reached: t.exposeInt('reached'), leaked: t.exposeInt('leaked') }),
-  }));
+  }),
+);
 
 const ReportTableEnum = builder.enumType('ReportTableName', {
   values: Object.fromEntries(REPORT_TABLES.map((name) => [name.toUpperCase(), { value: name }])) as Record<string, { value: (typeof REPORT_TABLES)[number] }>,
@@ -116,8 +146,16 @@ builder.objectType(MonthlyReport, {
     inspections: t.field({ type: InspectionsTableRef, resolve: (r) => r.answer.inspections }),
     dispositions: t.field({ type: DispositionsTableRef, resolve: (r) => r.answer.dispositions }),
     missing: t.field({ type: [MissingRef], resolve: (r) => r.answer.missing }),
-    custodyLeakage: t.field({ type: CustodyLeakageRef, nullable: true, description: 'Null when the policy sets no custodyLeakageMonths.', resolve: (r) => r.answer.custodyLeakage }),
-    csv: t.string({ description: 'The whole report as CSV, one figure per line (header: month,table,party_id,firm,measure,value,withheld).', resolve: (r) => monthlyReportCsv(r.answer.month, r.answer) }),
+    custodyLeakage: t.field({
+      type: CustodyLeakageRef,
+      nullable: true,
+      description: 'Null when the policy sets no custodyLeakageMonths.',
+      resolve: (r) => r.answer.custodyLeakage,
+    }),
+    csv: t.string({
+      description: 'The whole report as CSV, one figure per line (header: month,table,party_id,firm,measure,value,withheld).',
+      resolve: (r) => monthlyReportCsv(r.answer.month, r.answer),
+    }),
     json: t.field({ type: 'JSON', description: 'The whole report as one JSON document, for export.', resolve: (r) => r.answer }),
   }),
 });
@@ -125,7 +163,8 @@ builder.objectType(MonthlyReport, {
 builder.queryField('monthlyReport', (t) =>
   t.field({
     type: MonthlyReport,
-    description: 'Regulator only, statutory: the monthly report per firm, by the month the work was done, with totals, missing firms and custody leakage. Unbilled; every decision is in the access log.',
+    description:
+      'Regulator only, statutory: the monthly report per firm, by the month the work was done, with totals, missing firms and custody leakage. Unbilled; every decision is in the access log.',
     errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, ReportArgumentError] },
     args: { month: t.arg.string({ required: true, description: 'YYYY-MM, not after the current month.' }) },
     resolve: async (_root, args, context) => {

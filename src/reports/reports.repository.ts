@@ -7,8 +7,15 @@ import { co2eAvoidedSql } from '../insights/carbon-factors.ts';
 const firstDay = (month: string) => `${month}-01`;
 
 export interface SalesCellRow {
-  partyId: string; name: string; tradeIns: number; newPurchases: number; subsidyFen: string;
-  pricedPurchases: number; listPriceFen: string; paidPriceFen: string; subsidyAboveDiscount: number;
+  partyId: string;
+  name: string;
+  tradeIns: number;
+  newPurchases: number;
+  subsidyFen: string;
+  pricedPurchases: number;
+  listPriceFen: string;
+  paidPriceFen: string;
+  subsidyAboveDiscount: number;
 }
 
 /**
@@ -19,8 +26,15 @@ export interface SalesCellRow {
  */
 export async function salesByPlatform(db: DbOrTx, month: string): Promise<SalesCellRow[]> {
   const { rows } = await sql<{
-    party_id: string; name: string | null; trade_ins: number; new_purchases: number; subsidy_fen: string;
-    priced: number; list_fen: string; paid_fen: string; subsidy_above_discount: number;
+    party_id: string;
+    name: string | null;
+    trade_ins: number;
+    new_purchases: number;
+    subsidy_fen: string;
+    priced: number;
+    list_fen: string;
+    paid_fen: string;
+    subsidy_above_discount: number;
   }>`
     select t.platform_id as party_id, p.display_name as name, count(*)::int as trade_ins,
       (count(*) filter (where r.new_purchase_category is not null))::int as new_purchases,
@@ -36,12 +50,23 @@ export async function salesByPlatform(db: DbOrTx, month: string): Promise<SalesC
     group by t.platform_id, p.display_name
     order by t.platform_id`.execute(db);
   return rows.map((row) => ({
-    partyId: row.party_id, name: row.name ?? row.party_id, tradeIns: row.trade_ins, newPurchases: row.new_purchases, subsidyFen: row.subsidy_fen,
-    pricedPurchases: row.priced, listPriceFen: row.list_fen, paidPriceFen: row.paid_fen, subsidyAboveDiscount: row.subsidy_above_discount,
+    partyId: row.party_id,
+    name: row.name ?? row.party_id,
+    tradeIns: row.trade_ins,
+    newPurchases: row.new_purchases,
+    subsidyFen: row.subsidy_fen,
+    pricedPurchases: row.priced,
+    listPriceFen: row.list_fen,
+    paidPriceFen: row.paid_fen,
+    subsidyAboveDiscount: row.subsidy_above_discount,
   }));
 }
 
-export interface InspectionCellRow { partyId: string; name: string; inspectedDevices: number }
+export interface InspectionCellRow {
+  partyId: string;
+  name: string;
+  inspectedDevices: number;
+}
 
 /** Per recycler, the devices it inspected in the month (a device inspected twice counts once). */
 export async function inspectionsByRecycler(db: DbOrTx, month: string): Promise<InspectionCellRow[]> {
@@ -55,7 +80,14 @@ export async function inspectionsByRecycler(db: DbOrTx, month: string): Promise<
   return rows.map((row) => ({ partyId: row.party_id, name: row.name ?? row.party_id, inspectedDevices: row.inspected }));
 }
 
-export interface DispositionCellRow { partyId: string; name: string; disposedDevices: number; dismantledUnits: number; kgDismantled: number; kgCo2eAvoided: number }
+export interface DispositionCellRow {
+  partyId: string;
+  name: string;
+  disposedDevices: number;
+  dismantledUnits: number;
+  kgDismantled: number;
+  kgCo2eAvoided: number;
+}
 
 /**
  * Per recycler, the devices whose latest disposition it completed in the month: how many, how many
@@ -93,12 +125,21 @@ export async function dispositionsByRecycler(db: DbOrTx, month: string): Promise
     group by v.recycler_id, p.display_name
     order by v.recycler_id`.execute(db);
   return rows.map((row) => ({
-    partyId: row.party_id, name: row.name ?? row.party_id, disposedDevices: row.disposed, dismantledUnits: row.dismantled,
-    kgDismantled: Number(row.kg), kgCo2eAvoided: Number(row.co2e),
+    partyId: row.party_id,
+    name: row.name ?? row.party_id,
+    disposedDevices: row.disposed,
+    dismantledUnits: row.dismantled,
+    kgDismantled: Number(row.kg),
+    kgCo2eAvoided: Number(row.co2e),
   }));
 }
 
-export interface LeakageCellRow { partyId: string; name: string; tradeIns: number; reached: number }
+export interface LeakageCellRow {
+  partyId: string;
+  name: string;
+  tradeIns: number;
+  reached: number;
+}
 
 /**
  * Per platform, its trade-ins of `tradeInMonth` and how many of those devices reached a licensed handler
@@ -133,7 +174,11 @@ export async function custodyReachByPlatform(db: DbOrTx, tradeInMonth: string, d
   return rows.map((row) => ({ partyId: row.party_id, name: row.name ?? row.party_id, tradeIns: row.trade_ins, reached: row.reached }));
 }
 
-export interface ReportingFirmRow { partyId: string; name: string; capacities: FirmCapacity[] }
+export interface ReportingFirmRow {
+  partyId: string;
+  name: string;
+  capacities: FirmCapacity[];
+}
 
 /** Active registry entries: the firms expected to have figures for a month. */
 export async function activeFirms(db: DbOrTx): Promise<ReportingFirmRow[]> {

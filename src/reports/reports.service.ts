@@ -58,13 +58,17 @@ export async function runMonthlyReport(context: MonthlyReportContext, principal:
   if (isFutureMonth(month, now)) throw new ReportArgumentError('month must not be after the current month');
 
   const policyRequest = {
-    groupBy: ['tradeInMonth'], measures: ['count', 'co2eAvoidedKg'], filters: { tradeInMonthFrom: month, tradeInMonthTo: month },
+    groupBy: ['tradeInMonth'],
+    measures: ['count', 'co2eAvoidedKg'],
+    filters: { tradeInMonthFrom: month, tradeInMonthTo: month },
   };
   let decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
   const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
   if (decision.effect === 'allow' && (policy as AllowedPolicy).differentialPrivacy !== undefined) {
     decision = {
-      ...decision, effect: 'deny', matchedRules: ['service.differential_privacy_unavailable'],
+      ...decision,
+      effect: 'deny',
+      matchedRules: ['service.differential_privacy_unavailable'],
       reasons: ['this purpose requires differential privacy, which the monthly report cannot serve; it refuses rather than answer without noise'],
     };
   }
@@ -75,38 +79,77 @@ export async function runMonthlyReport(context: MonthlyReportContext, principal:
     // Statutory figures cross parties: the analytics role reads them, never the owner.
     await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny') {
-      await appendAccessLog(tx, {
-        partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
-        decision: 'deny', matchedRules: decision.matchedRules, request: logged, rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
-      }, now);
+      await appendAccessLog(
+        tx,
+        {
+          partyId,
+          purpose: REGULATORY_STATISTICS_PURPOSE,
+          policyId: decision.policy?.id ?? null,
+          policyVersion: decision.policy?.version ?? null,
+          decision: 'deny',
+          matchedRules: decision.matchedRules,
+          request: logged,
+          rowsReleased: 0,
+          rowsSuppressed: 0,
+          subjectsCounted: 0,
+          priceFen: 0,
+        },
+        now,
+      );
       return { allowed: false, decision } as const;
     }
     const allowed = policy as AllowedPolicy;
     const periodMonths = allowed.custodyLeakageMonths;
     const leakageMonth = periodMonths === undefined ? null : addMonths(month, -periodMonths);
     const tables = buildMonthlyReport({
-      month, k: allowed.minGroupSize, now,
+      month,
+      k: allowed.minGroupSize,
+      now,
       sales: await reports.salesByPlatform(tx, month),
       inspections: await reports.inspectionsByRecycler(tx, month),
       dispositions: await reports.dispositionsByRecycler(tx, month),
       activeFirms: await reports.activeFirms(tx),
-      leakage: periodMonths === undefined || leakageMonth === null ? null : {
-        periodMonths, tradeInMonth: leakageMonth, windowClosed: now.toISOString().slice(0, 7) > month,
-        rows: await reports.custodyReachByPlatform(tx, leakageMonth, month),
-      },
+      leakage:
+        periodMonths === undefined || leakageMonth === null
+          ? null
+          : {
+              periodMonths,
+              tradeInMonth: leakageMonth,
+              windowClosed: now.toISOString().slice(0, 7) > month,
+              rows: await reports.custodyReachByPlatform(tx, leakageMonth, month),
+            },
     });
     const queryId = uuidv7();
     const tablesOut = [tables.sales, tables.inspections, tables.dispositions, ...(tables.custodyLeakage ? [tables.custodyLeakage.table] : [])];
-    await appendAccessLog(tx, {
-      id: queryId, partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: allowed.id, policyVersion: allowed.version,
-      decision: 'allow', matchedRules: decision.matchedRules, request: logged,
-      rowsReleased: tablesOut.reduce((n, t) => n + t.rows.length - t.withheldCells, 0),
-      rowsSuppressed: tablesOut.reduce((n, t) => n + t.withheldCells, 0),
-      subjectsCounted: 0, priceFen: 0,
-    }, now);
+    await appendAccessLog(
+      tx,
+      {
+        id: queryId,
+        partyId,
+        purpose: REGULATORY_STATISTICS_PURPOSE,
+        policyId: allowed.id,
+        policyVersion: allowed.version,
+        decision: 'allow',
+        matchedRules: decision.matchedRules,
+        request: logged,
+        rowsReleased: tablesOut.reduce((n, t) => n + t.rows.length - t.withheldCells, 0),
+        rowsSuppressed: tablesOut.reduce((n, t) => n + t.withheldCells, 0),
+        subjectsCounted: 0,
+        priceFen: 0,
+      },
+      now,
+    );
     return {
       allowed: true,
-      answer: { ...tables, queryId, month, dueOn: reportDueOn(month), policyVersion: allowed.version, minGroupSize: allowed.minGroupSize, carbonFactorSet: CARBON_FACTOR_SET },
+      answer: {
+        ...tables,
+        queryId,
+        month,
+        dueOn: reportDueOn(month),
+        policyVersion: allowed.version,
+        minGroupSize: allowed.minGroupSize,
+        carbonFactorSet: CARBON_FACTOR_SET,
+      },
     } as const;
   });
 }

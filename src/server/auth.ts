@@ -1,6 +1,4 @@
-import {
-  createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.ts';
 import { findActivePartyKeys, findParty } from '../parties/parties.repository.ts';
@@ -29,7 +27,10 @@ export type AuthErrorCode =
 
 export class AuthError extends Error {
   override readonly name = 'AuthError';
-  constructor(readonly code: AuthErrorCode, message: string) {
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +65,10 @@ export class TokenVerifier {
   private readonly cache = new LRUCache<string, Principal>({ max: 50_000, ttlAutopurge: false });
   private readonly now: () => number;
 
-  constructor(private readonly db: Db, private readonly options: TokenVerifierOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly options: TokenVerifierOptions,
+  ) {
     this.now = options.now ?? Date.now;
   }
 

@@ -11,9 +11,7 @@ const BEARER = /^bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
 /** What one request's Authorization header amounts to. */
 export type BearerOutcome =
-  | { readonly kind: 'anonymous' }
-  | { readonly kind: 'verified'; readonly principal: Principal }
-  | { readonly kind: 'refused'; readonly answer: HttpAnswer };
+  { readonly kind: 'anonymous' } | { readonly kind: 'verified'; readonly principal: Principal } | { readonly kind: 'refused'; readonly answer: HttpAnswer };
 
 /**
  * The one bearer check every route uses (GraphQL, /bulk, /statements). No header is anonymous (each route
@@ -43,7 +41,9 @@ export async function checkBearer(header: string | null | undefined, verifier: T
  * guard answers), the bearer check's own 401/503 otherwise.
  */
 export async function requirePartyBearer(
-  header: string | null | undefined, verifier: TokenVerifier, logger: Logger,
+  header: string | null | undefined,
+  verifier: TokenVerifier,
+  logger: Logger,
 ): Promise<{ party: Extract<Principal, { kind: 'party' }> } | { answer: HttpAnswer }> {
   const outcome = await checkBearer(header, verifier, logger);
   if (outcome.kind === 'refused') return { answer: outcome.answer };

@@ -17,9 +17,11 @@ export function useUnavailableWhenDatabaseDown(db: Db): Plugin {
       const unexpected = single.errors?.some((error) => (error.extensions as { unexpected?: unknown } | undefined)?.unexpected === true);
       if (!unexpected || (await isDatabaseReachable(db))) return;
       setResult({
-        errors: [new GraphQLError('the hub cannot reach its database right now; retry later', {
-          extensions: { code: 'UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } },
-        })],
+        errors: [
+          new GraphQLError('the hub cannot reach its database right now; retry later', {
+            extensions: { code: 'UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } },
+          }),
+        ],
       });
     },
   };

@@ -43,7 +43,11 @@ function isKnownName(quoted: string, names: ReadonlySet<string>): boolean {
   // A type reference such as [InsightDimension!]! names one type.
   const bare = quoted.replace(/^\[*|[\]!]*$/g, '').replace(/!$/, '');
   // Schema coordinates (Query.viewer, Query.insights(purpose:)) name one part of the schema per segment.
-  return bare.replace(/^@/, '').replace(/:\)$/, '').split(/[.(]/).every((part) => names.has(part));
+  return bare
+    .replace(/^@/, '')
+    .replace(/:\)$/, '')
+    .split(/[.(]/)
+    .every((part) => names.has(part));
 }
 
 /** Quoted names the schema does not define become "…". */
@@ -129,7 +133,7 @@ export function useEchoFreeErrors(schema: GraphQLSchema): Plugin {
       if (Symbol.asyncIterator in (result as object)) return;
       const rewrite = (single: { errors?: readonly GraphQLError[] }) =>
         single.errors === undefined ? single : { ...single, errors: single.errors.map((error) => echoFreeError(error, names)) };
-      setResult(Array.isArray(result) ? result.map(rewrite) : rewrite(result as { errors?: readonly GraphQLError[] }) as never);
+      setResult(Array.isArray(result) ? result.map(rewrite) : (rewrite(result as { errors?: readonly GraphQLError[] }) as never));
     },
   };
 }

@@ -2,9 +2,23 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import {
-  getArgumentValues, getNamedType, getNullableType, getVariableValues, GraphQLError, isInputObjectType, isListType, Kind,
-  TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type ExecutionResult, type GraphQLInputType, type GraphQLSchema,
-  type OperationDefinitionNode, type ValidationContext,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  GraphQLError,
+  isInputObjectType,
+  isListType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -96,7 +110,12 @@ function armorRule(limit: keyof typeof MESSAGES, max: number, logger: Logger) {
  * field of the operation before execution starts. Returns the first violation as a typed error, or null.
  * Arguments that do not coerce are left to execution, which refuses them without running a resolver.
  */
-export function findArgumentLimitViolation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown> | null | undefined): GraphQLError | null {
+export function findArgumentLimitViolation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+): GraphQLError | null {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName == null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
   if (operation === undefined) return null;
@@ -107,35 +126,50 @@ export function findArgumentLimitViolation(schema: GraphQLSchema, document: Docu
   let violation: GraphQLError | null = null;
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   for (const root of [operation, ...fragments]) {
-    visit(root, visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        if (violation !== null) return false;
-        const field = typeInfo.getFieldDef();
-        if (field == null || field.args.length === 0 || (node.arguments ?? []).length === 0) return undefined;
-        let values: Record<string, unknown>;
-        try {
-          values = getArgumentValues(field, node, variables);
-        } catch (error) {
-          if (error instanceof GraphQLError) return undefined;
-          throw error;
-        }
-        for (const arg of field.args) {
-          const value = values[arg.name];
-          if (arg.name === 'first' && typeof value === 'number' && value > GRAPHQL_LIMITS.maxFirst) {
-            violation = limitExceededError('first', GRAPHQL_LIMITS.maxFirst, `first must be at most ${GRAPHQL_LIMITS.maxFirst}`, { field: field.name, argument: arg.name });
-            return false;
+    visit(
+      root,
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          if (violation !== null) return false;
+          const field = typeInfo.getFieldDef();
+          if (field == null || field.args.length === 0 || (node.arguments ?? []).length === 0) return undefined;
+          let values: Record<string, unknown>;
+          try {
+            values = getArgumentValues(field, node, variables);
+          } catch (error) {
+            if (error instanceof GraphQLError) return undefined;
+            throw error;
           }
-          const found = oversizedArgument(arg.type, value, arg.name);
-          if (found !== null) {
-            violation = found.limit === 'list_items'
-              ? limitExceededError('list_items', GRAPHQL_LIMITS.maxListItems, `${found.path} must hold at most ${GRAPHQL_LIMITS.maxListItems} items`, { field: field.name, argument: found.path })
-              : limitExceededError('json_depth', GRAPHQL_LIMITS.maxJsonDepth, `${found.path} must nest at most ${GRAPHQL_LIMITS.maxJsonDepth} levels of arrays and objects`, { field: field.name, argument: found.path });
-            return false;
+          for (const arg of field.args) {
+            const value = values[arg.name];
+            if (arg.name === 'first' && typeof value === 'number' && value > GRAPHQL_LIMITS.maxFirst) {
+              violation = limitExceededError('first', GRAPHQL_LIMITS.maxFirst, `first must be at most ${GRAPHQL_LIMITS.maxFirst}`, {
+                field: field.name,
+                argument: arg.name,
+              });
+              return false;
+            }
+            const found = oversizedArgument(arg.type, value, arg.name);
+            if (found !== null) {
+              violation =
+                found.limit === 'list_items'
+                  ? limitExceededError('list_items', GRAPHQL_LIMITS.maxListItems, `${found.path} must hold at most ${GRAPHQL_LIMITS.maxListItems} items`, {
+                      field: field.name,
+                      argument: found.path,
+                    })
+                  : limitExceededError(
+                      'json_depth',
+                      GRAPHQL_LIMITS.maxJsonDepth,
+                      `${found.path} must nest at most ${GRAPHQL_LIMITS.maxJsonDepth} levels of arrays and objects`,
+                      { field: field.name, argument: found.path },
+                    );
+              return false;
+            }
           }
-        }
-        return undefined;
-      },
-    }));
+          return undefined;
+        },
+      }),
+    );
     if (violation !== null) return violation;
   }
   return null;
@@ -187,11 +221,11 @@ function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
   return errors.map((error) =>
     SUGGESTION.test(error.message)
       ? new GraphQLError(error.message.replaceAll(new RegExp(SUGGESTION, 'g'), '').trim(), {
-        ...(error.nodes ? { nodes: error.nodes } : {}),
-        ...(error.path ? { path: error.path } : {}),
-        ...(error.originalError ? { originalError: error.originalError } : {}),
-        extensions: error.extensions,
-      })
+          ...(error.nodes ? { nodes: error.nodes } : {}),
+          ...(error.path ? { path: error.path } : {}),
+          ...(error.originalError ? { originalError: error.originalError } : {}),
+          extensions: error.extensions,
+        })
       : error,
   );
 }

@@ -36,9 +36,14 @@ export function createHttpHandler(yoga: NodeHandler, deps: HttpEntryDeps): NodeH
     const route = streamed.find((candidate) => req.url?.startsWith(candidate.prefix));
     if (route === undefined) return yoga(req, res);
     const startedMs = performance.now();
-    res.once('close', () => recordRequest(deps.logger, deps.metrics, {
-      method: req.method ?? 'GET', pathname: route.prefix, status: res.statusCode, startedMs,
-    }));
+    res.once('close', () =>
+      recordRequest(deps.logger, deps.metrics, {
+        method: req.method ?? 'GET',
+        pathname: route.prefix,
+        status: res.statusCode,
+        startedMs,
+      }),
+    );
     route.handle(req, res).catch((error: unknown) => answerUnexpected(res, deps, route.event, error));
   };
 }

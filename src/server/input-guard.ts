@@ -9,12 +9,17 @@ const SHOWABLE_VARIABLE = /^[A-Za-z_][A-Za-z_]{0,40}[0-9]{0,2}$/;
 /** The literal values of a document (arguments, directive arguments, defaults) as plain JS values. */
 function literalValue(node: ValueNode): unknown {
   switch (node.kind) {
-    case Kind.STRING: return node.value;
+    case Kind.STRING:
+      return node.value;
     case Kind.INT:
-    case Kind.FLOAT: return Number(node.value);
-    case Kind.LIST: return node.values.map(literalValue);
-    case Kind.OBJECT: return Object.fromEntries(node.fields.map((field) => [field.name.value, literalValue(field.value)]));
-    default: return null;
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.LIST:
+      return node.values.map(literalValue);
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((field) => [field.name.value, literalValue(field.value)]));
+    default:
+      return null;
   }
 }
 
@@ -69,9 +74,11 @@ export function useStorableInputs(logger: Logger): Plugin {
       if (rule === undefined) return;
       logger.info({ event: 'graphql.input_refused', rule }, 'unstorable input refused');
       setResultAndStopExecution({
-        errors: [new GraphQLError(`${where} ${UNSTORABLE_MESSAGES[rule]}`, {
-          extensions: { code: 'BAD_USER_INPUT', reason: `input.${rule}`, http: { status: 400 } },
-        })],
+        errors: [
+          new GraphQLError(`${where} ${UNSTORABLE_MESSAGES[rule]}`, {
+            extensions: { code: 'BAD_USER_INPUT', reason: `input.${rule}`, http: { status: 400 } },
+          }),
+        ],
       });
     },
   };

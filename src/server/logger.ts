@@ -34,6 +34,9 @@ export function safeErrorSummary(error: unknown): Record<string, unknown> {
   return {
     name: error.name,
     code: typeof code === 'string' ? code : undefined,
-    frames: error.stack?.split('\n').slice(1, 8).map((frame) => frame.trim()),
+    frames: error.stack
+      ?.split('\n')
+      .slice(1, 8)
+      .map((frame) => frame.trim()),
   };
 }

@@ -38,7 +38,10 @@ export function useRequestRecord(logger: Logger, metrics: HubMetrics): Plugin {
     },
     onResponse({ request, response }) {
       recordRequest(logger, metrics, {
-        method: request.method, pathname: new URL(request.url).pathname, status: response.status, startedMs: started.get(request) ?? performance.now(),
+        method: request.method,
+        pathname: new URL(request.url).pathname,
+        status: response.status,
+        startedMs: started.get(request) ?? performance.now(),
       });
     },
   };

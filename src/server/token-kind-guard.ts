@@ -37,24 +37,32 @@ export function useTokenKindGuard(logger: Logger): Plugin<HubRequestContext> {
     onExecute({ args, setResultAndStopExecution }) {
       const principal = args.contextValue.principal;
       if (principal === null || principal === undefined) return;
-      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName));
+      const operation = (args.document as DocumentNode).definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName),
+      );
       if (operation === undefined) return;
       const root = operation.operation === 'mutation' ? args.schema.getMutationType() : args.schema.getQueryType();
       const kindOf = (name: string): TokenKind =>
         INTROSPECTION_FIELDS.has(name) ? 'any' : ((root?.getFields()[name]?.extensions as { tokenKind?: TokenKind } | undefined)?.tokenKind ?? 'party');
-      const misused = rootFieldNames(args.document as DocumentNode, operation)
-        .find((name) => kindOf(name) !== 'any' && kindOf(name) !== principal.kind);
+      const misused = rootFieldNames(args.document as DocumentNode, operation).find((name) => kindOf(name) !== 'any' && kindOf(name) !== principal.kind);
       if (misused === undefined) return;
       const reason = principal.kind === 'user' ? 'user_token_as_party' : 'party_token_as_user';
       logger.info({ event: 'auth.refused', reason }, 'token refused');
       setResultAndStopExecution({
-        errors: [new GraphQLError(
-          principal.kind === 'user'
-            ? `${misused} needs a party token; a user token acts only for its user`
-            : `${misused} acts for a user and needs a user token signed by their platform`,
-          { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${reason}"` } } } },
-        )],
+        errors: [
+          new GraphQLError(
+            principal.kind === 'user'
+              ? `${misused} needs a party token; a user token acts only for its user`
+              : `${misused} acts for a user and needs a user token signed by their platform`,
+            {
+              extensions: {
+                code: 'UNAUTHENTICATED',
+                reason,
+                http: { status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${reason}"` } },
+              },
+            },
+          ),
+        ],
       });
     },
   };

@@ -94,7 +94,10 @@ export function withWebPages(next: NodeHandler, deps: WebPagesDeps): NodeHandler
     const respond = (status: number, headers: Record<string, string>, body: string | Buffer) => {
       res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
       res.end(req.method === 'HEAD' ? undefined : body);
-      deps.logger.info({ event: 'http.request', method: req.method, path: echoSafeUrlPath(pathname), status, ms: Math.round(performance.now() - started) }, 'request');
+      deps.logger.info(
+        { event: 'http.request', method: req.method, path: echoSafeUrlPath(pathname), status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       respond(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'method not allowed\n');
@@ -113,13 +116,22 @@ export function withWebPages(next: NodeHandler, deps: WebPagesDeps): NodeHandler
     fs.readFile(file).then(
       (body) => {
         if (page !== undefined) respond(200, PAGE_HEADERS, body);
-        else respond(200, { 'content-type': ASSET_TYPES[asset![2]!]!, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' }, body);
+        else
+          respond(
+            200,
+            { 'content-type': ASSET_TYPES[asset![2]!]!, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' },
+            body,
+          );
       },
       (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') deps.logger.error({ event: 'web.read_failed', err: safeErrorSummary(error) }, 'web page could not be read');
         if (page !== undefined) {
           // The pages were never built (a checkout started without `npm install`/`npm start`): say how.
-          respond(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'The web pages are not built. Run `npm run build:web` (npm install and npm start do it), then reload.\n');
+          respond(
+            503,
+            { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+            'The web pages are not built. Run `npm run build:web` (npm install and npm start do it), then reload.\n',
+          );
         } else {
           respond(404, { 'content-type': 'text/plain; charset=utf-8' }, 'not found\n');
         }

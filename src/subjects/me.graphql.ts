@@ -32,7 +32,10 @@ export const MyRecordRef = builder.objectRef<SubjectRecordRow>('MyRecord').imple
       description: "The brand's display name from the brand registry (its English name, e.g. Apple); the id when the registry does not hold it.",
       resolve: (r, _args, context: HubContext) => brandDisplayName(context, r.brand),
     }),
-    model: t.exposeString('model', { nullable: true, description: 'Null while the brand has not catalogued the model: the hub keeps no model text it cannot resolve.' }),
+    model: t.exposeString('model', {
+      nullable: true,
+      description: 'Null while the brand has not catalogued the model: the hub keeps no model text it cannot resolve.',
+    }),
     usageMonths: t.exposeInt('usage_months'),
     tradeInMonth: t.string({ resolve: (r) => r.trade_in_month.slice(0, 7) }),
     regionCode: t.exposeString('region_code', { nullable: true }),
@@ -61,7 +64,11 @@ interface MeShape {
 }
 
 export class Me implements MeShape {
-  constructor(readonly platformId: string, readonly subjectRef: string, readonly subjectId: string) {}
+  constructor(
+    readonly platformId: string,
+    readonly subjectRef: string,
+    readonly subjectId: string,
+  ) {}
 }
 
 interface CountingQuery {
@@ -84,8 +91,17 @@ const CountedByRef = builder.objectRef<CountingQuery>('QueryCountingMe').impleme
     purpose: t.exposeString('purpose'),
     at: t.field({ type: 'DateTime', resolve: (q) => q.at }),
     priceFen: t.string({ description: 'Integer fen per subject, as a string (64-bit).', resolve: (q) => q.priceFen }),
-    dimensions: t.stringList({ nullable: true, description: 'The dimensions it grouped by (null for queries billed before requests were kept).', resolve: (q) => q.groupBy }),
-    filters: t.field({ type: 'JSON', nullable: true, description: 'The filters it applied: month bounds and value lists per dimension.', resolve: (q) => q.filters }),
+    dimensions: t.stringList({
+      nullable: true,
+      description: 'The dimensions it grouped by (null for queries billed before requests were kept).',
+      resolve: (q) => q.groupBy,
+    }),
+    filters: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The filters it applied: month bounds and value lists per dimension.',
+      resolve: (q) => q.filters,
+    }),
     measures: t.stringList({ nullable: true, description: 'The measures it asked for.', resolve: (q) => q.measures }),
   }),
 });
@@ -104,14 +120,28 @@ function mine(context: HubContext, subjectId: string): Promise<SubjectPointers> 
 /** Every query that counted the user, newest first: from the pointers, and the contributions of before. */
 async function countedBy(context: HubContext, subjectId: string, first: number): Promise<CountingQuery[]> {
   const fromPointers: CountingQuery[] = (await mine(context, subjectId)).counted.map((p) => ({
-    queryId: p.queryId, partyId: p.partyId, purpose: p.purpose, at: p.at, priceFen: String(p.pricePerSubjectFen),
-    groupBy: p.groupBy, filters: p.filters, measures: p.measures,
+    queryId: p.queryId,
+    partyId: p.partyId,
+    purpose: p.purpose,
+    at: p.at,
+    priceFen: String(p.pricePerSubjectFen),
+    groupBy: p.groupBy,
+    filters: p.filters,
+    measures: p.measures,
   }));
   const legacy: CountingQuery[] = (await listLegacyContributions(context.db, subjectId, first)).map((row) => ({
-    queryId: row.query_id, partyId: row.party_id, purpose: row.purpose, at: row.created_at, priceFen: row.price_fen, groupBy: null, filters: null, measures: null,
+    queryId: row.query_id,
+    partyId: row.party_id,
+    purpose: row.purpose,
+    at: row.created_at,
+    priceFen: row.price_fen,
+    groupBy: null,
+    filters: null,
+    measures: null,
   }));
   return [...fromPointers, ...legacy]
-    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.queryId < b.queryId ? 1 : a.queryId > b.queryId ? -1 : 0)).slice(0, first);
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.queryId < b.queryId ? 1 : a.queryId > b.queryId ? -1 : 0))
+    .slice(0, first);
 }
 
 const EarningLineRef = builder.objectRef<EarningLine>('EarningLine').implement({
@@ -141,9 +171,8 @@ const PeriodEarningsRef = builder.objectRef<PeriodEarnings & { subjectId: string
     lines: t.field({
       type: [EarningLineRef],
       args: { first: t.arg.int({ defaultValue: 100 }) },
-      resolve: async (e, args, context: HubContext) => earningLines(
-        context.db, e.subjectId, e.period, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS), (await mine(context, e.subjectId)).lines,
-      ),
+      resolve: async (e, args, context: HubContext) =>
+        earningLines(context.db, e.subjectId, e.period, Math.min(Math.max(args.first ?? 100, 1), MAX_ITEMS), (await mine(context, e.subjectId)).lines),
     }),
   }),
 });

@@ -43,8 +43,18 @@ export async function listSubjectRecords(db: DbOrTx, subjectId: string, limit: n
 }
 
 /** Queries that counted the subject before queries were billed as pointers (one contribution per subject), newest first. */
-export async function listLegacyContributions(db: DbOrTx, subjectId: string, limit: number): Promise<{ query_id: string; party_id: string; purpose: string; price_fen: string; created_at: Date }[]> {
-  return db.selectFrom('contributions').select(['query_id', 'party_id', 'purpose', 'price_fen', 'created_at'])
-    .where('subject_id', '=', subjectId).where('reverses_query_id', 'is', null).orderBy('created_at', 'desc').orderBy('query_id', 'desc')
-    .limit(limit).execute();
+export async function listLegacyContributions(
+  db: DbOrTx,
+  subjectId: string,
+  limit: number,
+): Promise<{ query_id: string; party_id: string; purpose: string; price_fen: string; created_at: Date }[]> {
+  return db
+    .selectFrom('contributions')
+    .select(['query_id', 'party_id', 'purpose', 'price_fen', 'created_at'])
+    .where('subject_id', '=', subjectId)
+    .where('reverses_query_id', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('query_id', 'desc')
+    .limit(limit)
+    .execute();
 }

@@ -61,7 +61,8 @@ const ItemResultRef = builder.unionType('SubmissionItemResult', {
 
 builder.objectType(DocumentVersionError, {
   name: 'DocumentVersionNotAccepted',
-  description: 'The batch named a document version the standard does not define, or one outside its acceptance window (schema/document-versions.json). Nothing was read or stored.',
+  description:
+    'The batch named a document version the standard does not define, or one outside its acceptance window (schema/document-versions.json). Nothing was read or stored.',
   interfaces: [HubErrorInterface],
   isTypeOf: (value) => value instanceof DocumentVersionError,
   fields: (t) => ({

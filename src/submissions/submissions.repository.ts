@@ -36,7 +36,9 @@ export async function findSubmissionsByKey(db: DbOrTx, partyId: string, kind: Do
 export async function findTradeInTickets(db: DbOrTx, platformId: string, keyHashes: Buffer[]): Promise<{ key_hash: Buffer; ticket_id: string | null }[]> {
   if (keyHashes.length === 0) return [];
   const { rows } = await sql<{ key_hash: Uint8Array; ticket_id: string | null }>`
-    select key_hash, ticket_id from hub_tradein_tickets(${platformId}, array(select decode(h, 'hex') from unnest(${keyHashes.map((k) => k.toString('hex'))}::text[]) as h))`.execute(db);
+    select key_hash, ticket_id from hub_tradein_tickets(${platformId}, array(select decode(h, 'hex') from unnest(${keyHashes.map((k) => k.toString('hex'))}::text[]) as h))`.execute(
+    db,
+  );
   return rows.map((row) => ({ key_hash: Buffer.from(row.key_hash), ticket_id: row.ticket_id }));
 }
 
@@ -82,7 +84,12 @@ export async function listPartySubmissions(
     .where('party_id', '=', partyId);
   if (page.before !== undefined) query = query.where('id', '<', page.before);
   if (page.kind !== undefined) query = query.where('kind', '=', page.kind);
-  const rows = (await query.orderBy('id', 'desc').limit(page.first + 1).execute()).map(withBuffers);
+  const rows = (
+    await query
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute()
+  ).map(withBuffers);
   return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
 }
 
@@ -99,13 +106,28 @@ export async function findPartySubmission(db: DbOrTx, partyId: string, id: strin
 
 export async function insertIngestBatch(
   db: DbOrTx,
-  batch: { id: string; partyId: string; kind: DocumentKind; channel: 'graphql' | 'bulk'; receivedAt: Date; itemCount: number; accepted: number; rejected: number },
+  batch: {
+    id: string;
+    partyId: string;
+    kind: DocumentKind;
+    channel: 'graphql' | 'bulk';
+    receivedAt: Date;
+    itemCount: number;
+    accepted: number;
+    rejected: number;
+  },
 ): Promise<void> {
   await db
     .insertInto('ingest_batches')
     .values({
-      id: batch.id, party_id: batch.partyId, kind: batch.kind, channel: batch.channel, received_at: batch.receivedAt,
-      item_count: batch.itemCount, accepted_count: batch.accepted, rejected_count: batch.rejected,
+      id: batch.id,
+      party_id: batch.partyId,
+      kind: batch.kind,
+      channel: batch.channel,
+      received_at: batch.receivedAt,
+      item_count: batch.itemCount,
+      accepted_count: batch.accepted,
+      rejected_count: batch.rejected,
     })
     .execute();
 }
@@ -159,10 +181,23 @@ export interface TradeInRows {
 }
 
 const RECORD_FIELDS: [keyof RecordsTable, BulkColumn<unknown>['type']][] = [
-  ['category', 'text'], ['brand', 'text'], ['model', 'text'], ['model_hash', 'bytea'], ['spec', 'jsonb'], ['usage_months', 'smallint'],
-  ['trade_in_month', 'date'], ['region_code', 'text'], ['channel', 'text'], ['quoted_valuation_fen', 'bigint'], ['subsidy_fen', 'bigint'],
-  ['energy_grade_old', 'smallint'], ['new_purchase_category', 'text'], ['new_purchase_energy_grade', 'smallint'],
-  ['new_purchase_water_grade', 'smallint'], ['new_purchase_list_price_fen', 'bigint'], ['new_purchase_paid_price_fen', 'bigint'],
+  ['category', 'text'],
+  ['brand', 'text'],
+  ['model', 'text'],
+  ['model_hash', 'bytea'],
+  ['spec', 'jsonb'],
+  ['usage_months', 'smallint'],
+  ['trade_in_month', 'date'],
+  ['region_code', 'text'],
+  ['channel', 'text'],
+  ['quoted_valuation_fen', 'bigint'],
+  ['subsidy_fen', 'bigint'],
+  ['energy_grade_old', 'smallint'],
+  ['new_purchase_category', 'text'],
+  ['new_purchase_energy_grade', 'smallint'],
+  ['new_purchase_water_grade', 'smallint'],
+  ['new_purchase_list_price_fen', 'bigint'],
+  ['new_purchase_paid_price_fen', 'bigint'],
 ];
 
 const TRADEIN_INPUT: BulkColumn<TradeInRows>[] = [

@@ -133,7 +133,14 @@ export async function ingestDocuments(
     if (kind === 'wipe_attestation') await storeClaimedWipeAttestations(tx, context, submitter.partyId, stored, receivedAt);
     const taken = planned.filter((p) => !claimed.has(p.keyHex));
     const existingByKey = new Map(
-      (await submissions.findSubmissionsByKey(tx, submitter.partyId, kind, taken.map((p) => p.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+      (
+        await submissions.findSubmissionsByKey(
+          tx,
+          submitter.partyId,
+          kind,
+          taken.map((p) => p.keyHash),
+        )
+      ).map((row) => [row.key_hash.toString('hex'), row]),
     );
     for (const p of stored) {
       results[p.index] = { status: 'accepted', index: p.index, submissionId: p.row.id, ticket: p.row.ticket_id, targetId: p.row.target_id, replayed: false };
@@ -158,8 +165,14 @@ export async function ingestDocuments(
     if (unanswered !== -1 || results.length !== documents.length) throw new Error(`ingest left document ${unanswered} unanswered`);
     const accepted = results.filter((r) => r.status === 'accepted').length;
     await submissions.insertIngestBatch(tx, {
-      id: batchId, partyId: submitter.partyId, kind, channel, receivedAt,
-      itemCount: documents.length, accepted, rejected: documents.length - accepted,
+      id: batchId,
+      partyId: submitter.partyId,
+      kind,
+      channel,
+      receivedAt,
+      itemCount: documents.length,
+      accepted,
+      rejected: documents.length - accepted,
     });
   });
   return results;
@@ -191,20 +204,32 @@ async function planSubmissions(
     ...candidate,
     recordId,
     row: {
-      party_id: partyId, kind, version, key_hash: candidate.keyHash, id: newId(), content_hash: candidate.contentHash,
-      ticket_id: ticketId, target_id: targetId, batch_id: batchId, created_at: now,
+      party_id: partyId,
+      kind,
+      version,
+      key_hash: candidate.keyHash,
+      id: newId(),
+      content_hash: candidate.contentHash,
+      ticket_id: ticketId,
+      target_id: targetId,
+      batch_id: batchId,
+      created_at: now,
     },
   });
 
   if (kind === 'tradein') return planTradeIns(tx, fresh, results, base);
 
   if (kind === 'catalogue') {
-    const owners = await records.findCatalogueOwners(tx, fresh.map((c) => ({ brand: String(c.document.brand), model: String(c.document.model) })));
+    const owners = await records.findCatalogueOwners(
+      tx,
+      fresh.map((c) => ({ brand: String(c.document.brand), model: String(c.document.model) })),
+    );
     return fresh.flatMap((candidate) => {
       const owner = owners.get(records.catalogueKey(String(candidate.document.brand), String(candidate.document.model)));
       if (owner !== undefined && owner !== partyId) {
         results[candidate.index] = {
-          status: 'rejected', index: candidate.index,
+          status: 'rejected',
+          index: candidate.index,
           errors: [{ path: '/model', code: 'catalogue.owned_by_another_party', message: 'must be a model no other party has catalogued' }],
         };
         return [];
@@ -218,23 +243,36 @@ async function planSubmissions(
   // Inspections and dispositions name a ticket, or the platform's (party, externalRef) the hub resolves, and
   // only the ticket's current holder may write them. Unknown, malformed and someone else's tickets get one
   // answer, so a reference cannot be probed.
-  const held = await findHeldTickets(tx, context.secret, partyId, fresh.map((candidate) => ticketReferenceOf(candidate.document)));
+  const held = await findHeldTickets(
+    tx,
+    context.secret,
+    partyId,
+    fresh.map((candidate) => ticketReferenceOf(candidate.document)),
+  );
   // A document this party stored while it held the ticket is still its own: sent again after a hand-over (a
   // push retried, a file re-sent) it is answered from the stored row, as any replay, and writes nothing.
   const notHeld = fresh.filter((_, i) => held[i] === undefined);
   const earlier = new Map(
-    (await submissions.findSubmissionsByKey(tx, partyId, kind, notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+    (
+      await submissions.findSubmissionsByKey(
+        tx,
+        partyId,
+        kind,
+        notHeld.map((c) => c.keyHash),
+      )
+    ).map((row) => [row.key_hash.toString('hex'), row]),
   );
   return fresh.flatMap((candidate, i) => {
     const ticket = held[i];
     if (ticket === undefined) {
       const stored = earlier.get(candidate.keyHex);
       const path = 'ticket' in candidate.document ? '/ticket' : '/tradeIn';
-      results[candidate.index] = stored === undefined
-        ? { status: 'rejected', index: candidate.index, errors: [{ path, ...TICKET_NOT_HELD }] }
-        : stored.content_hash.equals(candidate.contentHash)
-          ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
-          : { status: 'conflict', index: candidate.index, submissionId: stored.id };
+      results[candidate.index] =
+        stored === undefined
+          ? { status: 'rejected', index: candidate.index, errors: [{ path, ...TICKET_NOT_HELD }] }
+          : stored.content_hash.equals(candidate.contentHash)
+            ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
+            : { status: 'conflict', index: candidate.index, submissionId: stored.id };
       return [];
     }
     return [base(candidate, ticket.ticketId, newId(), ticket.recordId)];
@@ -254,26 +292,41 @@ async function planWipeAttestations(
   results: ItemResult[],
   base: (candidate: Candidate, ticketId: string | null, targetId: string | null, recordId: string | null) => Planned,
 ): Promise<Planned[]> {
-  const held = await findAttestableTickets(tx, fresh.map((candidate) => String(candidate.document.ticket)));
+  const held = await findAttestableTickets(
+    tx,
+    fresh.map((candidate) => String(candidate.document.ticket)),
+  );
   const notHeld = fresh.filter((candidate) => !held.has(String(candidate.document.ticket)));
   const earlier = new Map(
-    (await submissions.findSubmissionsByKey(tx, partyId, 'wipe_attestation', notHeld.map((c) => c.keyHash))).map((row) => [row.key_hash.toString('hex'), row]),
+    (
+      await submissions.findSubmissionsByKey(
+        tx,
+        partyId,
+        'wipe_attestation',
+        notHeld.map((c) => c.keyHash),
+      )
+    ).map((row) => [row.key_hash.toString('hex'), row]),
   );
   const currentMonth = now.toISOString().slice(0, 7);
   return fresh.flatMap((candidate) => {
     // A wipe cannot have been verified in a month that has not begun.
     if (String(candidate.document.wipedMonth) > currentMonth) {
-      results[candidate.index] = { status: 'rejected', index: candidate.index, errors: [{ path: '/wipedMonth', code: 'wipes.month_in_future', message: 'must not be after the current month' }] };
+      results[candidate.index] = {
+        status: 'rejected',
+        index: candidate.index,
+        errors: [{ path: '/wipedMonth', code: 'wipes.month_in_future', message: 'must not be after the current month' }],
+      };
       return [];
     }
     const ticket = held.get(String(candidate.document.ticket));
     if (ticket === undefined) {
       const stored = earlier.get(candidate.keyHex);
-      results[candidate.index] = stored === undefined
-        ? { status: 'rejected', index: candidate.index, errors: [{ path: '/ticket', ...TICKET_NOT_ATTESTABLE }] }
-        : stored.content_hash.equals(candidate.contentHash)
-          ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
-          : { status: 'conflict', index: candidate.index, submissionId: stored.id };
+      results[candidate.index] =
+        stored === undefined
+          ? { status: 'rejected', index: candidate.index, errors: [{ path: '/ticket', ...TICKET_NOT_ATTESTABLE }] }
+          : stored.content_hash.equals(candidate.contentHash)
+            ? { status: 'accepted', index: candidate.index, submissionId: stored.id, ticket: stored.ticket_id, targetId: stored.target_id, replayed: true }
+            : { status: 'conflict', index: candidate.index, submissionId: stored.id };
       return [];
     }
     return [{ ...base(candidate, ticket.ticketId, newId(), ticket.recordId), holderId: ticket.holderId }];
@@ -304,7 +357,8 @@ async function planTradeIns(
     const recycler = (candidate.document as unknown as TradeInV1).recycler;
     if (recycler !== undefined && !recyclers.has(recycler)) {
       results[candidate.index] = {
-        status: 'rejected', index: candidate.index,
+        status: 'rejected',
+        index: candidate.index,
         errors: [{ path: '/recycler', code: 'reference.recycler_not_found', message: 'must name a registered recycler' }],
       };
       return [];
@@ -326,78 +380,147 @@ async function claimAndStore(tx: DbOrTx, context: IngestContext, stamp: submissi
     // Both versions land in one shape: v1 leaves the new purchase's prices null.
     const docs = planned.map((p) => ({ p, doc: p.document as unknown as TradeInV1 | TradeInV2 }));
     // A model the brand has not catalogued is kept only as a keyed hash; storage named in it goes to spec.
-    const models = await resolveModels(tx, context.secret, docs.map(({ doc }) => ({ brand: doc.brand, model: doc.model })));
+    const models = await resolveModels(
+      tx,
+      context.secret,
+      docs.map(({ doc }) => ({ brand: doc.brand, model: doc.model })),
+    );
     // The pseudonym is sealed; its keyed hash (the subject id) is what look-ups use.
     const cipher = subjectRefCipher(context.secret);
-    return submissions.storeTradeIns(tx, stamp, docs.map(({ p, doc }, i) => {
-      const subjectId = typeof doc.subjectRef === 'string' ? subjectIdFor(context.secret, partyId, doc.subjectRef) : undefined;
-      return {
-        submission: p.row,
-        record: {
-          id: p.recordId!, category: doc.category, brand: doc.brand, model: models[i]!.model, model_hash: models[i]!.modelHash,
-          spec: recordSpec(doc.spec as Record<string, number> | undefined, models[i]!),
-          usage_months: doc.usageMonths, trade_in_month: month(doc.tradeInMonth), region_code: doc.regionCode ?? null, channel: doc.channel,
-          quoted_valuation_fen: String(doc.quotedValuationFen), subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
-          energy_grade_old: doc.energyGradeOld ?? null, new_purchase_category: doc.newPurchase?.category ?? null,
-          new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null, new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
-          ...newPurchasePrices(doc), created_at: now,
-        },
-        subject: subjectId === undefined ? null : { id: subjectId, sealed: cipher.seal(subjectId, doc.subjectRef!) },
-        // The platform holds the new ticket first; one naming a recycler hands it over at once.
-        recyclerId: doc.recycler ?? null,
-      };
-    }));
+    return submissions.storeTradeIns(
+      tx,
+      stamp,
+      docs.map(({ p, doc }, i) => {
+        const subjectId = typeof doc.subjectRef === 'string' ? subjectIdFor(context.secret, partyId, doc.subjectRef) : undefined;
+        return {
+          submission: p.row,
+          record: {
+            id: p.recordId!,
+            category: doc.category,
+            brand: doc.brand,
+            model: models[i]!.model,
+            model_hash: models[i]!.modelHash,
+            spec: recordSpec(doc.spec as Record<string, number> | undefined, models[i]!),
+            usage_months: doc.usageMonths,
+            trade_in_month: month(doc.tradeInMonth),
+            region_code: doc.regionCode ?? null,
+            channel: doc.channel,
+            quoted_valuation_fen: String(doc.quotedValuationFen),
+            subsidy_fen: doc.subsidyFen === undefined ? null : String(doc.subsidyFen),
+            energy_grade_old: doc.energyGradeOld ?? null,
+            new_purchase_category: doc.newPurchase?.category ?? null,
+            new_purchase_energy_grade: doc.newPurchase?.energyGrade ?? null,
+            new_purchase_water_grade: doc.newPurchase?.waterGrade ?? null,
+            ...newPurchasePrices(doc),
+            created_at: now,
+          },
+          subject: subjectId === undefined ? null : { id: subjectId, sealed: cipher.seal(subjectId, doc.subjectRef!) },
+          // The platform holds the new ticket first; one naming a recycler hands it over at once.
+          recyclerId: doc.recycler ?? null,
+        };
+      }),
+    );
   }
   if (stamp.kind === 'inspection') {
-    return submissions.storeInspections(tx, stamp, planned.map((p) => {
-      const doc = p.document as unknown as InspectionV1;
-      return {
-        submission: p.row,
-        row: {
-          id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, grade: doc.grade, grade_scheme: doc.gradeScheme ?? null,
-          grade_value: doc.gradeValue ?? null, inspected_month: month(doc.inspectedMonth), faults: [...(doc.faults ?? [])],
-          battery_health_pct: doc.batteryHealthPct ?? null, battery_cycles: doc.batteryCycles ?? null, repair_history: doc.repairHistory ?? null,
-          lock_status: doc.lockStatus ?? null, final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
-          data_wipe: storedDataWipe(context.secret, partyId, doc.dataWipe as Record<string, unknown> | undefined), created_at: now,
-        },
-      };
-    }));
+    return submissions.storeInspections(
+      tx,
+      stamp,
+      planned.map((p) => {
+        const doc = p.document as unknown as InspectionV1;
+        return {
+          submission: p.row,
+          row: {
+            id: p.row.target_id!,
+            record_id: p.recordId!,
+            recycler_id: partyId,
+            grade: doc.grade,
+            grade_scheme: doc.gradeScheme ?? null,
+            grade_value: doc.gradeValue ?? null,
+            inspected_month: month(doc.inspectedMonth),
+            faults: [...(doc.faults ?? [])],
+            battery_health_pct: doc.batteryHealthPct ?? null,
+            battery_cycles: doc.batteryCycles ?? null,
+            repair_history: doc.repairHistory ?? null,
+            lock_status: doc.lockStatus ?? null,
+            final_valuation_fen: doc.finalValuationFen === undefined ? null : String(doc.finalValuationFen),
+            data_wipe: storedDataWipe(context.secret, partyId, doc.dataWipe as Record<string, unknown> | undefined),
+            created_at: now,
+          },
+        };
+      }),
+    );
   }
   if (stamp.kind === 'disposition') {
-    return submissions.storeDispositions(tx, stamp, planned.map((p) => {
-      const doc = p.document as unknown as DispositionV1;
-      return {
-        submission: p.row,
-        row: {
-          id: p.row.target_id!, record_id: p.recordId!, recycler_id: partyId, disposition: doc.disposition, completed_month: month(doc.completedMonth),
-          weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg), materials_kg: (doc.materialsKg as Record<string, number> | undefined) ?? null,
-          refrigerant_type: doc.refrigerant?.type ?? null, refrigerant_recovered_g: doc.refrigerant?.recoveredG ?? null,
-          processor_licensed: doc.processorLicensed ?? null, created_at: now,
-        },
-      };
-    }));
+    return submissions.storeDispositions(
+      tx,
+      stamp,
+      planned.map((p) => {
+        const doc = p.document as unknown as DispositionV1;
+        return {
+          submission: p.row,
+          row: {
+            id: p.row.target_id!,
+            record_id: p.recordId!,
+            recycler_id: partyId,
+            disposition: doc.disposition,
+            completed_month: month(doc.completedMonth),
+            weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg),
+            materials_kg: (doc.materialsKg as Record<string, number> | undefined) ?? null,
+            refrigerant_type: doc.refrigerant?.type ?? null,
+            refrigerant_recovered_g: doc.refrigerant?.recoveredG ?? null,
+            processor_licensed: doc.processorLicensed ?? null,
+            created_at: now,
+          },
+        };
+      }),
+    );
   }
-  return submissions.claimSubmissionKeys(tx, planned.map((p) => p.row));
+  return submissions.claimSubmissionKeys(
+    tx,
+    planned.map((p) => p.row),
+  );
 }
 
 /** Writes the claimed wipe attestations and issues their certificates (`src/wipes`). */
 async function storeClaimedWipeAttestations(tx: DbOrTx, context: IngestContext, partyId: string, stored: Planned[], now: Date): Promise<void> {
   if (context.certificates === undefined) throw new Error('wipe attestations need the hub signing key to issue certificates');
-  await storeWipeAttestations(tx, context.certificates, partyId, stored.map((p) => ({
-    id: p.row.target_id!, ticket: { ticketId: p.row.ticket_id!, recordId: p.recordId!, holderId: p.holderId! }, document: p.document as unknown as WipeAttestation,
-  })), now);
+  await storeWipeAttestations(
+    tx,
+    context.certificates,
+    partyId,
+    stored.map((p) => ({
+      id: p.row.target_id!,
+      ticket: { ticketId: p.row.ticket_id!, recordId: p.recordId!, holderId: p.holderId! },
+      document: p.document as unknown as WipeAttestation,
+    })),
+    now,
+  );
 }
 
 /** Writes the claimed catalogue entries; trade-ins of these models that came before them join their figures now. */
 async function storeCatalogueModels(tx: DbOrTx, context: IngestContext, partyId: string, stored: Planned[], now: Date): Promise<void> {
   const month = (value: string) => `${value}-01`;
   const entries = stored.map((p) => p.document as unknown as CatalogueV1);
-  await records.insertCatalogueModels(tx, entries.map((doc) => ({
-    brand: doc.brand, model: doc.model, model_key: normaliseModelName(doc.model).key, category: doc.category, launch_month: month(doc.launchMonth),
-    launch_price_fen: String(doc.launchPriceFen), weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg),
-    spec: (doc.spec as Record<string, number> | undefined) ?? null, party_id: partyId, created_at: now,
-  })));
-  await attachCataloguedModels(tx, context.secret, entries.map((doc) => ({ brand: doc.brand, model: doc.model, storageGb: doc.spec?.storageGb ?? null })));
+  await records.insertCatalogueModels(
+    tx,
+    entries.map((doc) => ({
+      brand: doc.brand,
+      model: doc.model,
+      model_key: normaliseModelName(doc.model).key,
+      category: doc.category,
+      launch_month: month(doc.launchMonth),
+      launch_price_fen: String(doc.launchPriceFen),
+      weight_kg: doc.weightKg === undefined ? null : String(doc.weightKg),
+      spec: (doc.spec as Record<string, number> | undefined) ?? null,
+      party_id: partyId,
+      created_at: now,
+    })),
+  );
+  await attachCataloguedModels(
+    tx,
+    context.secret,
+    entries.map((doc) => ({ brand: doc.brand, model: doc.model, storageGb: doc.spec?.storageGb ?? null })),
+  );
 }
 
 /** A tradein.v2's new-purchase prices as stored (fen, text for bigint); null for v1 and without a new purchase. */
@@ -409,7 +532,11 @@ function newPurchasePrices(doc: TradeInV1 | TradeInV2): { new_purchase_list_pric
 
 /** The record's spec: the document's, completed with storage and memory its model name stated. */
 function recordSpec(spec: Record<string, number> | undefined, named: { storageGb?: number; ramGb?: number }): Record<string, number> | null {
-  const merged = { ...(named.storageGb === undefined ? {} : { storageGb: named.storageGb }), ...(named.ramGb === undefined ? {} : { ramGb: named.ramGb }), ...spec };
+  const merged = {
+    ...(named.storageGb === undefined ? {} : { storageGb: named.storageGb }),
+    ...(named.ramGb === undefined ? {} : { ramGb: named.ramGb }),
+    ...spec,
+  };
   return Object.keys(merged).length === 0 ? null : merged;
 }
 

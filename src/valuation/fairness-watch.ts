@@ -65,7 +65,10 @@ export function valuationFairness(standard: ValuationStandard, devices: readonly
     const middle = sorted.length / 2;
     const median = sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
     cells.push({
-      platformId: group.platformId, month: group.month, devices: sorted.length, medianRatioBp: Math.round(median),
+      platformId: group.platformId,
+      month: group.month,
+      devices: sorted.length,
+      medianRatioBp: Math.round(median),
       shareBelowBp: Math.round((sorted.filter((r) => r < LOW_RATIO_BP).length * 10_000) / sorted.length),
     });
   }

@@ -16,12 +16,16 @@ export const MAX_FAIRNESS_MONTHS = 24;
 
 export class FairnessArgumentError extends HubError {
   override readonly name = 'FairnessArgumentError';
-  constructor(readonly argument: 'fromMonth' | 'toMonth', message: string) {
+  constructor(
+    readonly argument: 'fromMonth' | 'toMonth',
+    message: string,
+  ) {
     super('fairness.argument_invalid', message);
   }
 }
 
-export type FairnessOutcome = { allowed: true; answer: FairnessWatch & { queryId: string; standardVersion: string; minGroupSize: number } } | { allowed: false; decision: PolicyDecision };
+export type FairnessOutcome =
+  { allowed: true; answer: FairnessWatch & { queryId: string; standardVersion: string; minGroupSize: number } } | { allowed: false; decision: PolicyDecision };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
@@ -33,9 +37,15 @@ const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(mo
  * before the policy is asked.
  */
 export async function runValuationFairness(
-  context: { db: Db; policies: PolicySet; standard: ValuationStandard; now: () => Date }, principal: Principal | null, fromMonth: string, toMonth: string,
+  context: { db: Db; policies: PolicySet; standard: ValuationStandard; now: () => Date },
+  principal: Principal | null,
+  fromMonth: string,
+  toMonth: string,
 ): Promise<FairnessOutcome> {
-  for (const [argument, value] of [['fromMonth', fromMonth], ['toMonth', toMonth]] as const) {
+  for (const [argument, value] of [
+    ['fromMonth', fromMonth],
+    ['toMonth', toMonth],
+  ] as const) {
     if (!MONTH.test(value)) throw new FairnessArgumentError(argument, `${argument} must be a month written YYYY-MM`);
   }
   const span = monthIndex(toMonth) - monthIndex(fromMonth) + 1;
@@ -50,21 +60,52 @@ export async function runValuationFairness(
     // Statutory figures cross parties: the analytics role reads them, never the owner.
     await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny' || (policy as AllowedPolicy).differentialPrivacy !== undefined) {
-      await appendAccessLog(tx, {
-        partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
-        decision: 'deny', matchedRules: decision.effect === 'deny' ? decision.matchedRules : ['service.differential_privacy_unavailable'],
-        request: logged, rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
-      }, now);
-      return { allowed: false, decision: decision.effect === 'deny' ? decision : { ...decision, effect: 'deny', reasons: ['this purpose requires differential privacy, which the watch cannot serve'] } } as const;
+      await appendAccessLog(
+        tx,
+        {
+          partyId,
+          purpose: REGULATORY_STATISTICS_PURPOSE,
+          policyId: decision.policy?.id ?? null,
+          policyVersion: decision.policy?.version ?? null,
+          decision: 'deny',
+          matchedRules: decision.effect === 'deny' ? decision.matchedRules : ['service.differential_privacy_unavailable'],
+          request: logged,
+          rowsReleased: 0,
+          rowsSuppressed: 0,
+          subjectsCounted: 0,
+          priceFen: 0,
+        },
+        now,
+      );
+      return {
+        allowed: false,
+        decision:
+          decision.effect === 'deny'
+            ? decision
+            : { ...decision, effect: 'deny', reasons: ['this purpose requires differential privacy, which the watch cannot serve'] },
+      } as const;
     }
     const allowed = policy as AllowedPolicy;
     const watch = valuationFairness(context.standard, await quotedDevices(tx, fromMonth, toMonth), allowed.minGroupSize);
     const queryId = uuidv7();
-    await appendAccessLog(tx, {
-      id: queryId, partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: allowed.id, policyVersion: allowed.version,
-      decision: 'allow', matchedRules: decision.matchedRules, request: logged,
-      rowsReleased: watch.cells.length, rowsSuppressed: watch.withheldCells, subjectsCounted: 0, priceFen: 0,
-    }, now);
+    await appendAccessLog(
+      tx,
+      {
+        id: queryId,
+        partyId,
+        purpose: REGULATORY_STATISTICS_PURPOSE,
+        policyId: allowed.id,
+        policyVersion: allowed.version,
+        decision: 'allow',
+        matchedRules: decision.matchedRules,
+        request: logged,
+        rowsReleased: watch.cells.length,
+        rowsSuppressed: watch.withheldCells,
+        subjectsCounted: 0,
+        priceFen: 0,
+      },
+      now,
+    );
     return { allowed: true, answer: { ...watch, queryId, standardVersion: context.standard.version, minGroupSize: allowed.minGroupSize } } as const;
   });
 }

@@ -7,11 +7,16 @@ const percent = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2)}%`
 /** The published standard as a page: grades with their checks, residual curves, deductions, formula. Pure. */
 export function renderValuationStandardPage(standard: ValuationStandard): string {
   const grades = Object.entries(standard.grades)
-    .map(([grade, g]) => `<tr><td>${escapeHtml(grade)}</td><td>${percent(g.factorBp)}</td><td>${escapeHtml(g.checks.zh)}<br>${escapeHtml(g.checks.en)}</td></tr>`).join('\n');
+    .map(
+      ([grade, g]) => `<tr><td>${escapeHtml(grade)}</td><td>${percent(g.factorBp)}</td><td>${escapeHtml(g.checks.zh)}<br>${escapeHtml(g.checks.en)}</td></tr>`,
+    )
+    .join('\n');
   const curves = Object.entries(standard.residualCurves)
-    .map(([category, c]) => `<tr><td>${escapeHtml(category)}</td><td>${percent(c.retentionPerMonthBp)}</td><td>${percent(c.floorBp)}</td></tr>`).join('\n');
+    .map(([category, c]) => `<tr><td>${escapeHtml(category)}</td><td>${percent(c.retentionPerMonthBp)}</td><td>${percent(c.floorBp)}</td></tr>`)
+    .join('\n');
   const deductions = Object.entries(standard.faultDeductions)
-    .map(([fault, d]) => `<tr><td>${escapeHtml(fault)}</td><td>${percent(d.deductionBp)}</td></tr>`).join('\n');
+    .map(([fault, d]) => `<tr><td>${escapeHtml(fault)}</td><td>${percent(d.deductionBp)}</td></tr>`)
+    .join('\n');
   const pool = standard.observedPool;
   return `<!doctype html>
 <html lang="zh-CN">

@@ -15,13 +15,22 @@ export function useValuationStandardRoutes(standard: ValuationStandard): Plugin 
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/valuation-standard.json' && url.pathname !== '/valuation-standard') return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(new fetchAPI.Response('method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' } }));
+        endResponse(
+          new fetchAPI.Response('method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' } }),
+        );
       } else if (url.pathname === '/valuation-standard.json') {
         endResponse(new fetchAPI.Response(json, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
       } else {
-        endResponse(new fetchAPI.Response(page, {
-          headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=300' },
-        }));
+        endResponse(
+          new fetchAPI.Response(page, {
+            headers: {
+              'content-type': 'text/html; charset=utf-8',
+              'content-security-policy': PAGE_CSP,
+              'x-content-type-options': 'nosniff',
+              'cache-control': 'public, max-age=300',
+            },
+          }),
+        );
       }
     },
   };

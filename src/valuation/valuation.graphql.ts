@@ -33,14 +33,20 @@ const ReferenceValueRef = builder.objectRef<ReferenceValue>('ReferenceValue').im
     category: t.exposeString('category'),
     launchPriceFen: t.exposeInt('launchPriceFen'),
     formulaFen: t.exposeInt('formulaFen', { description: 'The standard’s formula, integer fen.' }),
-    observed: t.field({ type: ObservedRef, nullable: true, description: 'Null when fewer devices than the standard’s minDevices back it.', resolve: (r) => r.observed }),
+    observed: t.field({
+      type: ObservedRef,
+      nullable: true,
+      description: 'Null when fewer devices than the standard’s minDevices back it.',
+      resolve: (r) => r.observed,
+    }),
   }),
 });
 
 builder.queryField('referenceValue', (t) =>
   t.field({
     type: ReferenceValueRef,
-    description: 'Platforms and users: the reference value of a catalogue model at a grade and age (and faults), by the published standard and the pooled observed values.',
+    description:
+      'Platforms and users: the reference value of a catalogue model at a grade and age (and faults), by the published standard and the pooled observed values.',
     extensions: ANY_TOKEN_FIELD,
     errors: { types: [UnauthenticatedError, ForbiddenError, ValuationError] },
     args: {
@@ -61,8 +67,6 @@ builder.queryField('referenceValue', (t) =>
     },
   }),
 );
-
-
 
 builder.objectType(FairnessArgumentError, {
   name: 'FairnessArgumentInvalid',
@@ -94,7 +98,10 @@ builder.objectType(ValuationFairness, {
     standardVersion: t.string({ resolve: (f) => f.answer.standardVersion }),
     minGroupSize: t.int({ resolve: (f) => f.answer.minGroupSize }),
     cells: t.field({ type: [FairnessCellRef], resolve: (f) => f.answer.cells }),
-    withheldCells: t.int({ description: 'Platform-months with fewer than minGroupSize inspected devices, withheld whole.', resolve: (f) => f.answer.withheldCells }),
+    withheldCells: t.int({
+      description: 'Platform-months with fewer than minGroupSize inspected devices, withheld whole.',
+      resolve: (f) => f.answer.withheldCells,
+    }),
     flaggedPlatforms: t.stringList({
       description: `Platforms whose median ratio was below ${LOW_RATIO_BP / 100}% in ${PERSISTENT_MONTHS} or more consecutive released months.`,
       resolve: (f) => f.answer.flaggedPlatforms,
@@ -105,13 +112,17 @@ builder.objectType(ValuationFairness, {
 builder.queryField('valuationFairness', (t) =>
   t.field({
     type: ValuationFairness,
-    description: 'Regulator only, statutory: per platform and trade-in month, quoted valuations against the published standard’s reference value; persistently low platforms flagged. Logged in the access log.',
+    description:
+      'Regulator only, statutory: per platform and trade-in month, quoted valuations against the published standard’s reference value; persistently low platforms flagged. Logged in the access log.',
     errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, FairnessArgumentError] },
     args: { fromMonth: t.arg.string({ required: true }), toMonth: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       if (context.principal === null) throw new UnauthenticatedError();
       const outcome = await runValuationFairness(
-        { db: context.db, policies: context.policies, standard: VALUATION_STANDARD, now: context.now }, context.principal, args.fromMonth, args.toMonth,
+        { db: context.db, policies: context.policies, standard: VALUATION_STANDARD, now: context.now },
+        context.principal,
+        args.fromMonth,
+        args.toMonth,
       );
       if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new ValuationFairness(outcome.answer);

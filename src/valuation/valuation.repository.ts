@@ -2,11 +2,20 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { QuotedDevice } from './fairness-watch.ts';
 
-export interface CatalogueEntry { category: string; launchMonth: string; launchPriceFen: number }
+export interface CatalogueEntry {
+  category: string;
+  launchMonth: string;
+  launchPriceFen: number;
+}
 
 export async function findCatalogueModel(db: DbOrTx, brand: string, modelKey: string): Promise<(CatalogueEntry & { model: string }) | undefined> {
-  const row = await db.selectFrom('catalogue_models').select(['model', 'category', 'launch_month', 'launch_price_fen'])
-    .where('brand', '=', brand).where('model_key', '=', modelKey).orderBy('model').executeTakeFirst();
+  const row = await db
+    .selectFrom('catalogue_models')
+    .select(['model', 'category', 'launch_month', 'launch_price_fen'])
+    .where('brand', '=', brand)
+    .where('model_key', '=', modelKey)
+    .orderBy('model')
+    .executeTakeFirst();
   return row && { model: row.model, category: row.category, launchMonth: row.launch_month, launchPriceFen: Number(row.launch_price_fen) };
 }
 
@@ -50,7 +59,16 @@ export async function observedPool(
  * the catalogue, with its platform, age at trade-in, latest inspection's grade and faults, and quote.
  */
 export async function quotedDevices(db: DbOrTx, fromMonth: string, toMonth: string): Promise<QuotedDevice[]> {
-  const { rows } = await sql<{ platform_id: string; month: string; category: string; launch_price_fen: string; age_months: number; grade: string; faults: string[]; quoted: string }>`
+  const { rows } = await sql<{
+    platform_id: string;
+    month: string;
+    category: string;
+    launch_price_fen: string;
+    age_months: number;
+    grade: string;
+    faults: string[];
+    quoted: string;
+  }>`
     select t.platform_id, to_char(r.trade_in_month, 'YYYY-MM') as month, c.category, c.launch_price_fen::text as launch_price_fen,
       (extract(year from age(r.trade_in_month, c.launch_month)) * 12 + extract(month from age(r.trade_in_month, c.launch_month)))::int as age_months,
       x.grade, x.faults, r.quoted_valuation_fen::text as quoted
@@ -60,7 +78,13 @@ export async function quotedDevices(db: DbOrTx, fromMonth: string, toMonth: stri
     join lateral (select * from inspections i where i.record_id = r.id order by i.created_at desc, i.id desc limit 1) x on true
     where r.trade_in_month between ${`${fromMonth}-01`}::date and ${`${toMonth}-01`}::date`.execute(db);
   return rows.map((row) => ({
-    platformId: row.platform_id, month: row.month, category: row.category, launchPriceFen: Number(row.launch_price_fen),
-    ageMonths: Math.max(0, row.age_months), grade: row.grade, faults: row.faults, quotedValuationFen: Number(row.quoted),
+    platformId: row.platform_id,
+    month: row.month,
+    category: row.category,
+    launchPriceFen: Number(row.launch_price_fen),
+    ageMonths: Math.max(0, row.age_months),
+    grade: row.grade,
+    faults: row.faults,
+    quotedValuationFen: Number(row.quoted),
   }));
 }

@@ -18,7 +18,11 @@ export type ValuationArgument = 'brand' | 'model' | 'grade' | 'ageMonths' | 'fau
 /** A question the standard cannot answer, naming the argument; the message never repeats the value. */
 export class ValuationError extends HubError {
   override readonly name = 'ValuationError';
-  constructor(override readonly code: 'valuation.argument_invalid' | 'valuation.model_unknown', readonly argument: ValuationArgument, message: string) {
+  constructor(
+    override readonly code: 'valuation.argument_invalid' | 'valuation.model_unknown',
+    readonly argument: ValuationArgument,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -50,25 +54,43 @@ export async function referenceValue(
   query: { brand: string; model: string; grade: string; ageMonths: number; faults?: readonly string[] | null },
 ): Promise<ReferenceValue> {
   const { standard } = context;
-  if (standard.grades[query.grade] === undefined) throw new ValuationError('valuation.argument_invalid', 'grade', `grade must be one of ${Object.keys(standard.grades).join(', ')}`);
+  if (standard.grades[query.grade] === undefined)
+    throw new ValuationError('valuation.argument_invalid', 'grade', `grade must be one of ${Object.keys(standard.grades).join(', ')}`);
   if (!Number.isInteger(query.ageMonths) || query.ageMonths < 0 || query.ageMonths > 360) {
     throw new ValuationError('valuation.argument_invalid', 'ageMonths', 'ageMonths must be a whole number of months from 0 to 360');
   }
-  if (query.faults && !query.faults.every((f) => FAULTS.has(f))) throw new ValuationError('valuation.argument_invalid', 'faults', 'each fault must be a fault code of the standard');
+  if (query.faults && !query.faults.every((f) => FAULTS.has(f)))
+    throw new ValuationError('valuation.argument_invalid', 'faults', 'each fault must be a fault code of the standard');
   // The question is read through the same vocabularies as the documents: a brand name or alias to its id,
   // a model name to the catalogue's key (storage and colour aside).
   const brand = SHIPPED_BRAND_REGISTRY.resolve(query.brand);
   const modelKey = normaliseModelName(query.model).key;
   const entry = brand === undefined || modelKey === '' ? undefined : await valuations.findCatalogueModel(context.db, brand, modelKey);
-  if (entry === undefined) throw new ValuationError('valuation.model_unknown', 'model', 'model must be in the catalogue (brand and model as the brand supplied them)');
+  if (entry === undefined)
+    throw new ValuationError('valuation.model_unknown', 'model', 'model must be in the catalogue (brand and model as the brand supplied them)');
 
-  const formulaFen = formulaValueFen(standard, { category: entry.category, launchPriceFen: entry.launchPriceFen, grade: query.grade, ageMonths: query.ageMonths, faults: query.faults ?? [] });
+  const formulaFen = formulaValueFen(standard, {
+    category: entry.category,
+    launchPriceFen: entry.launchPriceFen,
+    grade: query.grade,
+    ageMonths: query.ageMonths,
+    faults: query.faults ?? [],
+  });
   const { purpose, ageBandMonths, epsilon, minDevices } = standard.observedPool;
   const band = ageBandOf(query.ageMonths, ageBandMonths);
   // The pooled observations cross parties: read by the analytics role in a transaction of their own.
   const pool = await context.db.transaction().execute(async (tx) => {
     await actAs(tx, 'hub_analytics');
-    return valuations.observedPool(tx, { purpose, now: context.now(), brand: brand!, model: entry.model, grade: query.grade, ageFrom: band.from, ageTo: band.to, launchPriceFen: entry.launchPriceFen });
+    return valuations.observedPool(tx, {
+      purpose,
+      now: context.now(),
+      brand: brand!,
+      model: entry.model,
+      grade: query.grade,
+      ageFrom: band.from,
+      ageTo: band.to,
+      launchPriceFen: entry.launchPriceFen,
+    });
   });
   const label = ['reference-value', standard.version, context.now().toISOString().slice(0, 7), brand, entry.model, query.grade, band.from].join('\u0000');
   // The analytics engine's mechanism: exact discrete Laplace noise from a keyed stream, so the same
@@ -81,9 +103,15 @@ export async function referenceValue(
   };
   const devices = Math.max(0, pool.devices + noise(1));
   const noisySum = pool.sumFen + noise(Math.max(1, Math.round(entry.launchPriceFen)));
-  const observed = devices < minDevices ? null : {
-    meanFen: Math.min(entry.launchPriceFen, Math.max(0, Math.round(noisySum / devices))),
-    devices, ageFromMonths: band.from, ageToMonths: band.to, epsilon,
-  };
+  const observed =
+    devices < minDevices
+      ? null
+      : {
+          meanFen: Math.min(entry.launchPriceFen, Math.max(0, Math.round(noisySum / devices))),
+          devices,
+          ageFromMonths: band.from,
+          ageToMonths: band.to,
+          epsilon,
+        };
   return { standardVersion: standard.version, category: entry.category, launchPriceFen: entry.launchPriceFen, formulaFen, observed };
 }

@@ -6,7 +6,10 @@ import type { BrandEntry } from './shipped-brands.ts';
  * "LITTLE-SWAN" and "littleswan" are one name. Pure; never throws.
  */
 export function brandLookupKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\-_.·・'’&]+/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\-_.·・'’&]+/gu, '');
 }
 
 /** Canonical brand ids: what records, the catalogue and the registry store. */

@@ -19,9 +19,7 @@ export interface DocumentVocabularies {
   readonly proprietaryGradeValues: ReadonlySet<string>;
 }
 
-export type VocabularyCheck =
-  | { ok: true; document: Record<string, unknown> }
-  | { ok: false; errors: DocumentError[] };
+export type VocabularyCheck = { ok: true; document: Record<string, unknown> } | { ok: false; errors: DocumentError[] };
 
 const MESSAGES = {
   'vocabulary.unknown_brand': "must be a brand in the hub's brand registry",

@@ -17,8 +17,29 @@ import type { GradeScheme } from '../documents/documents.generated.ts';
 
 /** Condition words (成色) every recycler's proprietary scheme includes. */
 export const COMMON_CONDITION_WORDS: readonly string[] = [
-  '全新', '准新', '99新', '98新', '95新', '9成新', '8成新', '7成新', '7成新及以下', '6成新', '5成新', '无法开机', '报废', '仅可拆件',
-  '优', '良', '中', '差', '坏', '优秀', '良好', '一般', '较差',
+  '全新',
+  '准新',
+  '99新',
+  '98新',
+  '95新',
+  '9成新',
+  '8成新',
+  '7成新',
+  '7成新及以下',
+  '6成新',
+  '5成新',
+  '无法开机',
+  '报废',
+  '仅可拆件',
+  '优',
+  '良',
+  '中',
+  '差',
+  '坏',
+  '优秀',
+  '良好',
+  '一般',
+  '较差',
 ];
 
 /** A registered proprietary value: letters, digits, CJK, spaces and `+ -`, 1–16 characters. */

@@ -28,7 +28,16 @@ const MIN_DISTINCT_HEX = 8;
 // lenient reading only the numbers run: phones, IDs, cards, IMEIs and SIM numbers need ten or more digits
 // in a row (a random byte is a digit one time in 26) and most carry a check digit. A value that is text
 // as a whole (below) is read by every detector.
-const LENIENT_DETECTORS: ReadonlySet<DetectorId> = new Set(['cn_mobile', 'cn_landline', 'resident_id_18', 'resident_id_15', 'imei', 'iccid', 'imsi', 'bank_card']);
+const LENIENT_DETECTORS: ReadonlySet<DetectorId> = new Set([
+  'cn_mobile',
+  'cn_landline',
+  'resident_id_18',
+  'resident_id_15',
+  'imei',
+  'iccid',
+  'imsi',
+  'bank_card',
+]);
 const NOT_IN_LENIENT_READINGS: ReadonlySet<DetectorId> = new Set(PII_DETECTORS.map((detector) => detector.id).filter((id) => !LENIENT_DETECTORS.has(id)));
 
 // Text a person would encode: printable ASCII, CJK ideographs and punctuation, full-width forms. Random

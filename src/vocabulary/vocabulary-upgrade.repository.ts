@@ -20,7 +20,9 @@ export async function lockUpgrade(db: DbOrTx): Promise<void> {
 
 export async function legacyCatalogueRows(db: DbOrTx): Promise<{ brand: string; model: string; party_id: string; storage_gb: number | null }[]> {
   const { rows } = await sql<{ brand: string; model: string; party_id: string; storage_gb: number | null }>`
-    select brand, model, party_id, (spec ->> 'storageGb')::integer as storage_gb from catalogue_models where model_key is null order by brand, model`.execute(db);
+    select brand, model, party_id, (spec ->> 'storageGb')::integer as storage_gb from catalogue_models where model_key is null order by brand, model`.execute(
+    db,
+  );
   return rows;
 }
 
@@ -72,7 +74,9 @@ export async function legacyInspections(db: DbOrTx, afterId: string): Promise<Le
 }
 
 export async function updateInspectionVocabulary(
-  db: DbOrTx, id: string, values: { gradeScheme: string | null; gradeValue: string | null; dataWipe: Record<string, unknown> | null },
+  db: DbOrTx,
+  id: string,
+  values: { gradeScheme: string | null; gradeValue: string | null; dataWipe: Record<string, unknown> | null },
 ): Promise<void> {
   await sql`
     update inspections set grade_scheme = ${values.gradeScheme}, grade_value = ${values.gradeValue},

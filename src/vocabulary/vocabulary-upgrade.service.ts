@@ -71,16 +71,19 @@ export async function upgradeLegacyVocabularyValues(db: Db, secret: Buffer, now:
     for (let page = await upgrade.legacyInspections(tx, after); page.length > 0; page = await upgrade.legacyInspections(tx, after)) {
       for (const row of page) {
         if (!proprietary.has(row.recycler_id)) proprietary.set(row.recycler_id, new Set(await listProprietaryGradeValues(tx, row.recycler_id)));
-        const gradeValue = row.grade_scheme === null || row.grade_value === null
-          ? undefined
-          : resolveGradeValue(row.grade_scheme as GradeScheme, row.grade_value, proprietary.get(row.recycler_id));
+        const gradeValue =
+          row.grade_scheme === null || row.grade_value === null
+            ? undefined
+            : resolveGradeValue(row.grade_scheme as GradeScheme, row.grade_value, proprietary.get(row.recycler_id));
         let dataWipe = row.data_wipe;
         if (dataWipe !== null && typeof dataWipe.certificateRef === 'string') {
           const { certificateRef, ...rest } = dataWipe;
           dataWipe = { ...rest, certificateRefHash: keyedHash(secret, 'certificate', row.recycler_id, certificateRef as string).toString('base64url') };
         }
         await upgrade.updateInspectionVocabulary(tx, row.id, {
-          gradeScheme: gradeValue === undefined ? null : row.grade_scheme, gradeValue: gradeValue ?? null, dataWipe,
+          gradeScheme: gradeValue === undefined ? null : row.grade_scheme,
+          gradeValue: gradeValue ?? null,
+          dataWipe,
         });
         after = row.id;
       }

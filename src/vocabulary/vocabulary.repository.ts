@@ -10,7 +10,12 @@ export async function listRegisteredBrands(db: DbOrTx): Promise<BrandEntry[]> {
 
 /** Adds a brand; false when the id is taken. */
 export async function insertRegisteredBrand(db: DbOrTx, row: RegisteredBrandsTable): Promise<boolean> {
-  const inserted = await db.insertInto('registered_brands').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+  const inserted = await db
+    .insertInto('registered_brands')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
   return inserted.length === 1;
 }
 
@@ -21,7 +26,11 @@ export async function listProprietaryGradeValues(db: DbOrTx, recyclerId: string)
 
 export async function insertProprietaryGradeValues(db: DbOrTx, rows: ProprietaryGradeValuesTable[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('proprietary_grade_values').values(rows).onConflict((oc) => oc.columns(['recycler_id', 'value']).doNothing()).execute();
+  await db
+    .insertInto('proprietary_grade_values')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['recycler_id', 'value']).doNothing())
+    .execute();
 }
 
 export interface CatalogueMatch {
@@ -47,10 +56,7 @@ export async function findCatalogueModelsByKey(db: DbOrTx, keys: { brand: string
  * the catalogue's name and lose the hash. With `storageGb`, only records of that storage (or none stated).
  * Returns how many records it resolved.
  */
-export async function attachUnlistedRecords(
-  db: DbOrTx,
-  entry: { brand: string; modelHash: Buffer; model: string; storageGb: number | null },
-): Promise<number> {
+export async function attachUnlistedRecords(db: DbOrTx, entry: { brand: string; modelHash: Buffer; model: string; storageGb: number | null }): Promise<number> {
   // Every platform's records, so through the security-definer function (serving roles see their own only).
   const { rows } = await sql<{ attached: number }>`
     select hub_attach_unlisted(${entry.brand}, ${entry.modelHash}, ${entry.model}, ${entry.storageGb}::integer) as attached`.execute(db);

@@ -22,7 +22,10 @@ export type VocabularyRegistrationCode =
 /** A registration the hub refuses; the message names the field and the rule, never the value. */
 export class VocabularyError extends HubError {
   override readonly name = 'VocabularyError';
-  constructor(override readonly code: VocabularyRegistrationCode, message: string) {
+  constructor(
+    override readonly code: VocabularyRegistrationCode,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -88,7 +91,10 @@ export interface ResolvedModel {
  */
 export async function resolveModels(db: DbOrTx, secret: Uint8Array, items: readonly { brand: string; model: string }[]): Promise<ResolvedModel[]> {
   const names = items.map((item) => ({ brand: item.brand, name: normaliseModelName(item.model) }));
-  const matches = await vocabulary.findCatalogueModelsByKey(db, names.map((n) => ({ brand: n.brand, key: n.name.key })));
+  const matches = await vocabulary.findCatalogueModelsByKey(
+    db,
+    names.map((n) => ({ brand: n.brand, key: n.name.key })),
+  );
   const byKey = new Map<string, vocabulary.CatalogueMatch[]>();
   for (const match of matches) {
     const key = `${match.brand}\u0000${match.model_key}`;
@@ -107,7 +113,11 @@ export async function resolveModels(db: DbOrTx, secret: Uint8Array, items: reado
  * Resolves the unlisted records that newly catalogued models name, in the catalogue ingest's transaction:
  * first records whose storage matches the entry's, then any left with the same key.
  */
-export async function attachCataloguedModels(db: DbOrTx, secret: Uint8Array, entries: readonly { brand: string; model: string; storageGb: number | null }[]): Promise<number> {
+export async function attachCataloguedModels(
+  db: DbOrTx,
+  secret: Uint8Array,
+  entries: readonly { brand: string; model: string; storageGb: number | null }[],
+): Promise<number> {
   let resolved = 0;
   const keyed = entries.map((entry) => {
     const name = normaliseModelName(entry.model);
@@ -146,16 +156,27 @@ export async function registerBrand(
   if (input.aliases.length > MAX_ALIASES) throw new VocabularyError('vocabulary.too_many_values', `aliases must number at most ${MAX_ALIASES}`);
   const names = [input.nameZh, input.nameEn, ...input.aliases];
   if (!names.every(isAcceptableName)) {
-    throw new VocabularyError('vocabulary.bad_brand_name', 'names must be letters, CJK, digits, spaces and - . & \' (at most 32) and hold no personal data');
+    throw new VocabularyError('vocabulary.bad_brand_name', "names must be letters, CJK, digits, spaces and - . & ' (at most 32) and hold no personal data");
   }
   const registry = await loadBrandRegistry(db);
-  if (registry.entries.some((entry) => entry.id === input.id)) throw new VocabularyError('vocabulary.brand_id_taken', 'id must not be a brand the hub already knows');
+  if (registry.entries.some((entry) => entry.id === input.id))
+    throw new VocabularyError('vocabulary.brand_id_taken', 'id must not be a brand the hub already knows');
   if (names.some((name) => registry.resolve(name) !== undefined)) {
     throw new VocabularyError('vocabulary.brand_name_taken', 'names must not be a name or alias of a brand the hub already knows');
   }
-  const entry: BrandEntry = { id: input.id, nameZh: input.nameZh.normalize('NFKC').trim(), nameEn: input.nameEn.normalize('NFKC').trim(), aliases: input.aliases.map((a) => a.normalize('NFKC').trim()) };
+  const entry: BrandEntry = {
+    id: input.id,
+    nameZh: input.nameZh.normalize('NFKC').trim(),
+    nameEn: input.nameEn.normalize('NFKC').trim(),
+    aliases: input.aliases.map((a) => a.normalize('NFKC').trim()),
+  };
   const inserted = await vocabulary.insertRegisteredBrand(db, {
-    id: entry.id, name_zh: entry.nameZh, name_en: entry.nameEn, aliases: [...entry.aliases], party_id: party.partyId, created_at: now,
+    id: entry.id,
+    name_zh: entry.nameZh,
+    name_en: entry.nameEn,
+    aliases: [...entry.aliases],
+    party_id: party.partyId,
+    created_at: now,
   });
   if (!inserted) throw new VocabularyError('vocabulary.brand_id_taken', 'id must not be a brand the hub already knows');
   return entry;
@@ -167,10 +188,14 @@ export async function registerBrand(
  */
 export async function registerGradingScheme(db: DbOrTx, recycler: { partyId: string }, values: readonly string[], now: Date): Promise<string[]> {
   const plain = [...new Set(values.map((v) => v.normalize('NFKC').trim().replace(/\s+/gu, ' ')))];
-  if (plain.length === 0 || plain.length > MAX_GRADE_VALUES) throw new VocabularyError('vocabulary.too_many_values', `values must number 1 to ${MAX_GRADE_VALUES}`);
+  if (plain.length === 0 || plain.length > MAX_GRADE_VALUES)
+    throw new VocabularyError('vocabulary.too_many_values', `values must number 1 to ${MAX_GRADE_VALUES}`);
   if (!plain.every((value) => PROPRIETARY_VALUE_PATTERN.test(value) && findPiiInText(value).length === 0)) {
     throw new VocabularyError('vocabulary.bad_grade_value', 'values must be 1–16 letters, digits, CJK, spaces, + or - and hold no personal data');
   }
-  await vocabulary.insertProprietaryGradeValues(db, plain.map((value) => ({ recycler_id: recycler.partyId, value, created_at: now })));
+  await vocabulary.insertProprietaryGradeValues(
+    db,
+    plain.map((value) => ({ recycler_id: recycler.partyId, value, created_at: now })),
+  );
   return vocabulary.listProprietaryGradeValues(db, recycler.partyId);
 }

@@ -91,5 +91,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     process.exit(0);
   }
   await buildWebPages();
-  process.stdout.write(`web pages built into ${path.relative(process.cwd(), WEB_BUILD_DIR) || WEB_BUILD_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `web pages built into ${path.relative(process.cwd(), WEB_BUILD_DIR) || WEB_BUILD_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }

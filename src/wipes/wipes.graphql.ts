@@ -8,12 +8,14 @@ import * as wipes from './wipes.repository.ts';
 import { runWipeStatistics, WipeArgumentError, type WipedDevicesRow, type WipeStatisticsAnswer } from './wipes.service.ts';
 
 export const WipeStatusEnum = builder.enumType('WipeStatus', {
-  description: 'CERTIFIED: a notary attested a successful wipe and the hub issued a certificate. ATTESTED_WITHOUT_CERTIFICATE: a notary attested a wipe that failed or had exceptions. SELF_DECLARED: only the recycler’s own statement. NONE: nothing.',
+  description:
+    'CERTIFIED: a notary attested a successful wipe and the hub issued a certificate. ATTESTED_WITHOUT_CERTIFICATE: a notary attested a wipe that failed or had exceptions. SELF_DECLARED: only the recycler’s own statement. NONE: nothing.',
   values: Object.fromEntries(WIPE_STATUSES.map((status) => [status.toUpperCase(), { value: status }])) as Record<string, { value: WipeStatus }>,
 });
 
 export const WipeCertificateRef = builder.objectRef<wipes.WipeCertificateRow>('WipeCertificate').implement({
-  description: 'A wipe certificate: a JWS the hub signed (typ wipe-certificate+jwt), verifiable with /.well-known/jwks.json. It names the ticket, the notary, the standard, level and month; nothing about the user.',
+  description:
+    'A wipe certificate: a JWS the hub signed (typ wipe-certificate+jwt), verifiable with /.well-known/jwks.json. It names the ticket, the notary, the standard, level and month; nothing about the user.',
   fields: (t) => ({
     certificateId: t.exposeID('certificate_id', { description: 'The JWS `jti`.' }),
     ticket: t.exposeID('ticket_id', { description: 'The JWS `sub`.' }),
@@ -35,7 +37,14 @@ const SelfDeclaredWipeRef = builder.objectRef<SelfDeclared>('SelfDeclaredWipe').
   description: 'The recycler’s own data-wipe statement in its inspection: self-declared, not verified by a notary, earns no certificate.',
   fields: (t) => {
     const text = (name: string) => t.string({ nullable: true, resolve: (w: SelfDeclared) => (typeof w[name] === 'string' ? (w[name] as string) : null) });
-    return { standard: text('standard'), level: text('level'), technique: text('technique'), verification: text('verification'), result: text('result'), month: text('completedMonth') };
+    return {
+      standard: text('standard'),
+      level: text('level'),
+      technique: text('technique'),
+      verification: text('verification'),
+      result: text('result'),
+      month: text('completedMonth'),
+    };
   },
 });
 
@@ -72,8 +81,6 @@ builder.objectField(MyRecordRef, 'wipeCertificate', (t) =>
     resolve: async (record, _args, context: HubContext) => (await wipes.latestCertificatesOfRecords(context.db, [record.id])).get(record.id) ?? null,
   }),
 );
-
-
 
 builder.objectType(WipeArgumentError, {
   name: 'WipeArgumentInvalid',
@@ -112,15 +119,24 @@ builder.objectType(WipeStatistics, {
     queryId: t.id({ nullable: true, description: 'The access-log entry of a regulator’s answer.', resolve: (s) => s.answer.queryId }),
     fromMonth: t.string({ resolve: (s) => s.answer.fromMonth }),
     toMonth: t.string({ resolve: (s) => s.answer.toMonth }),
-    byStandardAndLevel: t.field({ type: [WipedDevicesRowRef], description: 'Certified devices, each once by its latest certificate in the months.', resolve: (s) => s.answer.byStandardAndLevel }),
-    uncertifiedDispositions: t.field({ type: [UncertifiedRowRef], description: 'Regulator only (empty for brands): per recycler and month, devices disposed of without a certificate.', resolve: (s) => s.answer.uncertifiedDispositions }),
+    byStandardAndLevel: t.field({
+      type: [WipedDevicesRowRef],
+      description: 'Certified devices, each once by its latest certificate in the months.',
+      resolve: (s) => s.answer.byStandardAndLevel,
+    }),
+    uncertifiedDispositions: t.field({
+      type: [UncertifiedRowRef],
+      description: 'Regulator only (empty for brands): per recycler and month, devices disposed of without a certificate.',
+      resolve: (s) => s.answer.uncertifiedDispositions,
+    }),
   }),
 });
 
 builder.queryField('wipeStatistics', (t) =>
   t.field({
     type: WipeStatistics,
-    description: 'Certified data wipes by standard and level over the months. A regulator: statutory, exact, every device, with the devices that reached disposition uncertified, logged in the access log. A brand: its own brands’ devices, cells below k withheld.',
+    description:
+      'Certified data wipes by standard and level over the months. A regulator: statutory, exact, every device, with the devices that reached disposition uncertified, logged in the access log. A brand: its own brands’ devices, cells below k withheld.',
     errors: { types: [UnauthenticatedError, ForbiddenError, AccessDeniedError, WipeArgumentError] },
     args: {
       fromMonth: t.arg.string({ required: true, description: 'YYYY-MM' }),
@@ -129,7 +145,10 @@ builder.queryField('wipeStatistics', (t) =>
     resolve: async (_root, args, context) => {
       const party = requireParty(context, ['regulator', 'brand']);
       const principal = { kind: 'party' as const, ...party };
-      const outcome = await runWipeStatistics({ db: context.db, policies: context.policies, now: context.now }, principal, { fromMonth: args.fromMonth, toMonth: args.toMonth });
+      const outcome = await runWipeStatistics({ db: context.db, policies: context.policies, now: context.now }, principal, {
+        fromMonth: args.fromMonth,
+        toMonth: args.toMonth,
+      });
       if (!outcome.allowed) throw new AccessDeniedError(outcome.decision);
       return new WipeStatistics(outcome.answer);
     },

@@ -28,7 +28,10 @@ export async function callerIsActiveNotary(db: DbOrTx): Promise<boolean> {
 
 export async function insertWipeAttestations(db: DbOrTx, rows: readonly WipeAttestationsTable[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('wipe_attestations').values([...rows]).execute();
+  await db
+    .insertInto('wipe_attestations')
+    .values([...rows])
+    .execute();
 }
 
 export type WipeCertificateRow = Pick<

@@ -56,14 +56,32 @@ export async function storeWipeAttestations(
     const certificateId = certified ? uuidv7() : null;
     const certificate = certified
       ? await signWipeCertificate(signer.key, signer.hubId, {
-        certificateId: certificateId!, ticket: ticket.ticketId, notaryId, standard: doc.standard, level: doc.level, method: doc.method,
-        verification: doc.verification, month: doc.wipedMonth, issuedAt: now,
-      })
+          certificateId: certificateId!,
+          ticket: ticket.ticketId,
+          notaryId,
+          standard: doc.standard,
+          level: doc.level,
+          method: doc.method,
+          verification: doc.verification,
+          month: doc.wipedMonth,
+          issuedAt: now,
+        })
       : null;
     rows.push({
-      ticket_id: ticket.ticketId, id, record_id: ticket.recordId, notary_id: notaryId, holder_id: ticket.holderId,
-      standard: doc.standard, level: doc.level, method: doc.method, verification: doc.verification, result: doc.result,
-      wiped_month: `${doc.wipedMonth}-01`, certificate_id: certificateId, certificate, created_at: now,
+      ticket_id: ticket.ticketId,
+      id,
+      record_id: ticket.recordId,
+      notary_id: notaryId,
+      holder_id: ticket.holderId,
+      standard: doc.standard,
+      level: doc.level,
+      method: doc.method,
+      verification: doc.verification,
+      result: doc.result,
+      wiped_month: `${doc.wipedMonth}-01`,
+      certificate_id: certificateId,
+      certificate,
+      created_at: now,
     });
   }
   await wipes.insertWipeAttestations(tx, rows);
@@ -72,7 +90,10 @@ export async function storeWipeAttestations(
 /** A malformed or future month range; the message names the argument, never the value. */
 export class WipeArgumentError extends HubError {
   override readonly name = 'WipeArgumentError';
-  constructor(readonly argument: 'fromMonth' | 'toMonth', message: string) {
+  constructor(
+    readonly argument: 'fromMonth' | 'toMonth',
+    message: string,
+  ) {
     super('wipes.argument_invalid', message);
   }
 }
@@ -142,21 +163,47 @@ export async function runWipeStatistics(
   return context.db.transaction().execute(async (tx) => {
     await actAs(tx, 'hub_analytics');
     if (decision.effect === 'deny') {
-      await appendAccessLog(tx, {
-        partyId: principal.partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: decision.policy?.id ?? null, policyVersion: decision.policy?.version ?? null,
-        decision: 'deny', matchedRules: decision.matchedRules, request: logged, rowsReleased: 0, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
-      }, now);
+      await appendAccessLog(
+        tx,
+        {
+          partyId: principal.partyId,
+          purpose: REGULATORY_STATISTICS_PURPOSE,
+          policyId: decision.policy?.id ?? null,
+          policyVersion: decision.policy?.version ?? null,
+          decision: 'deny',
+          matchedRules: decision.matchedRules,
+          request: logged,
+          rowsReleased: 0,
+          rowsSuppressed: 0,
+          subjectsCounted: 0,
+          priceFen: 0,
+        },
+        now,
+      );
       return { allowed: false, decision } as const;
     }
     const byStandardAndLevel = await wipes.certifiedDevicesByStandardLevel(tx, months);
     const flagged = await wipes.uncertifiedDispositions(tx, months, DATA_BEARING_CATEGORIES, FLAGGED_TICKETS_PER_ROW);
     const queryId = uuidv7();
     const allowed = policy as AllowedPolicy;
-    await appendAccessLog(tx, {
-      id: queryId, partyId: principal.partyId, purpose: REGULATORY_STATISTICS_PURPOSE, policyId: allowed.id, policyVersion: allowed.version,
-      decision: 'allow', matchedRules: decision.matchedRules, request: logged,
-      rowsReleased: byStandardAndLevel.length + flagged.length, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0,
-    }, now);
+    await appendAccessLog(
+      tx,
+      {
+        id: queryId,
+        partyId: principal.partyId,
+        purpose: REGULATORY_STATISTICS_PURPOSE,
+        policyId: allowed.id,
+        policyVersion: allowed.version,
+        decision: 'allow',
+        matchedRules: decision.matchedRules,
+        request: logged,
+        rowsReleased: byStandardAndLevel.length + flagged.length,
+        rowsSuppressed: 0,
+        subjectsCounted: 0,
+        priceFen: 0,
+      },
+      now,
+    );
     return { allowed: true, answer: { queryId, ...range, byStandardAndLevel, uncertifiedDispositions: flagged } } as const;
   });
 }

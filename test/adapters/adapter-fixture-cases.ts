@@ -49,7 +49,8 @@ function readOptions(dir: string): AdapterOptions {
 
 /** Adapter folders: every folder under adapters/ except the shared parsers. */
 export function adapterFolders(): string[] {
-  return fs.readdirSync(ADAPTERS_DIR, { withFileTypes: true })
+  return fs
+    .readdirSync(ADAPTERS_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
     .map((entry) => entry.name)
     .sort();
@@ -58,13 +59,16 @@ export function adapterFolders(): string[] {
 export function listFixtureCases(adapter: string): FixtureCase[] {
   const root = path.join(ADAPTERS_DIR, adapter, 'fixtures');
   if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => {
-    const dir = path.join(root, entry.name);
-    const input = ['input.json', 'input.csv'].map((file) => path.join(dir, file)).find((file) => fs.existsSync(file));
-    if (input === undefined) throw new Error(`${dir} must hold input.json or input.csv`);
-    const options = readOptions(dir);
-    return { adapter, name: entry.name, dir, input, options, privateColumns: privateColumns(resolveAdapter(adapter, options).native) };
-  });
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      const dir = path.join(root, entry.name);
+      const input = ['input.json', 'input.csv'].map((file) => path.join(dir, file)).find((file) => fs.existsSync(file));
+      if (input === undefined) throw new Error(`${dir} must hold input.json or input.csv`);
+      const options = readOptions(dir);
+      return { adapter, name: entry.name, dir, input, options, privateColumns: privateColumns(resolveAdapter(adapter, options).native) };
+    });
 }
 
 export function readExpected(fixture: FixtureCase): FixtureOutcome[] {
@@ -93,9 +97,11 @@ export async function runFixtureCase(fixture: FixtureCase): Promise<{ outcomes: 
       continue;
     }
     const findings = checkDocument(kind, result.document, result.version === undefined ? {} : { version: result.version });
-    outcomes.push(findings.length > 0
-      ? { row, check: findings.map(({ path: pointer, code }) => ({ path: pointer, code })) }
-      : { row, document: result.document, ...(result.version === undefined ? {} : { version: result.version }) });
+    outcomes.push(
+      findings.length > 0
+        ? { row, check: findings.map(({ path: pointer, code }) => ({ path: pointer, code })) }
+        : { row, document: result.document, ...(result.version === undefined ? {} : { version: result.version }) },
+    );
   }
   return { outcomes, privateValues };
 }

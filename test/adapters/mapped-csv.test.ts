@@ -19,8 +19,14 @@ const MAPPING = {
 describe('mapped-csv adapter', () => {
   it('maps a row through the mapping and names its kind', () => {
     expect(readMappingSpec(MAPPING).kind).toBe('catalogue');
-    const result = mappedCsv.create({ mapping: MAPPING })({ 品牌: 'Apple', 型号: 'iPhone 13 128GB', 品类: '手机', 上市: '2021-09', 价格: '5,999', 重量克: '173', 联系人: '王军' }, 1);
-    expect(result).toEqual({ ok: true, document: { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900, weightKg: 0.173 } });
+    const result = mappedCsv.create({ mapping: MAPPING })(
+      { 品牌: 'Apple', 型号: 'iPhone 13 128GB', 品类: '手机', 上市: '2021-09', 价格: '5,999', 重量克: '173', 联系人: '王军' },
+      1,
+    );
+    expect(result).toEqual({
+      ok: true,
+      document: { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900, weightKg: 0.173 },
+    });
   });
 
   it('reports an unknown category with its row and column', () => {
@@ -42,7 +48,9 @@ describe('mapped-csv adapter', () => {
 
   it('refuses a field the standard does not define, and accepts a nested one it does', () => {
     expect(() => mappedCsv.create({ mapping: { ...MAPPING, fields: { ...MAPPING.fields, phone: { column: '电话' } } } })).toThrow(/field phone/);
-    expect(() => mappedCsv.create({ mapping: { ...MAPPING, fields: { ...MAPPING.fields, 'spec.storageGb': { column: '容量', parse: 'integer' } } } })).not.toThrow();
+    expect(() =>
+      mappedCsv.create({ mapping: { ...MAPPING, fields: { ...MAPPING.fields, 'spec.storageGb': { column: '容量', parse: 'integer' } } } }),
+    ).not.toThrow();
   });
 
   it('refuses unknown parsers, kinds and missing mappings', () => {
@@ -52,10 +60,20 @@ describe('mapped-csv adapter', () => {
   });
 
   it('needs --platform only when a field takes it', () => {
-    const disposition = { kind: 'disposition', fields: { externalRef: { column: '单号' }, 'tradeIn.platform': { option: 'platform' }, 'tradeIn.externalRef': { column: '订单' }, disposition: { const: 'pending' }, completedMonth: { column: '日期', parse: 'month' } } };
+    const disposition = {
+      kind: 'disposition',
+      fields: {
+        externalRef: { column: '单号' },
+        'tradeIn.platform': { option: 'platform' },
+        'tradeIn.externalRef': { column: '订单' },
+        disposition: { const: 'pending' },
+        completedMonth: { column: '日期', parse: 'month' },
+      },
+    };
     expect(() => mappedCsv.create({ mapping: disposition })).toThrow(/platform/);
     expect(mappedCsv.create({ mapping: disposition, platform: 'platform-a' })({ 单号: 'D1', 订单: 'O1', 日期: '2025/1/2' }, 1)).toEqual({
-      ok: true, document: { externalRef: 'D1', tradeIn: { platform: 'platform-a', externalRef: 'O1' }, disposition: 'pending', completedMonth: '2025-01' },
+      ok: true,
+      document: { externalRef: 'D1', tradeIn: { platform: 'platform-a', externalRef: 'O1' }, disposition: 'pending', completedMonth: '2025-01' },
     });
   });
 });

@@ -62,7 +62,10 @@ describe('completedMonthsBetween', () => {
   });
 
   it('is negative when the second date is earlier (and compareDates says so)', () => {
-    const [later, earlier] = [{ year: 2025, month: 6, day: 1 }, { year: 2025, month: 4, day: 9 }];
+    const [later, earlier] = [
+      { year: 2025, month: 6, day: 1 },
+      { year: 2025, month: 4, day: 9 },
+    ];
     expect(completedMonthsBetween(later, earlier)).toBeLessThan(0);
     expect(compareDates(later, earlier)).toBeGreaterThan(0);
   });

@@ -6,10 +6,26 @@ import { checkDocument } from '../../src/documents/check-document.ts';
 const KEY = Buffer.from('a-platform-key-that-never-leaves-the-platform', 'utf8');
 
 const ORDER = {
-  订单号: 'TI20250409415683', 用户ID: 'u0386074', 收货人: '马洋', 手机号: '18893244838', 收货地址: '江苏省无锡市南山区科技园路189号1栋1735室',
-  身份证号: '610403197301278775', 旧机品类: '手机', 旧机品牌: 'Apple', 旧机型号: 'iPhone 13 128GB', 'IMEI/序列号': '867458036339754',
-  购买时间: '2022/4/14', 回收时间: '2025/4/9 09:33:43', 回收估价: '390.00', 国补金额: '500.00', 新机品类: '手机', 新机能效等级: '',
-  省份: '江苏省', 城市: '无锡市', 回收方式: '门店回收', 备注: '联系张涛，电话13106203290',
+  订单号: 'TI20250409415683',
+  用户ID: 'u0386074',
+  收货人: '马洋',
+  手机号: '18893244838',
+  收货地址: '江苏省无锡市南山区科技园路189号1栋1735室',
+  身份证号: '610403197301278775',
+  旧机品类: '手机',
+  旧机品牌: 'Apple',
+  旧机型号: 'iPhone 13 128GB',
+  'IMEI/序列号': '867458036339754',
+  购买时间: '2022/4/14',
+  回收时间: '2025/4/9 09:33:43',
+  回收估价: '390.00',
+  国补金额: '500.00',
+  新机品类: '手机',
+  新机能效等级: '',
+  省份: '江苏省',
+  城市: '无锡市',
+  回收方式: '门店回收',
+  备注: '联系张涛，电话13106203290',
 };
 
 describe('platform-orders-json adapter', () => {
@@ -35,8 +51,17 @@ describe('platform-orders-json adapter', () => {
     expect(platformOrdersJson.create({})(ORDER, 1)).toEqual({
       ok: true,
       document: {
-        externalRef: 'TI20250409415683', category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 35, tradeInMonth: '2025-04',
-        regionCode: '320200', channel: 'in_store', quotedValuationFen: 39_000, subsidyFen: 50_000, newPurchase: { category: 'mobile_phone' },
+        externalRef: 'TI20250409415683',
+        category: 'mobile_phone',
+        brand: 'Apple',
+        model: 'iPhone 13 128GB',
+        usageMonths: 35,
+        tradeInMonth: '2025-04',
+        regionCode: '320200',
+        channel: 'in_store',
+        quotedValuationFen: 39_000,
+        subsidyFen: 50_000,
+        newPurchase: { category: 'mobile_phone' },
       },
     });
   });
@@ -56,6 +81,15 @@ describe('platform-orders-json adapter', () => {
 
   it('reports an empty row as missing values in each required column', () => {
     const result = platformOrdersJson.create({})({}, 3);
-    expect(result.ok ? [] : result.errors.map((error) => error.column)).toEqual(['订单号', '旧机品牌', '旧机型号', '旧机品类', '购买时间', '回收时间', '回收估价', '回收方式']);
+    expect(result.ok ? [] : result.errors.map((error) => error.column)).toEqual([
+      '订单号',
+      '旧机品牌',
+      '旧机型号',
+      '旧机品类',
+      '购买时间',
+      '回收时间',
+      '回收估价',
+      '回收方式',
+    ]);
   });
 });

@@ -14,10 +14,19 @@ const given = fc.constantFrom('伟', '芳', '娜', '秀英', '敏', '静', '丽'
 const personName = fc.tuple(surname, given).map(([a, b]) => a + b);
 const mobile = fc.tuple(fc.constantFrom(...'3456789'), digits(9)).map(([second, rest]) => `1${second}${rest}`);
 const landline = fc.tuple(fc.constantFrom('010', '021', '0571', '0755'), digits(8)).map(([area, local]) => `${area}-${local}`);
-const idNumber = fc.tuple(digits(17), fc.constantFrom(...'0123456789X')).map(([body, check]) => `${['1', '3', '4', '6'][Number(body[0]) % 4]}${body.slice(1)}${check}`);
+const idNumber = fc
+  .tuple(digits(17), fc.constantFrom(...'0123456789X'))
+  .map(([body, check]) => `${['1', '3', '4', '6'][Number(body[0]) % 4]}${body.slice(1)}${check}`);
 const imei = digits(15);
 const serial = fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: 12, maxLength: 12 }).map((hex) => `SN${hex}`);
-const address = fc.tuple(fc.constantFrom('江苏省无锡市', '浙江省杭州市', '北京市朝阳区', '广东省深圳市'), fc.constantFrom('南山区科技园路', '西湖区文三路', '建国路'), fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 101, max: 3000 }))
+const address = fc
+  .tuple(
+    fc.constantFrom('江苏省无锡市', '浙江省杭州市', '北京市朝阳区', '广东省深圳市'),
+    fc.constantFrom('南山区科技园路', '西湖区文三路', '建国路'),
+    fc.integer({ min: 1, max: 999 }),
+    fc.integer({ min: 1, max: 30 }),
+    fc.integer({ min: 101, max: 3000 }),
+  )
   .map(([city, road, number, building, room]) => `${city}${road}${number}号${building}栋${room}室`);
 const remark = fc.oneof(
   fc.tuple(personName, mobile).map(([name, phone]) => `联系${name}，电话${phone}`),
@@ -45,26 +54,45 @@ const mostlyClean = (clean: string[], broken: string[]) =>
 const date = mostlyClean(['2021/3/15', '20210315', '2021年03月15日', '2021-12-23', '2025/4/9 09:33:43', '20241227 22:16:51'], ['2025/2/30', '', '下周']);
 const price = mostlyClean(['¥1,850.00', '￥200.00', '390.00', '1,234.5'], ['', '约500', '-1']);
 const PUBLIC_VALUES: Readonly<Record<string, fc.Arbitrary<string>>> = {
-  订单号: digits(14).map((d) => `TI${d}`), 平台订单号: digits(14).map((d) => `TI${d}`), 质检单号: digits(8).map((d) => `QC${d}`),
-  旧机品类: mostlyClean(['手机', '笔记本电脑', '智能手表', '冰箱'], ['游戏机', '']), 新机品类: mostlyClean(['手机', '电视', ''], ['扫地机器人']),
+  订单号: digits(14).map((d) => `TI${d}`),
+  平台订单号: digits(14).map((d) => `TI${d}`),
+  质检单号: digits(8).map((d) => `QC${d}`),
+  旧机品类: mostlyClean(['手机', '笔记本电脑', '智能手表', '冰箱'], ['游戏机', '']),
+  新机品类: mostlyClean(['手机', '电视', ''], ['扫地机器人']),
   品类: fc.constantFrom('手机', '笔记本电脑', '智能手表', '游戏机'),
-  旧机品牌: fc.constantFrom('Apple', '华为', '海尔', ''), 品牌: fc.constantFrom('Apple', '华为', '海尔'),
-  旧机型号: fc.constantFrom('iPhone 13 128GB', 'BCD-516WKPZM', ''), 型号: fc.constantFrom('iPhone 13 128GB', 'BCD-516WKPZM', ''),
-  购买时间: date, 回收时间: date, 质检完成时间: date, 完成日期: date, 上市时间: fc.constantFrom('2019-09', '2019年9月', '2019-13'),
-  回收估价: price, 国补金额: price, 最终回收价: price, '首发价(元)': price,
-  新机能效等级: mostlyClean(['1级', '一级', '2级', ''], ['6级']), 省份: mostlyClean(['江苏省', '上海市'], ['火星省', '']), 城市: fc.constantFrom('无锡市', '上海市', ''),
+  旧机品牌: fc.constantFrom('Apple', '华为', '海尔', ''),
+  品牌: fc.constantFrom('Apple', '华为', '海尔'),
+  旧机型号: fc.constantFrom('iPhone 13 128GB', 'BCD-516WKPZM', ''),
+  型号: fc.constantFrom('iPhone 13 128GB', 'BCD-516WKPZM', ''),
+  购买时间: date,
+  回收时间: date,
+  质检完成时间: date,
+  完成日期: date,
+  上市时间: fc.constantFrom('2019-09', '2019年9月', '2019-13'),
+  回收估价: price,
+  国补金额: price,
+  最终回收价: price,
+  '首发价(元)': price,
+  新机能效等级: mostlyClean(['1级', '一级', '2级', ''], ['6级']),
+  省份: mostlyClean(['江苏省', '上海市'], ['火星省', '']),
+  城市: fc.constantFrom('无锡市', '上海市', ''),
   回收方式: fc.constantFrom('线上邮寄', '门店回收', '上门回收', '自提'),
-  成色: fc.constantFrom('99新', '95新', '9成新', '无法开机', '九成新'), 质检结果: fc.constantFrom('无异常', '屏幕划痕;电池健康度78%', '按键失灵', '进水;漏水'),
-  电池健康: fc.constantFrom('78%', '', '120%'), 数据清除: fc.constantFrom('国标覆写', '物理销毁', '', '低级格式化'),
-  处置方式: fc.constantFrom('直接转售', '拆解资源化', '回炉'), '整机重量(kg)': fc.constantFrom('21.181', '', '约20'),
-  冷媒类型: fc.constantFrom('R600a', '', 'R404A'), '冷媒回收量(g)': fc.constantFrom('120', ''), '重量(g)': fc.constantFrom('194', '85000', ''),
+  成色: fc.constantFrom('99新', '95新', '9成新', '无法开机', '九成新'),
+  质检结果: fc.constantFrom('无异常', '屏幕划痕;电池健康度78%', '按键失灵', '进水;漏水'),
+  电池健康: fc.constantFrom('78%', '', '120%'),
+  数据清除: fc.constantFrom('国标覆写', '物理销毁', '', '低级格式化'),
+  处置方式: fc.constantFrom('直接转售', '拆解资源化', '回炉'),
+  '整机重量(kg)': fc.constantFrom('21.181', '', '约20'),
+  冷媒类型: fc.constantFrom('R600a', '', 'R404A'),
+  '冷媒回收量(g)': fc.constantFrom('120', ''),
+  '重量(g)': fc.constantFrom('194', '85000', ''),
 };
 
 function nativeRows(columns: Record<string, { 'x-private'?: string }>, extra: Record<string, fc.Arbitrary<string>> = {}): fc.Arbitrary<Record<string, string>> {
   const model: Record<string, fc.Arbitrary<string>> = {};
   for (const [column, spec] of Object.entries(columns)) {
     const kind = spec['x-private'];
-    model[column] = kind !== undefined ? PRIVATE_VALUES[kind]! : PUBLIC_VALUES[column] ?? fc.constantFrom('', '1.0', 'WC-NHUWEHSBZ4');
+    model[column] = kind !== undefined ? PRIVATE_VALUES[kind]! : (PUBLIC_VALUES[column] ?? fc.constantFrom('', '1.0', 'WC-NHUWEHSBZ4'));
   }
   return fc.record({ ...model, ...extra });
 }
@@ -81,7 +109,8 @@ describe('adapters (privacy property)', () => {
       const mapRow = entry.adapter.create(options);
       // A certificate number sometimes built from the serial, the one private cell an adapter reads.
       const rows = nativeRows(columns).chain((row) =>
-        '清除证书编号' in columns ? fc.constantFrom(row, { ...row, 清除证书编号: `WC-${row['设备序列号']}` }) : fc.constant(row));
+        '清除证书编号' in columns ? fc.constantFrom(row, { ...row, 清除证书编号: `WC-${row['设备序列号']}` }) : fc.constant(row),
+      );
       let documents = 0;
       fc.assert(
         fc.property(rows, fc.integer({ min: 1, max: 100_000 }), (row, rowNumber) => {
@@ -98,12 +127,20 @@ describe('adapters (privacy property)', () => {
   }
 
   it('mapped-csv never lets a column its mapping declares private into its answer', () => {
-    const mapping = parseYaml(fs.readFileSync(new URL('../../adapters/mapped-csv/fixtures/example-dispositions/mapping.yaml', import.meta.url), 'utf8')) as { private: string[] };
+    const mapping = parseYaml(fs.readFileSync(new URL('../../adapters/mapped-csv/fixtures/example-dispositions/mapping.yaml', import.meta.url), 'utf8')) as {
+      private: string[];
+    };
     const mapRow = ADAPTERS['mapped-csv']!.adapter.create({ platform: 'platform-a', mapping });
     const rows = fc.record({
-      处置单号: digits(6).map((d) => `DS-${d}`), 订单编号: digits(14).map((d) => `TI${d}`), 处置结果: fc.constantFrom('转售', '拆解', '回炉'),
-      处置日期: date, '重量(公斤)': fc.constantFrom('0.173', '', '八十五'), 冷媒: fc.constantFrom('R600a', ''),
-      经办人: personName, 联系电话: fc.oneof(mobile, landline), 备注: remark,
+      处置单号: digits(6).map((d) => `DS-${d}`),
+      订单编号: digits(14).map((d) => `TI${d}`),
+      处置结果: fc.constantFrom('转售', '拆解', '回炉'),
+      处置日期: date,
+      '重量(公斤)': fc.constantFrom('0.173', '', '八十五'),
+      冷媒: fc.constantFrom('R600a', ''),
+      经办人: personName,
+      联系电话: fc.oneof(mobile, landline),
+      备注: remark,
     });
     let documents = 0;
     fc.assert(

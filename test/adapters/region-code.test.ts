@@ -36,7 +36,11 @@ describe('regionCode', () => {
   });
 
   it('never answers a county-level code', () => {
-    for (const [province, city] of [['江苏省', '南山区'], ['广东省', '深圳市'], ['四川省', '绵阳市']] as const) {
+    for (const [province, city] of [
+      ['江苏省', '南山区'],
+      ['广东省', '深圳市'],
+      ['四川省', '绵阳市'],
+    ] as const) {
       const result = regionCode(province, city);
       expect(result.ok && result.region?.code).toMatch(REGION_CODE);
     }

@@ -37,7 +37,9 @@ describe('tamper evidence', () => {
   }
 
   async function restore(row: Record<string, unknown>) {
-    await sql`insert into access_log select * from jsonb_populate_record(null::access_log, ${JSON.stringify(row, (_k, v) => (v instanceof Uint8Array || (v && v.type === 'Buffer') ? `\\x${Buffer.from(v.data ?? v).toString('hex')}` : v))}::jsonb)`.execute(db());
+    await sql`insert into access_log select * from jsonb_populate_record(null::access_log, ${JSON.stringify(row, (_k, v) => (v instanceof Uint8Array || (v && v.type === 'Buffer') ? `\\x${Buffer.from(v.data ?? v).toString('hex')}` : v))}::jsonb)`.execute(
+      db(),
+    );
   }
 
   beforeAll(async () => {
@@ -117,15 +119,26 @@ describe('tamper evidence', () => {
     const saved = await sql<Record<string, unknown>>`select * from consent_events where subject_id = ${newest.subject_id} and seq = 3`.execute(db());
     await sql`delete from consent_events where subject_id = ${newest.subject_id} and seq = 3`.execute(db());
     expect((await verifyConsentLedger(db())).firstBreak).toBeUndefined();
-    expect((await verifyCheckpoint(db(), consent!.jws, hub.app.signingKey.publicJwk)).finding).toEqual({ ok: false, reason: 'truncated', expected: '7 entries', found: '6 entries' });
+    expect((await verifyCheckpoint(db(), consent!.jws, hub.app.signingKey.publicJwk)).finding).toEqual({
+      ok: false,
+      reason: 'truncated',
+      expected: '7 entries',
+      found: '6 entries',
+    });
     // The projection still shows the withdrawal the ledger no longer has: named too.
     expect((await verifyConsentProjection(db())).firstDifference).toMatchObject({ subjectId: newest.subject_id, purpose: 'product-rnd', field: 'status' });
-    await sql`insert into consent_events select * from jsonb_populate_record(null::consent_events, ${JSON.stringify(saved.rows[0], (_k, v) => (v instanceof Uint8Array || (v && v.type === 'Buffer') ? `\\x${Buffer.from(v.data ?? v).toString('hex')}` : v))}::jsonb)`.execute(db());
+    await sql`insert into consent_events select * from jsonb_populate_record(null::consent_events, ${JSON.stringify(saved.rows[0], (_k, v) => (v instanceof Uint8Array || (v && v.type === 'Buffer') ? `\\x${Buffer.from(v.data ?? v).toString('hex')}` : v))}::jsonb)`.execute(
+      db(),
+    );
     expect((await verifyCheckpoint(db(), consent!.jws, hub.app.signingKey.publicJwk)).finding).toEqual({ ok: true });
   });
 
   it('catches an edited, an added and a removed row of the consents projection, naming the first difference', async () => {
-    const { rows } = await sql<{ subject_id: string; purpose: string; status: string }>`select subject_id, purpose, status from consents order by subject_id, purpose`.execute(db());
+    const { rows } = await sql<{
+      subject_id: string;
+      purpose: string;
+      status: string;
+    }>`select subject_id, purpose, status from consents order by subject_id, purpose`.execute(db());
     const target = rows.find((row) => row.status === 'withdrawn')!;
     await sql`update consents set status = 'granted' where subject_id = ${target.subject_id} and purpose = ${target.purpose}`.execute(db());
     expect((await verifyConsentProjection(db())).firstDifference).toEqual({ subjectId: target.subject_id, purpose: target.purpose, field: 'status' });
@@ -133,19 +146,26 @@ describe('tamper evidence', () => {
     expect((await verifyConsentProjection(db())).firstDifference).toBeUndefined();
 
     const first = rows[0]!;
-    const saved = (await sql<Record<string, unknown>>`select * from consents where subject_id = ${first.subject_id} and purpose = ${first.purpose}`.execute(db())).rows[0]!;
+    const saved = (
+      await sql<Record<string, unknown>>`select * from consents where subject_id = ${first.subject_id} and purpose = ${first.purpose}`.execute(db())
+    ).rows[0]!;
     await sql`delete from consents where subject_id = ${first.subject_id} and purpose = ${first.purpose}`.execute(db());
     expect((await verifyConsentProjection(db())).firstDifference).toEqual({ subjectId: first.subject_id, purpose: first.purpose, field: 'missing' });
     await sql`insert into consents select * from jsonb_populate_record(null::consents, ${JSON.stringify(saved)}::jsonb)`.execute(db());
     await sql`insert into consents (subject_id, purpose, status, event_id, granted_at, expires_at, updated_at)
       values (${first.subject_id}, 'precise-recommendation', 'granted', ${saved.event_id as string}, now(), null, now())`.execute(db());
-    expect((await verifyConsentProjection(db())).firstDifference).toEqual({ subjectId: first.subject_id, purpose: 'precise-recommendation', field: 'unexplained' });
+    expect((await verifyConsentProjection(db())).firstDifference).toEqual({
+      subjectId: first.subject_id,
+      purpose: 'precise-recommendation',
+      field: 'unexplained',
+    });
     await sql`delete from consents where subject_id = ${first.subject_id} and purpose = 'precise-recommendation'`.execute(db());
     expect((await verifyConsentProjection(db())).firstDifference).toBeUndefined();
   });
 
   it('signs checkpoints a regulator can fetch over GraphQL and verify against /.well-known/jwks.json; a forged one is refused', async () => {
-    const SIGN = 'mutation { signAuditCheckpoints { __typename ... on MutationSignAuditCheckpointsSuccess { data { chain length headHash signedAt jws } } ... on HubError { code } } }';
+    const SIGN =
+      'mutation { signAuditCheckpoints { __typename ... on MutationSignAuditCheckpointsSuccess { data { chain length headHash signedAt jws } } ... on HubError { code } } }';
     const LIST = '{ auditCheckpoints(first: 10) { __typename ... on QueryAuditCheckpointsSuccess { data { chain length jws } } ... on HubError { code } } }';
     const signed = (await hub.graphql(SIGN, {}, await hub.token('regulator-a'))).body.data.signAuditCheckpoints;
     expect(signed.data.map((c: { chain: string }) => c.chain)).toEqual(['access_log', 'consent_ledger']);
@@ -159,7 +179,12 @@ describe('tamper evidence', () => {
     const accessLog = signed.data[0];
     const { protectedHeader } = await compactVerify(accessLog.jws, keySet);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'audit-checkpoint+jwt' });
-    expect(decodeJwt(accessLog.jws)).toMatchObject({ chain: 'access_log', length: Number(accessLog.length), headHash: accessLog.headHash, iss: hub.config.hubId });
+    expect(decodeJwt(accessLog.jws)).toMatchObject({
+      chain: 'access_log',
+      length: Number(accessLog.length),
+      headHash: accessLog.headHash,
+      iss: hub.config.hubId,
+    });
 
     // A checkpoint whose claims were changed (a shorter length, to excuse a truncation) no longer verifies.
     const [header, payload, signature] = (accessLog.jws as string).split('.');

@@ -7,8 +7,15 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 function tradeIn(i: number, overrides: Record<string, unknown> = {}) {
   return JSON.stringify({
-    externalRef: `BULK-${i}`, category: 'television', brand: '海信', model: '65E3H', usageMonths: 40 + (i % 20),
-    tradeInMonth: '2026-08', channel: 'in_store', quotedValuationFen: 66_000, ...overrides,
+    externalRef: `BULK-${i}`,
+    category: 'television',
+    brand: '海信',
+    model: '65E3H',
+    usageMonths: 40 + (i % 20),
+    tradeInMonth: '2026-08',
+    channel: 'in_store',
+    quotedValuationFen: 66_000,
+    ...overrides,
   });
 }
 
@@ -43,7 +50,12 @@ describe('bulk NDJSON upload', () => {
     const lines = [tradeIn(9001), '{not json', '', tradeIn(9002, { model: '65E3H 13912345678' }), tradeIn(9003)];
     const summary = await uploadBulk({ hubUrl, token: await hub.token('platform-a'), kind: 'tradein', lines, onResult: (r) => results.push(r) });
     expect(summary).toEqual({ lines: 4, accepted: 2, rejected: 2, conflicts: 0 });
-    expect(results.map((r) => [r.line, r.status])).toEqual([[1, 'accepted'], [2, 'rejected'], [4, 'rejected'], [5, 'accepted']]);
+    expect(results.map((r) => [r.line, r.status])).toEqual([
+      [1, 'accepted'],
+      [2, 'rejected'],
+      [4, 'rejected'],
+      [5, 'accepted'],
+    ]);
     expect(results[1]!.errors![0]!.code).toBe('bulk.invalid_json');
     expect(results[2]!.errors).toContainEqual(expect.objectContaining({ path: '/model', code: 'pii.cn_mobile' }));
     expect(JSON.stringify(results)).not.toContain('13912345678');
@@ -62,7 +74,13 @@ describe('bulk NDJSON upload', () => {
   });
 
   it('refuses a bad token with 401 and a party of the wrong role with 403', async () => {
-    await expect(uploadBulk({ hubUrl, token: 'nope', kind: 'tradein', lines: [tradeIn(1)], onResult: () => {} })).rejects.toMatchObject({ status: 401, code: 'token_malformed' });
-    await expect(uploadBulk({ hubUrl, token: await hub.token('brand-a'), kind: 'tradein', lines: [tradeIn(1)], onResult: () => {} })).rejects.toMatchObject({ status: 403, code: 'forbidden.role' });
+    await expect(uploadBulk({ hubUrl, token: 'nope', kind: 'tradein', lines: [tradeIn(1)], onResult: () => {} })).rejects.toMatchObject({
+      status: 401,
+      code: 'token_malformed',
+    });
+    await expect(uploadBulk({ hubUrl, token: await hub.token('brand-a'), kind: 'tradein', lines: [tradeIn(1)], onResult: () => {} })).rejects.toMatchObject({
+      status: 403,
+      code: 'forbidden.role',
+    });
   });
 });

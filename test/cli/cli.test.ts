@@ -34,19 +34,38 @@ describe('tradein-hub command line', () => {
 
   it('registers a party in the firm registry, lists it, and refuses a wrong check character without echoing it', async () => {
     await hub('parties', 'add', '--id', 'acme-dismantling', '--role', 'recycler');
-    const registered = await hub('parties', 'firm', '--id', 'acme-dismantling', '--capacity', 'recycler,dismantler', '--credit-code', '91440300708461136T',
-      '--licence', 'GD-FD-2024-018', '--licence-valid-until', '2029-03-31', '--status', 'suspended');
+    const registered = await hub(
+      'parties',
+      'firm',
+      '--id',
+      'acme-dismantling',
+      '--capacity',
+      'recycler,dismantler',
+      '--credit-code',
+      '91440300708461136T',
+      '--licence',
+      'GD-FD-2024-018',
+      '--licence-valid-until',
+      '2029-03-31',
+      '--status',
+      'suspended',
+    );
     expect(registered.stdout).toBe('registered firm acme-dismantling (recycler, dismantler; suspended)\n');
     expect((await hub('parties', 'firms')).stdout).toMatch(/^acme-dismantling\s+suspended\s+91440300708461136T recycler,dismantler licence until 2029-03-31$/m);
     const refused = hub('parties', 'firm', '--id', 'acme-dismantling', '--capacity', 'recycler', '--credit-code', '91440300708461136U');
-    await expect(refused).rejects.toMatchObject({ code: 1, stderr: 'tradein-hub: creditCode must end with the GB 32100-2015 check character of its first 17 characters\n' });
+    await expect(refused).rejects.toMatchObject({
+      code: 1,
+      stderr: 'tradein-hub: creditCode must end with the GB 32100-2015 check character of its first 17 characters\n',
+    });
   }, 300_000);
 
   it('verifies the access log chain and the consent projection, signs a checkpoint and verifies against it', async () => {
     const { stdout } = await hub('audit', 'verify');
     expect(stdout).toMatch(/^access log intact: \d+ entries\nconsent ledger intact: \d+ events\nconsents projection matches the ledger: \d+ rows\n$/);
     const file = path.join(dataDir, 'checkpoint.json');
-    expect((await hub('audit', 'checkpoint', '--out', file)).stdout).toMatch(/^checkpoint access_log: \d+ entries.*\ncheckpoint consent_ledger: \d+ entries.*\nwritten to /);
+    expect((await hub('audit', 'checkpoint', '--out', file)).stdout).toMatch(
+      /^checkpoint access_log: \d+ entries.*\ncheckpoint consent_ledger: \d+ entries.*\nwritten to /,
+    );
     const kept = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(kept.checkpoints.map((c: { chain: string }) => c.chain)).toEqual(['access_log', 'consent_ledger']);
     expect(decodeProtectedHeader(kept.checkpoints[0].jws)).toMatchObject({ alg: 'ES256', typ: 'audit-checkpoint+jwt' });
@@ -55,7 +74,10 @@ describe('tradein-hub command line', () => {
     // Its twin: a checkpoint whose signature does not verify fails the run.
     const forged = { ...kept, checkpoints: [{ ...kept.checkpoints[0], jws: `${kept.checkpoints[0].jws.slice(0, -4)}AAAA` }] };
     await fs.writeFile(`${file}.forged`, JSON.stringify(forged));
-    await expect(hub('audit', 'verify', '--checkpoint', `${file}.forged`)).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('checkpoint for access_log refused') });
+    await expect(hub('audit', 'verify', '--checkpoint', `${file}.forged`)).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('checkpoint for access_log refused'),
+    });
   }, 240_000);
 
   it('closes an ended month with payouts run (once), refuses one not ended, and verifies the ledger', async () => {
@@ -72,12 +94,17 @@ describe('tradein-hub command line', () => {
 
   it('rebuilds the analytic store from the base tables and reports no difference when the triggers kept it', async () => {
     const { stdout } = await hub('insights', 'rebuild');
-    expect(stdout).toBe('cells: 0 added, 0 changed, 0 removed\nvalue counts: 0 added, 0 changed, 0 removed\nfault counts: 0 added, 0 changed, 0 removed\n'
-      + 'rollups: 0 added, 0 changed, 0 removed\nrollup value counts: 0 added, 0 changed, 0 removed\nrollup label counts: 0 added, 0 changed, 0 removed\nstore matches the base tables\n');
+    expect(stdout).toBe(
+      'cells: 0 added, 0 changed, 0 removed\nvalue counts: 0 added, 0 changed, 0 removed\nfault counts: 0 added, 0 changed, 0 removed\n' +
+        'rollups: 0 added, 0 changed, 0 removed\nrollup value counts: 0 added, 0 changed, 0 removed\nrollup label counts: 0 added, 0 changed, 0 removed\nstore matches the base tables\n',
+    );
   }, 120_000);
 
   it('refuses a bad role with a one-line message and exit code 1 (unauthorised input)', async () => {
-    await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of') });
+    await expect(hub('parties', 'add', '--id', 'x-party', '--role', 'king')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('role must be one of'),
+    });
   }, 120_000);
 
   it('refuses to mint for a party with no local key', async () => {

@@ -19,11 +19,24 @@ const CHANGE: Record<ConsentAction, string> = { grant: 'grantConsent', refuse: '
 // (user, purpose) several times in one batch, transitions that do not apply, a purpose no one is asked
 // about, and a user who never traded in through the hub (a new vault row).
 const SCRIPT: [number, string, ConsentAction][] = [
-  [0, 'product-rnd', 'grant'], [0, 'recycling-optimization', 'grant'], [1, 'product-rnd', 'withdraw'],
-  [2, 'product-rnd', 'grant'], [2, 'product-rnd', 'refuse'], [2, 'product-rnd', 'withdraw'], [2, 'product-rnd', 'grant'],
-  [3, 'recycling-optimization', 'refuse'], [4, 'resale', 'grant'], [5, 'precise-recommendation', 'grant'],
-  [6, 'product-rnd', 'grant'], [7, 'product-rnd', 'grant'], [8, 'product-rnd', 'grant'], [9, 'recycling-optimization', 'grant'],
-  [0, 'product-rnd', 'grant'], [7, 'product-rnd', 'withdraw'], [10, 'product-rnd', 'grant'], [3, 'recycling-optimization', 'grant'],
+  [0, 'product-rnd', 'grant'],
+  [0, 'recycling-optimization', 'grant'],
+  [1, 'product-rnd', 'withdraw'],
+  [2, 'product-rnd', 'grant'],
+  [2, 'product-rnd', 'refuse'],
+  [2, 'product-rnd', 'withdraw'],
+  [2, 'product-rnd', 'grant'],
+  [3, 'recycling-optimization', 'refuse'],
+  [4, 'resale', 'grant'],
+  [5, 'precise-recommendation', 'grant'],
+  [6, 'product-rnd', 'grant'],
+  [7, 'product-rnd', 'grant'],
+  [8, 'product-rnd', 'grant'],
+  [9, 'recycling-optimization', 'grant'],
+  [0, 'product-rnd', 'grant'],
+  [7, 'product-rnd', 'withdraw'],
+  [10, 'product-rnd', 'grant'],
+  [3, 'recycling-optimization', 'grant'],
 ];
 const REQUESTS: ConsentRequest[] = SCRIPT.map(([i, purpose, action]) => ({ user: { platformId: 'platform-a', subjectRef: user(i) }, purpose, action }));
 
@@ -33,11 +46,24 @@ async function seedTradeIns(hub: TestHub): Promise<void> {
   await ingestDocuments(context, { partyId: 'brand-a', role: 'brand' }, 'catalogue', [
     { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900 },
   ]);
-  const results = await ingestDocuments(context, { partyId: 'platform-a', role: 'platform' }, 'tradein', Array.from({ length: 10 }, (_, i) => ({
-    externalRef: `BATCH-${i}`, subjectRef: user(i), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
-    usageMonths: 12 + i, tradeInMonth: '2026-09', channel: i % 2 === 0 ? 'online' : 'in_store', quotedValuationFen: 150_000 + i * 1_000,
-  })));
-  if (results.some((result) => result.status !== 'accepted')) throw new Error(`the test trade-ins must be accepted: ${JSON.stringify(results.filter((r) => r.status !== 'accepted'))}`);
+  const results = await ingestDocuments(
+    context,
+    { partyId: 'platform-a', role: 'platform' },
+    'tradein',
+    Array.from({ length: 10 }, (_, i) => ({
+      externalRef: `BATCH-${i}`,
+      subjectRef: user(i),
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: 'iPhone 13 128GB',
+      usageMonths: 12 + i,
+      tradeInMonth: '2026-09',
+      channel: i % 2 === 0 ? 'online' : 'in_store',
+      quotedValuationFen: 150_000 + i * 1_000,
+    })),
+  );
+  if (results.some((result) => result.status !== 'accepted'))
+    throw new Error(`the test trade-ins must be accepted: ${JSON.stringify(results.filter((r) => r.status !== 'accepted'))}`);
 }
 
 /** The ledger's content as both paths must write it: everything but the fresh ids (and what covers them). */
@@ -80,16 +106,25 @@ describe('changeConsents (batched) against one changeConsent per user', () => {
     for (const [i, purpose, action] of SCRIPT) {
       const { body } = await single.graphql(
         `mutation($p:String!){${CHANGE[action]}(purpose:$p){__typename ... on ConsentChanged{change{state}} ... on HubError{code}}}`,
-        { p: purpose }, await single.token('platform-a', { subjectRef: user(i) }),
+        { p: purpose },
+        await single.token('platform-a', { subjectRef: user(i) }),
       );
       const answer = body.data[CHANGE[action]];
       singleOutcomes.push(answer.__typename === 'ConsentChanged' ? { ok: true, state: answer.change.state.toLowerCase() } : { ok: false, code: answer.code });
     }
     // Batches of four: user 2's four changes span two transactions.
-    batchedOutcomes = await changeConsents({
-      db: batched.app.database.db, secret: batched.app.secret, policies: batched.app.policies, signingKey: batched.app.signingKey,
-      hubId: batched.config.hubId, now: () => NOW,
-    }, REQUESTS, { batchSize: 4 });
+    batchedOutcomes = await changeConsents(
+      {
+        db: batched.app.database.db,
+        secret: batched.app.secret,
+        policies: batched.app.policies,
+        signingKey: batched.app.signingKey,
+        hubId: batched.config.hubId,
+        now: () => NOW,
+      },
+      REQUESTS,
+      { batchSize: 4 },
+    );
   }, 600_000);
   afterAll(async () => {
     await single?.close();
@@ -98,7 +133,11 @@ describe('changeConsents (batched) against one changeConsent per user', () => {
 
   it('answers each request as the single path does, refusals included', () => {
     expect(batchedOutcomes.map(outcomeShape)).toEqual(singleOutcomes);
-    expect(singleOutcomes.filter((o) => !o.ok).map((o) => o.code)).toEqual(['consent.not_granted', 'consent.withdraw_instead', 'consent.purpose_not_consentable']);
+    expect(singleOutcomes.filter((o) => !o.ok).map((o) => o.code)).toEqual([
+      'consent.not_granted',
+      'consent.withdraw_instead',
+      'consent.purpose_not_consentable',
+    ]);
   });
 
   it('appends the same events at the same gap-free positions, each chain verifying', async () => {
@@ -113,13 +152,21 @@ describe('changeConsents (batched) against one changeConsent per user', () => {
   it('signs receipts that verify with the hub key and say what the single path says', async () => {
     const receiptsOf = async (hub: TestHub) => {
       const jwks = (await (await hub.app.yoga.fetch('http://hub.test/.well-known/jwks.json')).json()) as JSONWebKeySet;
-      const { rows } = await sql<{ receipt_id: string; receipt: string }>`select receipt_id, receipt from consent_events order by position`.execute(hub.app.database.db);
-      return Promise.all(rows.map(async (row) => {
-        const { payload } = await jwtVerify(row.receipt, createLocalJWKSet(jwks), { issuer: hub.config.hubId, algorithms: ['ES256'], typ: 'consent-receipt+jwt' });
-        expect(payload.jti).toBe(row.receipt_id);
-        const { jti: _jti, ...claims } = payload;
-        return claims;
-      }));
+      const { rows } = await sql<{ receipt_id: string; receipt: string }>`select receipt_id, receipt from consent_events order by position`.execute(
+        hub.app.database.db,
+      );
+      return Promise.all(
+        rows.map(async (row) => {
+          const { payload } = await jwtVerify(row.receipt, createLocalJWKSet(jwks), {
+            issuer: hub.config.hubId,
+            algorithms: ['ES256'],
+            typ: 'consent-receipt+jwt',
+          });
+          expect(payload.jti).toBe(row.receipt_id);
+          const { jti: _jti, ...claims } = payload;
+          return claims;
+        }),
+      );
     };
     const batchedReceipts = await receiptsOf(batched);
     expect(batchedReceipts).toEqual(await receiptsOf(single));
@@ -139,7 +186,12 @@ describe('changeConsents (batched) against one changeConsent per user', () => {
     expect(store).toEqual(await storeOf(single));
     for (const hub of [single, batched]) {
       const report = await hub.app.database.db.transaction().execute((tx) => rebuildStore(tx, NOW, { repair: false }));
-      expect(report).toMatchObject({ cells: { added: 0, changed: 0, removed: 0 }, values: { added: 0, changed: 0, removed: 0 }, faults: { added: 0, changed: 0, removed: 0 }, repaired: false });
+      expect(report).toMatchObject({
+        cells: { added: 0, changed: 0, removed: 0 },
+        values: { added: 0, changed: 0, removed: 0 },
+        faults: { added: 0, changed: 0, removed: 0 },
+        repaired: false,
+      });
     }
   });
 });

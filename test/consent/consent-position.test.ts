@@ -14,9 +14,14 @@ describe('the consent ledger position', () => {
   afterAll(async () => hub.close());
 
   it('numbers every event of every subject 1, 2, 3… in the order they committed, concurrent changes included', async () => {
-    for (const ref of users) expect((await hub.graphql(CHANGE('grantConsent'), {}, await hub.token('platform-a', { subjectRef: ref }))).body.data.grantConsent.__typename).toBe('ConsentChanged');
+    for (const ref of users)
+      expect((await hub.graphql(CHANGE('grantConsent'), {}, await hub.token('platform-a', { subjectRef: ref }))).body.data.grantConsent.__typename).toBe(
+        'ConsentChanged',
+      );
     await Promise.all(users.map(async (ref) => hub.graphql(CHANGE('withdrawConsent'), {}, await hub.token('platform-a', { subjectRef: ref }))));
-    const { rows } = await sql<{ position: string; created_at: Date }>`select position::text, created_at from consent_events order by position`.execute(hub.app.database.db);
+    const { rows } = await sql<{ position: string; created_at: Date }>`select position::text, created_at from consent_events order by position`.execute(
+      hub.app.database.db,
+    );
     expect(rows.map((row) => Number(row.position))).toEqual([1, 2, 3, 4, 5, 6]);
     const head = await sql<{ value: string }>`select value from hub_settings where key = 'consent_ledger_head'`.execute(hub.app.database.db);
     expect(head.rows[0]!.value).toBe('6');

@@ -20,13 +20,39 @@ const ME = /* GraphQL */ `
       __typename
       ... on Me {
         subjectRef
-        records { category brand model usageMonths tradeInMonth grade }
-        consents { purpose state pricePerSubjectFen usersShareBp title { zh en } expiresAt }
-        receipts { receiptId purpose action status receipt }
+        records {
+          category
+          brand
+          model
+          usageMonths
+          tradeInMonth
+          grade
+        }
+        consents {
+          purpose
+          state
+          pricePerSubjectFen
+          usersShareBp
+          title {
+            zh
+            en
+          }
+          expiresAt
+        }
+        receipts {
+          receiptId
+          purpose
+          action
+          status
+          receipt
+        }
       }
-      ... on HubError { code }
+      ... on HubError {
+        code
+      }
     }
-  }`;
+  }
+`;
 
 describe('consent', () => {
   let hub: TestHub;
@@ -61,7 +87,11 @@ describe('consent', () => {
     expect(protectedHeader.typ).toBe('consent-receipt+jwt');
     expect(payload).toMatchObject({ sub: SUBJECT, jti: change.receiptId, purpose: 'product-rnd', action: 'grant', status: 'granted', platform: 'platform-a' });
     const policy = hub.app.policies.get('product-rnd')!;
-    expect(payload.terms).toEqual({ policy_version: policy.version, price_per_subject_fen: (policy as { pricePerSubjectFen: number }).pricePerSubjectFen, users_share_bp: (policy as { revenueSplitBp: { users: number } }).revenueSplitBp.users });
+    expect(payload.terms).toEqual({
+      policy_version: policy.version,
+      price_per_subject_fen: (policy as { pricePerSubjectFen: number }).pricePerSubjectFen,
+      users_share_bp: (policy as { revenueSplitBp: { users: number } }).revenueSplitBp.users,
+    });
     expect(payload.consent_expires_at).toBe(Math.floor(new Date('2027-11-23T08:00:00Z').getTime() / 1000));
     expect((await consentOf('product-rnd')).state).toBe('GRANTED');
   });
@@ -136,10 +166,22 @@ describe('consent', () => {
   it("shows the user their own records' analytic fields and nobody else's", async () => {
     const platform = await hub.token('platform-a');
     await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 12' }]);
-    const document = { externalRef: 'ME-1', subjectRef: SUBJECT, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 12 128GB', usageMonths: 28, tradeInMonth: '2026-10', channel: 'online', quotedValuationFen: 150_000 };
+    const document = {
+      externalRef: 'ME-1',
+      subjectRef: SUBJECT,
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: 'iPhone 12 128GB',
+      usageMonths: 28,
+      tradeInMonth: '2026-10',
+      channel: 'online',
+      quotedValuationFen: 150_000,
+    };
     const other = { ...document, externalRef: 'ME-2', subjectRef: 'uSomeoneElse0000000000000000000001' };
     await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', { d: [document, other] }, platform);
     const { body } = await hub.graphql(ME, {}, await hub.token('platform-a', { subjectRef: SUBJECT }));
-    expect(body.data.me.records).toEqual([{ category: 'mobile_phone', brand: 'apple', model: 'iPhone 12', usageMonths: 28, tradeInMonth: '2026-10', grade: null }]);
+    expect(body.data.me.records).toEqual([
+      { category: 'mobile_phone', brand: 'apple', model: 'iPhone 12', usageMonths: 28, tradeInMonth: '2026-10', grade: null },
+    ]);
   });
 });

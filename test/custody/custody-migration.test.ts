@@ -23,7 +23,12 @@ describe('the ticket-custody migration', () => {
       await migration.up(db);
     }
     const records = Object.fromEntries(Object.keys(tickets).map((key) => [key, uuidv7()])) as Record<keyof typeof tickets, string>;
-    for (const [key, platform] of [['untouched', 'platform-a'], ['inspected', 'platform-a'], ['contested', 'platform-b'], ['disposed', 'platform-a']] as const) {
+    for (const [key, platform] of [
+      ['untouched', 'platform-a'],
+      ['inspected', 'platform-a'],
+      ['contested', 'platform-b'],
+      ['disposed', 'platform-a'],
+    ] as const) {
       await sql`insert into tickets (id, record_id, platform_id, created_at) values (${tickets[key]}, ${records[key]}, ${platform}, ${at(0)})`.execute(db);
     }
     const inspection = (record: string, recycler: string, minute: number) =>
@@ -53,7 +58,9 @@ describe('the ticket-custody migration', () => {
 
   async function chainOf(ticket: string) {
     const { rows } = await sql<{ sequence: number; holder_id: string; from_party_id: string | null; handed_over_at: Date; released_at: Date | null }>`
-      select sequence, holder_id, from_party_id, handed_over_at, released_at from ticket_custody where ticket_id = ${ticket} order by sequence`.execute(handle.db);
+      select sequence, holder_id, from_party_id, handed_over_at, released_at from ticket_custody where ticket_id = ${ticket} order by sequence`.execute(
+      handle.db,
+    );
     return rows.map((row) => [row.sequence, row.holder_id, row.from_party_id, row.handed_over_at.toISOString(), row.released_at?.toISOString() ?? null]);
   }
 
@@ -80,7 +87,9 @@ describe('the ticket-custody migration', () => {
   });
 
   it('refuses a second open link for a ticket', async () => {
-    await expect(sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
-      values (${tickets.untouched}, 1, 'recycler-a', 'platform-a', now())`.execute(handle.db)).rejects.toThrow();
+    await expect(
+      sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
+      values (${tickets.untouched}, 1, 'recycler-a', 'platform-a', now())`.execute(handle.db),
+    ).rejects.toThrow();
   });
 });

@@ -40,8 +40,16 @@ type Reference = { ticket: string } | { tradeIn: { platform: string; externalRef
 
 function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
   return {
-    externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000, ...overrides,
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
+    ...overrides,
   };
 }
 
@@ -102,7 +110,9 @@ describe('ticket custody', () => {
   }
 
   async function rowsBy(kind: Kind, party: string): Promise<number> {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(TABLE[kind])} where recycler_id = ${party}`.execute(hub.app.database.db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(TABLE[kind])} where recycler_id = ${party}`.execute(
+      hub.app.database.db,
+    );
     return rows[0]!.n;
   }
 
@@ -124,11 +134,16 @@ describe('ticket custody', () => {
       const kept = await issue();
       const namedChain = await chain('platform-a', { ticket: named.ticket });
       expect(namedChain).toMatchObject({ __typename: 'CustodyChain', ticket: named.ticket, holder: 'recycler-a' });
-      expect(namedChain.links.map((l: { sequence: number; holder: string; from: string | null }) => [l.sequence, l.holder, l.from]))
-        .toEqual([[0, 'platform-a', null], [1, 'recycler-a', 'platform-a']]);
+      expect(namedChain.links.map((l: { sequence: number; holder: string; from: string | null }) => [l.sequence, l.holder, l.from])).toEqual([
+        [0, 'platform-a', null],
+        [1, 'recycler-a', 'platform-a'],
+      ]);
       expect(namedChain.links[0].releasedAt).toBe(namedChain.links[1].handedOverAt);
       expect(namedChain.links[1].releasedAt).toBeNull();
-      expect(await chain('platform-a', { ticket: kept.ticket })).toMatchObject({ holder: 'platform-a', links: [{ sequence: 0, holder: 'platform-a', from: null, releasedAt: null }] });
+      expect(await chain('platform-a', { ticket: kept.ticket })).toMatchObject({
+        holder: 'platform-a',
+        links: [{ sequence: 0, holder: 'platform-a', from: null, releasedAt: null }],
+      });
     });
 
     it('refuses a trade-in naming a party that is not a registered recycler, and stores nothing of it (denied twin)', async () => {
@@ -150,7 +165,11 @@ describe('ticket custody', () => {
     it('shows the chain to every party in it, by ticket or by platform reference, and to nobody else', async () => {
       const target = await issue({ recycler: 'recycler-a' });
       expect(await handOver('recycler-a', { ticket: target.ticket, to: DISMANTLER })).toMatchObject({ __typename: 'CustodyChain', holder: DISMANTLER });
-      const expected = [[0, 'platform-a', null], [1, 'recycler-a', 'platform-a'], [2, DISMANTLER, 'recycler-a']];
+      const expected = [
+        [0, 'platform-a', null],
+        [1, 'recycler-a', 'platform-a'],
+        [2, DISMANTLER, 'recycler-a'],
+      ];
       for (const member of ['platform-a', 'recycler-a', DISMANTLER]) {
         const seen = await chain(member, { ticket: target.ticket });
         expect(seen.links.map((l: { sequence: number; holder: string; from: string | null }) => [l.sequence, l.holder, l.from])).toEqual(expected);
@@ -158,7 +177,9 @@ describe('ticket custody', () => {
       }
       const notFound = await chain(STRANGER, { ticket: NEVER_ISSUED });
       expect(notFound).toEqual({
-        __typename: 'CustodyRefused', code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket whose custody chain includes the caller',
+        __typename: 'CustodyRefused',
+        code: 'reference.ticket_not_found',
+        message: 'must refer to a trade-in ticket whose custody chain includes the caller',
       });
       for (const outsider of [STRANGER, 'platform-b', 'brand-a', 'regulator-a']) {
         expect(await chain(outsider, { ticket: target.ticket })).toEqual(notFound);
@@ -172,7 +193,10 @@ describe('ticket custody', () => {
       const [inspected] = await submit('recycler-a', 'submitInspections', [document('inspection', ref('QC'), { ticket: target.ticket })]);
       expect(inspected!.__typename).toBe('SubmissionAccepted');
       await handOver('recycler-a', { ticket: target.ticket, to: DISMANTLER });
-      for (const [party, kind] of [['platform-a', 'TRADEIN'], ['recycler-a', 'INSPECTION']] as const) {
+      for (const [party, kind] of [
+        ['platform-a', 'TRADEIN'],
+        ['recycler-a', 'INSPECTION'],
+      ] as const) {
         const { body } = await hub.graphql(MY_SUBMISSIONS, { kind }, await hub.token(party));
         const node = body.data.mySubmissions.edges.map((e: { node: unknown }) => e.node).find((n: { ticket: string }) => n.ticket === target.ticket);
         expect(node.custodyChain).toEqual({ holder: DISMANTLER, links: [{ holder: 'platform-a' }, { holder: 'recycler-a' }, { holder: DISMANTLER }] });
@@ -185,14 +209,20 @@ describe('ticket custody', () => {
       const byTicket = await issue();
       const byReference = await issue();
       expect(await handOver('platform-a', { ticket: byTicket.ticket, to: 'recycler-a' })).toMatchObject({ holder: 'recycler-a' });
-      expect(await handOver('platform-a', { tradeIn: { platform: 'platform-a', externalRef: byReference.externalRef }, to: 'recycler-a' }))
-        .toMatchObject({ ticket: byReference.ticket, holder: 'recycler-a' });
+      expect(await handOver('platform-a', { tradeIn: { platform: 'platform-a', externalRef: byReference.externalRef }, to: 'recycler-a' })).toMatchObject({
+        ticket: byReference.ticket,
+        holder: 'recycler-a',
+      });
     });
 
     it('refuses a hand-over by anyone but the holder exactly as one of a ticket that does not exist (unauthorised)', async () => {
       const target = await issue({ recycler: 'recycler-a' });
       const notFound = await handOver(STRANGER, { ticket: NEVER_ISSUED, to: DISMANTLER });
-      expect(notFound).toEqual({ __typename: 'CustodyRefused', code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the caller holds' });
+      expect(notFound).toEqual({
+        __typename: 'CustodyRefused',
+        code: 'reference.ticket_not_found',
+        message: 'must refer to a trade-in ticket the caller holds',
+      });
       expect(await handOver(STRANGER, { tradeIn: { platform: 'platform-a', externalRef: 'NEVER-SUBMITTED' }, to: DISMANTLER })).toEqual(notFound);
       expect(await handOver(STRANGER, { ticket: 'not-a-ticket', to: DISMANTLER })).toEqual(notFound);
       expect(await handOver(STRANGER, { ticket: target.ticket, to: DISMANTLER })).toEqual(notFound);
@@ -205,13 +235,18 @@ describe('ticket custody', () => {
 
     it('hands over only to a registered recycler other than the holder, naming exactly one trade-in', async () => {
       const target = await issue();
-      const recipientInvalid = { __typename: 'CustodyRefused', code: 'custody.recipient_invalid', message: 'to must name a registered recycler other than the current holder' };
+      const recipientInvalid = {
+        __typename: 'CustodyRefused',
+        code: 'custody.recipient_invalid',
+        message: 'to must name a registered recycler other than the current holder',
+      };
       for (const to of ['brand-a', 'platform-b', 'platform-a', 'no-such-party', 'Not A Party']) {
         expect(await handOver('platform-a', { ticket: target.ticket, to })).toEqual(recipientInvalid);
       }
       expect(await handOver('platform-a', { to: 'recycler-a' })).toMatchObject({ code: 'custody.reference_invalid' });
-      expect(await handOver('platform-a', { ticket: target.ticket, tradeIn: { platform: 'platform-a', externalRef: target.externalRef }, to: 'recycler-a' }))
-        .toMatchObject({ code: 'custody.reference_invalid' });
+      expect(
+        await handOver('platform-a', { ticket: target.ticket, tradeIn: { platform: 'platform-a', externalRef: target.externalRef }, to: 'recycler-a' }),
+      ).toMatchObject({ code: 'custody.reference_invalid' });
       expect(await handOver('brand-a', { ticket: target.ticket, to: 'recycler-a' })).toMatchObject({ __typename: 'Forbidden', code: 'forbidden.role' });
       expect(await chain('platform-a', { ticket: target.ticket })).toMatchObject({ holder: 'platform-a' });
     });
@@ -220,7 +255,9 @@ describe('ticket custody', () => {
       const target = await issue({ recycler: 'recycler-a' });
       const answers = await Promise.all([DISMANTLER, STRANGER].map((to) => handOver('recycler-a', { ticket: target.ticket, to })));
       expect(answers.map((a) => a.__typename).sort()).toEqual(['CustodyChain', 'CustodyRefused']);
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ticket_custody where ticket_id = ${target.ticket} and released_at is null`.execute(hub.app.database.db);
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ticket_custody where ticket_id = ${target.ticket} and released_at is null`.execute(hub.app.database.db);
       expect(rows[0]!.n).toBe(1);
     });
   });
@@ -230,7 +267,10 @@ describe('ticket custody', () => {
       const target = await issue({ recycler: 'recycler-a' });
       const missing = await writeEveryWay(STRANGER, kind, { ticket: NEVER_ISSUED, externalRef: 'NEVER-SUBMITTED' });
       const foreign = await writeEveryWay(STRANGER, kind, target);
-      const notFound = (path: string) => ({ status: 'rejected', errors: [{ path, code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the caller holds' }] });
+      const notFound = (path: string) => ({
+        status: 'rejected',
+        errors: [{ path, code: 'reference.ticket_not_found', message: 'must refer to a trade-in ticket the caller holds' }],
+      });
       expect(missing).toEqual([notFound('/ticket'), notFound('/tradeIn'), notFound('/ticket'), notFound('/tradeIn')]);
       expect(foreign).toEqual(missing);
       expect(await rowsBy(kind, STRANGER)).toBe(0);
@@ -267,7 +307,9 @@ describe('ticket custody', () => {
       const before = await rowsBy(kind, 'recycler-a');
       const again = await submit('recycler-a', MUTATION[kind], [earlier]);
       expect(again[0]).toMatchObject({ __typename: 'SubmissionAccepted', ticket: target.ticket, replayed: true });
-      const changed = await submit('recycler-a', MUTATION[kind], [{ ...earlier, [kind === 'inspection' ? 'grade' : 'disposition']: kind === 'inspection' ? 'D' : 'parts_harvested' }]);
+      const changed = await submit('recycler-a', MUTATION[kind], [
+        { ...earlier, [kind === 'inspection' ? 'grade' : 'disposition']: kind === 'inspection' ? 'D' : 'parts_harvested' },
+      ]);
       expect(changed[0]!.__typename).toBe('SubmissionConflict');
       expect((await bulk('recycler-a', kind, [earlier]))[0]).toMatchObject({ status: 'accepted', replayed: true });
       expect(await rowsBy(kind, 'recycler-a')).toBe(before);
@@ -279,9 +321,12 @@ describe('ticket custody', () => {
     const grade = async (party: string, value: string) =>
       (await submit(party, 'submitInspections', [document('inspection', ref('QC'), { ticket: target.ticket }, { grade: value })]))[0]!.__typename;
     // The rule every answer reads (insights, regulatory statistics, `me`): the record's latest inspection.
-    const latest = async () => (await sql<{ grade: string; recycler_id: string }>`
+    const latest = async () =>
+      (
+        await sql<{ grade: string; recycler_id: string }>`
       select i.grade, i.recycler_id from inspections i join tickets t on t.record_id = i.record_id
-      where t.id = ${target.ticket} order by i.created_at desc, i.id desc limit 1`.execute(hub.app.database.db)).rows[0];
+      where t.id = ${target.ticket} order by i.created_at desc, i.id desc limit 1`.execute(hub.app.database.db)
+      ).rows[0];
     expect(await grade('recycler-a', 'B')).toBe('SubmissionAccepted');
     expect(await grade(STRANGER, 'D')).toBe('SubmissionRejected');
     expect(await latest()).toEqual({ grade: 'B', recycler_id: 'recycler-a' });

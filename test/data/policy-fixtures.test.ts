@@ -8,7 +8,9 @@ import { checkFixtureTwins, readPolicyFixtures, runPolicyFixture } from '../../s
 
 const policies = await loadPolicies(SHIPPED_POLICIES_DIR);
 const purposes = [...policies.keys()];
-const fixturesByPurpose = new Map(await Promise.all(purposes.map(async (purpose) => [purpose, await readPolicyFixtures(SHIPPED_POLICIES_DIR, purpose)] as const)));
+const fixturesByPurpose = new Map(
+  await Promise.all(purposes.map(async (purpose) => [purpose, await readPolicyFixtures(SHIPPED_POLICIES_DIR, purpose)] as const)),
+);
 
 for (const purpose of purposes) {
   const files = fixturesByPurpose.get(purpose) ?? [];

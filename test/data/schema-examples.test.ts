@@ -69,9 +69,7 @@ describe('schema examples', () => {
           const result = validateDocument(found.kind, example.document, version);
           expect(result.ok).toBe(false);
           const errors = result.ok ? [] : result.errors;
-          expect(errors).toContainEqual(
-            expect.objectContaining({ code: example.expectedCode, path: example.expectedPath }),
-          );
+          expect(errors).toContainEqual(expect.objectContaining({ code: example.expectedCode, path: example.expectedPath }));
         });
       }
     });

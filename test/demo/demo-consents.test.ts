@@ -14,8 +14,15 @@ describe('seedDemoConsents', () => {
     hub = await createTestHub({ env: { HUB_INSIGHTS_NOISE: 'off' } });
     await ensureDemoParties(hub.app);
     const documents = Array.from({ length: 60 }, (_, i) => ({
-      externalRef: `DEMO-C-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
-      usageMonths: 30, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000,
+      externalRef: `DEMO-C-${i}`,
+      subjectRef: subject(i),
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: 'iPhone 13 128GB',
+      usageMonths: 30,
+      tradeInMonth: '2026-09',
+      channel: 'online',
+      quotedValuationFen: 150_000,
     }));
     // Ingested before the demo's history (last month, from 2026-11-24): a query counts the data that existed
     // at its instant (src/ledger/pointer-expansion.repository.ts).
@@ -35,12 +42,20 @@ describe('seedDemoConsents', () => {
     expect([11, 12]).toContain(report.recyclingOptimization);
     const receipts = await sql<{ n: number }>`select count(*)::int as n from consent_events`.execute(hub.app.database.db);
     expect(receipts.rows[0]!.n).toBe(report.productRnd + report.recyclingOptimization);
-    const { rows } = await sql<{ party_id: string; purpose: string; status: string }>`select party_id, purpose, status from agreements order by party_id`.execute(hub.app.database.db);
+    const { rows } = await sql<{
+      party_id: string;
+      purpose: string;
+      status: string;
+    }>`select party_id, purpose, status from agreements order by party_id`.execute(hub.app.database.db);
     expect(rows).toEqual([
       { party_id: 'demo-brand', purpose: 'product-rnd', status: 'active' },
       { party_id: 'demo-recycler', purpose: 'recycling-optimization', status: 'active' },
     ]);
-    const demoUser = await sql<{ n: number }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.id = ${subjectIdFor(hub.app.secret, 'demo-platform', subject(0))}`.execute(hub.app.database.db);
+    const demoUser = await sql<{
+      n: number;
+    }>`select count(*)::int as n from consents c join subjects s on s.id = c.subject_id where s.id = ${subjectIdFor(hub.app.secret, 'demo-platform', subject(0))}`.execute(
+      hub.app.database.db,
+    );
     expect(demoUser.rows[0]!.n).toBe(0);
   });
 });

@@ -43,7 +43,8 @@ describe('generateDemoDocuments', () => {
 
   it("uses only faults the recycler's sheet has a phrase for, and grades its condition words state", () => {
     const phrased = new Set(Object.values(FAULT_PHRASES));
-    for (const [category, faults] of Object.entries(DEMO_FAULTS_BY_CATEGORY)) for (const fault of faults) expect(phrased.has(fault), `${category}: ${fault}`).toBe(true);
+    for (const [category, faults] of Object.entries(DEMO_FAULTS_BY_CATEGORY))
+      for (const fault of faults) expect(phrased.has(fault), `${category}: ${fault}`).toBe(true);
     for (const inspection of documents.inspections) {
       expect(CONDITION_GRADES[inspection.gradeValue!]).toBe(inspection.grade);
       for (const fault of inspection.faults!) expect(phrased.has(fault)).toBe(true);

@@ -85,14 +85,21 @@ describe('writeDemoExports', () => {
       const mapped = (await exportRows(file)).map((row, index) => mapRow(row as NativeRow, index + 1));
       const failures = mapped.flatMap((result) => (result.ok ? [] : result.errors));
       expect(failures.slice(0, 3), `${file.adapter}: ${failures.length} errors`).toEqual([]);
-      expect(mapped.map((result) => (result.ok ? result.document : undefined)), file.adapter).toEqual(documentsOfKind(documents, file.kind));
+      expect(
+        mapped.map((result) => (result.ok ? result.document : undefined)),
+        file.adapter,
+      ).toEqual(documentsOfKind(documents, file.kind));
     }
   });
 
   it('passes a dry-run push of every file, adapters and privacy gate, without a reject', async () => {
     for (const file of files) {
       const summary = await pushFile({
-        adapter: file.adapter, file: file.file, adapterOptions: { platform: 'demo-platform', subjectKey: SUBJECT_KEY }, endpoint: 'http://hub.invalid/graphql', dryRun: true,
+        adapter: file.adapter,
+        file: file.file,
+        adapterOptions: { platform: 'demo-platform', subjectKey: SUBJECT_KEY },
+        endpoint: 'http://hub.invalid/graphql',
+        dryRun: true,
       });
       expect(summary, file.adapter).toMatchObject({ read: file.rows, accepted: file.rows, rejected: 0, rejectCodes: {} });
     }
@@ -115,7 +122,10 @@ describe('writeDemoExports', () => {
   it('writes private values well-formed enough for the hub’s own detectors to recognise them', async () => {
     const byColumn = await privateValues(files);
     const expectations: [string, string][] = [
-      ['手机号', 'cn_mobile'], ['质检员电话', 'cn_mobile'], ['身份证号', 'resident_id_18'], ['经办人身份证', 'resident_id_18'],
+      ['手机号', 'cn_mobile'],
+      ['质检员电话', 'cn_mobile'],
+      ['身份证号', 'resident_id_18'],
+      ['经办人身份证', 'resident_id_18'],
       ['收货地址', 'cn_address'],
     ];
     const asOf = new Date('2026-11-23T00:00:00Z');
@@ -133,7 +143,11 @@ describe('writeDemoExports', () => {
   it('mixes the date, price and word forms of the partners’ real exports', async () => {
     const orders = await exportRows(files[1]!);
     const bought = orders.map((order) => order['购买时间']!);
-    for (const format of [/^\d{4}\/\d{1,2}\/\d{1,2}$/, /^\d{4}-\d{2}-\d{2}$/, /^\d{8}$/, /^\d{4}年\d{2}月\d{2}日$/]) expect(bought.some((text) => format.test(text)), String(format)).toBe(true);
+    for (const format of [/^\d{4}\/\d{1,2}\/\d{1,2}$/, /^\d{4}-\d{2}-\d{2}$/, /^\d{8}$/, /^\d{4}年\d{2}月\d{2}日$/])
+      expect(
+        bought.some((text) => format.test(text)),
+        String(format),
+      ).toBe(true);
     expect(orders.some((order) => /^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/.test(order['回收时间']!))).toBe(true);
     expect(orders.some((order) => /^¥\d{1,3}(,\d{3})+\.\d{2}$/.test(order['回收估价']!))).toBe(true);
     expect(orders.some((order) => order['回收估价']!.startsWith('￥'))).toBe(true);
@@ -167,7 +181,11 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
   const subjectKey = randomBytes(32);
   const seed = () =>
     seedDemoThroughPush({
-      endpoint, exportsDir, subjectKey, tickets: 500, retry: FAST_RETRY,
+      endpoint,
+      exportsDir,
+      subjectKey,
+      tickets: 500,
+      retry: FAST_RETRY,
       senders: {
         brand: { id: 'brand-a', tokens: mintedTokens(hub.keys.get('brand-a')!, { hubId: hub.config.hubId }) },
         platform: { id: 'platform-a', tokens: mintedTokens(hub.keys.get('platform-a')!, { hubId: hub.config.hubId }) },
@@ -194,7 +212,10 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
 
   it('pushes every row of the four files, and the hub accepts them all', () => {
     expect(report.files.map((result) => [path.basename(result.file.file), result.party])).toEqual([
-      ['brand-catalogue.csv', 'brand-a'], ['platform-orders.json', 'platform-a'], ['recycler-inspections.csv', 'recycler-a'], ['dismantler-dispositions.csv', 'recycler-a'],
+      ['brand-catalogue.csv', 'brand-a'],
+      ['platform-orders.json', 'platform-a'],
+      ['recycler-inspections.csv', 'recycler-a'],
+      ['dismantler-dispositions.csv', 'recycler-a'],
     ]);
     const rows = [report.catalogue, report.tickets, report.inspections, report.dispositions];
     expect(report.files.map((file) => file.summary)).toMatchObject(rows.map((n) => ({ read: n, accepted: n, replayed: 0, rejected: 0, conflicts: 0 })));
@@ -211,14 +232,18 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
     const db = hub.app.database.db;
     const submissions = await db.selectFrom('submissions').select(['party_id', 'kind', 'key_hash', 'ticket_id', 'target_id']).execute();
     const byKey = new Map(submissions.map((row) => [`${row.party_id}/${row.kind}/${Buffer.from(row.key_hash).toString('hex')}`, row]));
-    const submission = (party: string, kind: string, externalRef: string) => byKey.get(`${party}/${kind}/${keyedHash(hub.app.secret, 'submission', party, kind, externalRef).toString('hex')}`)!;
+    const submission = (party: string, kind: string, externalRef: string) =>
+      byKey.get(`${party}/${kind}/${keyedHash(hub.app.secret, 'submission', party, kind, externalRef).toString('hex')}`)!;
     const ticketRecords = new Map((await db.selectFrom('tickets').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
     const inspectionRecords = new Map((await db.selectFrom('inspections').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
     const dispositionRecords = new Map((await db.selectFrom('dispositions').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
     expect([inspectionRecords.size, dispositionRecords.size]).toEqual([report.inspections, report.dispositions]);
 
     const documents = generateDemoDocuments({ tickets: 500, platform: 'platform-a', subjectKey });
-    for (const [kind, docs, records] of [['inspection', documents.inspections, inspectionRecords], ['disposition', documents.dispositions, dispositionRecords]] as const) {
+    for (const [kind, docs, records] of [
+      ['inspection', documents.inspections, inspectionRecords],
+      ['disposition', documents.dispositions, dispositionRecords],
+    ] as const) {
       for (const doc of docs) {
         const order = submission('platform-a', 'tradein', doc.tradeIn!.externalRef!);
         const stored = submission('recycler-a', kind, doc.externalRef);
@@ -256,7 +281,13 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
   it('stores nothing twice when seeded again with the same key', async () => {
     const again = await seed();
     expect(again.files.map((file) => file.summary)).toMatchObject(
-      [report.catalogue, report.tickets, report.inspections, report.dispositions].map((n) => ({ read: n, accepted: 0, replayed: n, rejected: 0, conflicts: 0 })),
+      [report.catalogue, report.tickets, report.inspections, report.dispositions].map((n) => ({
+        read: n,
+        accepted: 0,
+        replayed: n,
+        rejected: 0,
+        conflicts: 0,
+      })),
     );
     expect(await count(sql`select count(*) as n from records`)).toBe(500);
   });

@@ -11,8 +11,15 @@ describe('demo firms', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     for (const firm of DEMO_FIRMS.filter((f) => f.party === undefined)) {
-      const role = firm.capacities.includes('recycler') ? 'recycler' : firm.capacities.includes('brand') ? 'brand'
-        : firm.capacities.includes('regulator') ? 'regulator' : firm.capacities.includes('operator') ? 'operator' : 'platform';
+      const role = firm.capacities.includes('recycler')
+        ? 'recycler'
+        : firm.capacities.includes('brand')
+          ? 'brand'
+          : firm.capacities.includes('regulator')
+            ? 'regulator'
+            : firm.capacities.includes('operator')
+              ? 'operator'
+              : 'platform';
       await registerParty(hub.app.database.db, { id: firm.partyId, role }, new Date());
     }
   });

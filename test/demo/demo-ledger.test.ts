@@ -32,8 +32,15 @@ describe('seedDemoLedger: a closed month whose statement has lines', () => {
       { brand: 'Apple', model: 'iPad 9 64GB', category: 'tablet', launchMonth: '2021-09', launchPriceFen: 249_900 },
     ]);
     const tradeIn = (i: number, category: 'mobile_phone' | 'tablet') => ({
-      externalRef: `DEMO-L-${i}`, subjectRef: randomUUID(), category, brand: 'Apple', model: category === 'tablet' ? 'iPad 9 64GB' : 'iPhone 13 128GB',
-      usageMonths: 12 + (i % 40), tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 100_000 + i * 100,
+      externalRef: `DEMO-L-${i}`,
+      subjectRef: randomUUID(),
+      category,
+      brand: 'Apple',
+      model: category === 'tablet' ? 'iPad 9 64GB' : 'iPhone 13 128GB',
+      usageMonths: 12 + (i % 40),
+      tradeInMonth: '2026-09',
+      channel: 'online',
+      quotedValuationFen: 100_000 + i * 100,
     });
     const documents = Array.from({ length: 600 }, (_, i) => tradeIn(i, i % 3 === 2 ? 'tablet' : 'mobile_phone'));
     await ingestDocuments(context, { partyId: 'demo-platform', role: 'platform' }, 'tradein', documents);
@@ -77,7 +84,11 @@ describe('seedDemoLedger: a closed month whose statement has lines', () => {
 
   it('gives the platform a statement with lines, over GraphQL and as /statements/<period>.csv', async () => {
     const token = await mintToken(keys.get('demo-platform')!, { hubId: hub.config.hubId });
-    const answer = await hub.graphql(`query($p:String!){ payoutStatement(period:$p) { __typename ... on PayoutStatement { subjects totalFen lines(first: 500) { subjectRef amountFen } } } }`, { p: PERIOD }, token);
+    const answer = await hub.graphql(
+      `query($p:String!){ payoutStatement(period:$p) { __typename ... on PayoutStatement { subjects totalFen lines(first: 500) { subjectRef amountFen } } } }`,
+      { p: PERIOD },
+      token,
+    );
     const statement = answer.body.data.payoutStatement;
     expect(statement.__typename).toBe('PayoutStatement');
     expect(statement.lines.length).toBe(statement.subjects);
@@ -86,7 +97,9 @@ describe('seedDemoLedger: a closed month whose statement has lines', () => {
     const server = http.createServer(hub.app.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const csv = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/statements/${PERIOD}.csv`, { headers: { authorization: `Bearer ${token}` } });
+      const csv = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/statements/${PERIOD}.csv`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(csv.status).toBe(200);
       const [header, ...lines] = (await csv.text()).trim().split('\n');
       expect(header).toBe('subject_ref,amount_fen');

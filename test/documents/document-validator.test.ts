@@ -95,10 +95,18 @@ describe('validateDocument', () => {
     }
     expect([...tested].sort()).toEqual(
       expect.arrayContaining([
-        'tradein:', 'tradein:/spec', 'tradein:/newPurchase',
-        'inspection:', 'inspection:/tradeIn', 'inspection:/dataWipe',
-        'disposition:', 'disposition:/tradeIn', 'disposition:/materialsKg', 'disposition:/refrigerant',
-        'catalogue:', 'catalogue:/spec',
+        'tradein:',
+        'tradein:/spec',
+        'tradein:/newPurchase',
+        'inspection:',
+        'inspection:/tradeIn',
+        'inspection:/dataWipe',
+        'disposition:',
+        'disposition:/tradeIn',
+        'disposition:/materialsKg',
+        'disposition:/refrigerant',
+        'catalogue:',
+        'catalogue:/spec',
       ]),
     );
   });
@@ -177,9 +185,24 @@ describe('enumLabels', () => {
   it('names all 18 programme categories in Chinese and English', () => {
     const labels = enumLabels('category');
     expect([...labels.keys()]).toEqual([
-      'refrigerator', 'washing_machine', 'television', 'air_conditioner', 'computer', 'water_heater',
-      'household_stove', 'range_hood', 'water_purifier', 'dishwasher', 'rice_cooker', 'microwave_oven',
-      'mobile_phone', 'tablet', 'smartwatch_band', 'smart_glasses', 'passenger_car', 'electric_bicycle',
+      'refrigerator',
+      'washing_machine',
+      'television',
+      'air_conditioner',
+      'computer',
+      'water_heater',
+      'household_stove',
+      'range_hood',
+      'water_purifier',
+      'dishwasher',
+      'rice_cooker',
+      'microwave_oven',
+      'mobile_phone',
+      'tablet',
+      'smartwatch_band',
+      'smart_glasses',
+      'passenger_car',
+      'electric_bicycle',
     ]);
     expect(labels.get('refrigerator')).toEqual({ zh: '冰箱', en: 'Refrigerator' });
     for (const label of labels.values()) {

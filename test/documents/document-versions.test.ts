@@ -22,24 +22,49 @@ describe('the document version catalogue (schema/document-versions.json)', () =>
     expect(refusal?.message).toBe('tradein.v1 must be submitted before 2027-06-30T16:00:00.000Z, the end of its acceptance window; submit tradein.v2');
     expect(versionRefusal('tradein', 2, V1_END)).toBeUndefined();
     expect(versionRefusal('tradein', 2, new Date('2026-12-06T15:59:59Z'))).toMatchObject({ code: 'document.version_not_accepted' });
-    expect(versionRefusal('inspection', 2, V1_END)).toMatchObject({ code: 'document.unknown_version', message: 'version must be one the standard defines for inspection (1); inspection.v2 is not' });
+    expect(versionRefusal('inspection', 2, V1_END)).toMatchObject({
+      code: 'document.unknown_version',
+      message: 'version must be one the standard defines for inspection (1); inspection.v2 is not',
+    });
     expect(deprecationOf('tradein', 1, new Date('2026-12-13T00:00:00Z'))).toEqual({ acceptedUntil: V1_END, successor: 2 });
     expect(deprecationOf('tradein', 2, new Date('2026-12-13T00:00:00Z'))).toBeUndefined();
   });
 
   it('refuses a malformed catalogue naming the entry and the rule', () => {
-    const kinds = (tradein: unknown[]) => ({ kinds: { tradein, inspection: [{ version: 1, schema: 'inspection.v1.schema.json' }], disposition: [{ version: 1, schema: 'disposition.v1.schema.json' }], catalogue: [{ version: 1, schema: 'catalogue.v1.schema.json' }], wipe_attestation: [{ version: 1, schema: 'wipe-attestation.json' }] } });
-    expect(() => parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01' }]))).toThrow('kinds.tradein[0].acceptedUntil must be an ISO 8601 instant with its offset');
-    expect(() => parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01T00:00:00+08:00' }]))).toThrow('kinds.tradein[0].successor must name the version to move to');
+    const kinds = (tradein: unknown[]) => ({
+      kinds: {
+        tradein,
+        inspection: [{ version: 1, schema: 'inspection.v1.schema.json' }],
+        disposition: [{ version: 1, schema: 'disposition.v1.schema.json' }],
+        catalogue: [{ version: 1, schema: 'catalogue.v1.schema.json' }],
+        wipe_attestation: [{ version: 1, schema: 'wipe-attestation.json' }],
+      },
+    });
+    expect(() => parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01' }]))).toThrow(
+      'kinds.tradein[0].acceptedUntil must be an ISO 8601 instant with its offset',
+    );
+    expect(() => parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01T00:00:00+08:00' }]))).toThrow(
+      'kinds.tradein[0].successor must name the version to move to',
+    );
     expect(() => parseDocumentVersions(kinds([{ version: 2, schema: 'tradein.v2.schema.json' }]))).toThrow('must list distinct versions starting with 1');
-    expect(() => parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01T00:00:00+08:00', successor: 3 }]))).toThrow('successor must be a listed version');
+    expect(() =>
+      parseDocumentVersions(kinds([{ version: 1, schema: 'tradein.v1.schema.json', acceptedUntil: '2027-07-01T00:00:00+08:00', successor: 3 }])),
+    ).toThrow('successor must be a listed version');
   });
 });
 
 describe('the gate for tradein.v2', () => {
   const v2 = {
-    externalRef: 'TI-V2-1', category: 'refrigerator', brand: 'Haier', model: 'BCD-470WDPG', usageMonths: 64, tradeInMonth: '2026-11', channel: 'online',
-    quotedValuationFen: 120_000, subsidyFen: 80_000, newPurchase: { category: 'refrigerator', listPriceFen: 599_900, paidPriceFen: 479_900 },
+    externalRef: 'TI-V2-1',
+    category: 'refrigerator',
+    brand: 'Haier',
+    model: 'BCD-470WDPG',
+    usageMonths: 64,
+    tradeInMonth: '2026-11',
+    channel: 'online',
+    quotedValuationFen: 120_000,
+    subsidyFen: 80_000,
+    newPurchase: { category: 'refrigerator', listPriceFen: 599_900, paidPriceFen: 479_900 },
   };
 
   it('passes a priced v2, which v1 refuses (its schema has no prices)', () => {

@@ -17,8 +17,18 @@ function refusal(input: FirmEntryInput, role: Parameters<typeof checkFirmEntry>[
 
 describe('checkFirmEntry', () => {
   it('accepts a recycler that also dismantles, with a licence, and orders its capacities', () => {
-    const entry = checkFirmEntry({ ...base, capacities: ['dismantler', 'recycler', 'dismantler'], licenceNumber: '粤环证(废电)-0012', licenceValidUntil: '2028-06-30' }, 'recycler');
-    expect(entry).toEqual({ partyId: 'recycler-a', capacities: ['recycler', 'dismantler'], creditCode: CODE, licenceNumber: '粤环证(废电)-0012', licenceValidUntil: '2028-06-30', status: 'active' });
+    const entry = checkFirmEntry(
+      { ...base, capacities: ['dismantler', 'recycler', 'dismantler'], licenceNumber: '粤环证(废电)-0012', licenceValidUntil: '2028-06-30' },
+      'recycler',
+    );
+    expect(entry).toEqual({
+      partyId: 'recycler-a',
+      capacities: ['recycler', 'dismantler'],
+      creditCode: CODE,
+      licenceNumber: '粤环证(废电)-0012',
+      licenceValidUntil: '2028-06-30',
+      status: 'active',
+    });
   });
 
   it('accepts a regulator without a credit code, and refuses a firm without one', () => {
@@ -43,14 +53,25 @@ describe('checkFirmEntry', () => {
 
   it('requires a licence of a dismantler, and refuses one for anybody else', () => {
     expect(refusal({ ...base, capacities: ['dismantler'] })).toMatchObject({ code: 'firm.licence_required', field: 'licenceNumber' });
-    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'LIC-0001' })).toMatchObject({ code: 'firm.licence_required', field: 'licenceValidUntil' });
-    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'x', licenceValidUntil: '2028-01-01' })).toMatchObject({ code: 'firm.licence_invalid', field: 'licenceNumber' });
-    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'LIC-0001', licenceValidUntil: '2028-02-30' })).toMatchObject({ code: 'firm.licence_invalid', field: 'licenceValidUntil' });
-    expect(refusal({ ...base, licenceNumber: 'LIC-0001', licenceValidUntil: '2028-01-01' })).toMatchObject({ code: 'firm.licence_not_applicable', field: 'licenceNumber' });
+    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'LIC-0001' })).toMatchObject({
+      code: 'firm.licence_required',
+      field: 'licenceValidUntil',
+    });
+    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'x', licenceValidUntil: '2028-01-01' })).toMatchObject({
+      code: 'firm.licence_invalid',
+      field: 'licenceNumber',
+    });
+    expect(refusal({ ...base, capacities: ['dismantler'], licenceNumber: 'LIC-0001', licenceValidUntil: '2028-02-30' })).toMatchObject({
+      code: 'firm.licence_invalid',
+      field: 'licenceValidUntil',
+    });
+    expect(refusal({ ...base, licenceNumber: 'LIC-0001', licenceValidUntil: '2028-01-01' })).toMatchObject({
+      code: 'firm.licence_not_applicable',
+      field: 'licenceNumber',
+    });
   });
 
   it('refuses an unknown status', () => {
     expect(refusal({ ...base, status: 'dormant' })).toMatchObject({ code: 'firm.status_invalid', field: 'status' });
   });
 });
-

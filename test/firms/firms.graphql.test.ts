@@ -4,33 +4,80 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const REGISTER = /* GraphQL */ `
   mutation ($partyId: String!, $capacities: [FirmCapacity!]!, $creditCode: String, $licenceNumber: String, $licenceValidUntil: String, $status: FirmStatus!) {
-    registerFirm(partyId: $partyId, capacities: $capacities, creditCode: $creditCode, licenceNumber: $licenceNumber, licenceValidUntil: $licenceValidUntil, status: $status) {
+    registerFirm(
+      partyId: $partyId
+      capacities: $capacities
+      creditCode: $creditCode
+      licenceNumber: $licenceNumber
+      licenceValidUntil: $licenceValidUntil
+      status: $status
+    ) {
       __typename
-      ... on FirmResult { firm { partyId name capacities creditCode licenceNumber licenceValidUntil status } }
-      ... on FirmRefused { field }
-      ... on HubError { code message }
+      ... on FirmResult {
+        firm {
+          partyId
+          name
+          capacities
+          creditCode
+          licenceNumber
+          licenceValidUntil
+          status
+        }
+      }
+      ... on FirmRefused {
+        field
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 const FIRMS = /* GraphQL */ `
   query ($capacity: FirmCapacity, $status: FirmStatus) {
     firms(capacity: $capacity, status: $status) {
       __typename
-      ... on QueryFirmsSuccess { data { partyId capacities creditCode licenceNumber status } }
-      ... on HubError { code }
+      ... on QueryFirmsSuccess {
+        data {
+          partyId
+          capacities
+          creditCode
+          licenceNumber
+          status
+        }
+      }
+      ... on HubError {
+        code
+      }
     }
-  }`;
+  }
+`;
 const SET_STATUS = /* GraphQL */ `
   mutation ($partyId: String!, $status: FirmStatus!) {
-    setFirmStatus(partyId: $partyId, status: $status) { __typename ... on FirmResult { firm { status } } ... on HubError { code } }
-  }`;
+    setFirmStatus(partyId: $partyId, status: $status) {
+      __typename
+      ... on FirmResult {
+        firm {
+          status
+        }
+      }
+      ... on HubError {
+        code
+      }
+    }
+  }
+`;
 
 const CODES = { platform: '91110000600037341L', recycler: '91440300708461136T', other: '911100001000079554' };
 
 describe('firm registry', () => {
   let hub: TestHub;
   let operator: string;
-  const register = async (variables: Record<string, unknown>, token = operator) => (await hub.graphql(REGISTER, { status: 'ACTIVE', ...variables }, token)).body.data.registerFirm;
-  const publicList = async () => (await hub.app.yoga.fetch('http://hub.test/firms.json')).json() as Promise<{ firms: { name: string; capacities: string[]; status: string }[] }>;
+  const register = async (variables: Record<string, unknown>, token = operator) =>
+    (await hub.graphql(REGISTER, { status: 'ACTIVE', ...variables }, token)).body.data.registerFirm;
+  const publicList = async () =>
+    (await hub.app.yoga.fetch('http://hub.test/firms.json')).json() as Promise<{ firms: { name: string; capacities: string[]; status: string }[] }>;
 
   beforeAll(async () => {
     hub = await createTestHub();
@@ -42,8 +89,17 @@ describe('firm registry', () => {
 
   it('registers a firm with several capacities and a dismantler with its licence (operator)', async () => {
     const platform = await register({ partyId: 'platform-a', capacities: ['ECOMMERCE_PLATFORM', 'SALES_FIRM'], creditCode: CODES.platform });
-    expect(platform).toMatchObject({ __typename: 'FirmResult', firm: { partyId: 'platform-a', capacities: ['SALES_FIRM', 'ECOMMERCE_PLATFORM'], creditCode: CODES.platform, status: 'ACTIVE' } });
-    const recycler = await register({ partyId: 'recycler-a', capacities: ['RECYCLER', 'DISMANTLER'], creditCode: CODES.recycler, licenceNumber: 'GD-FD-2024-018', licenceValidUntil: '2029-03-31' });
+    expect(platform).toMatchObject({
+      __typename: 'FirmResult',
+      firm: { partyId: 'platform-a', capacities: ['SALES_FIRM', 'ECOMMERCE_PLATFORM'], creditCode: CODES.platform, status: 'ACTIVE' },
+    });
+    const recycler = await register({
+      partyId: 'recycler-a',
+      capacities: ['RECYCLER', 'DISMANTLER'],
+      creditCode: CODES.recycler,
+      licenceNumber: 'GD-FD-2024-018',
+      licenceValidUntil: '2029-03-31',
+    });
     expect(recycler.firm).toMatchObject({ capacities: ['RECYCLER', 'DISMANTLER'], licenceNumber: 'GD-FD-2024-018', licenceValidUntil: '2029-03-31' });
     expect((await register({ partyId: 'regulator-a', capacities: ['REGULATOR'] })).__typename).toBe('FirmResult');
     expect((await register({ partyId: 'sales-b', capacities: ['SALES_FIRM'], creditCode: CODES.other, status: 'PENDING' })).__typename).toBe('FirmResult');
@@ -60,11 +116,25 @@ describe('firm registry', () => {
     const refused = await register({ partyId: 'brand-a', capacities: ['BRAND'], creditCode: bad });
     expect(refused).toMatchObject({ __typename: 'FirmRefused', code: 'firm.credit_code_invalid', field: 'creditCode' });
     expect(JSON.stringify(refused)).not.toContain(bad);
-    expect(await register({ partyId: 'brand-a', capacities: ['BRAND'], creditCode: CODES.platform })).toMatchObject({ code: 'firm.credit_code_taken', field: 'creditCode' });
+    expect(await register({ partyId: 'brand-a', capacities: ['BRAND'], creditCode: CODES.platform })).toMatchObject({
+      code: 'firm.credit_code_taken',
+      field: 'creditCode',
+    });
     expect(await register({ partyId: 'platform-b', capacities: ['SALES_FIRM'], creditCode: CODES.other })).toMatchObject({ code: 'firm.credit_code_taken' });
-    expect(await register({ partyId: 'recycler-a', capacities: ['DISMANTLER'], creditCode: CODES.recycler })).toMatchObject({ code: 'firm.licence_required', field: 'licenceNumber' });
-    expect(await register({ partyId: 'nobody-here', capacities: ['BRAND'], creditCode: CODES.other })).toMatchObject({ code: 'firm.party_not_found', field: 'partyId' });
-    const { rows } = await hub.app.database.db.selectFrom('firms').select(['party_id', 'capacities']).orderBy('party_id').execute().then((rows) => ({ rows }));
+    expect(await register({ partyId: 'recycler-a', capacities: ['DISMANTLER'], creditCode: CODES.recycler })).toMatchObject({
+      code: 'firm.licence_required',
+      field: 'licenceNumber',
+    });
+    expect(await register({ partyId: 'nobody-here', capacities: ['BRAND'], creditCode: CODES.other })).toMatchObject({
+      code: 'firm.party_not_found',
+      field: 'partyId',
+    });
+    const { rows } = await hub.app.database.db
+      .selectFrom('firms')
+      .select(['party_id', 'capacities'])
+      .orderBy('party_id')
+      .execute()
+      .then((rows) => ({ rows }));
     expect(rows).toEqual([
       { party_id: 'platform-a', capacities: ['sales_firm', 'ecommerce_platform'] },
       { party_id: 'recycler-a', capacities: ['recycler', 'dismantler'] },
@@ -76,7 +146,9 @@ describe('firm registry', () => {
   it('lets the regulator read the registry by capacity and status, and refuses a platform (unauthorised)', async () => {
     const regulator = await hub.token('regulator-a');
     const dismantlers = (await hub.graphql(FIRMS, { capacity: 'DISMANTLER' }, regulator)).body.data.firms;
-    expect(dismantlers.data).toEqual([{ partyId: 'recycler-a', capacities: ['RECYCLER', 'DISMANTLER'], creditCode: CODES.recycler, licenceNumber: 'GD-FD-2024-018', status: 'ACTIVE' }]);
+    expect(dismantlers.data).toEqual([
+      { partyId: 'recycler-a', capacities: ['RECYCLER', 'DISMANTLER'], creditCode: CODES.recycler, licenceNumber: 'GD-FD-2024-018', status: 'ACTIVE' },
+    ]);
     const pending = (await hub.graphql(FIRMS, { status: 'PENDING' }, regulator)).body.data.firms;
     expect(pending.data.map((f: { partyId: string }) => f.partyId)).toEqual(['sales-b']);
     expect((await hub.graphql(FIRMS, {}, await hub.token('platform-a'))).body.data.firms).toMatchObject({ __typename: 'Forbidden' });
@@ -94,7 +166,9 @@ describe('firm registry', () => {
     expect(suspended).toEqual({ __typename: 'FirmResult', firm: { status: 'SUSPENDED' } });
     expect((await publicList()).firms.find((f) => f.name === 'platform-a')?.status).toBe('suspended');
     expect((await hub.graphql(SET_STATUS, { partyId: 'brand-a', status: 'ACTIVE' }, operator)).body.data.setFirmStatus.code).toBe('firm.not_registered');
-    expect((await hub.graphql(SET_STATUS, { partyId: 'platform-a', status: 'ACTIVE' }, await hub.token('platform-a'))).body.data.setFirmStatus.code).toBe('forbidden.role');
+    expect((await hub.graphql(SET_STATUS, { partyId: 'platform-a', status: 'ACTIVE' }, await hub.token('platform-a'))).body.data.setFirmStatus.code).toBe(
+      'forbidden.role',
+    );
   });
 
   it('serves the list as a page with the names escaped and no script', async () => {

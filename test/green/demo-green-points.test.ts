@@ -26,7 +26,9 @@ describe('the demo and green points', () => {
     const verified = documents.dispositions.filter((d) => isVerifiedDisposition(d.disposition, d.completedMonth, standing('demo-recycler')));
     expect(verified).toHaveLength(documents.dispositions.length);
     // Phones resold or refurbished (49.2 kg CO2e, 492 points each) and appliances dismantled by weight.
-    const earning = verified.filter((d) => (d.disposition === 'resold_as_is' || d.disposition === 'refurbished') && byCategory.get(d.tradeIn!.externalRef) === 'mobile_phone');
+    const earning = verified.filter(
+      (d) => (d.disposition === 'resold_as_is' || d.disposition === 'refurbished') && byCategory.get(d.tradeIn!.externalRef) === 'mobile_phone',
+    );
     expect(earning.length).toBeGreaterThan(50);
     expect(verified.some((d) => d.disposition === 'dismantled_recycled' && (d.weightKg ?? 0) > 0)).toBe(true);
     expect(documents.dispositions.filter((d) => isVerifiedDisposition(d.disposition, d.completedMonth, standing('demo-dismantler')))).toEqual([]);
@@ -41,18 +43,34 @@ describe('the demo and green points', () => {
       hub = await createTestHub();
       // The test's recycler stands in the registry as the demo recycler does.
       const demo = DEMO_FIRMS.find((f) => f.partyId === 'demo-recycler')!;
-      await registerFirm(hub.app.database.db, {
-        partyId: 'recycler-a', capacities: [...demo.capacities], creditCode: demoCreditCode(2), licenceNumber: demo.licence!.number,
-        licenceValidUntil: demo.licence!.validUntil, status: demo.status,
-      }, new Date());
+      await registerFirm(
+        hub.app.database.db,
+        {
+          partyId: 'recycler-a',
+          capacities: [...demo.capacities],
+          creditCode: demoCreditCode(2),
+          licenceNumber: demo.licence!.number,
+          licenceValidUntil: demo.licence!.validUntil,
+          status: demo.status,
+        },
+        new Date(),
+      );
       exportsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tradein-green-demo-'));
       server = http.createServer(hub.app.handler);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
       const tokens = (id: string) => mintedTokens(hub.keys.get(id)!, { hubId: hub.config.hubId });
       await seedDemoThroughPush({
-        endpoint, exportsDir, subjectKey: randomBytes(32), tickets: 300, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
-        senders: { brand: { id: 'brand-a', tokens: tokens('brand-a') }, platform: { id: 'platform-a', tokens: tokens('platform-a') }, recycler: { id: 'recycler-a', tokens: tokens('recycler-a') } },
+        endpoint,
+        exportsDir,
+        subjectKey: randomBytes(32),
+        tickets: 300,
+        retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+        senders: {
+          brand: { id: 'brand-a', tokens: tokens('brand-a') },
+          platform: { id: 'platform-a', tokens: tokens('platform-a') },
+          recycler: { id: 'recycler-a', tokens: tokens('recycler-a') },
+        },
       });
     });
     afterAll(async () => {
@@ -65,7 +83,8 @@ describe('the demo and green points', () => {
       const period = periodOf(new Date());
       const { body } = await hub.graphql(
         'query($p:String!){greenPointsStatement(period:$p){... on GreenPointsStatement{users totalPoints co2eKg lines(first:500){subjectRef points co2eKg devices}}}}',
-        { p: period }, await hub.token('platform-a'),
+        { p: period },
+        await hub.token('platform-a'),
       );
       const statement = body.data.greenPointsStatement;
       expect(statement.users).toBeGreaterThan(10);
@@ -73,8 +92,13 @@ describe('the demo and green points', () => {
       expect(statement.lines).toHaveLength(statement.users);
       expect(statement.lines.reduce((sum: number, l: { points: number }) => sum + l.points, 0)).toBe(statement.totalPoints);
       const line = statement.lines.find((l: { points: number }) => l.points > 0);
-      const me = (await hub.graphql('{ me { ... on Me { records(first: 50) { greenPoints co2eAvoidedKg } greenPoints { totalPoints co2eAvoidedKg } } } }', {},
-        await hub.token('platform-a', { subjectRef: line.subjectRef }))).body.data.me;
+      const me = (
+        await hub.graphql(
+          '{ me { ... on Me { records(first: 50) { greenPoints co2eAvoidedKg } greenPoints { totalPoints co2eAvoidedKg } } } }',
+          {},
+          await hub.token('platform-a', { subjectRef: line.subjectRef }),
+        )
+      ).body.data.me;
       expect(me.greenPoints).toEqual({ totalPoints: line.points, co2eAvoidedKg: line.co2eKg });
       const verified = me.records.filter((r: { greenPoints: number | null }) => r.greenPoints !== null);
       expect(verified.reduce((sum: number, r: { greenPoints: number }) => sum + r.greenPoints, 0)).toBe(line.points);

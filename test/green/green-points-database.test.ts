@@ -60,10 +60,14 @@ describe('green points in the database', () => {
     const verified: boolean[] = [];
     for (const c of cases) {
       const { rows } = await sql<{ v: boolean }>`
-        select hub_green_verified(${c.disposition}, ${`${c.month}-01`}::date, ${c.status}, ${c.capacities}::text[], ${c.licence}::date) as v`.execute(hub.app.database.db);
+        select hub_green_verified(${c.disposition}, ${`${c.month}-01`}::date, ${c.status}, ${c.capacities}::text[], ${c.licence}::date) as v`.execute(
+        hub.app.database.db,
+      );
       verified.push(rows[0]!.v);
     }
-    const expected = cases.map((c) => isVerifiedDisposition(c.disposition, c.month, { status: c.status, capacities: c.capacities, licenceValidUntil: c.licence }));
+    const expected = cases.map((c) =>
+      isVerifiedDisposition(c.disposition, c.month, { status: c.status, capacities: c.capacities, licenceValidUntil: c.licence }),
+    );
     expect(verified).toEqual(expected);
     // An unregistered firm (no registry row: every argument null) is never verified.
     const { rows } = await sql<{ v: boolean }>`select hub_green_verified('refurbished', '2026-11-01', null, null, null) as v`.execute(hub.app.database.db);

@@ -1,8 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType,
-  isScalarType, isUnionType, type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubSchema } from '../../src/graphql/schema.ts';
@@ -48,7 +61,10 @@ function exampleDocuments(): Record<string, unknown>[] {
   for (const kind of fs.readdirSync(root)) {
     const dir = path.join(root, kind, 'valid');
     if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.json')).slice(0, 3)) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .slice(0, 3)) {
       documents.push(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>);
     }
   }
@@ -57,22 +73,80 @@ function exampleDocuments(): Record<string, unknown>[] {
 
 function plantedString(random: Random): string {
   return random.pick([
-    PLANTED, `${PLANTED}`, `x${PLANTED}`, `tel ${PLANTED}`, `${PLANTED}\u0000`, `\u0000${PLANTED}`, `${PLANTED}\uD800`, `\uDFFF${PLANTED}`,
-    `${'长'.repeat(400)}${PLANTED}`, `${PLANTED}${'x'.repeat(3000)}`, `product-rnd ${PLANTED}`, `2026-${PLANTED}`, `${PLANTED}.csv`,
+    PLANTED,
+    `${PLANTED}`,
+    `x${PLANTED}`,
+    `tel ${PLANTED}`,
+    `${PLANTED}\u0000`,
+    `\u0000${PLANTED}`,
+    `${PLANTED}\uD800`,
+    `\uDFFF${PLANTED}`,
+    `${'长'.repeat(400)}${PLANTED}`,
+    `${PLANTED}${'x'.repeat(3000)}`,
+    `product-rnd ${PLANTED}`,
+    `2026-${PLANTED}`,
+    `${PLANTED}.csv`,
   ]);
 }
 
 function hostileString(random: Random): string {
   return random.pick([
-    plantedString(random), plantedString(random), plantedString(random),
-    '', ' ', '\u0000', 'a\u0000b', '\uD800', '\uDC00x', 'x'.repeat(100_000), '😀'.repeat(600), '%00', '\\u0000', "'; drop table access_log; --",
-    'product-rnd', 'regulatory-statistics', 'recycling-optimization', '2026-10', '2026-13', '9999-99', '0000-00', '2026-1', '-1',
-    '01900000-0000-7000-8000-000000000000', 'not-a-cursor', 'eyJ9', '18446744073709551616', '1e400', 'NaN', 'platform-a', 'operator-a',
+    plantedString(random),
+    plantedString(random),
+    plantedString(random),
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\uD800',
+    '\uDC00x',
+    'x'.repeat(100_000),
+    '😀'.repeat(600),
+    '%00',
+    '\\u0000',
+    "'; drop table access_log; --",
+    'product-rnd',
+    'regulatory-statistics',
+    'recycling-optimization',
+    '2026-10',
+    '2026-13',
+    '9999-99',
+    '0000-00',
+    '2026-1',
+    '-1',
+    '01900000-0000-7000-8000-000000000000',
+    'not-a-cursor',
+    'eyJ9',
+    '18446744073709551616',
+    '1e400',
+    'NaN',
+    'platform-a',
+    'operator-a',
   ]);
 }
 
 function hostileNumber(random: Random): unknown {
-  return random.pick([0, 1, -1, 500, 501, 1_000, 1_001, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e20, 1e308, -1e308, 0.5, Number(PLANTED), PLANTED, 'ten', true, null]);
+  return random.pick([
+    0,
+    1,
+    -1,
+    500,
+    501,
+    1_000,
+    1_001,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    2 ** 53 + 2,
+    1e20,
+    1e308,
+    -1e308,
+    0.5,
+    Number(PLANTED),
+    PLANTED,
+    'ten',
+    true,
+    null,
+  ]);
 }
 
 /** A random JSON document: a real example with a few fields broken, or random structure. */
@@ -89,11 +163,21 @@ function hostileDocument(random: Random, examples: readonly Record<string, unkno
   }
   if (depth > 3) return plantedString(random);
   switch (random.int(6)) {
-    case 0: return plantedString(random);
-    case 1: return hostileNumber(random);
-    case 2: return Array.from({ length: random.int(4) }, () => hostileDocument(random, examples, depth + 1));
-    case 3: return null;
-    default: return Object.fromEntries(Array.from({ length: 1 + random.int(4) }, () => [random.chance(0.3) ? PLANTED : random.pick(['brand', 'model', 'externalRef', 'grade', 'x']), hostileDocument(random, examples, depth + 1)]));
+    case 0:
+      return plantedString(random);
+    case 1:
+      return hostileNumber(random);
+    case 2:
+      return Array.from({ length: random.int(4) }, () => hostileDocument(random, examples, depth + 1));
+    case 3:
+      return null;
+    default:
+      return Object.fromEntries(
+        Array.from({ length: 1 + random.int(4) }, () => [
+          random.chance(0.3) ? PLANTED : random.pick(['brand', 'model', 'externalRef', 'grade', 'x']),
+          hostileDocument(random, examples, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -117,10 +201,14 @@ function hostileValue(type: GraphQLInputType, random: Random, examples: readonly
   if (isScalarType(named)) {
     switch (named.name) {
       case 'Int':
-      case 'Float': return hostileNumber(random);
-      case 'Boolean': return random.pick([true, false, PLANTED, 1]);
-      case 'JSON': return hostileDocument(random, examples);
-      default: return hostileString(random);
+      case 'Float':
+        return hostileNumber(random);
+      case 'Boolean':
+        return random.pick([true, false, PLANTED, 1]);
+      case 'JSON':
+        return hostileDocument(random, examples);
+      default:
+        return hostileString(random);
     }
   }
   return null;
@@ -130,10 +218,14 @@ function hostileValue(type: GraphQLInputType, random: Random, examples: readonly
 function literal(value: unknown, type: GraphQLInputType): string {
   const named = getNamedType(type);
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => literal(item, isListType(getNullableType(type)) ? (getNullableType(type) as { ofType: GraphQLInputType }).ofType : type)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => literal(item, isListType(getNullableType(type)) ? (getNullableType(type) as { ofType: GraphQLInputType }).ofType : type)).join(', ')}]`;
   if (typeof value === 'string' && isEnumType(named) && /^[_A-Za-z][_0-9A-Za-z]*$/.test(value)) return value;
   if (typeof value === 'object') {
-    return `{${Object.entries(value).filter(([key]) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(key)).map(([key, item]) => `${key}: ${literal(item, isInputObjectType(named) ? named.getFields()[key]?.type ?? type : type)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .filter(([key]) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(key))
+      .map(([key, item]) => `${key}: ${literal(item, isInputObjectType(named) ? (named.getFields()[key]?.type ?? type) : type)}`)
+      .join(', ')}}`;
   }
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '1e400';
   return JSON.stringify(value);
@@ -171,7 +263,10 @@ interface RootField {
 
 function rootFields(schema: GraphQLSchema): RootField[] {
   const roots: RootField[] = [];
-  for (const [operation, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+  for (const [operation, type] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const tokenKind = (field.extensions as { tokenKind?: 'user' | 'party' | 'any' }).tokenKind ?? 'party';
       roots.push({ operation, field, tokenKind, selection: selection(field.type, 4, { tokens: 500 }) });
@@ -223,17 +318,27 @@ describe('fuzz: every query and mutation, hostile arguments, every role', () => 
       const root = roots[n % roots.length]!;
       const { query, variables } = buildRequest(root, random, examples);
       // Mostly the kind of token the field acts for, so resolvers run; sometimes the wrong kind or none.
-      const token = random.chance(0.1) ? undefined
-        : root.tokenKind === 'user' ? (random.chance(0.85) ? userToken : random.pick(partyTokens))
-          : root.tokenKind === 'party' ? (random.chance(0.9) ? random.pick(partyTokens) : userToken)
+      const token = random.chance(0.1)
+        ? undefined
+        : root.tokenKind === 'user'
+          ? random.chance(0.85)
+            ? userToken
+            : random.pick(partyTokens)
+          : root.tokenKind === 'party'
+            ? random.chance(0.9)
+              ? random.pick(partyTokens)
+              : userToken
             : random.pick([...partyTokens, userToken]);
       const body = JSON.stringify({ query, variables });
       const timeout = AbortSignal.timeout(PER_REQUEST_MS);
-      const response = await Promise.resolve(hub.app.yoga.fetch('http://hub.test/graphql', {
-        method: 'POST', signal: timeout,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `${random.pick(['Bearer', 'bearer'])} ${token}` } : {}) },
-        body,
-      })).catch((error: unknown) => error);
+      const response = await Promise.resolve(
+        hub.app.yoga.fetch('http://hub.test/graphql', {
+          method: 'POST',
+          signal: timeout,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `${random.pick(['Bearer', 'bearer'])} ${token}` } : {}) },
+          body,
+        }),
+      ).catch((error: unknown) => error);
       // yoga's Response is its fetch ponyfill's, not the global class: told apart from a failure by shape.
       if (typeof (response as Response | undefined)?.text !== 'function') {
         failures.push(`${root.field.name}: no answer within ${PER_REQUEST_MS} ms (${String((response as Error | undefined)?.name)})`);
@@ -250,9 +355,11 @@ describe('fuzz: every query and mutation, hostile arguments, every role', () => 
 
     const started = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) await send(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < REQUESTS) await send(next++);
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
 
     expect(failures.slice(0, 20)).toEqual([]);
@@ -263,6 +370,8 @@ describe('fuzz: every query and mutation, hostile arguments, every role', () => 
     // The logs hold no planted value either (nor its digits inside a longer run).
     expect(logLines.length).toBeGreaterThan(REQUESTS);
     expect(logLines.filter((line) => line.includes(PLANTED)).slice(0, 3)).toEqual([]);
-    console.info(`fuzz: ${REQUESTS} requests over ${roots.length} root fields in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.info(
+      `fuzz: ${REQUESTS} requests over ${roots.length} root fields in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
   }, 170_000);
 });

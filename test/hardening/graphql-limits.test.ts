@@ -20,8 +20,15 @@ function tokenCount(query: string): number {
 
 function tradeIn(externalRef: string) {
   return {
-    externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000,
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
   };
 }
 
@@ -141,7 +148,8 @@ describe('GraphQL limits', () => {
 
   it('runs a list argument of maxListItems items and refuses one more, also inside an input object, before any resolver', async () => {
     expect(GRAPHQL_LIMITS.maxListItems).toBe(1_000);
-    const query = 'query ($groupBy: [InsightDimension!]!, $filter: InsightFilter) { insights(purpose: "product-rnd", groupBy: $groupBy, measures: [count], filter: $filter) { __typename } }';
+    const query =
+      'query ($groupBy: [InsightDimension!]!, $filter: InsightFilter) { insights(purpose: "product-rnd", groupBy: $groupBy, measures: [count], filter: $filter) { __typename } }';
     const ok = await run(query, { groupBy: Array.from({ length: 1_000 }, () => 'brand'), filter: { model: Array.from({ length: 1_000 }, (_, i) => `M${i}`) } });
     expect(ok.status).toBe(200);
     expect(ok.probes).toBe(1);
@@ -176,7 +184,8 @@ describe('GraphQL limits', () => {
 
   it('stores a batch of HUB_MAX_BATCH_SIZE documents and answers one more with BatchTooLarge, storing and logging nothing', async () => {
     expect(hub.config.maxBatchSize).toBe(1_000);
-    const submit = 'mutation ($d: [JSON!]!) { submitTradeIns(documents: $d) { __typename ... on SubmissionBatch { accepted } ... on BatchTooLarge { code limit received } } }';
+    const submit =
+      'mutation ($d: [JSON!]!) { submitTradeIns(documents: $d) { __typename ... on SubmissionBatch { accepted } ... on BatchTooLarge { code limit received } } }';
     const before = await count('submissions');
     const ok = await run(submit, { d: Array.from({ length: 1_000 }, (_, i) => tradeIn(`LIMIT-OK-${i}`)) });
     expect(ok.body.data.submitTradeIns).toEqual({ __typename: 'SubmissionBatch', accepted: 1_000 });
@@ -197,7 +206,10 @@ describe('GraphQL limits', () => {
     async function post(body: BodyInit, headers: Record<string, string>) {
       const before = await count('ingest_batches');
       const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
-        method: 'POST', headers: { authorization: `Bearer ${platform}`, ...headers }, body, ...({ duplex: 'half' } as object),
+        method: 'POST',
+        headers: { authorization: `Bearer ${platform}`, ...headers },
+        body,
+        ...({ duplex: 'half' } as object),
       });
       return { status: response.status, text: await response.text(), submits: (await count('ingest_batches')) - before };
     }
@@ -245,11 +257,15 @@ describe('GraphQL limits', () => {
 
     it('refuses bodies a browser may send cross-site without a preflight (CSRF) before any resolver', async () => {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const refused = await post(type.startsWith('application/x-www') ? `query=${encodeURIComponent(JSON.parse(emptySubmit).query)}` : emptySubmit, { 'content-type': type });
+        const refused = await post(type.startsWith('application/x-www') ? `query=${encodeURIComponent(JSON.parse(emptySubmit).query)}` : emptySubmit, {
+          'content-type': type,
+        });
         expect(refused.status, type).toBe(403);
         expect(refused.submits, type).toBe(0);
       }
-      const viaGet = await hub.app.yoga.fetch(`http://hub.test/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, { headers: { authorization: `Bearer ${platform}` } });
+      const viaGet = await hub.app.yoga.fetch(`http://hub.test/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, {
+        headers: { authorization: `Bearer ${platform}` },
+      });
       expect(viaGet.status).toBe(403);
       const withHeader = await hub.app.yoga.fetch(`http://hub.test/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, {
         headers: { authorization: `Bearer ${platform}`, 'x-graphql-yoga-csrf': '1' },
@@ -269,7 +285,9 @@ describe('GraphQL limits', () => {
     expect((await broken.graphql('{ viewer { kind } }', {}, token)).status).toBe(200);
     await broken.app.database.db.destroy();
     const response = await broken.app.yoga.fetch('http://hub.test/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ mySubmissions { __typename } }' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ mySubmissions { __typename } }' }),
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');

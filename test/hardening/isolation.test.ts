@@ -12,14 +12,22 @@ const SUBMIT = (mutation: string) => `mutation ($d: [JSON!]!) { ${mutation}(docu
   ... on SubmissionBatch { results { __typename ... on SubmissionAccepted { submissionId ticket } ... on SubmissionRejected { errors { code } } } }
   ... on HubError { code message }
 } }`;
-const SUBMISSION = 'query ($id: ID!) { submission(id: $id) { __typename ... on Submission { id kind ticket targetId createdAt } ... on HubError { code message } } }';
+const SUBMISSION =
+  'query ($id: ID!) { submission(id: $id) { __typename ... on Submission { id kind ticket targetId createdAt } ... on HubError { code message } } }';
 const INSIGHTS = `query ($purpose: String!) { insights(purpose: $purpose, groupBy: [brand], measures: [count]) {
   __typename ... on AccessDenied { code matchedRules } ... on HubError { code } } }`;
 
 function tradeIn(externalRef: string) {
   return {
-    externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000,
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
   };
 }
 
@@ -29,10 +37,36 @@ function inspection(externalRef: string, ticket: string) {
 
 /** Every table row-level security is on for, after the migrations. */
 const SECURED = [
-  'access_log', 'account_balances', 'agreements', 'catalogue_models', 'consent_events', 'consents', 'contributions', 'dispositions',
-  'dp_budget', 'dp_releases', 'green_points', 'ingest_batches', 'insight_members', 'inspections', 'journal_lines', 'journals', 'payout_lines', 'proprietary_grade_values',
-  'query_allocations', 'query_pointers', 'record_subjects', 'records', 'registered_brands', 'statement_confirmations', 'statements', 'subjects', 'submissions',
-  'ticket_custody', 'tickets', 'wipe_attestations',
+  'access_log',
+  'account_balances',
+  'agreements',
+  'catalogue_models',
+  'consent_events',
+  'consents',
+  'contributions',
+  'dispositions',
+  'dp_budget',
+  'dp_releases',
+  'green_points',
+  'ingest_batches',
+  'insight_members',
+  'inspections',
+  'journal_lines',
+  'journals',
+  'payout_lines',
+  'proprietary_grade_values',
+  'query_allocations',
+  'query_pointers',
+  'record_subjects',
+  'records',
+  'registered_brands',
+  'statement_confirmations',
+  'statements',
+  'subjects',
+  'submissions',
+  'ticket_custody',
+  'tickets',
+  'wipe_attestations',
 ];
 
 describe('isolation between parties', () => {
@@ -52,8 +86,16 @@ describe('isolation between parties', () => {
     await handOverTickets(hub, 'platform-a', [ownA.ticket], 'recycler-a');
     const inspected = await hub.graphql(SUBMIT('submitInspections'), { d: [inspection('ISO-QC-1', ownA.ticket)] }, tokens['recycler-a']);
     expect(inspected.body.data.submitInspections.results[0].__typename).toBe('SubmissionAccepted');
-    const requested = await hub.graphql('mutation { requestAgreement(purpose: "product-rnd") { ... on AgreementResult { agreement { id } } } }', {}, tokens['brand-a']);
-    await hub.graphql('mutation ($id: ID!) { approveAgreement(id: $id) { __typename } }', { id: requested.body.data.requestAgreement.agreement.id }, tokens['operator-a']);
+    const requested = await hub.graphql(
+      'mutation { requestAgreement(purpose: "product-rnd") { ... on AgreementResult { agreement { id } } } }',
+      {},
+      tokens['brand-a'],
+    );
+    await hub.graphql(
+      'mutation ($id: ID!) { approveAgreement(id: $id) { __typename } }',
+      { id: requested.body.data.requestAgreement.agreement.id },
+      tokens['operator-a'],
+    );
   });
   afterAll(async () => hub.close());
 
@@ -88,9 +130,13 @@ describe('isolation between parties', () => {
     }
     expect({ submissions: await count('submissions'), batches: await count('ingest_batches'), records: await count('records') }).toEqual(before);
     // The twin: a brand submits its own catalogue.
-    const catalogue = await hub.graphql(SUBMIT('submitCatalogueEntries'), {
-      d: [{ brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900 }],
-    }, tokens['brand-a']);
+    const catalogue = await hub.graphql(
+      SUBMIT('submitCatalogueEntries'),
+      {
+        d: [{ brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900 }],
+      },
+      tokens['brand-a'],
+    );
     expect(catalogue.body.data.submitCatalogueEntries.results[0].__typename).toBe('SubmissionAccepted');
   });
 
@@ -106,10 +152,23 @@ describe('isolation between parties', () => {
     }
     // An active agreement written behind the service's back changes nothing: the role rule comes first.
     const now = new Date();
-    await hub.app.database.db.insertInto('agreements').values({
-      party_id: 'platform-a', id: uuidv7(), purpose: 'product-rnd', policy_version: 1, status: 'active', requested_at: now,
-      decided_at: now, decided_by: 'test', valid_from: now, valid_to: new Date(now.getTime() + 86_400_000), terminated_at: null, terminated_by: null,
-    }).execute();
+    await hub.app.database.db
+      .insertInto('agreements')
+      .values({
+        party_id: 'platform-a',
+        id: uuidv7(),
+        purpose: 'product-rnd',
+        policy_version: 1,
+        status: 'active',
+        requested_at: now,
+        decided_at: now,
+        decided_by: 'test',
+        valid_from: now,
+        valid_to: new Date(now.getTime() + 86_400_000),
+        terminated_at: null,
+        terminated_by: null,
+      })
+      .execute();
     const withAgreement = await hub.graphql(INSIGHTS, { purpose: 'product-rnd' }, tokens['platform-a']);
     expect(withAgreement.body.data.insights.matchedRules).toContain('role.not_allowed');
     expect(await logged()).toBe(before + 4);
@@ -142,9 +201,13 @@ describe('isolation between parties', () => {
     const ids = (tx: Transaction<Database>, query: ReturnType<typeof sql<{ v: string }>>) => query.execute(tx).then((r) => r.rows.map((row) => row.v).sort());
 
     it('is a role without superuser, bypass or ownership', async () => {
-      const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean }>`select rolsuper, rolbypassrls from pg_roles where rolname = 'hub_app'`.execute(hub.app.database.db);
+      const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean }>`select rolsuper, rolbypassrls from pg_roles where rolname = 'hub_app'`.execute(
+        hub.app.database.db,
+      );
       expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
-      const owned = await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tableowner = 'hub_app'`.execute(hub.app.database.db);
+      const owned = await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tableowner = 'hub_app'`.execute(
+        hub.app.database.db,
+      );
       expect(owned.rows[0]!.n).toBe(0);
       const secured = await sql<{ relname: string }>`
         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -168,7 +231,9 @@ describe('isolation between parties', () => {
         expect(seen.records, party).toEqual(expectedRecords.rows.map((r) => r.v).sort());
       }
       // The owner — the connection the hub itself uses — still sees both.
-      expect(await count('submissions', sql`party_id in ('platform-a', 'platform-b')`)).toBeGreaterThan(await count('submissions', sql`party_id = 'platform-a'`));
+      expect(await count('submissions', sql`party_id in ('platform-a', 'platform-b')`)).toBeGreaterThan(
+        await count('submissions', sql`party_id = 'platform-a'`),
+      );
     });
 
     it('shows a recycler its own inspections and the tickets and records it inspected, nothing else', async () => {
@@ -191,8 +256,12 @@ describe('isolation between parties', () => {
       expect(await links('brand-a')).toEqual([]);
       const closed = await asParty('platform-b', (tx) => sql`update ticket_custody set released_at = now() where ticket_id = ${ownA.ticket}`.execute(tx));
       expect(Number(closed.numAffectedRows)).toBe(0);
-      await expect(asParty('platform-b', (tx) => sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
-        values (${ownA.ticket}, 2, 'platform-b', 'recycler-a', now())`.execute(tx))).rejects.toThrow();
+      await expect(
+        asParty('platform-b', (tx) =>
+          sql`insert into ticket_custody (ticket_id, sequence, holder_id, from_party_id, handed_over_at)
+        values (${ownA.ticket}, 2, 'platform-b', 'recycler-a', now())`.execute(tx),
+        ),
+      ).rejects.toThrow();
     });
 
     it('shows a party its own agreements and the operator every one', async () => {
@@ -222,8 +291,11 @@ describe('isolation between parties', () => {
       const row = sql`insert into submissions (party_id, kind, key_hash, id, content_hash, ticket_id, target_id, batch_id, created_at)
         values ('platform-b', 'tradein', '\\x01', ${uuidv7()}, '\\x01', null, null, ${uuidv7()}, now())`;
       await expect(asParty('platform-a', (tx) => row.execute(tx))).rejects.toThrow(/row-level security/);
-      await expect(asParty('platform-a', (tx) => sql`insert into tickets (id, record_id, platform_id, created_at) values (${uuidv7()}, ${uuidv7()}, 'platform-b', now())`.execute(tx)))
-        .rejects.toThrow(/row-level security/);
+      await expect(
+        asParty('platform-a', (tx) =>
+          sql`insert into tickets (id, record_id, platform_id, created_at) values (${uuidv7()}, ${uuidv7()}, 'platform-b', now())`.execute(tx),
+        ),
+      ).rejects.toThrow(/row-level security/);
       // The twin: its own name is accepted (and rolled back with the transaction).
       const own = sql`insert into submissions (party_id, kind, key_hash, id, content_hash, ticket_id, target_id, batch_id, created_at)
         values ('platform-a', 'tradein', '\\x01', ${uuidv7()}, '\\x01', null, null, ${uuidv7()}, now())`;
@@ -232,16 +304,24 @@ describe('isolation between parties', () => {
 
     it('gives hub_app no privilege on the balances or the hub settings', async () => {
       for (const table of ['account_balances', 'hub_settings']) {
-        await expect(asParty('platform-a', (tx) => sql`select 1 from ${sql.table(table)} limit 1`.execute(tx)), table).rejects.toThrow(/permission denied/);
+        await expect(
+          asParty('platform-a', (tx) => sql`select 1 from ${sql.table(table)} limit 1`.execute(tx)),
+          table,
+        ).rejects.toThrow(/permission denied/);
       }
     });
 
-    it("shows a party none of the subject vault, consent, contributions, payouts or access log rows of anyone else", async () => {
+    it('shows a party none of the subject vault, consent, contributions, payouts or access log rows of anyone else', async () => {
       const others = await asParty('platform-a', async (tx) => {
         const counts: Record<string, number> = {};
         const where: Record<string, string> = {
-          subjects: "platform_id <> 'platform-a'", record_subjects: "platform_id <> 'platform-a'", consents: 'true', consent_events: 'true',
-          contributions: "party_id <> 'platform-a'", payout_lines: "platform_id <> 'platform-a'", access_log: "party_id is distinct from 'platform-a'",
+          subjects: "platform_id <> 'platform-a'",
+          record_subjects: "platform_id <> 'platform-a'",
+          consents: 'true',
+          consent_events: 'true',
+          contributions: "party_id <> 'platform-a'",
+          payout_lines: "platform_id <> 'platform-a'",
+          access_log: "party_id is distinct from 'platform-a'",
         };
         for (const [table, condition] of Object.entries(where)) {
           counts[table] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.raw(condition)}`.execute(tx)).rows[0]!.n;

@@ -24,8 +24,10 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   insight_cells: "the analytic store: per purpose and dimension tuple, counts of consenting subjects' records; no party or subject named",
   insight_cell_values: 'the analytic store: per cell, how many records have each value of a measured input; no party or subject named',
   insight_cell_faults: 'the analytic store: per cell, how many records list each fault code at each position; no party or subject named',
-  insight_rollups: "the analytic store's rollups: per grain, purpose and coarse dimension tuple, counts of consenting subjects' records; no party or subject named",
-  insight_rollup_values: "the analytic store's rollups: per rollup, how many records have each (coarsened) value of a measured input; no party or subject named",
+  insight_rollups:
+    "the analytic store's rollups: per grain, purpose and coarse dimension tuple, counts of consenting subjects' records; no party or subject named",
+  insight_rollup_values:
+    "the analytic store's rollups: per rollup, how many records have each (coarsened) value of a measured input; no party or subject named",
   insight_rollup_labels: "the analytic store's rollups: per rollup, how many records carry each fault code, grade or disposition; no party or subject named",
 };
 
@@ -40,8 +42,16 @@ const SUBJECT_B = '8a2d4e61-0b3f-4c5e-a7d9-1e6f2b8c9a03';
 
 function tradeIn(externalRef: string, subjectRef: string) {
   return {
-    externalRef, subjectRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000,
+    externalRef,
+    subjectRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
   };
 }
 
@@ -58,7 +68,10 @@ describe('row-level security in effect while the hub serves', () => {
     expect(a.body.data.submitTradeIns.results[0].__typename).toBe('SubmissionAccepted');
     const b = await hub.graphql(SUBMIT, { d: [tradeIn('RLS-B-1', SUBJECT_B)] }, await hub.token('platform-b'));
     expect(b.body.data.submitTradeIns.results[0].__typename).toBe('SubmissionAccepted');
-    for (const [platform, subjectRef] of [['platform-a', SUBJECT_A], ['platform-b', SUBJECT_B]] as const) {
+    for (const [platform, subjectRef] of [
+      ['platform-a', SUBJECT_A],
+      ['platform-b', SUBJECT_B],
+    ] as const) {
       const granted = await hub.graphql(CONSENT, { p: 'product-rnd' }, await hub.token(platform, { subjectRef }));
       expect(granted.body.data.grantConsent.__typename, platform).toBe('ConsentChanged');
     }
@@ -78,13 +91,22 @@ describe('row-level security in effect while the hub serves', () => {
     // The twin: the owner the migrations ran as is another role, and owns the tables.
     const owner = await scalar(hub.app.database.db, sql<{ v: string }>`select current_user as v`);
     expect(owner).not.toBe('hub_app');
-    expect(await scalar(hub.app.database.db, sql<{ v: number }>`
-      select count(*)::int as v from pg_tables where schemaname = current_schema() and tableowner = current_user`)).toBeGreaterThan(10);
+    expect(
+      await scalar(
+        hub.app.database.db,
+        sql<{ v: number }>`
+      select count(*)::int as v from pg_tables where schemaname = current_schema() and tableowner = current_user`,
+      ),
+    ).toBeGreaterThan(10);
   });
 
   it('checks tokens through the serving role too', async () => {
     // The verifier reads keys through the anonymous session; a request must still authenticate.
-    const listed = await hub.graphql('{ mySubmissions(first: 10) { ... on SubmissionConnection { edges { node { id } } } } }', {}, await hub.token('platform-a'));
+    const listed = await hub.graphql(
+      '{ mySubmissions(first: 10) { ... on SubmissionConnection { edges { node { id } } } } }',
+      {},
+      await hub.token('platform-a'),
+    );
     expect(listed.body.data.mySubmissions.edges).toHaveLength(1);
   });
 
@@ -105,9 +127,13 @@ describe('row-level security in effect while the hub serves', () => {
     expect(await scalar(asA, sql<{ v: number }>`select count(*)::int as v from tickets where platform_id = 'platform-a'`)).toBe(1);
     expect(await scalar(asA, sql<{ v: number }>`select count(*)::int as v from subjects where platform_id = 'platform-a'`)).toBe(1);
     // And a write in another party's name is refused by the database itself.
-    await expect(sql`update submissions set created_at = now() where party_id = 'platform-a'`.execute(asB).then((r) => Number(r.numAffectedRows))).resolves.toBe(0);
-    await expect(sql`insert into ingest_batches (id, party_id, kind, channel, received_at, item_count, accepted_count, rejected_count)
-      values (gen_random_uuid(), 'platform-a', 'tradein', 'graphql', now(), 0, 0, 0)`.execute(asB)).rejects.toThrow(/row-level security/);
+    await expect(
+      sql`update submissions set created_at = now() where party_id = 'platform-a'`.execute(asB).then((r) => Number(r.numAffectedRows)),
+    ).resolves.toBe(0);
+    await expect(
+      sql`insert into ingest_batches (id, party_id, kind, channel, received_at, item_count, accepted_count, rejected_count)
+      values (gen_random_uuid(), 'platform-a', 'tradein', 'graphql', now(), 0, 0, 0)`.execute(asB),
+    ).rejects.toThrow(/row-level security/);
   });
 
   it("returns nothing for a query that names another user's subject in a user's request context", async () => {
@@ -130,7 +156,7 @@ describe('row-level security in effect while the hub serves', () => {
     }
   });
 
-  it('gives every table that holds a party\'s or a subject\'s rows row-level security and a policy', async () => {
+  it("gives every table that holds a party's or a subject's rows row-level security and a policy", async () => {
     const { rows } = await sql<{ relname: string; secured: boolean; policies: number }>`
       select c.relname, c.relrowsecurity as secured,
         (select count(*)::int from pg_policies p where p.schemaname = n.nspname and p.tablename = c.relname) as policies

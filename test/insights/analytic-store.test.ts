@@ -37,22 +37,93 @@ const SUBJECTS = 70;
 const subjectRef = (i: number) => `uStoreSubject-${i.toString(36).padStart(3, 'a')}-consenting`;
 
 const REQUESTS: NaiveRequest[] = [
-  { purpose: 'product-rnd', groupBy: ['model'], filters: {}, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'valuationP50', 'residualRatioP50', 'recoveryFunnel'] },
-  { purpose: 'product-rnd', groupBy: ['grade', 'ageBand'], filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-03' }, measures: ['count', 'usageMonthsAvg', 'faultRate'] },
-  { purpose: 'product-rnd', groupBy: ['province', 'usageBand'], filters: { category: ['mobile_phone'] }, measures: ['count', 'batteryHealthPctAvg', 'valuationP50'] },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['model'],
+    filters: {},
+    measures: [
+      'count',
+      'usageMonthsAvg',
+      'usageMonthsP50',
+      'usageMonthsP90',
+      'batteryHealthPctAvg',
+      'faultRate',
+      'gradeDistribution',
+      'valuationP50',
+      'residualRatioP50',
+      'recoveryFunnel',
+    ],
+  },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['grade', 'ageBand'],
+    filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-03' },
+    measures: ['count', 'usageMonthsAvg', 'faultRate'],
+  },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['province', 'usageBand'],
+    filters: { category: ['mobile_phone'] },
+    measures: ['count', 'batteryHealthPctAvg', 'valuationP50'],
+  },
   { purpose: 'product-rnd', groupBy: ['brand'], filters: { model: ['iPhone 14 256GB', 'iPhone 12 128GB'] }, measures: ['count', 'residualRatioP50'] },
   { purpose: 'product-rnd', groupBy: [], filters: {}, measures: ['count', 'share', 'usageMonthsP90'] },
-  { purpose: 'recycling-optimization', groupBy: ['prefecture', 'disposition'], filters: {}, measures: ['count', 'co2eAvoidedKg', 'dispositionShares', 'batteryHealthPctAvg', 'valuationP50', 'recoveryFunnel'] },
-  { purpose: 'recycling-optimization', groupBy: ['tradeInMonth', 'channel'], filters: { grade: ['A', 'B'] }, measures: ['count', 'gradeDistribution', 'co2eAvoidedKg'] },
-  { purpose: 'precise-recommendation', groupBy: ['newPurchaseCategory', 'category'], filters: { tradeInMonthFrom: '2025-01' }, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50'] },
+  {
+    purpose: 'recycling-optimization',
+    groupBy: ['prefecture', 'disposition'],
+    filters: {},
+    measures: ['count', 'co2eAvoidedKg', 'dispositionShares', 'batteryHealthPctAvg', 'valuationP50', 'recoveryFunnel'],
+  },
+  {
+    purpose: 'recycling-optimization',
+    groupBy: ['tradeInMonth', 'channel'],
+    filters: { grade: ['A', 'B'] },
+    measures: ['count', 'gradeDistribution', 'co2eAvoidedKg'],
+  },
+  {
+    purpose: 'precise-recommendation',
+    groupBy: ['newPurchaseCategory', 'category'],
+    filters: { tradeInMonthFrom: '2025-01' },
+    measures: ['count', 'usageMonthsAvg', 'usageMonthsP50'],
+  },
   // Requests the rollups serve (each is also read from every larger grain and from the cells, below).
-  { purpose: 'product-rnd', groupBy: ['model'], filters: { category: ['mobile_phone'] }, measures: ['count', 'usageMonthsAvg', 'valuationP50', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'residualRatioP50', 'usageMonthsP90'] },
-  { purpose: 'product-rnd', groupBy: ['ageBand', 'grade'], filters: { model: ['iPhone 13 128GB', 'iPhone 12 128GB'] }, measures: ['count', 'residualRatioP50'] },
-  { purpose: 'product-rnd', groupBy: ['tradeInMonth'], filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-06', model: ['iPhone 13 128GB', 'iPhone 14 256GB'] }, measures: ['count', 'share', 'usageMonthsP50', 'valuationP50'] },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['model'],
+    filters: { category: ['mobile_phone'] },
+    measures: ['count', 'usageMonthsAvg', 'valuationP50', 'batteryHealthPctAvg', 'faultRate', 'gradeDistribution', 'residualRatioP50', 'usageMonthsP90'],
+  },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['ageBand', 'grade'],
+    filters: { model: ['iPhone 13 128GB', 'iPhone 12 128GB'] },
+    measures: ['count', 'residualRatioP50'],
+  },
+  {
+    purpose: 'product-rnd',
+    groupBy: ['tradeInMonth'],
+    filters: { tradeInMonthFrom: '2025-06', tradeInMonthTo: '2026-06', model: ['iPhone 13 128GB', 'iPhone 14 256GB'] },
+    measures: ['count', 'share', 'usageMonthsP50', 'valuationP50'],
+  },
   { purpose: 'product-rnd', groupBy: ['province'], filters: { category: ['mobile_phone'] }, measures: ['count', 'usageMonthsAvg', 'faultRate'] },
-  { purpose: 'recycling-optimization', groupBy: ['brand'], filters: {}, measures: ['count', 'share', 'gradeDistribution', 'dispositionShares', 'co2eAvoidedKg', 'batteryHealthPctAvg', 'valuationP50'] },
-  { purpose: 'recycling-optimization', groupBy: ['category'], filters: { province: ['440000', '110000'], tradeInMonthFrom: '2025-01' }, measures: ['count', 'dispositionShares', 'co2eAvoidedKg'] },
-  { purpose: 'precise-recommendation', groupBy: [], filters: { tradeInMonthTo: '2026-01' }, measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'valuationP50'] },
+  {
+    purpose: 'recycling-optimization',
+    groupBy: ['brand'],
+    filters: {},
+    measures: ['count', 'share', 'gradeDistribution', 'dispositionShares', 'co2eAvoidedKg', 'batteryHealthPctAvg', 'valuationP50'],
+  },
+  {
+    purpose: 'recycling-optimization',
+    groupBy: ['category'],
+    filters: { province: ['440000', '110000'], tradeInMonthFrom: '2025-01' },
+    measures: ['count', 'dispositionShares', 'co2eAvoidedKg'],
+  },
+  {
+    purpose: 'precise-recommendation',
+    groupBy: [],
+    filters: { tradeInMonthTo: '2026-01' },
+    measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'valuationP50'],
+  },
 ];
 
 describe('the analytic store', () => {
@@ -65,7 +136,14 @@ describe('the analytic store', () => {
   const disposed = new Set<string>();
   let documentNo = 0;
 
-  const consentContext = () => ({ db: hub.app.database.db, secret: hub.app.secret, policies: hub.app.policies, signingKey: hub.app.signingKey, hubId: hub.config.hubId, now: () => new Date() });
+  const consentContext = () => ({
+    db: hub.app.database.db,
+    secret: hub.app.secret,
+    policies: hub.app.policies,
+    signingKey: hub.app.signingKey,
+    hubId: hub.config.hubId,
+    now: () => new Date(),
+  });
   const granted = new Set<string>();
   const consent = async (i: number, purpose: string, action: 'grant' | 'withdraw') => {
     await changeConsent(consentContext(), { platformId: 'platform-a', subjectRef: subjectRef(i) }, purpose, action);
@@ -78,13 +156,25 @@ describe('the analytic store', () => {
       const model = rnd() < 0.15 ? UNLISTED : pick(MODELS);
       const digital = model.category === 'mobile_phone';
       return {
-        externalRef: `STORE-${documentNo++}`, subjectRef: subjectRef(i), recycler: 'recycler-a', category: model.category, brand: model.brand, model: model.model,
-        usageMonths: 3 + Math.floor(rnd() * 150), tradeInMonth: months[n % months.length], regionCode: pick(REGIONS),
-        channel: digital ? pick(['online', 'in_store']) : 'door_to_door', quotedValuationFen: 1000 * Math.floor(rnd() * 900) + Math.floor(rnd() * 1000),
+        externalRef: `STORE-${documentNo++}`,
+        subjectRef: subjectRef(i),
+        recycler: 'recycler-a',
+        category: model.category,
+        brand: model.brand,
+        model: model.model,
+        usageMonths: 3 + Math.floor(rnd() * 150),
+        tradeInMonth: months[n % months.length],
+        regionCode: pick(REGIONS),
+        channel: digital ? pick(['online', 'in_store']) : 'door_to_door',
+        quotedValuationFen: 1000 * Math.floor(rnd() * 900) + Math.floor(rnd() * 1000),
         ...(rnd() < 0.5 ? { newPurchase: { category: model.category } } : {}),
       };
     });
-    const { body } = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket} ... on SubmissionRejected{errors{path code}}}}}}', { d: documents }, await hub.token('platform-a'));
+    const { body } = await hub.graphql(
+      'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket} ... on SubmissionRejected{errors{path code}}}}}}',
+      { d: documents },
+      await hub.token('platform-a'),
+    );
     for (const result of body.data.submitTradeIns.results) {
       if (result.__typename !== 'SubmissionAccepted') throw new Error(JSON.stringify(result));
       tickets.push(result.ticket);
@@ -96,12 +186,20 @@ describe('the analytic store', () => {
       inspected.add(ticket);
       const faults = FAULTS.filter(() => rnd() < 0.3);
       return {
-        externalRef: `STORE-QC-${documentNo++}`, ticket, grade: pick(GRADES), inspectedMonth: '2026-10', faults,
+        externalRef: `STORE-QC-${documentNo++}`,
+        ticket,
+        grade: pick(GRADES),
+        inspectedMonth: '2026-10',
+        faults,
         ...(rnd() < 0.7 ? { batteryHealthPct: 50 + Math.floor(rnd() * 51) } : {}),
         ...(rnd() < 0.6 ? { finalValuationFen: 1000 * Math.floor(rnd() * 800) + 500 } : {}),
       };
     });
-    const { body } = await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionRejected{errors{path code}}}}}}', { d: documents }, await hub.token('recycler-a'));
+    const { body } = await hub.graphql(
+      'mutation($d:[JSON!]!){submitInspections(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionRejected{errors{path code}}}}}}',
+      { d: documents },
+      await hub.token('recycler-a'),
+    );
     const refused = body.data.submitInspections.results.find((r: { __typename: string }) => r.__typename !== 'SubmissionAccepted');
     if (refused !== undefined) throw new Error(JSON.stringify(refused));
   }
@@ -109,9 +207,19 @@ describe('the analytic store', () => {
   async function dispose(chosen: readonly string[]): Promise<void> {
     const documents = chosen.map((ticket) => {
       disposed.add(ticket);
-      return { externalRef: `STORE-DP-${documentNo++}`, ticket, disposition: pick(DISPOSITIONS), completedMonth: '2026-11', weightKg: Math.round(rnd() * 600) / 10 };
+      return {
+        externalRef: `STORE-DP-${documentNo++}`,
+        ticket,
+        disposition: pick(DISPOSITIONS),
+        completedMonth: '2026-11',
+        weightKg: Math.round(rnd() * 600) / 10,
+      };
     });
-    const { body } = await hub.graphql('mutation($d:[JSON!]!){submitDispositions(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionRejected{errors{path code}}}}}}', { d: documents }, await hub.token('recycler-a'));
+    const { body } = await hub.graphql(
+      'mutation($d:[JSON!]!){submitDispositions(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionRejected{errors{path code}}}}}}',
+      { d: documents },
+      await hub.token('recycler-a'),
+    );
     const refused = body.data.submitDispositions.results.find((r: { __typename: string }) => r.__typename !== 'SubmissionAccepted');
     if (refused !== undefined) throw new Error(JSON.stringify(refused));
   }
@@ -128,8 +236,11 @@ describe('the analytic store', () => {
       const bounds = policy.differentialPrivacy!.bounds;
       const plan = planStatistics(request.measures);
       const dimensions = requestDimensions(request.groupBy, request.filters);
-      const sources: (StoreSource | undefined)[] = [undefined, { kind: 'cells' },
-        ...STORE_GRAINS.map((g): StoreSource => ({ kind: 'rollup', grain: g.grain })).filter((source) => sourceServes(source, dimensions, plan, bounds))];
+      const sources: (StoreSource | undefined)[] = [
+        undefined,
+        { kind: 'cells' },
+        ...STORE_GRAINS.map((g): StoreSource => ({ kind: 'rollup', grain: g.grain })).filter((source) => sourceServes(source, dimensions, plan, bounds)),
+      ];
       fromRollups += sources.length - 2;
       const naive = await naiveStatistics(hub.app.database.db, request, bounds, now);
       expect(naive.length, JSON.stringify(request)).toBeGreaterThan(0);
@@ -138,13 +249,25 @@ describe('the analytic store', () => {
           await expireDueConsents(tx, request.purpose, now);
           return readStoreStatistics(tx, request, plan, bounds, source);
         });
-        expect(comparableStatistics(store), `${JSON.stringify(request)} from ${JSON.stringify(source ?? 'the chosen source')}`).toEqual(comparableStatistics(naive));
+        expect(comparableStatistics(store), `${JSON.stringify(request)} from ${JSON.stringify(source ?? 'the chosen source')}`).toEqual(
+          comparableStatistics(naive),
+        );
       }
     }
     // The rollups are exercised, at every grain.
     expect(fromRollups).toBeGreaterThanOrEqual(10);
     for (const { grain } of STORE_GRAINS) {
-      expect(REQUESTS.some((r) => sourceServes({ kind: 'rollup', grain }, requestDimensions(r.groupBy, r.filters), planStatistics(r.measures), (hub.app.policies.get(r.purpose) as AllowedPolicy).differentialPrivacy!.bounds)), `grain ${grain}`).toBe(true);
+      expect(
+        REQUESTS.some((r) =>
+          sourceServes(
+            { kind: 'rollup', grain },
+            requestDimensions(r.groupBy, r.filters),
+            planStatistics(r.measures),
+            (hub.app.policies.get(r.purpose) as AllowedPolicy).differentialPrivacy!.bounds,
+          ),
+        ),
+        `grain ${grain}`,
+      ).toBe(true);
     }
   }
 
@@ -154,7 +277,10 @@ describe('the analytic store', () => {
     const subjects = Array.from({ length: SUBJECTS }, (_, i) => i);
     await tradeIns(subjects, ['2025-02', '2025-07', '2025-11', '2026-01', '2026-04']);
     // A third of the subjects traded in twice: their latest record is the one that counts.
-    await tradeIns(subjects.filter((i) => i % 3 === 0), ['2024-11', '2026-06']);
+    await tradeIns(
+      subjects.filter((i) => i % 3 === 0),
+      ['2024-11', '2026-06'],
+    );
     await inspect(tickets.filter(() => rnd() < 0.6));
     await dispose([...inspected].filter(() => rnd() < 0.5));
     for (const i of subjects) {
@@ -189,10 +315,15 @@ describe('the analytic store', () => {
   // billing reads, keep their terms).
   it('releases, with noise off, exactly what the naive statistics give, and bills the same subjects', async () => {
     const brand = await hub.token('brand-a');
-    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data
+      .requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
-    const { body } = await hub.graphql(`query { insights(purpose: "product-rnd", groupBy: [], measures: [count, usageMonthsAvg, recoveryFunnel]) {
-      __typename ... on Insights { queryId rows { subjects values } subjectsCounted } } }`, {}, brand);
+    const { body } = await hub.graphql(
+      `query { insights(purpose: "product-rnd", groupBy: [], measures: [count, usageMonthsAvg, recoveryFunnel]) {
+      __typename ... on Insights { queryId rows { subjects values } subjectsCounted } } }`,
+      {},
+      brand,
+    );
     const answer = body.data.insights;
     const naive = await naiveStatistics(hub.app.database.db, { purpose: 'product-rnd', groupBy: [], filters: {}, measures: ['count'] }, {}, new Date());
     expect(answer.rows).toHaveLength(1);
@@ -200,18 +331,31 @@ describe('the analytic store', () => {
     expect(answer.subjectsCounted).toBe(naive[0]!.records);
     const { records, inspected: inspectedRecords, disposed: disposedRecords } = naive[0]!;
     expect(disposedRecords).toBeGreaterThan(0);
-    expect(answer.rows[0].values.recoveryFunnel).toEqual({ tradedIn: records, inspected: inspectedRecords, disposed: disposedRecords, recoveryRate: disposedRecords / records });
+    expect(answer.rows[0].values.recoveryFunnel).toEqual({
+      tradedIn: records,
+      inspected: inspectedRecords,
+      disposed: disposedRecords,
+      recoveryRate: disposedRecords / records,
+    });
     // Who was counted is one pointer (src/ledger/query-billing.ts), not a row per subject.
-    const pointers = await sql<{ n: number }>`select count(*)::int as n from query_pointers where query_id = ${answer.queryId}::uuid`.execute(hub.app.database.db);
-    const contributions = await sql<{ n: number }>`select count(*)::int as n from contributions where query_id = ${answer.queryId}::uuid`.execute(hub.app.database.db);
+    const pointers = await sql<{ n: number }>`select count(*)::int as n from query_pointers where query_id = ${answer.queryId}::uuid`.execute(
+      hub.app.database.db,
+    );
+    const contributions = await sql<{ n: number }>`select count(*)::int as n from contributions where query_id = ${answer.queryId}::uuid`.execute(
+      hub.app.database.db,
+    );
     expect([pointers.rows[0]!.n, contributions.rows[0]!.n]).toEqual([1, 0]);
   });
 
-  it('stops counting consents whose expiry passed, at the query\'s instant, without any write', async () => {
+  it("stops counting consents whose expiry passed, at the query's instant, without any write", async () => {
     // Expiring in a few seconds: counted now; then, with nothing written, out of the next query.
     const expiry = new Date(Date.now() + 3000);
-    await sql`update consents set expires_at = ${expiry} where purpose = 'product-rnd' and status = 'granted' and subject_id in (select subject_id from consents where purpose = 'product-rnd' and status = 'granted' order by subject_id limit 6)`.execute(hub.app.database.db);
-    const counted = async () => (await sql<{ n: number }>`select coalesce(sum(records), 0)::int as n from insight_cells where purpose = 'product-rnd'`.execute(hub.app.database.db)).rows[0]!.n;
+    await sql`update consents set expires_at = ${expiry} where purpose = 'product-rnd' and status = 'granted' and subject_id in (select subject_id from consents where purpose = 'product-rnd' and status = 'granted' order by subject_id limit 6)`.execute(
+      hub.app.database.db,
+    );
+    const counted = async () =>
+      (await sql<{ n: number }>`select coalesce(sum(records), 0)::int as n from insight_cells where purpose = 'product-rnd'`.execute(hub.app.database.db))
+        .rows[0]!.n;
     await expectStoreEqualsNaive(new Date());
     const before = await counted();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry.getTime() - Date.now() + 200)));
@@ -225,10 +369,18 @@ describe('the analytic store', () => {
     const none = { added: 0, changed: 0, removed: 0 };
     expect(clean).toEqual({ cells: none, values: none, faults: none, rollups: none, rollupValues: none, rollupLabels: none, repaired: false });
     await sql`update insight_cells set records = records + 3 where id = (select min(id) from insight_cells where records > 0)`.execute(hub.app.database.db);
-    await sql`delete from insight_cell_values where (cell_id, input, value) in (select cell_id, input, value from insight_cell_values order by cell_id desc limit 1)`.execute(hub.app.database.db);
-    await sql`update insight_rollups set disposed = disposed + 1 where id = (select min(id) from insight_rollups where grain = 3 and records > 0)`.execute(hub.app.database.db);
-    await sql`delete from insight_rollup_values where (rollup_id, input, value) in (select rollup_id, input, value from insight_rollup_values where input = 4 order by rollup_id desc limit 1)`.execute(hub.app.database.db);
-    await sql`update insight_rollup_labels set n = n + 2 where (rollup_id, kind, label, position) in (select rollup_id, kind, label, position from insight_rollup_labels where kind = 3 order by rollup_id limit 1)`.execute(hub.app.database.db);
+    await sql`delete from insight_cell_values where (cell_id, input, value) in (select cell_id, input, value from insight_cell_values order by cell_id desc limit 1)`.execute(
+      hub.app.database.db,
+    );
+    await sql`update insight_rollups set disposed = disposed + 1 where id = (select min(id) from insight_rollups where grain = 3 and records > 0)`.execute(
+      hub.app.database.db,
+    );
+    await sql`delete from insight_rollup_values where (rollup_id, input, value) in (select rollup_id, input, value from insight_rollup_values where input = 4 order by rollup_id desc limit 1)`.execute(
+      hub.app.database.db,
+    );
+    await sql`update insight_rollup_labels set n = n + 2 where (rollup_id, kind, label, position) in (select rollup_id, kind, label, position from insight_rollup_labels where kind = 3 order by rollup_id limit 1)`.execute(
+      hub.app.database.db,
+    );
     const corrupted = await run(true);
     expect(corrupted.cells.changed).toBe(1);
     expect(corrupted.values.added).toBe(1);

@@ -17,7 +17,17 @@ const MEASURES: PolicyMeasure[] = ['count', 'usageMonthsAvg', 'batteryHealthPctA
 function member(i: number, model: string, month: string, usageMonths: number, grade: string, battery: number, faults: string[]): PopulationMember {
   return {
     subjectRef: `5d1f7c3e-2b9a-4e6d-8f10-${i.toString(16).padStart(12, '0')}`,
-    tradeIn: { externalRef: `DIFF-${i}`, category: 'mobile_phone', brand: 'Apple', model, usageMonths, tradeInMonth: month, regionCode: '310000', channel: 'online', quotedValuationFen: 150_000 + i },
+    tradeIn: {
+      externalRef: `DIFF-${i}`,
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model,
+      usageMonths,
+      tradeInMonth: month,
+      regionCode: '310000',
+      channel: 'online',
+      quotedValuationFen: 150_000 + i,
+    },
     inspection: { externalRef: `DIFF-QC-${i}`, grade, inspectedMonth: month, batteryHealthPct: battery, faults },
   };
 }
@@ -26,7 +36,8 @@ function member(i: number, model: string, month: string, usageMonths: number, gr
 function population(): PopulationMember[] {
   const members: PopulationMember[] = [];
   let i = 0;
-  for (let n = 0; n < 200; n++) members.push(member(i++, BIG, '2026-09', 20 + (n % 30), n % 3 === 0 ? 'A' : 'B', 80 + (n % 15), n % 4 === 0 ? ['screen_scratch_minor'] : []));
+  for (let n = 0; n < 200; n++)
+    members.push(member(i++, BIG, '2026-09', 20 + (n % 30), n % 3 === 0 ? 'A' : 'B', 80 + (n % 15), n % 4 === 0 ? ['screen_scratch_minor'] : []));
   for (let n = 0; n < 104; n++) members.push(member(i++, BIG, MONTHS[n % 8]!, 18 + (n % 25), n % 2 === 0 ? 'A' : 'C', 78 + (n % 17), []));
   for (let n = 0; n < 12; n++) members.push(member(i++, MINI, MONTHS[n % 8]!, 30 + n, 'B', 85, ['housing_scratch']));
   members.push(member(i++, MINI, '2026-09', TARGET.usageMonths, TARGET.grade, TARGET.batteryHealthPct, [TARGET.fault]));
@@ -44,16 +55,41 @@ interface Attack {
 
 const ungrouped = (rows: InsightRow[]) => rows.find((r) => !r.remainder);
 const ATTACKS: Attack[] = [
-  { name: '(1) a month range ending at the target month vs. one month earlier', groupBy: [], pick: ungrouped,
-    withTarget: { model: [MINI], tradeInMonthFrom: '2026-01', tradeInMonthTo: '2026-09' }, withoutTarget: { model: [MINI], tradeInMonthFrom: '2026-01', tradeInMonthTo: '2026-08' } },
-  { name: '(2) a month list with vs. without the target month', groupBy: [], pick: ungrouped,
-    withTarget: { model: [MINI], tradeInMonth: MONTHS }, withoutTarget: { model: [MINI], tradeInMonth: MONTHS.slice(0, 8) } },
-  { name: "(3) padding: the target's model plus a large model vs. the large model alone", groupBy: [], pick: ungrouped,
-    withTarget: { model: [MINI, BIG], tradeInMonth: ['2026-09'] }, withoutTarget: { model: [BIG], tradeInMonth: ['2026-09'] } },
-  { name: "(4) the merged remainder row of a grouping, with vs. without the target's month", groupBy: ['model', 'tradeInMonth'], pick: (rows) => rows.find((r) => r.remainder),
-    withTarget: { tradeInMonthTo: '2026-09' }, withoutTarget: { tradeInMonthTo: '2026-08' } },
-  { name: '(5) groupBy model over a brand, with vs. without the month', groupBy: ['model'], pick: (rows) => rows.find((r) => r.keys.model === MINI),
-    withTarget: { brand: ['apple'], tradeInMonth: MONTHS }, withoutTarget: { brand: ['apple'], tradeInMonth: MONTHS.slice(0, 8) } },
+  {
+    name: '(1) a month range ending at the target month vs. one month earlier',
+    groupBy: [],
+    pick: ungrouped,
+    withTarget: { model: [MINI], tradeInMonthFrom: '2026-01', tradeInMonthTo: '2026-09' },
+    withoutTarget: { model: [MINI], tradeInMonthFrom: '2026-01', tradeInMonthTo: '2026-08' },
+  },
+  {
+    name: '(2) a month list with vs. without the target month',
+    groupBy: [],
+    pick: ungrouped,
+    withTarget: { model: [MINI], tradeInMonth: MONTHS },
+    withoutTarget: { model: [MINI], tradeInMonth: MONTHS.slice(0, 8) },
+  },
+  {
+    name: "(3) padding: the target's model plus a large model vs. the large model alone",
+    groupBy: [],
+    pick: ungrouped,
+    withTarget: { model: [MINI, BIG], tradeInMonth: ['2026-09'] },
+    withoutTarget: { model: [BIG], tradeInMonth: ['2026-09'] },
+  },
+  {
+    name: "(4) the merged remainder row of a grouping, with vs. without the target's month",
+    groupBy: ['model', 'tradeInMonth'],
+    pick: (rows) => rows.find((r) => r.remainder),
+    withTarget: { tradeInMonthTo: '2026-09' },
+    withoutTarget: { tradeInMonthTo: '2026-08' },
+  },
+  {
+    name: '(5) groupBy model over a brand, with vs. without the month',
+    groupBy: ['model'],
+    pick: (rows) => rows.find((r) => r.keys.model === MINI),
+    withTarget: { brand: ['apple'], tradeInMonth: MONTHS },
+    withoutTarget: { brand: ['apple'], tradeInMonth: MONTHS.slice(0, 8) },
+  },
 ];
 
 /** What the attacker reads off two rows for each measure; null where a row was not released. */
@@ -79,7 +115,8 @@ describe('differencing attacks on product-rnd', () => {
   const ask = async (noise: 'on' | 'off', groupBy: PolicyDimension[], filters: InsightsRequest['filters']) => {
     const outcome = await runInsights(
       { db: hub.app.sessionFor(BRAND), policies: hub.app.policies, now: () => new Date(), secret: hub.app.secret, noise },
-      BRAND, { purpose: 'product-rnd', groupBy, measures: MEASURES, filters },
+      BRAND,
+      { purpose: 'product-rnd', groupBy, measures: MEASURES, filters },
     );
     if (!outcome.allowed) throw new Error(`the attack's query must be allowed: ${outcome.decision.matchedRules.join(', ')}`);
     return outcome.answer.rows;
@@ -89,16 +126,23 @@ describe('differencing attacks on product-rnd', () => {
     hub = await createTestHub({ secret: Buffer.alloc(32, 13) });
     await seedPopulation(hub, population(), ['product-rnd']);
     const brand = await hub.token('brand-a');
-    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data
+      .requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
   }, 900_000);
   afterAll(async () => hub.close());
 
   for (const attack of ATTACKS) {
     it(`${attack.name}: recovers every measure from exact answers, none from noisy ones`, async () => {
-      const exact = recovered(attack.pick(await ask('off', attack.groupBy, attack.withTarget)), attack.pick(await ask('off', attack.groupBy, attack.withoutTarget)));
+      const exact = recovered(
+        attack.pick(await ask('off', attack.groupBy, attack.withTarget)),
+        attack.pick(await ask('off', attack.groupBy, attack.withoutTarget)),
+      );
       expect(exact).toEqual(Object.fromEntries(MEASURES.map((m) => [m, true])));
-      const noisy = recovered(attack.pick(await ask('on', attack.groupBy, attack.withTarget)), attack.pick(await ask('on', attack.groupBy, attack.withoutTarget)));
+      const noisy = recovered(
+        attack.pick(await ask('on', attack.groupBy, attack.withTarget)),
+        attack.pick(await ask('on', attack.groupBy, attack.withoutTarget)),
+      );
       expect(noisy).toEqual(Object.fromEntries(MEASURES.map((m) => [m, false])));
     }, 300_000);
   }

@@ -10,8 +10,14 @@ function population(): PopulationMember[] {
   return Array.from({ length: 150 }, (_, i) => ({
     subjectRef: subjectRef(i),
     tradeIn: {
-      externalRef: `DP-${i}`, category: 'refrigerator', brand: '美的', model: 'BCD-516WKPZM', usageMonths: 60 + (i % 40),
-      tradeInMonth: i % 2 === 0 ? '2026-08' : '2026-09', channel: 'door_to_door', quotedValuationFen: 80_000 + 100 * i,
+      externalRef: `DP-${i}`,
+      category: 'refrigerator',
+      brand: '美的',
+      model: 'BCD-516WKPZM',
+      usageMonths: 60 + (i % 40),
+      tradeInMonth: i % 2 === 0 ? '2026-08' : '2026-09',
+      channel: 'door_to_door',
+      quotedValuationFen: 80_000 + 100 * i,
     },
   }));
 }
@@ -21,20 +27,45 @@ const QUERY = /* GraphQL */ `
     insights(purpose: "recycling-optimization", groupBy: [category], measures: $measures, filter: $filter) {
       __typename
       ... on Insights {
-        queryId rows { keys remainder subjects values } suppressedGroups remainderDropped subjectsCounted priceFen
-        noise { mechanism epsilonSpent epsilonRemaining monthlyBudget repeat releaseThreshold withheldRecords }
+        queryId
+        rows {
+          keys
+          remainder
+          subjects
+          values
+        }
+        suppressedGroups
+        remainderDropped
+        subjectsCounted
+        priceFen
+        noise {
+          mechanism
+          epsilonSpent
+          epsilonRemaining
+          monthlyBudget
+          repeat
+          releaseThreshold
+          withheldRecords
+        }
       }
-      ... on AccessDenied { matchedRules reasons }
+      ... on AccessDenied {
+        matchedRules
+        reasons
+      }
     }
-  }`;
+  }
+`;
 
 describe('insights under differential privacy', () => {
   let hub: TestHub;
   let recycler: string;
   const ask = async (variables: Record<string, unknown>) => (await hub.graphql(QUERY, variables, recycler)).body.data.insights;
-  const charged = async (queryId: string) => (await sql<{ fen: string }>`
+  const charged = async (queryId: string) =>
+    (
+      await sql<{ fen: string }>`
     select -l.amount_fen as fen from journals j join journal_lines l on l.journal_id = j.id
-    where j.query_id = ${queryId}::uuid and l.account = 'party:recycler-a'`.execute(hub.app.database.db)).rows.map((r) => Number(r.fen));
+    where j.query_id = ${queryId}::uuid and l.account = 'party:recycler-a'`.execute(hub.app.database.db)
+    ).rows.map((r) => Number(r.fen));
   const price = () => (hub.app.policies.get('recycling-optimization') as { pricePerSubjectFen: number }).pricePerSubjectFen;
 
   beforeAll(async () => {
@@ -79,7 +110,11 @@ describe('insights under differential privacy', () => {
     const counts = new Set<number>([before.rows[0].values.count]);
     // Each new trade-in is a new version of the data: the same request draws new noise and pays again.
     for (let i = 0; i < 6; i++) {
-      await seedPopulation(hub, [{ subjectRef: subjectRef(1000 + i), tradeIn: { ...population()[0]!.tradeIn, externalRef: `DP-late-${i}` } }], ['recycling-optimization']);
+      await seedPopulation(
+        hub,
+        [{ subjectRef: subjectRef(1000 + i), tradeIn: { ...population()[0]!.tradeIn, externalRef: `DP-late-${i}` } }],
+        ['recycling-optimization'],
+      );
       const after = await ask({ measures: ['count'], filter: { tradeInMonthFrom: '2026-08' } });
       expect(after.noise).toMatchObject({ epsilonSpent: 1, repeat: false });
       counts.add(after.rows[0].values.count);
@@ -96,7 +131,9 @@ describe('insights under differential privacy', () => {
     const repeat = await ask({ measures: ['count'], filter: { tradeInMonthFrom: '2026-08' } });
     expect(repeat.__typename).toBe('Insights');
     expect(repeat.noise).toMatchObject({ epsilonSpent: 0, repeat: true, epsilonRemaining: 0.5 });
-    const denials = await sql<{ n: number }>`select count(*)::int as n from access_log where decision = 'deny' and 'budget.exceeded' = any(matched_rules)`.execute(hub.app.database.db);
+    const denials = await sql<{
+      n: number;
+    }>`select count(*)::int as n from access_log where decision = 'deny' and 'budget.exceeded' = any(matched_rules)`.execute(hub.app.database.db);
     expect(denials.rows[0]!.n).toBe(1);
   });
 });

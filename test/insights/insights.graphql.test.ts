@@ -8,11 +8,32 @@ const INSIGHTS = /* GraphQL */ `
   query ($purpose: String!, $groupBy: [InsightDimension!]!, $measures: [InsightMeasure!]!, $filter: InsightFilter) {
     insights(purpose: $purpose, groupBy: $groupBy, measures: $measures, filter: $filter) {
       __typename
-      ... on Insights { queryId minGroupSize rows { keys remainder subjects values } suppressedGroups remainderDropped subjectsCounted priceFen }
-      ... on AccessDenied { code matchedRules reasons }
-      ... on HubError { code message }
+      ... on Insights {
+        queryId
+        minGroupSize
+        rows {
+          keys
+          remainder
+          subjects
+          values
+        }
+        suppressedGroups
+        remainderDropped
+        subjectsCounted
+        priceFen
+      }
+      ... on AccessDenied {
+        code
+        matchedRules
+        reasons
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 const subject = (i: number) => `uInsightSubject-${'abcdefghijklmnopqrstuvwxyz'[i]}-consenting-user`;
 
@@ -22,25 +43,55 @@ describe('insights', () => {
   const grant = async (i: number, purpose = 'product-rnd') =>
     hub.graphql('mutation($p:String!){grantConsent(purpose:$p){__typename}}', { p: purpose }, await hub.token('platform-a', { subjectRef: subject(i) }));
   const withdraw = async (i: number) =>
-    hub.graphql('mutation($p:String!){withdrawConsent(purpose:$p){__typename}}', { p: 'product-rnd' }, await hub.token('platform-a', { subjectRef: subject(i) }));
-  const query = async (variables: Record<string, unknown>, token = brand) => (await hub.graphql(INSIGHTS, { purpose: 'product-rnd', groupBy: ['model'], measures: ['count', 'usageMonthsAvg', 'gradeDistribution'], ...variables }, token)).body.data.insights;
+    hub.graphql(
+      'mutation($p:String!){withdrawConsent(purpose:$p){__typename}}',
+      { p: 'product-rnd' },
+      await hub.token('platform-a', { subjectRef: subject(i) }),
+    );
+  const query = async (variables: Record<string, unknown>, token = brand) =>
+    (
+      await hub.graphql(
+        INSIGHTS,
+        { purpose: 'product-rnd', groupBy: ['model'], measures: ['count', 'usageMonthsAvg', 'gradeDistribution'], ...variables },
+        token,
+      )
+    ).body.data.insights;
 
   beforeAll(async () => {
     // Noise off: these tests pin k-suppression and consent freshness on exact figures (the noisy path is
     // tested in differential-privacy.test.ts and differencing-attacks.test.ts).
     hub = await createTestHub({ env: { HUB_INSIGHTS_NOISE: 'off' } });
     brand = await hub.token('brand-a');
-    await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }, { brand: 'Apple', model: 'iPhone 12 128GB', launchMonth: '2020-10' }]);
+    await catalogueModels(hub, [
+      { brand: 'Apple', model: 'iPhone 13 128GB' },
+      { brand: 'Apple', model: 'iPhone 12 128GB', launchMonth: '2020-10' },
+    ]);
     // Ten users traded in model A, nine model B; each device inspected.
     const docs = Array.from({ length: 19 }, (_, i) => ({
-      externalRef: `INS-${i}`, subjectRef: subject(i), category: 'mobile_phone', brand: 'Apple', model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',
-      usageMonths: 20 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
+      externalRef: `INS-${i}`,
+      subjectRef: subject(i),
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: i < 10 ? 'iPhone 13 128GB' : 'iPhone 12 128GB',
+      usageMonths: 20 + i,
+      tradeInMonth: '2026-09',
+      channel: 'online',
+      quotedValuationFen: 150_000,
+      recycler: 'recycler-a',
     }));
-    const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: docs }, await hub.token('platform-a'));
+    const submitted = await hub.graphql(
+      'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}',
+      { d: docs },
+      await hub.token('platform-a'),
+    );
     const tickets = submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
-    await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}', {
-      d: tickets.map((ticket: string, i: number) => ({ externalRef: `QC-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-09' })),
-    }, await hub.token('recycler-a'));
+    await hub.graphql(
+      'mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}',
+      {
+        d: tickets.map((ticket: string, i: number) => ({ externalRef: `QC-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-09' })),
+      },
+      await hub.token('recycler-a'),
+    );
     for (let i = 0; i < 19; i++) await grant(i);
   });
   afterAll(async () => hub.close());
@@ -52,26 +103,51 @@ describe('insights', () => {
   });
 
   it('answers a brand with an active agreement, releasing a row of k subjects and suppressing one of k−1', async () => {
-    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data
+      .requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
     const answer = await query({});
     expect(answer.__typename).toBe('Insights');
     expect(answer.minGroupSize).toBe(10);
     expect(answer.rows).toEqual([
-      { keys: { model: 'iPhone 13 128GB' }, remainder: false, subjects: 10, values: { count: 10, usageMonthsAvg: 24.5, gradeDistribution: { A: 0.5, B: 0.5 } } },
+      {
+        keys: { model: 'iPhone 13 128GB' },
+        remainder: false,
+        subjects: 10,
+        values: { count: 10, usageMonthsAvg: 24.5, gradeDistribution: { A: 0.5, B: 0.5 } },
+      },
     ]);
     expect(answer).toMatchObject({ suppressedGroups: 1, remainderDropped: true, subjectsCounted: 10 });
     expect(answer.priceFen).toBe(10 * (hub.app.policies.get('product-rnd') as { pricePerSubjectFen: number }).pricePerSubjectFen);
   });
 
   it('releases the group once it reaches k', async () => {
-    await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', {
-      d: [{ externalRef: 'INS-19', subjectRef: subject(19), category: 'mobile_phone', brand: 'Apple', model: 'iPhone 12 128GB', usageMonths: 12, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 120_000 }],
-    }, await hub.token('platform-a'));
+    await hub.graphql(
+      'mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}',
+      {
+        d: [
+          {
+            externalRef: 'INS-19',
+            subjectRef: subject(19),
+            category: 'mobile_phone',
+            brand: 'Apple',
+            model: 'iPhone 12 128GB',
+            usageMonths: 12,
+            tradeInMonth: '2026-09',
+            channel: 'online',
+            quotedValuationFen: 120_000,
+          },
+        ],
+      },
+      await hub.token('platform-a'),
+    );
     await grant(19);
     const answer = await query({});
     expect(answer.rows.map((r: { keys: { model: string }; subjects: number }) => [r.keys.model, r.subjects])).toEqual(
-      expect.arrayContaining([['iPhone 13 128GB', 10], ['iPhone 12 128GB', 10]]),
+      expect.arrayContaining([
+        ['iPhone 13 128GB', 10],
+        ['iPhone 12 128GB', 10],
+      ]),
     );
     expect(answer.suppressedGroups).toBe(0);
   });
@@ -116,20 +192,40 @@ describe('insights', () => {
   });
 
   it('counts every record, consenting or anonymous, for a statutory purpose, and only for the regulator', async () => {
-    await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}', {
-      d: Array.from({ length: 5 }, (_, i) => ({ externalRef: `ANON-${i}`, category: 'refrigerator', brand: '美的', model: 'BCD-516WKPZM', usageMonths: 70, tradeInMonth: '2026-09', channel: 'door_to_door', quotedValuationFen: 60_000 })),
-    }, await hub.token('platform-a'));
-    const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from records group by category order by category`.execute(hub.app.database.db);
+    await hub.graphql(
+      'mutation($d:[JSON!]!){submitTradeIns(documents:$d){__typename}}',
+      {
+        d: Array.from({ length: 5 }, (_, i) => ({
+          externalRef: `ANON-${i}`,
+          category: 'refrigerator',
+          brand: '美的',
+          model: 'BCD-516WKPZM',
+          usageMonths: 70,
+          tradeInMonth: '2026-09',
+          channel: 'door_to_door',
+          quotedValuationFen: 60_000,
+        })),
+      },
+      await hub.token('platform-a'),
+    );
+    const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from records group by category order by category`.execute(
+      hub.app.database.db,
+    );
     const statutory = { purpose: 'regulatory-statistics', groupBy: ['category'], measures: ['count'] };
     const answer = (await hub.graphql(INSIGHTS, statutory, await hub.token('regulator-a'))).body.data.insights;
-    expect(answer.rows.map((r: { keys: { category: string }; values: { count: number } }) => ({ category: r.keys.category, n: r.values.count })).sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category))).toEqual(rows);
+    expect(
+      answer.rows
+        .map((r: { keys: { category: string }; values: { count: number } }) => ({ category: r.keys.category, n: r.values.count }))
+        .sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category)),
+    ).toEqual(rows);
     expect(answer).toMatchObject({ subjectsCounted: null, priceFen: null });
     const asBrand = (await hub.graphql(INSIGHTS, statutory, brand)).body.data.insights;
     expect(asBrand.matchedRules).toContain('role.not_allowed');
   });
 
   it('lets the regulator list the log, and nobody else (unauthorised)', async () => {
-    const LOG = '{ accessLog(first: 50) { __typename ... on QueryAccessLogSuccess { data { seq decision purpose matchedRules partyId } } ... on HubError { code } } }';
+    const LOG =
+      '{ accessLog(first: 50) { __typename ... on QueryAccessLogSuccess { data { seq decision purpose matchedRules partyId } } ... on HubError { code } } }';
     const asRegulator = (await hub.graphql(LOG, {}, await hub.token('regulator-a'))).body.data.accessLog;
     expect(asRegulator.data.length).toBeGreaterThan(3);
     expect(asRegulator.data.some((e: { decision: string; purpose: string }) => e.decision === 'deny' && e.purpose === 'resale')).toBe(true);
@@ -138,7 +234,10 @@ describe('insights', () => {
   });
 
   it('logs every decision, allowed and denied, in a chain that audit verify checks and a tampered entry breaks', async () => {
-    const { rows } = await sql<{ decision: string; n: number }>`select decision, count(*)::int as n from access_log group by decision order by decision`.execute(hub.app.database.db);
+    const { rows } = await sql<{
+      decision: string;
+      n: number;
+    }>`select decision, count(*)::int as n from access_log group by decision order by decision`.execute(hub.app.database.db);
     expect(rows.map((r) => r.decision)).toEqual(['allow', 'deny']);
     expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toBeUndefined();
     // The log refuses edits at the database; an attacker who owns the tables turns the trigger off first.

@@ -12,18 +12,35 @@ const MODELS = [
   { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09' },
   { brand: 'Apple', model: 'iPhone 12 128GB', category: 'mobile_phone', launchMonth: '2020-10' },
 ];
-const TRUTH = { 'iPhone 13 128GB': { tradedIn: 160, inspected: 120, disposed: 80 }, 'iPhone 12 128GB': { tradedIn: 100, inspected: 70, disposed: 70 } } as const;
+const TRUTH = {
+  'iPhone 13 128GB': { tradedIn: 160, inspected: 120, disposed: 80 },
+  'iPhone 12 128GB': { tradedIn: 100, inspected: 70, disposed: 70 },
+} as const;
 
 const QUERY = /* GraphQL */ `
   query ($purpose: String!) {
     insights(purpose: $purpose, groupBy: [model], measures: [count, recoveryFunnel], filter: { brand: ["apple"] }) {
       __typename
-      ... on Insights { rows { keys subjects values } noise { epsilonSpent repeat } }
-      ... on AccessDenied { matchedRules }
+      ... on Insights {
+        rows {
+          keys
+          subjects
+          values
+        }
+        noise {
+          epsilonSpent
+          repeat
+        }
+      }
+      ... on AccessDenied {
+        matchedRules
+      }
     }
-  }`;
+  }
+`;
 
-const mutation = (name: string) => `mutation($d:[JSON!]!){${name}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket} ... on SubmissionRejected{errors{path code}}}}}}`;
+const mutation = (name: string) =>
+  `mutation($d:[JSON!]!){${name}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket} ... on SubmissionRejected{errors{path code}}}}}}`;
 
 describe('the recovery funnel for brands', () => {
   let hub: TestHub;
@@ -42,23 +59,56 @@ describe('the recovery funnel for brands', () => {
     await catalogueModels(hub, MODELS);
     const platform = await hub.token('platform-a');
     const recycler = await hub.token('recycler-a');
-    const context = { db: hub.app.database.db, secret: hub.app.secret, policies: hub.app.policies, signingKey: hub.app.signingKey, hubId: hub.config.hubId, now: () => new Date() };
+    const context = {
+      db: hub.app.database.db,
+      secret: hub.app.secret,
+      policies: hub.app.policies,
+      signingKey: hub.app.signingKey,
+      hubId: hub.config.hubId,
+      now: () => new Date(),
+    };
     let n = 0;
     for (const [m, [model, truth]] of Object.entries(TRUTH).entries()) {
       const refs = Array.from({ length: truth.tradedIn }, () => `uFunnelSubject-${(n++).toString(36).padStart(4, 'a')}-consenting`);
-      const tickets = await submit('submitTradeIns', refs.map((subjectRef, i) => ({
-        externalRef: `FUNNEL-TI-${m}-${i}`, subjectRef, recycler: 'recycler-a', category: 'mobile_phone', brand: 'Apple', model,
-        usageMonths: 12 + (i % 30), tradeInMonth: '2026-09', regionCode: '440300', channel: 'online', quotedValuationFen: 100_000 + i,
-      })), platform);
+      const tickets = await submit(
+        'submitTradeIns',
+        refs.map((subjectRef, i) => ({
+          externalRef: `FUNNEL-TI-${m}-${i}`,
+          subjectRef,
+          recycler: 'recycler-a',
+          category: 'mobile_phone',
+          brand: 'Apple',
+          model,
+          usageMonths: 12 + (i % 30),
+          tradeInMonth: '2026-09',
+          regionCode: '440300',
+          channel: 'online',
+          quotedValuationFen: 100_000 + i,
+        })),
+        platform,
+      );
       const inspected = tickets.slice(0, truth.inspected);
-      await submit('submitInspections', inspected.map((ticket, i) => ({ externalRef: `FUNNEL-QC-${m}-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-10', faults: [] })), recycler);
-      await submit('submitDispositions', inspected.slice(0, truth.disposed).map((ticket, i) => ({
-        externalRef: `FUNNEL-DP-${m}-${i}`, ticket, disposition: 'refurbished', completedMonth: '2026-11', weightKg: 0.2,
-      })), recycler);
+      await submit(
+        'submitInspections',
+        inspected.map((ticket, i) => ({ externalRef: `FUNNEL-QC-${m}-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-10', faults: [] })),
+        recycler,
+      );
+      await submit(
+        'submitDispositions',
+        inspected.slice(0, truth.disposed).map((ticket, i) => ({
+          externalRef: `FUNNEL-DP-${m}-${i}`,
+          ticket,
+          disposition: 'refurbished',
+          completedMonth: '2026-11',
+          weightKg: 0.2,
+        })),
+        recycler,
+      );
       for (const subjectRef of refs) await changeConsent(context, { platformId: 'platform-a', subjectRef }, 'product-rnd', 'grant');
     }
     brand = await hub.token('brand-a');
-    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data
+      .requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
   }, 600_000);
   afterAll(async () => hub.close());
@@ -68,7 +118,11 @@ describe('the recovery funnel for brands', () => {
     expect(answer.__typename).toBe('Insights');
     expect(answer.noise).toMatchObject({ epsilonSpent: 1, repeat: false });
     expect(answer.rows.map((r: { keys: { model: string } }) => r.keys.model).sort()).toEqual(Object.keys(TRUTH).sort());
-    for (const row of answer.rows as { keys: { model: keyof typeof TRUTH }; subjects: number; values: { count: number; recoveryFunnel: Record<string, number> } }[]) {
+    for (const row of answer.rows as {
+      keys: { model: keyof typeof TRUTH };
+      subjects: number;
+      values: { count: number; recoveryFunnel: Record<string, number> };
+    }[]) {
       const truth = TRUTH[row.keys.model];
       const funnel = row.values.recoveryFunnel;
       expect(Object.keys(funnel).sort()).toEqual(['disposed', 'inspected', 'recoveryRate', 'tradedIn']);

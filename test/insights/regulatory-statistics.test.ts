@@ -9,14 +9,35 @@ const STATISTICS = /* GraphQL */ `
     regulatoryStatistics(fromMonth: $fromMonth, toMonth: $toMonth, category: $category, province: $province) {
       __typename
       ... on RegulatoryStatistics {
-        queryId minGroupSize suppressedCells carbonFactorSet
-        rows { month category province tradeIns inspections dismantledUnits kgRecovered kgCo2eAvoided }
+        queryId
+        minGroupSize
+        suppressedCells
+        carbonFactorSet
+        rows {
+          month
+          category
+          province
+          tradeIns
+          inspections
+          dismantledUnits
+          kgRecovered
+          kgCo2eAvoided
+        }
       }
-      ... on AccessDenied { matchedRules reasons }
-      ... on StatisticsArgumentInvalid { argument }
-      ... on HubError { code message }
+      ... on AccessDenied {
+        matchedRules
+        reasons
+      }
+      ... on StatisticsArgumentInvalid {
+        argument
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(documents:$d){
   ... on SubmissionBatch { results { __typename ... on SubmissionAccepted { ticket } ... on SubmissionRejected { errors { path code } } } }
@@ -24,7 +45,13 @@ const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(document
 
 const subject = (name: string) => `uRegulatoryStatistics-${name}-known-user`;
 
-interface TradeIn { ref: string; month: string; category?: string; region?: string; subject?: string }
+interface TradeIn {
+  ref: string;
+  month: string;
+  category?: string;
+  region?: string;
+  subject?: string;
+}
 
 /**
  * The known data set (k = 5 in the regulatory-statistics policy):
@@ -38,19 +65,53 @@ interface TradeIn { ref: string; month: string; category?: string; region?: stri
  */
 const TRADE_INS: TradeIn[] = [
   ...['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((ref, i) => ({
-    ref, month: '2026-09', region: i < 4 ? '110000' : '110100', ...(i < 3 ? { subject: subject(ref) } : {}),
+    ref,
+    month: '2026-09',
+    region: i < 4 ? '110000' : '110100',
+    ...(i < 3 ? { subject: subject(ref) } : {}),
   })),
   ...['b0', 'b1', 'b2', 'b3', 'b4'].map((ref) => ({ ref, month: '2026-09' })),
   ...['c0', 'c1', 'c2', 'c3', 'c4'].map((ref, i) => ({
-    ref, month: '2026-09', category: 'refrigerator', region: '320200', ...(i % 2 === 0 ? { subject: subject(ref) } : {}),
+    ref,
+    month: '2026-09',
+    category: 'refrigerator',
+    region: '320200',
+    ...(i % 2 === 0 ? { subject: subject(ref) } : {}),
   })),
   ...['d0', 'd1', 'd2', 'd3'].map((ref) => ({ ref, month: '2026-10', region: '110000' })),
   { ref: 'e0', month: '2026-09', region: '440300' },
 ];
 
-const CELL_A = { month: '2026-09', category: 'mobile_phone', province: '110000', tradeIns: 6, inspections: 4, dismantledUnits: 2, kgRecovered: 0.3, kgCo2eAvoided: 100.186 };
-const CELL_B = { month: '2026-09', category: 'mobile_phone', province: null, tradeIns: 5, inspections: 0, dismantledUnits: 1, kgRecovered: 0.15, kgCo2eAvoided: 0.705 };
-const CELL_C = { month: '2026-09', category: 'refrigerator', province: '320000', tradeIns: 5, inspections: 1, dismantledUnits: 1, kgRecovered: 75.8, kgCo2eAvoided: 406.724 };
+const CELL_A = {
+  month: '2026-09',
+  category: 'mobile_phone',
+  province: '110000',
+  tradeIns: 6,
+  inspections: 4,
+  dismantledUnits: 2,
+  kgRecovered: 0.3,
+  kgCo2eAvoided: 100.186,
+};
+const CELL_B = {
+  month: '2026-09',
+  category: 'mobile_phone',
+  province: null,
+  tradeIns: 5,
+  inspections: 0,
+  dismantledUnits: 1,
+  kgRecovered: 0.15,
+  kgCo2eAvoided: 0.705,
+};
+const CELL_C = {
+  month: '2026-09',
+  category: 'refrigerator',
+  province: '320000',
+  tradeIns: 5,
+  inspections: 1,
+  dismantledUnits: 1,
+  kgRecovered: 75.8,
+  kgCo2eAvoided: 406.724,
+};
 
 describe('regulatoryStatistics', () => {
   let hub: TestHub;
@@ -64,22 +125,41 @@ describe('regulatoryStatistics', () => {
     return results.map((r) => r.ticket ?? '');
   };
   const submitTradeIns = async (tradeIns: TradeIn[]) => {
-    const issued = await submit('submitTradeIns', tradeIns.map((t) => ({
-      externalRef: `RS-${t.ref}`, category: t.category ?? 'mobile_phone', brand: t.category === 'refrigerator' ? 'Haier' : 'Apple',
-      model: t.category === 'refrigerator' ? 'BCD-516WKPZM' : 'iPhone 13 128GB', usageMonths: 40, tradeInMonth: t.month, channel: 'online',
-      quotedValuationFen: 50_000, recycler: 'recycler-a', ...(t.region ? { regionCode: t.region } : {}), ...(t.subject ? { subjectRef: t.subject } : {}),
-    })), 'platform-a');
+    const issued = await submit(
+      'submitTradeIns',
+      tradeIns.map((t) => ({
+        externalRef: `RS-${t.ref}`,
+        category: t.category ?? 'mobile_phone',
+        brand: t.category === 'refrigerator' ? 'Haier' : 'Apple',
+        model: t.category === 'refrigerator' ? 'BCD-516WKPZM' : 'iPhone 13 128GB',
+        usageMonths: 40,
+        tradeInMonth: t.month,
+        channel: 'online',
+        quotedValuationFen: 50_000,
+        recycler: 'recycler-a',
+        ...(t.region ? { regionCode: t.region } : {}),
+        ...(t.subject ? { subjectRef: t.subject } : {}),
+      })),
+      'platform-a',
+    );
     tradeIns.forEach((t, i) => tickets.set(t.ref, issued[i]!));
   };
   const inspect = (refs: string[], tag: string) =>
-    submit('submitInspections', refs.map((ref) => ({ externalRef: `RS-QC-${tag}-${ref}`, ticket: tickets.get(ref), grade: 'B', inspectedMonth: '2026-10' })), 'recycler-a');
+    submit(
+      'submitInspections',
+      refs.map((ref) => ({ externalRef: `RS-QC-${tag}-${ref}`, ticket: tickets.get(ref), grade: 'B', inspectedMonth: '2026-10' })),
+      'recycler-a',
+    );
   const dispose = (documents: (Record<string, unknown> & { ref: string })[], tag: string) =>
-    submit('submitDispositions', documents.map(({ ref, ...rest }) => ({ externalRef: `RS-DP-${tag}-${ref}`, ticket: tickets.get(ref), completedMonth: '2026-11', ...rest })), 'recycler-a');
+    submit(
+      'submitDispositions',
+      documents.map(({ ref, ...rest }) => ({ externalRef: `RS-DP-${tag}-${ref}`, ticket: tickets.get(ref), completedMonth: '2026-11', ...rest })),
+      'recycler-a',
+    );
   /** As the regulator unless another token is given; `null` sends none. */
   const query = async (variables: Record<string, unknown>, token: string | null = regulator) =>
     (await hub.graphql(STATISTICS, { fromMonth: '2026-09', toMonth: '2026-10', ...variables }, token ?? undefined)).body.data.regulatoryStatistics;
-  const accessLogCount = async () =>
-    Number((await sql<{ n: number }>`select count(*)::int as n from access_log`.execute(hub.app.database.db)).rows[0]!.n);
+  const accessLogCount = async () => Number((await sql<{ n: number }>`select count(*)::int as n from access_log`.execute(hub.app.database.db)).rows[0]!.n);
 
   beforeAll(async () => {
     hub = await createTestHub();
@@ -87,17 +167,23 @@ describe('regulatoryStatistics', () => {
     await submitTradeIns(TRADE_INS);
     await inspect(['a0', 'a1', 'a2', 'a3', 'c1'], 'first');
     await inspect(['a0'], 'second');
-    await dispose([
-      { ref: 'a0', disposition: 'dismantled_recycled', weightKg: 0.2, materialsKg: { steel: 0.05, glass: 0.03, battery: 0.04 } },
-      { ref: 'a1', disposition: 'dismantled_recycled', weightKg: 0.18 },
-      { ref: 'a2', disposition: 'resold_as_is' },
-      { ref: 'a3', disposition: 'dismantled_recycled', weightKg: 0.2 },
-      { ref: 'b0', disposition: 'dismantled_recycled', weightKg: 0.15 },
-      {
-        ref: 'c0', disposition: 'dismantled_recycled', weightKg: 86.5, refrigerant: { type: 'R600a', recoveredG: 58 },
-        materialsKg: { steel: 41.2, copper: 3.1, aluminium: 2.4, plastic: 24.8, glass: 3.6, pcb: 0.7 },
-      },
-    ], 'first');
+    await dispose(
+      [
+        { ref: 'a0', disposition: 'dismantled_recycled', weightKg: 0.2, materialsKg: { steel: 0.05, glass: 0.03, battery: 0.04 } },
+        { ref: 'a1', disposition: 'dismantled_recycled', weightKg: 0.18 },
+        { ref: 'a2', disposition: 'resold_as_is' },
+        { ref: 'a3', disposition: 'dismantled_recycled', weightKg: 0.2 },
+        { ref: 'b0', disposition: 'dismantled_recycled', weightKg: 0.15 },
+        {
+          ref: 'c0',
+          disposition: 'dismantled_recycled',
+          weightKg: 86.5,
+          refrigerant: { type: 'R600a', recoveredG: 58 },
+          materialsKg: { steel: 41.2, copper: 3.1, aluminium: 2.4, plastic: 24.8, glass: 3.6, pcb: 0.7 },
+        },
+      ],
+      'first',
+    );
     // Later than the first batch, so it is a3's latest disposition.
     await dispose([{ ref: 'a3', disposition: 'refurbished' }], 'second');
   });
@@ -135,11 +221,22 @@ describe('regulatoryStatistics', () => {
     const { rows } = await sql<Record<string, unknown>>`
       select party_id, decision, matched_rules, rows_released, rows_suppressed, subjects_counted, price_fen, request
       from access_log where id = ${answer.queryId}`.execute(hub.app.database.db);
-    expect(rows).toEqual([{
-      party_id: 'regulator-a', decision: 'allow', matched_rules: expect.arrayContaining(['legal_basis.statutory']),
-      rows_released: 3, rows_suppressed: 2, subjects_counted: 0, price_fen: '0',
-      request: { groupBy: ['tradeInMonth', 'category', 'province'], measures: ['count', 'co2eAvoidedKg'], filters: { tradeInMonthFrom: '2026-09', tradeInMonthTo: '2026-10' } },
-    }]);
+    expect(rows).toEqual([
+      {
+        party_id: 'regulator-a',
+        decision: 'allow',
+        matched_rules: expect.arrayContaining(['legal_basis.statutory']),
+        rows_released: 3,
+        rows_suppressed: 2,
+        subjects_counted: 0,
+        price_fen: '0',
+        request: {
+          groupBy: ['tradeInMonth', 'category', 'province'],
+          measures: ['count', 'co2eAvoidedKg'],
+          filters: { tradeInMonthFrom: '2026-09', tradeInMonthTo: '2026-10' },
+        },
+      },
+    ]);
     const contributions = await sql<{ n: number }>`select count(*)::int as n from contributions`.execute(hub.app.database.db);
     expect(contributions.rows[0]!.n).toBe(0);
     expect((await verifyAccessLog(hub.app.database.db)).firstBreak).toBeUndefined();

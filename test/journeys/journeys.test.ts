@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handOverTickets, registerTestParty } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
-const SUBMIT = (field: string) => `mutation($d:[JSON!]!){${field}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket}}}}}`;
+const SUBMIT = (field: string) =>
+  `mutation($d:[JSON!]!){${field}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket}}}}}`;
 const JOURNEYS = `query ($after: String) { myTicketJourneys(first: 3, after: $after) { __typename
   ... on TicketJourneyPage { nodes { ticket grade finalValuationFen disposition wipe { status } custodyChain { holder } } hasNextPage endCursor } ... on HubError { code } } }`;
 const CUSTODY = `query ($after: String) { tradeInsInCustody(first: 3, after: $after) { __typename
@@ -26,20 +27,35 @@ describe('journey views', () => {
     hub = await createTestHub();
     await registerTestParty(hub, DISMANTLER, 'recycler');
     const tradeIn = (i: number) => ({
-      externalRef: `J-${i}`, category: 'tablet', brand: 'Apple', model: 'iPad Air', usageMonths: 10 + i, tradeInMonth: '2026-09',
-      channel: 'online', quotedValuationFen: 100_000 + i, recycler: 'recycler-a',
+      externalRef: `J-${i}`,
+      category: 'tablet',
+      brand: 'Apple',
+      model: 'iPad Air',
+      usageMonths: 10 + i,
+      tradeInMonth: '2026-09',
+      channel: 'online',
+      quotedValuationFen: 100_000 + i,
+      recycler: 'recycler-a',
     });
     const { body } = await hub.graphql(SUBMIT('submitTradeIns'), { d: Array.from({ length: 7 }, (_, i) => tradeIn(i)) }, await hub.token('platform-a'));
     tickets = body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
     const other = await hub.graphql(SUBMIT('submitTradeIns'), { d: [{ ...tradeIn(99), recycler: 'recycler-a' }] }, await hub.token('platform-b'));
     otherPlatformTicket = other.body.data.submitTradeIns.results[0].ticket;
-    await hub.graphql(SUBMIT('submitInspections'), {
-      d: tickets.map((ticket, i) => ({ externalRef: `JQ-${i}`, ticket, grade: 'C', inspectedMonth: '2026-10', finalValuationFen: 90_000 + i })),
-    }, await hub.token('recycler-a'));
+    await hub.graphql(
+      SUBMIT('submitInspections'),
+      {
+        d: tickets.map((ticket, i) => ({ externalRef: `JQ-${i}`, ticket, grade: 'C', inspectedMonth: '2026-10', finalValuationFen: 90_000 + i })),
+      },
+      await hub.token('recycler-a'),
+    );
     await handOverTickets(hub, 'recycler-a', tickets.slice(0, 2), DISMANTLER);
-    await hub.graphql(SUBMIT('submitDispositions'), {
-      d: tickets.slice(0, 2).map((ticket, i) => ({ externalRef: `JD-${i}`, ticket, disposition: 'dismantled_recycled', completedMonth: '2026-11' })),
-    }, await hub.token(DISMANTLER));
+    await hub.graphql(
+      SUBMIT('submitDispositions'),
+      {
+        d: tickets.slice(0, 2).map((ticket, i) => ({ externalRef: `JD-${i}`, ticket, disposition: 'dismantled_recycled', completedMonth: '2026-11' })),
+      },
+      await hub.token(DISMANTLER),
+    );
   });
   afterAll(async () => hub?.close());
 
@@ -48,7 +64,12 @@ describe('journey views', () => {
     expect(nodes.map((n) => n.ticket).sort()).toEqual([...tickets].sort());
     const dismantled = nodes.find((n) => n.ticket === tickets[0]);
     expect(dismantled).toEqual({
-      ticket: tickets[0], grade: 'C', finalValuationFen: '90000', disposition: 'dismantled_recycled', wipe: { status: 'NONE' }, custodyChain: { holder: DISMANTLER },
+      ticket: tickets[0],
+      grade: 'C',
+      finalValuationFen: '90000',
+      disposition: 'dismantled_recycled',
+      wipe: { status: 'NONE' },
+      custodyChain: { holder: DISMANTLER },
     });
     expect(nodes.find((n) => n.ticket === tickets[6])).toMatchObject({ grade: 'C', disposition: null, custodyChain: { holder: 'recycler-a' } });
     expect(nodes.map((n) => n.ticket)).not.toContain(otherPlatformTicket);
@@ -57,8 +78,19 @@ describe('journey views', () => {
   it('gives a recycler the trade-in facts of the tickets it holds or held, across pages, and a dismantler only its own', async () => {
     const recycler = await pages(CUSTODY, 'tradeInsInCustody', 'recycler-a');
     expect(recycler.map((n) => n.ticket).sort()).toEqual([...tickets, otherPlatformTicket].sort());
-    expect(recycler.filter((n) => !n.holdsNow).map((n) => n.ticket).sort()).toEqual(tickets.slice(0, 2).sort());
-    expect(recycler.find((n) => n.ticket === tickets[3])).toEqual({ ticket: tickets[3], category: 'tablet', usageMonths: 13, quotedValuationFen: '100003', holdsNow: true });
+    expect(
+      recycler
+        .filter((n) => !n.holdsNow)
+        .map((n) => n.ticket)
+        .sort(),
+    ).toEqual(tickets.slice(0, 2).sort());
+    expect(recycler.find((n) => n.ticket === tickets[3])).toEqual({
+      ticket: tickets[3],
+      category: 'tablet',
+      usageMonths: 13,
+      quotedValuationFen: '100003',
+      holdsNow: true,
+    });
     const dismantler = await pages(CUSTODY, 'tradeInsInCustody', DISMANTLER);
     expect(dismantler.map((n) => n.ticket).sort()).toEqual(tickets.slice(0, 2).sort());
     expect(await pages(CUSTODY, 'tradeInsInCustody', 'platform-a')).toEqual([expect.objectContaining({ __typename: 'Forbidden' })]);

@@ -22,13 +22,19 @@ describe.skipIf(!process.env.DATABASE_URL)('a payout run interrupted halfway', (
       select gen_random_uuid(), 'platform-a', decode(md5(n::text), 'hex'), now() from generate_series(1, ${SUBJECTS}) n`.execute(db);
     for (let q = 0; q < 5; q++) {
       await sql`insert into contributions (subject_id, query_id, party_id, purpose, price_fen, user_share_fen, created_at)
-        select id, ${`0190a000-0000-7000-8000-00000000000${q}`}::uuid, 'brand-a', 'product-rnd', 8, 40, '2026-10-15T10:00:00Z'::timestamptz from subjects`.execute(db);
+        select id, ${`0190a000-0000-7000-8000-00000000000${q}`}::uuid, 'brand-a', 'product-rnd', 8, 40, '2026-10-15T10:00:00Z'::timestamptz from subjects`.execute(
+        db,
+      );
       await db.transaction().execute(async (tx) => {
         await sql`insert into ledger_periods (period, status, opened_at) values ('2026-10', 'open', now()) on conflict do nothing`.execute(tx);
         const id = `0190b000-0000-7000-8000-00000000000${q}`;
-        await sql`insert into journals (id, kind, period, query_id, memo, created_at) values (${id}::uuid, 'query', '2026-10', ${`0190a000-0000-7000-8000-00000000000${q}`}::uuid, 'seeded', '2026-10-15T10:00:00Z')`.execute(tx);
+        await sql`insert into journals (id, kind, period, query_id, memo, created_at) values (${id}::uuid, 'query', '2026-10', ${`0190a000-0000-7000-8000-00000000000${q}`}::uuid, 'seeded', '2026-10-15T10:00:00Z')`.execute(
+          tx,
+        );
         await sql`insert into journal_lines (journal_id, line, account, amount_fen) values
-          (${id}::uuid, 1, 'party:brand-a', ${-80 * SUBJECTS}), (${id}::uuid, 2, 'users:platform-a', ${40 * SUBJECTS}), (${id}::uuid, 3, 'hub:fees', ${40 * SUBJECTS})`.execute(tx);
+          (${id}::uuid, 1, 'party:brand-a', ${-80 * SUBJECTS}), (${id}::uuid, 2, 'users:platform-a', ${40 * SUBJECTS}), (${id}::uuid, 3, 'hub:fees', ${40 * SUBJECTS})`.execute(
+          tx,
+        );
         await sql`insert into account_balances (account, balance_fen, updated_at) values
           ('party:brand-a', ${-80 * SUBJECTS}, now()), ('users:platform-a', ${40 * SUBJECTS}, now()), ('hub:fees', ${40 * SUBJECTS}, now())
           on conflict (account) do update set balance_fen = account_balances.balance_fen + excluded.balance_fen`.execute(tx);
@@ -56,17 +62,22 @@ describe.skipIf(!process.env.DATABASE_URL)('a payout run interrupted halfway', (
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();
-    const interrupted = await runPayouts(db, { period: '2026-10', now: new Date('2026-11-02T00:00:00Z') }).then(() => 'finished', (error: Error) => error.message);
+    const interrupted = await runPayouts(db, { period: '2026-10', now: new Date('2026-11-02T00:00:00Z') }).then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
     await watcher;
     await killer.end();
     expect(killed).toBe(true);
     expect(interrupted).not.toBe('finished');
     expect(schema).toMatch(/^t_/);
 
-    const left = (await sql<{ runs: number; lines: number; statements: number; journals: number; status: string }>`
+    const left = (
+      await sql<{ runs: number; lines: number; statements: number; journals: number; status: string }>`
       select (select count(*) from payout_runs)::int as runs, (select count(*) from payout_lines)::int as lines,
         (select count(*) from statements)::int as statements, (select count(*) from journals where kind = 'payout')::int as journals,
-        (select status from ledger_periods where period = '2026-10') as status`.execute(db)).rows[0];
+        (select status from ledger_periods where period = '2026-10') as status`.execute(db)
+    ).rows[0];
     expect(left).toEqual({ runs: 0, lines: 0, statements: 0, journals: 0, status: 'open' });
 
     const run = await runPayouts(db, { period: '2026-10', now: new Date('2026-11-02T00:10:00Z') });

@@ -34,29 +34,35 @@ type Step =
 const step = fc.oneof(
   fc.record({ kind: fc.constant('consent' as const), subject: fc.integer({ min: 0, max: SUBJECTS - 1 }), grant: fc.boolean() }),
   fc.record({
-    kind: fc.constant('record' as const), subject: fc.integer({ min: 0, max: SUBJECTS - 1 }), category: fc.constantFrom('mobile_phone' as const, 'tablet' as const),
-    month: fc.integer({ min: 1, max: 3 }), model: fc.constantFrom('X1' as const, 'X2' as const), catalogued: fc.boolean(),
+    kind: fc.constant('record' as const),
+    subject: fc.integer({ min: 0, max: SUBJECTS - 1 }),
+    category: fc.constantFrom('mobile_phone' as const, 'tablet' as const),
+    month: fc.integer({ min: 1, max: 3 }),
+    model: fc.constantFrom('X1' as const, 'X2' as const),
+    catalogued: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('inspect' as const), record: fc.nat(), grade: fc.constantFrom('A' as const, 'B' as const) }),
   fc.record({ kind: fc.constant('catalogue' as const), model: fc.constantFrom('X1' as const, 'X2' as const) }),
-  fc.record({
-    kind: fc.constant('query' as const),
-    groupBy: fc.subarray(['category', 'model', 'tradeInMonth', 'grade'] as PolicyDimension[], { maxLength: 3 }),
-    measures: fc.constantFrom<PolicyMeasure[]>(['count'], ['count', 'gradeDistribution']),
-    filters: fc.oneof(
-      fc.constant({}),
-      fc.record({ category: fc.constant(['mobile_phone']) }),
-      fc.record({ tradeInMonthFrom: fc.constant('2026-02') }),
-      fc.record({ grade: fc.constant(['A']), tradeInMonthTo: fc.constant('2026-02') }),
-    ),
-    k: fc.integer({ min: 1, max: 3 }),
-    bounded: fc.boolean(),
-  }).map(({ bounded, ...query }) => ({
-    ...query,
-    // The per-subject bound is the subject's latest record overall; the old code ranked within the
-    // filtered rows, so the two agree where nothing filters records before ranking.
-    ...(bounded && Object.keys(query.filters).length === 0 && !query.groupBy.includes('model') ? { recordsPerSubject: 1 } : {}),
-  })),
+  fc
+    .record({
+      kind: fc.constant('query' as const),
+      groupBy: fc.subarray(['category', 'model', 'tradeInMonth', 'grade'] as PolicyDimension[], { maxLength: 3 }),
+      measures: fc.constantFrom<PolicyMeasure[]>(['count'], ['count', 'gradeDistribution']),
+      filters: fc.oneof(
+        fc.constant({}),
+        fc.record({ category: fc.constant(['mobile_phone']) }),
+        fc.record({ tradeInMonthFrom: fc.constant('2026-02') }),
+        fc.record({ grade: fc.constant(['A']), tradeInMonthTo: fc.constant('2026-02') }),
+      ),
+      k: fc.integer({ min: 1, max: 3 }),
+      bounded: fc.boolean(),
+    })
+    .map(({ bounded, ...query }) => ({
+      ...query,
+      // The per-subject bound is the subject's latest record overall; the old code ranked within the
+      // filtered rows, so the two agree where nothing filters records before ranking.
+      ...(bounded && Object.keys(query.filters).length === 0 && !query.groupBy.includes('model') ? { recordsPerSubject: 1 } : {}),
+    })),
 );
 
 describe('pointer expansion against the per-row attribution', () => {
@@ -74,38 +80,50 @@ describe('pointer expansion against the per-row attribution', () => {
       { kind: 'record' as const, subject: i, category: 'mobile_phone' as const, month: 1 + (i % 3), model: 'X1' as const, catalogued: i % 3 !== 0 },
       { kind: 'consent' as const, subject: i, grant: true },
     ]).flat();
-    const history = fc.tuple(fc.array(step as fc.Arbitrary<Step>, { minLength: 10, maxLength: 40 }), fc.shuffledSubarray(seeded, { minLength: 4 }))
+    const history = fc
+      .tuple(fc.array(step as fc.Arbitrary<Step>, { minLength: 10, maxLength: 40 }), fc.shuffledSubarray(seeded, { minLength: 4 }))
       .chain(([random, seed]) => fc.shuffledSubarray([...seed, ...random], { minLength: seed.length + random.length }));
-    await fc.assert(fc.asyncProperty(history, async (steps) => {
-      await sql`truncate consent_events, consents, records, record_subjects, inspections, catalogue_models, query_allocations, query_pointers, subjects`.execute(db());
-      for (let i = 0; i < SUBJECTS; i++) {
-        await sql`insert into subjects (id, platform_id, subject_ref_sealed, created_at) values (${subjectId(i)}, ${platformOf(i)}, '\\x00'::bytea, now())`.execute(db());
-      }
-      let clock = new Date('2026-05-01T00:00:00Z');
-      const seq = new Map<number, number>();
-      const records: string[] = [];
-      const expected = new Map<string, { shares: Map<string, number>; platforms: Map<string, string> }>();
-      for (const s of steps) {
-        clock = new Date(clock.getTime() + 60_000);
-        await db().transaction().execute(async (tx) => apply(tx, s, clock, seq, records, expected));
-      }
-      // The close: every pointer expanded in one pass.
-      const actual = await db().transaction().execute(async (tx) => {
-        const items = (await allocationItems(tx, '2026-05')).filter((item) => item.sign > 0);
-        await shareItems(tx, items);
-        const { rows } = await sql<{ query_id: string; subject_id: string; platform_id: string; share_fen: string }>`
+    await fc.assert(
+      fc.asyncProperty(history, async (steps) => {
+        await sql`truncate consent_events, consents, records, record_subjects, inspections, catalogue_models, query_allocations, query_pointers, subjects`.execute(
+          db(),
+        );
+        for (let i = 0; i < SUBJECTS; i++) {
+          await sql`insert into subjects (id, platform_id, subject_ref_sealed, created_at) values (${subjectId(i)}, ${platformOf(i)}, '\\x00'::bytea, now())`.execute(
+            db(),
+          );
+        }
+        let clock = new Date('2026-05-01T00:00:00Z');
+        const seq = new Map<number, number>();
+        const records: string[] = [];
+        const expected = new Map<string, { shares: Map<string, number>; platforms: Map<string, string> }>();
+        for (const s of steps) {
+          clock = new Date(clock.getTime() + 60_000);
+          await db()
+            .transaction()
+            .execute(async (tx) => apply(tx, s, clock, seq, records, expected));
+        }
+        // The close: every pointer expanded in one pass.
+        const actual = await db()
+          .transaction()
+          .execute(async (tx) => {
+            const items = (await allocationItems(tx, '2026-05')).filter((item) => item.sign > 0);
+            await shareItems(tx, items);
+            const { rows } = await sql<{ query_id: string; subject_id: string; platform_id: string; share_fen: string }>`
           select query_id, subject_id, platform_id, share_fen from pointer_shares`.execute(tx);
-        return rows;
-      });
-      for (const [queryId, oracle] of expected) {
-        const mine = actual.filter((row) => row.query_id === queryId);
-        expect(new Map(mine.map((row) => [row.subject_id, Number(row.share_fen)])), `query ${queryId}`).toEqual(oracle.shares);
-        expect(new Map(mine.map((row) => [row.subject_id, row.platform_id]))).toEqual(oracle.platforms);
-      }
-      expect(new Set(actual.map((row) => row.query_id))).toEqual(new Set(expected.keys()));
-      compared.queries += expected.size;
-      compared.shares += actual.length;
-    }), { numRuns: Number(process.env.POINTER_PROPERTY_RUNS ?? 40) });
+            return rows;
+          });
+        for (const [queryId, oracle] of expected) {
+          const mine = actual.filter((row) => row.query_id === queryId);
+          expect(new Map(mine.map((row) => [row.subject_id, Number(row.share_fen)])), `query ${queryId}`).toEqual(oracle.shares);
+          expect(new Map(mine.map((row) => [row.subject_id, row.platform_id]))).toEqual(oracle.platforms);
+        }
+        expect(new Set(actual.map((row) => row.query_id))).toEqual(new Set(expected.keys()));
+        compared.queries += expected.size;
+        compared.shares += actual.length;
+      }),
+      { numRuns: Number(process.env.POINTER_PROPERTY_RUNS ?? 40) },
+    );
     // The histories must actually bill queries for the comparison to mean anything.
     expect(compared.queries).toBeGreaterThan(0);
     expect(compared.shares).toBeGreaterThan(compared.queries);
@@ -113,7 +131,14 @@ describe('pointer expansion against the per-row attribution', () => {
   }, 600_000);
 });
 
-async function apply(tx: DbOrTx, s: Step, now: Date, seq: Map<number, number>, records: string[], expected: Map<string, { shares: Map<string, number>; platforms: Map<string, string> }>): Promise<void> {
+async function apply(
+  tx: DbOrTx,
+  s: Step,
+  now: Date,
+  seq: Map<number, number>,
+  records: string[],
+  expected: Map<string, { shares: Map<string, number>; platforms: Map<string, string> }>,
+): Promise<void> {
   if (s.kind === 'consent') {
     const n = (seq.get(s.subject) ?? 0) + 1;
     seq.set(s.subject, n);
@@ -134,8 +159,12 @@ async function apply(tx: DbOrTx, s: Step, now: Date, seq: Map<number, number>, r
     if (s.catalogued) await catalogue(tx, s.model, now);
     await sql`
       insert into records (id, category, brand, model, model_hash, usage_months, trade_in_month, channel, quoted_valuation_fen, created_at)
-      values (${id}, ${s.category}, 'apple', ${catalogued ? s.model : null}, ${catalogued ? null : Buffer.from(s.model)}, 12, ${`2026-0${s.month}-01`}::date, 'online', 1000, ${now})`.execute(tx);
-    await sql`insert into record_subjects (subject_id, record_id, platform_id, created_at) values (${subjectId(s.subject)}, ${id}, ${platformOf(s.subject)}, ${now})`.execute(tx);
+      values (${id}, ${s.category}, 'apple', ${catalogued ? s.model : null}, ${catalogued ? null : Buffer.from(s.model)}, 12, ${`2026-0${s.month}-01`}::date, 'online', 1000, ${now})`.execute(
+      tx,
+    );
+    await sql`insert into record_subjects (subject_id, record_id, platform_id, created_at) values (${subjectId(s.subject)}, ${id}, ${platformOf(s.subject)}, ${now})`.execute(
+      tx,
+    );
   } else if (s.kind === 'inspect') {
     if (records.length === 0) return;
     await sql`
@@ -144,21 +173,46 @@ async function apply(tx: DbOrTx, s: Step, now: Date, seq: Map<number, number>, r
   } else if (s.kind === 'catalogue') {
     // A brand catalogues the model later: the records waiting for it resolve then (as the catalogue ingest does).
     await catalogue(tx, s.model, now);
-    await sql`update records set model = ${s.model}, model_hash = null where brand = 'apple' and model is null and model_hash = ${Buffer.from(s.model)}`.execute(tx);
+    await sql`update records set model = ${s.model}, model_hash = null where brand = 'apple' and model is null and model_hash = ${Buffer.from(s.model)}`.execute(
+      tx,
+    );
   } else {
     const queryId = uuidv7();
-    const request: OracleRequest = { purpose: PURPOSE, groupBy: s.groupBy, measures: s.measures, filters: s.filters, k: s.k, ...(s.recordsPerSubject === undefined ? {} : { recordsPerSubject: s.recordsPerSubject }) };
-    const usersPool = (subjects: number) => splitQueryCharge({ payerPartyId: 'brand-a', subjects, pricePerSubjectFen: PRICE, split: SPLIT, supplierDocuments: new Map() }).usersPoolFen;
+    const request: OracleRequest = {
+      purpose: PURPOSE,
+      groupBy: s.groupBy,
+      measures: s.measures,
+      filters: s.filters,
+      k: s.k,
+      ...(s.recordsPerSubject === undefined ? {} : { recordsPerSubject: s.recordsPerSubject }),
+    };
+    const usersPool = (subjects: number) =>
+      splitQueryCharge({ payerPartyId: 'brand-a', subjects, pricePerSubjectFen: PRICE, split: SPLIT, supplierDocuments: new Map() }).usersPoolFen;
     const oracle = await perRowAttribution(tx, request, queryId, usersPool, now);
     if (oracle.subjects === 0) return;
     expected.set(queryId, { shares: oracle.shares, platforms: oracle.platforms });
     const filterDims = Object.keys(s.filters).filter((name) => Array.isArray(s.filters[name]));
     await insertPointer(tx, {
-      queryId, partyId: 'brand-a', purpose: PURPOSE, policyVersion: 1, period: periodOf(now), at: now, consentPosition: await consentPosition(tx),
-      groupBy: s.groupBy, filters: s.filters, measures: s.measures, releasedKeys: oracle.releasedKeys.map((key) => JSON.stringify(key)),
-      remainderReleased: oracle.remainderReleased, recordsPerSubject: s.recordsPerSubject ?? null,
-      usesInspection: s.groupBy.includes('grade') || filterDims.includes('grade') || s.measures.includes('gradeDistribution'), usesDisposition: false,
-      usesCatalogue: s.groupBy.includes('model'), pricePerSubjectFen: PRICE, billedSubjects: oracle.subjects, split: SPLIT, journalId: uuidv7(),
+      queryId,
+      partyId: 'brand-a',
+      purpose: PURPOSE,
+      policyVersion: 1,
+      period: periodOf(now),
+      at: now,
+      consentPosition: await consentPosition(tx),
+      groupBy: s.groupBy,
+      filters: s.filters,
+      measures: s.measures,
+      releasedKeys: oracle.releasedKeys.map((key) => JSON.stringify(key)),
+      remainderReleased: oracle.remainderReleased,
+      recordsPerSubject: s.recordsPerSubject ?? null,
+      usesInspection: s.groupBy.includes('grade') || filterDims.includes('grade') || s.measures.includes('gradeDistribution'),
+      usesDisposition: false,
+      usesCatalogue: s.groupBy.includes('model'),
+      pricePerSubjectFen: PRICE,
+      billedSubjects: oracle.subjects,
+      split: SPLIT,
+      journalId: uuidv7(),
     });
   }
 }

@@ -26,27 +26,100 @@ const PRICE = 7;
 const INSIGHTS = /* GraphQL */ `
   query ($filter: InsightFilter) {
     insights(purpose: "product-rnd", groupBy: [model], measures: [count, gradeDistribution], filter: $filter) {
-      __typename ... on Insights { queryId subjectsCounted priceFen rows { subjects } } ... on HubError { code message }
+      __typename
+      ... on Insights {
+        queryId
+        subjectsCounted
+        priceFen
+        rows {
+          subjects
+        }
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
-const EARNINGS = /* GraphQL */ `{ me { ... on Me {
-  queries { queryId purpose dimensions filters measures }
-  earnings { period status broughtForwardFen earnedFen accruedFen paidFen carriedFen lines { queryId partyId purpose amountFen at reversesQueryId } }
-} } }`;
+  }
+`;
+const EARNINGS = /* GraphQL */ `
+  {
+    me {
+      ... on Me {
+        queries {
+          queryId
+          purpose
+          dimensions
+          filters
+          measures
+        }
+        earnings {
+          period
+          status
+          broughtForwardFen
+          earnedFen
+          accruedFen
+          paidFen
+          carriedFen
+          lines {
+            queryId
+            partyId
+            purpose
+            amountFen
+            at
+            reversesQueryId
+          }
+        }
+      }
+    }
+  }
+`;
 const RUN = /* GraphQL */ `
   mutation ($period: String!, $min: Int) {
     runPayouts(period: $period, minimumFen: $min) {
       __typename
-      ... on PayoutRun { period alreadyClosed minimumFen subjects earnedFen broughtForwardFen paidFen carriedFen statements { platformId subjects totalFen } }
-      ... on HubError { code message }
+      ... on PayoutRun {
+        period
+        alreadyClosed
+        minimumFen
+        subjects
+        earnedFen
+        broughtForwardFen
+        paidFen
+        carriedFen
+        statements {
+          platformId
+          subjects
+          totalFen
+        }
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 const STATEMENT = /* GraphQL */ `
   query ($period: String!, $after: String) {
     payoutStatement(period: $period) {
-      __typename ... on PayoutStatement { platformId subjects totalFen confirmedAt lines(first: 5, after: $after) { subjectRef amountFen } } ... on HubError { code }
+      __typename
+      ... on PayoutStatement {
+        platformId
+        subjects
+        totalFen
+        confirmedAt
+        lines(first: 5, after: $after) {
+          subjectRef
+          amountFen
+        }
+      }
+      ... on HubError {
+        code
+      }
     }
-  }`;
+  }
+`;
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const userRef = (platform: 'a' | 'b', i: number) => `uLedger-${platform}${letters[i]}-revenue-share-user`;
@@ -73,14 +146,21 @@ describe('revenue share, end to end', () => {
   const db = () => hub.app.database.db;
 
   // A query's journals (its charge, and once its period closed, its split), one amount per account.
-  const journalLines = async (queryId: string) => Object.fromEntries((await sql<{ account: string; amount_fen: string }>`
+  const journalLines = async (queryId: string) =>
+    Object.fromEntries(
+      (
+        await sql<{ account: string; amount_fen: string }>`
     select l.account, sum(l.amount_fen)::bigint as amount_fen from journals j join journal_lines l on l.journal_id = j.id
-    where j.query_id = ${queryId}::uuid and j.kind in ('query', 'allocation') group by l.account having sum(l.amount_fen) <> 0`
-    .execute(db())).rows.map((row) => [row.account, Number(row.amount_fen)]));
+    where j.query_id = ${queryId}::uuid and j.kind in ('query', 'allocation') group by l.account having sum(l.amount_fen) <> 0`.execute(db())
+      ).rows.map((row) => [row.account, Number(row.amount_fen)]),
+    );
   // Each user's share, as the close expands the query's pointer; the vault keeps pseudonyms sealed, the test opens them.
   const shares = async (queryId: string) => {
     const bySubject = await pointerShares(db(), queryId);
-    const { rows } = await sql<{ id: string; subject_ref_sealed: Buffer }>`select id, subject_ref_sealed from subjects where id = any(${[...bySubject.keys()]}::uuid[])`.execute(db());
+    const { rows } = await sql<{
+      id: string;
+      subject_ref_sealed: Buffer;
+    }>`select id, subject_ref_sealed from subjects where id = any(${[...bySubject.keys()]}::uuid[])`.execute(db());
     return new Map(rows.map((row) => [subjectRefCipher(hub.app.secret).open(row.id, row.subject_ref_sealed), bySubject.get(row.id)!]));
   };
   /** What a query's split must be once its period closed (brand-a credited for its catalogue entry, now). */
@@ -95,25 +175,45 @@ describe('revenue share, end to end', () => {
     hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
     await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13 128GB' }]);
     const tickets: string[] = [];
-    for (const [platform, users] of [['platform-a', USERS_A], ['platform-b', USERS_B]] as const) {
+    for (const [platform, users] of [
+      ['platform-a', USERS_A],
+      ['platform-b', USERS_B],
+    ] as const) {
       const documents = users.map((subjectRef, i) => ({
-        externalRef: `LEDGER-${platform}-${i}`, subjectRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB',
-        usageMonths: 24 + i, tradeInMonth: '2026-09', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
+        externalRef: `LEDGER-${platform}-${i}`,
+        subjectRef,
+        category: 'mobile_phone',
+        brand: 'Apple',
+        model: 'iPhone 13 128GB',
+        usageMonths: 24 + i,
+        tradeInMonth: '2026-09',
+        channel: 'online',
+        quotedValuationFen: 150_000,
+        recycler: 'recycler-a',
       }));
-      const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: documents }, await hub.token(platform));
+      const submitted = await hub.graphql(
+        'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}',
+        { d: documents },
+        await hub.token(platform),
+      );
       tickets.push(...submitted.body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket));
     }
     expect(tickets).toHaveLength(21);
-    const inspected = await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){... on SubmissionBatch{accepted}}}', {
-      d: tickets.map((ticket, i) => ({ externalRef: `LEDGER-QC-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-10' })),
-    }, await hub.token('recycler-a'));
+    const inspected = await hub.graphql(
+      'mutation($d:[JSON!]!){submitInspections(documents:$d){... on SubmissionBatch{accepted}}}',
+      {
+        d: tickets.map((ticket, i) => ({ externalRef: `LEDGER-QC-${i}`, ticket, grade: i % 2 === 0 ? 'A' : 'B', inspectedMonth: '2026-10' })),
+      },
+      await hub.token('recycler-a'),
+    );
     expect(inspected.body.data.submitInspections.accepted).toBe(21);
     for (const ref of [...USERS_A, ...USERS_B]) {
       const granted = await hub.graphql('mutation{grantConsent(purpose:"product-rnd"){__typename}}', {}, await userToken(ref));
       expect(granted.body.data.grantConsent.__typename).toBe('ConsentChanged');
     }
     const brand = await hub.token('brand-a');
-    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
+    const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data
+      .requestAgreement;
     await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
   });
   afterAll(async () => {
@@ -137,7 +237,9 @@ describe('revenue share, end to end', () => {
       expect([...users.values()].filter((fen) => fen === 4)).toHaveLength(11);
       expect([...users.values()].filter((fen) => fen === 3)).toHaveLength(10);
     }
-    const { rows: [written] } = await sql<{ pointers: number; contributions: number }>`
+    const {
+      rows: [written],
+    } = await sql<{ pointers: number; contributions: number }>`
       select (select count(*) from query_pointers)::int as pointers, (select count(*) from contributions)::int as contributions`.execute(db());
     expect(written).toEqual({ pointers: 2, contributions: 0 });
     // The tie-break is drawn per query, so the same subjects do not always get the extra fen.
@@ -164,7 +266,15 @@ describe('revenue share, end to end', () => {
     expect(me.queries[0]).toMatchObject({ purpose: 'product-rnd', dimensions: ['model'], measures: ['count', 'gradeDistribution'], filters: {} });
     const [october] = me.earnings;
     const earned = (await shares(queryIds[0]!)).get(WITHDRAWN)! + (await shares(queryIds[1]!)).get(WITHDRAWN)!;
-    expect(october).toMatchObject({ period: '2026-10', status: 'OPEN', broughtForwardFen: 0, earnedFen: earned, accruedFen: earned, paidFen: null, carriedFen: null });
+    expect(october).toMatchObject({
+      period: '2026-10',
+      status: 'OPEN',
+      broughtForwardFen: 0,
+      earnedFen: earned,
+      accruedFen: earned,
+      paidFen: null,
+      carriedFen: null,
+    });
     expect(october.lines).toHaveLength(2);
     expect(october.lines[0]).toMatchObject({ partyId: 'brand-a', purpose: 'product-rnd', reversesQueryId: null });
   });
@@ -189,8 +299,15 @@ describe('revenue share, end to end', () => {
     const run = (await hub.graphql(RUN, { period: '2026-10', min: minimum }, await hub.token('operator-a'))).body.data.runPayouts;
     const paid = [...accrued.values()].filter((fen) => fen >= minimum).reduce((a, b) => a + b, 0);
     expect(run).toMatchObject({
-      __typename: 'PayoutRun', period: '2026-10', alreadyClosed: false, minimumFen: minimum, subjects: 21,
-      earnedFen: '218', broughtForwardFen: '0', paidFen: String(paid), carriedFen: String(218 - paid),
+      __typename: 'PayoutRun',
+      period: '2026-10',
+      alreadyClosed: false,
+      minimumFen: minimum,
+      subjects: 21,
+      earnedFen: '218',
+      broughtForwardFen: '0',
+      paidFen: String(paid),
+      carriedFen: String(218 - paid),
     });
     expect(paid).toBeGreaterThan(0);
     expect(218 - paid).toBeGreaterThan(0);
@@ -201,9 +318,13 @@ describe('revenue share, end to end', () => {
       expect(await journalLines(queryId)).toEqual({ ...SPLITS[i], 'users:platform-a': usersOf('platform-a'), 'users:platform-b': usersOf('platform-b') });
     }
     // Statements add up to the users' pools, less what was carried forward.
-    expect(run.statements).toEqual(['platform-a', 'platform-b'].map((platformId) => ({
-      platformId, subjects: paidTo(platformId).length, totalFen: String(paidTo(platformId).reduce((sum, [, fen]) => sum + fen, 0)),
-    })));
+    expect(run.statements).toEqual(
+      ['platform-a', 'platform-b'].map((platformId) => ({
+        platformId,
+        subjects: paidTo(platformId).length,
+        totalFen: String(paidTo(platformId).reduce((sum, [, fen]) => sum + fen, 0)),
+      })),
+    );
 
     // The withdrawn user earned 6–8 fen: under the minimum, carried forward.
     const me = (await hub.graphql(EARNINGS, {}, await userToken(WITHDRAWN))).body.data.me;
@@ -221,7 +342,13 @@ describe('revenue share, end to end', () => {
       after = page.lines[page.lines.length - 1].subjectRef;
     }
     expect(new Map(lines.map((l) => [l.subjectRef, l.amountFen]))).toEqual(new Map(paidTo('platform-a')));
-    const confirmed = (await hub.graphql('mutation{confirmStatementPaid(period:"2026-10", reference:"BATCH-7"){... on PayoutStatement{confirmedAt confirmationReference}}}', {}, platformA)).body.data.confirmStatementPaid;
+    const confirmed = (
+      await hub.graphql(
+        'mutation{confirmStatementPaid(period:"2026-10", reference:"BATCH-7"){... on PayoutStatement{confirmedAt confirmationReference}}}',
+        {},
+        platformA,
+      )
+    ).body.data.confirmStatementPaid;
     expect(confirmed).toEqual({ confirmedAt: clock.toISOString(), confirmationReference: 'BATCH-7' });
   });
 
@@ -274,32 +401,54 @@ describe('revenue share, end to end', () => {
     await expect(sql`update journal_lines set amount_fen = 0`.execute(db())).rejects.toThrow(/append-only/);
     await expect(sql`delete from payout_lines`.execute(db())).rejects.toThrow(/append-only/);
     // The database itself refuses a journal that does not sum to zero, at commit.
-    const unbalanced = db().transaction().execute(async (tx) => {
-      const id = '0190a000-0000-7000-8000-00000000beef';
-      await sql`insert into ledger_periods (period, status, opened_at) values ('2026-12', 'open', now()) on conflict do nothing`.execute(tx);
-      await sql`insert into journals (id, kind, period, memo, created_at) values (${id}::uuid, 'query', '2026-12', 'unbalanced', now())`.execute(tx);
-      await sql`insert into journal_lines (journal_id, line, account, amount_fen) values (${id}::uuid, 1, 'hub:fees', 5)`.execute(tx);
-    });
+    const unbalanced = db()
+      .transaction()
+      .execute(async (tx) => {
+        const id = '0190a000-0000-7000-8000-00000000beef';
+        await sql`insert into ledger_periods (period, status, opened_at) values ('2026-12', 'open', now()) on conflict do nothing`.execute(tx);
+        await sql`insert into journals (id, kind, period, memo, created_at) values (${id}::uuid, 'query', '2026-12', 'unbalanced', now())`.execute(tx);
+        await sql`insert into journal_lines (journal_id, line, account, amount_fen) values (${id}::uuid, 1, 'hub:fees', 5)`.execute(tx);
+      });
     await expect(unbalanced).rejects.toThrow(/does not balance/);
     clock = new Date('2026-12-01T00:00:00Z');
   });
 
   it('corrects a query with a reversing journal in the open period, and states it per party', async () => {
     clock = new Date('2026-12-03T10:00:00Z');
-    const reversed = (await hub.graphql('mutation($q:ID!){reverseQueryCharge(queryId:$q, reason:"billed twice by mistake"){__typename ... on QueryChargeReversed{period amountFen} ... on HubError{code}}}',
-      { q: queryIds[1] }, await hub.token('operator-a'))).body.data.reverseQueryCharge;
+    const reversed = (
+      await hub.graphql(
+        'mutation($q:ID!){reverseQueryCharge(queryId:$q, reason:"billed twice by mistake"){__typename ... on QueryChargeReversed{period amountFen} ... on HubError{code}}}',
+        { q: queryIds[1] },
+        await hub.token('operator-a'),
+      )
+    ).body.data.reverseQueryCharge;
     expect(reversed).toEqual({ __typename: 'QueryChargeReversed', period: '2026-12', amountFen: '147' });
-    const twice = (await hub.graphql('mutation($q:ID!){reverseQueryCharge(queryId:$q, reason:"again"){__typename ... on HubError{code}}}',
-      { q: queryIds[1] }, await hub.token('operator-a'))).body.data.reverseQueryCharge;
+    const twice = (
+      await hub.graphql(
+        'mutation($q:ID!){reverseQueryCharge(queryId:$q, reason:"again"){__typename ... on HubError{code}}}',
+        { q: queryIds[1] },
+        await hub.token('operator-a'),
+      )
+    ).body.data.reverseQueryCharge;
     expect(twice).toEqual({ __typename: 'LedgerRefused', code: 'reversal.already_reversed' });
 
-    const brand = (await hub.graphql('{partyStatements{__typename ... on QueryPartyStatementsSuccess{data{period chargedFen earnedFen queries}}}}', {}, await hub.token('brand-a'))).body.data?.partyStatements;
+    const brand = (
+      await hub.graphql(
+        '{partyStatements{__typename ... on QueryPartyStatementsSuccess{data{period chargedFen earnedFen queries}}}}',
+        {},
+        await hub.token('brand-a'),
+      )
+    ).body.data?.partyStatements;
     expect(brand.data).toEqual([
       { period: '2026-12', chargedFen: '-147', earnedFen: '-15', queries: 0 },
       { period: '2026-10', chargedFen: '434', earnedFen: String(15 + 15 + 14), queries: 3 },
     ]);
-    const recycler = (await hub.graphql('{partyStatements{... on QueryPartyStatementsSuccess{data{period earnedFen}}}}', {}, await hub.token('recycler-a'))).body.data.partyStatements.data;
-    expect(recycler).toEqual([{ period: '2026-12', earnedFen: '-15' }, { period: '2026-10', earnedFen: String(15 + 15 + 14) }]);
+    const recycler = (await hub.graphql('{partyStatements{... on QueryPartyStatementsSuccess{data{period earnedFen}}}}', {}, await hub.token('recycler-a')))
+      .body.data.partyStatements.data;
+    expect(recycler).toEqual([
+      { period: '2026-12', earnedFen: '-15' },
+      { period: '2026-10', earnedFen: String(15 + 15 + 14) },
+    ]);
 
     const me = (await hub.graphql(EARNINGS, {}, await userToken(WITHDRAWN))).body.data.me;
     const december = me.earnings.find((e: { period: string }) => e.period === '2026-12');

@@ -13,7 +13,10 @@ import { pointerShares } from './support/pointer-shares.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 /** Vault rows with their pseudonyms opened (the vault keeps them sealed). */
-function openRefs<Row extends { id: string; subject_ref_sealed: Buffer }>(hub: TestHub, rows: Row[]): (Omit<Row, 'subject_ref_sealed'> & { subject_ref: string })[] {
+function openRefs<Row extends { id: string; subject_ref_sealed: Buffer }>(
+  hub: TestHub,
+  rows: Row[],
+): (Omit<Row, 'subject_ref_sealed'> & { subject_ref: string })[] {
   const cipher = subjectRefCipher(hub.app.secret);
   return rows.map(({ subject_ref_sealed: sealed, ...row }) => ({ ...row, subject_ref: cipher.open(row.id, sealed) }));
 }
@@ -50,7 +53,8 @@ interface Real {
 
 const add = (map: Map<string, number>, key: string, fen: number) => map.set(key, (map.get(key) ?? 0) + fen);
 
-const INSIGHTS = '{ insights(purpose: "product-rnd", groupBy: [model], measures: [count, gradeDistribution]) { __typename ... on Insights { queryId subjectsCounted } ... on HubError { code message } } }';
+const INSIGHTS =
+  '{ insights(purpose: "product-rnd", groupBy: [model], measures: [count, gradeDistribution]) { __typename ... on Insights { queryId subjectsCounted } ... on HubError { code message } } }';
 
 class ToggleConsent implements fc.AsyncCommand<Model, Real> {
   constructor(readonly user: number) {}
@@ -58,7 +62,11 @@ class ToggleConsent implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real): Promise<void> {
     const { ref, platform } = USERS[this.user]!;
     const action = model.consenting.has(ref) ? 'withdrawConsent' : 'grantConsent';
-    const answer = await real.hub.graphql(`mutation { ${action}(purpose: "product-rnd") { __typename } }`, {}, await real.hub.token(platform, { subjectRef: ref }));
+    const answer = await real.hub.graphql(
+      `mutation { ${action}(purpose: "product-rnd") { __typename } }`,
+      {},
+      await real.hub.token(platform, { subjectRef: ref }),
+    );
     expect(answer.body.data[action].__typename).toBe('ConsentChanged');
     if (action === 'grantConsent') model.consenting.add(ref);
     else model.consenting.delete(ref);
@@ -78,14 +86,26 @@ class Query implements fc.AsyncCommand<Model, Real> {
     if (n === 0) return;
     const perPlatform = (platform: string) => counted.filter((ref) => USERS.find((u) => u.ref === ref)!.platform === platform).length;
     const split = splitQueryCharge({
-      payerPartyId: 'brand-a', subjects: n, pricePerSubjectFen: PRICE, split: SPLIT,
-      supplierDocuments: new Map([['platform-a', perPlatform('platform-a')], ['platform-b', perPlatform('platform-b')], ['recycler-a', n], ['brand-a', n]]),
+      payerPartyId: 'brand-a',
+      subjects: n,
+      pricePerSubjectFen: PRICE,
+      split: SPLIT,
+      supplierDocuments: new Map([
+        ['platform-a', perPlatform('platform-a')],
+        ['platform-b', perPlatform('platform-b')],
+        ['recycler-a', n],
+        ['brand-a', n],
+      ]),
     });
     // The query's pointer, expanded as the close will: each counted user's share.
     const shares = await pointerShares(hub.app.database.db, answer.queryId);
-    const rows = openRefs(hub, (await sql<{ id: string; subject_ref_sealed: Buffer }>`
-      select s.id, s.subject_ref_sealed from subjects s where s.id = any(${[...shares.keys()]}::uuid[])`
-      .execute(hub.app.database.db)).rows).map((row) => ({ ...row, fen: shares.get(row.id)! }));
+    const rows = openRefs(
+      hub,
+      (
+        await sql<{ id: string; subject_ref_sealed: Buffer }>`
+      select s.id, s.subject_ref_sealed from subjects s where s.id = any(${[...shares.keys()]}::uuid[])`.execute(hub.app.database.db)
+      ).rows,
+    ).map((row) => ({ ...row, fen: shares.get(row.id)! }));
     expect(rows.map((row) => row.subject_ref).sort()).toEqual([...counted].sort());
     const floor = Math.floor(split.usersPoolFen / n);
     for (const row of rows) {
@@ -113,8 +133,13 @@ class CloseMonth implements fc.AsyncCommand<Model, Real> {
     model.clock = next;
     real.setClock(next);
     expect(previousPeriod(periodOf(next))).toBe(period);
-    const run = (await real.hub.graphql('mutation($p:String!,$m:Int){runPayouts(period:$p, minimumFen:$m){__typename ... on PayoutRun{alreadyClosed paidFen carriedFen statements{platformId totalFen}} ... on HubError{code message}}}',
-      { p: period, m: this.minimumFen }, await real.hub.token('operator-a'))).body.data.runPayouts;
+    const run = (
+      await real.hub.graphql(
+        'mutation($p:String!,$m:Int){runPayouts(period:$p, minimumFen:$m){__typename ... on PayoutRun{alreadyClosed paidFen carriedFen statements{platformId totalFen}} ... on HubError{code message}}}',
+        { p: period, m: this.minimumFen },
+        await real.hub.token('operator-a'),
+      )
+    ).body.data.runPayouts;
     expect(run).toMatchObject({ __typename: 'PayoutRun', alreadyClosed: false });
     for (const [account, fen] of model.pending) add(model.balances, account, fen);
     model.pending = new Map();
@@ -125,10 +150,18 @@ class CloseMonth implements fc.AsyncCommand<Model, Real> {
       if (!model.earned.has(ref) && !model.carried.has(ref)) continue;
       expected.set(ref, { accrued, paid: accrued >= this.minimumFen ? accrued : 0, carried: accrued >= this.minimumFen ? 0 : accrued });
     }
-    const rows = openRefs(real.hub, (await sql<{ id: string; subject_ref_sealed: Buffer; accrued_fen: string; paid_fen: string; carried_fen: string }>`
-      select s.id, s.subject_ref_sealed, p.accrued_fen, p.paid_fen, p.carried_fen from payout_lines p join subjects s on s.id = p.subject_id where p.period = ${period}`
-      .execute(real.hub.app.database.db)).rows);
-    expect(new Map(rows.map((row) => [row.subject_ref, { accrued: Number(row.accrued_fen), paid: Number(row.paid_fen), carried: Number(row.carried_fen) }]))).toEqual(expected);
+    const rows = openRefs(
+      real.hub,
+      (
+        await sql<{ id: string; subject_ref_sealed: Buffer; accrued_fen: string; paid_fen: string; carried_fen: string }>`
+      select s.id, s.subject_ref_sealed, p.accrued_fen, p.paid_fen, p.carried_fen from payout_lines p join subjects s on s.id = p.subject_id where p.period = ${period}`.execute(
+          real.hub.app.database.db,
+        )
+      ).rows,
+    );
+    expect(
+      new Map(rows.map((row) => [row.subject_ref, { accrued: Number(row.accrued_fen), paid: Number(row.paid_fen), carried: Number(row.carried_fen) }])),
+    ).toEqual(expected);
 
     const paidBy = new Map<string, number>();
     for (const [ref, line] of expected) if (line.paid > 0) add(paidBy, USERS.find((u) => u.ref === ref)!.platform, line.paid);
@@ -161,39 +194,87 @@ describe('revenue share against a model', () => {
       fc.constant(new Query()),
       fc.integer({ min: 1, max: 40 }).map((minimum) => new CloseMonth(minimum)),
     ];
-    await fc.assert(fc.asyncProperty(fc.commands(commands, { maxCommands: 12 }), async (sequence) => {
-      let clock = new Date('2026-03-05T09:00:00Z');
-      const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
-      try {
-        // groupBy model counts catalogued models only.
-        await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13' }]);
-        const submitted = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
-          d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({ externalRef: `M-A-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),
-        }, await hub.token('platform-a'));
-        const submittedB = await hub.graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', {
-          d: USERS.filter((u) => u.platform === 'platform-b').map((u, i) => ({ externalRef: `M-B-${i}`, subjectRef: u.ref, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-02', channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a' })),
-        }, await hub.token('platform-b'));
-        const tickets = [...submitted.body.data.submitTradeIns.results, ...submittedB.body.data.submitTradeIns.results].map((r: { ticket: string }) => r.ticket);
-        await hub.graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}', {
-          d: tickets.map((ticket: string, i: number) => ({ externalRef: `M-QC-${i}`, ticket, grade: 'B', inspectedMonth: '2026-03' })),
-        }, await hub.token('recycler-a'));
-        const brand = await hub.token('brand-a');
-        const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body.data.requestAgreement;
-        await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 12 }), async (sequence) => {
+        let clock = new Date('2026-03-05T09:00:00Z');
+        const hub = await createTestHub({ now: () => clock, env: { HUB_POLICIES_DIR: policiesDir, HUB_INSIGHTS_NOISE: 'off' } });
+        try {
+          // groupBy model counts catalogued models only.
+          await catalogueModels(hub, [{ brand: 'Apple', model: 'iPhone 13' }]);
+          const submitted = await hub.graphql(
+            'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}',
+            {
+              d: USERS.filter((u) => u.platform === 'platform-a').map((u, i) => ({
+                externalRef: `M-A-${i}`,
+                subjectRef: u.ref,
+                category: 'mobile_phone',
+                brand: 'Apple',
+                model: 'iPhone 13 128GB',
+                usageMonths: 20,
+                tradeInMonth: '2026-02',
+                channel: 'online',
+                quotedValuationFen: 150_000,
+                recycler: 'recycler-a',
+              })),
+            },
+            await hub.token('platform-a'),
+          );
+          const submittedB = await hub.graphql(
+            'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}',
+            {
+              d: USERS.filter((u) => u.platform === 'platform-b').map((u, i) => ({
+                externalRef: `M-B-${i}`,
+                subjectRef: u.ref,
+                category: 'mobile_phone',
+                brand: 'Apple',
+                model: 'iPhone 13 128GB',
+                usageMonths: 20,
+                tradeInMonth: '2026-02',
+                channel: 'online',
+                quotedValuationFen: 150_000,
+                recycler: 'recycler-a',
+              })),
+            },
+            await hub.token('platform-b'),
+          );
+          const tickets = [...submitted.body.data.submitTradeIns.results, ...submittedB.body.data.submitTradeIns.results].map(
+            (r: { ticket: string }) => r.ticket,
+          );
+          await hub.graphql(
+            'mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}',
+            {
+              d: tickets.map((ticket: string, i: number) => ({ externalRef: `M-QC-${i}`, ticket, grade: 'B', inspectedMonth: '2026-03' })),
+            },
+            await hub.token('recycler-a'),
+          );
+          const brand = await hub.token('brand-a');
+          const { agreement } = (await hub.graphql('mutation{requestAgreement(purpose:"product-rnd"){... on AgreementResult{agreement{id}}}}', {}, brand)).body
+            .data.requestAgreement;
+          await hub.graphql('mutation($id:ID!){approveAgreement(id:$id){__typename}}', { id: agreement.id }, await hub.token('operator-a'));
 
-        const model: Model = { clock, consenting: new Set(), balances: new Map(), earned: new Map(), carried: new Map(), pending: new Map() };
-        const real: Real = { hub, setClock: (instant) => { clock = instant; } };
-        // Eleven of the fifteen start consenting, so a query releases until two of them withdraw.
-        for (let i = 0; i < 11; i++) await new ToggleConsent(i).run(model, real);
-        await fc.asyncModelRun(() => ({ model, real }), sequence);
+          const model: Model = { clock, consenting: new Set(), balances: new Map(), earned: new Map(), carried: new Map(), pending: new Map() };
+          const real: Real = {
+            hub,
+            setClock: (instant) => {
+              clock = instant;
+            },
+          };
+          // Eleven of the fifteen start consenting, so a query releases until two of them withdraw.
+          for (let i = 0; i < 11; i++) await new ToggleConsent(i).run(model, real);
+          await fc.asyncModelRun(() => ({ model, real }), sequence);
 
-        const { rows } = await sql<{ account: string; balance_fen: string }>`select account, balance_fen from account_balances where balance_fen <> 0`.execute(hub.app.database.db);
-        expect(new Map(rows.map((row) => [row.account, Number(row.balance_fen)]))).toEqual(new Map([...model.balances].filter(([, fen]) => fen !== 0)));
-        const report = await verifyLedger(hub.app.database.db);
-        expect(report.checks.filter((check) => !check.ok)).toEqual([]);
-      } finally {
-        await hub.close();
-      }
-    }), { numRuns: Number(process.env.LEDGER_MODEL_RUNS ?? 5) });
+          const { rows } = await sql<{
+            account: string;
+            balance_fen: string;
+          }>`select account, balance_fen from account_balances where balance_fen <> 0`.execute(hub.app.database.db);
+          expect(new Map(rows.map((row) => [row.account, Number(row.balance_fen)]))).toEqual(new Map([...model.balances].filter(([, fen]) => fen !== 0)));
+          const report = await verifyLedger(hub.app.database.db);
+          expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+        } finally {
+          await hub.close();
+        }
+      }),
+      { numRuns: Number(process.env.LEDGER_MODEL_RUNS ?? 5) },
+    );
   }, 240_000);
 });

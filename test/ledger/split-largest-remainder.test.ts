@@ -2,9 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitLargestRemainder } from '../../src/ledger/split-largest-remainder.ts';
 
-const sharesArbitrary = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 8 }), weight: fc.integer({ min: 0, max: 1_000_000 }) }), {
-  minLength: 1, maxLength: 60, selector: (share) => share.key,
-}).filter((shares) => shares.some((share) => share.weight > 0));
+const sharesArbitrary = fc
+  .uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 8 }), weight: fc.integer({ min: 0, max: 1_000_000 }) }), {
+    minLength: 1,
+    maxLength: 60,
+    selector: (share) => share.key,
+  })
+  .filter((shares) => shares.some((share) => share.weight > 0));
 
 describe('splitLargestRemainder', () => {
   it('adds up exactly and keeps every part within one fen of its exact share (10,000 runs)', () => {
@@ -38,7 +42,17 @@ describe('splitLargestRemainder', () => {
   });
 
   it('gives the odd fen to the smallest keys on a tie', () => {
-    expect([...splitLargestRemainder(10, [{ key: 'c', weight: 1 }, { key: 'a', weight: 1 }, { key: 'b', weight: 1 }]).entries()]).toEqual([['c', 3], ['a', 4], ['b', 3]]);
+    expect([
+      ...splitLargestRemainder(10, [
+        { key: 'c', weight: 1 },
+        { key: 'a', weight: 1 },
+        { key: 'b', weight: 1 },
+      ]).entries(),
+    ]).toEqual([
+      ['c', 3],
+      ['a', 4],
+      ['b', 3],
+    ]);
   });
 
   it('refuses negative or fractional amounts and all-zero weights', () => {

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PartyRole } from '../../src/parties/parties.table.ts';
-import {
-  EVALUATION_RULES, evaluatePolicy, type AgreementState, type PolicyEvaluationInput, type PolicyRequest,
-} from '../../src/policy/evaluate-policy.ts';
+import { EVALUATION_RULES, evaluatePolicy, type AgreementState, type PolicyEvaluationInput, type PolicyRequest } from '../../src/policy/evaluate-policy.ts';
 import { SHIPPED_POLICIES_DIR, loadPolicies } from '../../src/policy/load-policies.ts';
 import type { AllowedPolicy, Policy, PolicySet } from '../../src/policy/policy.types.ts';
 import { FORBIDDEN_PURPOSES, MONTH_RANGE_FILTERS, POLICY_DIMENSIONS, POLICY_MEASURES, POLICY_ROLES } from '../../src/policy/policy-vocabulary.ts';
@@ -121,8 +119,12 @@ describe('evaluatePolicy', () => {
     });
     expect(decision.effect).toBe('deny');
     expect(decision.matchedRules).toEqual([
-      'principal.user', 'agreement.missing', 'request.dimension_not_allowed', 'request.filter_not_allowed',
-      'request.measure_not_allowed', 'request.month_range_invalid',
+      'principal.user',
+      'agreement.missing',
+      'request.dimension_not_allowed',
+      'request.filter_not_allowed',
+      'request.measure_not_allowed',
+      'request.month_range_invalid',
     ]);
     expect(decision.reasons).toHaveLength(6);
   });
@@ -144,11 +146,7 @@ describe('evaluatePolicy', () => {
   });
 
   it('refuses resale to every role with an active agreement, and to users and anonymous callers', () => {
-    const principals: Array<Principal | null> = [
-      ...POLICY_ROLES.map((role): Principal => ({ kind: 'party', partyId: `some-${role}`, role })),
-      USER,
-      null,
-    ];
+    const principals: Array<Principal | null> = [...POLICY_ROLES.map((role): Principal => ({ kind: 'party', partyId: `some-${role}`, role })), USER, null];
     for (const principal of principals) {
       const decision = evaluatePolicy(policies, { ...RND, purpose: 'resale', principal });
       expect(decision).toEqual({
@@ -162,7 +160,11 @@ describe('evaluatePolicy', () => {
 
   it('refuses the forbidden purposes even when no policy file names them', () => {
     for (const purpose of FORBIDDEN_PURPOSES) {
-      expect(evaluatePolicy(new Map(), { ...RND, purpose })).toEqual({ effect: 'deny', matchedRules: ['purpose.forbidden'], reasons: [`${purpose} is a forbidden purpose`] });
+      expect(evaluatePolicy(new Map(), { ...RND, purpose })).toEqual({
+        effect: 'deny',
+        matchedRules: ['purpose.forbidden'],
+        reasons: [`${purpose} is a forbidden purpose`],
+      });
     }
   });
 
@@ -192,7 +194,14 @@ describe('EVALUATION_RULES', () => {
 
 describe('evaluatePolicy properties', () => {
   const allowedIds = [...policies.values()].filter((policy) => policy.status === 'allowed').map((policy) => policy.id);
-  const forbiddenPolicy: Policy = { id: 'resale', version: 1, title: { zh: '转卖', en: 'Resale' }, description: { zh: '转卖', en: 'Resale' }, status: 'forbidden', rules: [{ id: 'resale.no', description: 'No.' }] };
+  const forbiddenPolicy: Policy = {
+    id: 'resale',
+    version: 1,
+    title: { zh: '转卖', en: 'Resale' },
+    description: { zh: '转卖', en: 'Resale' },
+    status: 'forbidden',
+    rules: [{ id: 'resale.no', description: 'No.' }],
+  };
 
   const principalArb: fc.Arbitrary<Principal | null> = fc.oneof(
     fc.constant(null),
@@ -275,15 +284,22 @@ describe('evaluatePolicy properties', () => {
 
   it('matches only rules from EVALUATION_RULES or the deciding policy, and allows only with all four grants', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...policies.keys(), 'unknown-purpose'), principalArb, agreementArb, requestArb, fc.date({ noInvalidDate: true }), (purpose, principal, agreement, request, now) => {
-        const decision = evaluatePolicy(policies, { principal, purpose, request, agreement, now });
-        const policyRules = new Set(policies.get(purpose)?.rules.map((rule) => rule.id));
-        for (const rule of decision.matchedRules) expect(Object.hasOwn(EVALUATION_RULES, rule) || policyRules.has(rule)).toBe(true);
-        if (decision.effect === 'allow') {
-          expect(decision.matchedRules).toEqual(expect.arrayContaining(['purpose.allowed', 'role.allowed', 'request.within_policy']));
-          expect(principal?.kind).toBe('party');
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...policies.keys(), 'unknown-purpose'),
+        principalArb,
+        agreementArb,
+        requestArb,
+        fc.date({ noInvalidDate: true }),
+        (purpose, principal, agreement, request, now) => {
+          const decision = evaluatePolicy(policies, { principal, purpose, request, agreement, now });
+          const policyRules = new Set(policies.get(purpose)?.rules.map((rule) => rule.id));
+          for (const rule of decision.matchedRules) expect(Object.hasOwn(EVALUATION_RULES, rule) || policyRules.has(rule)).toBe(true);
+          if (decision.effect === 'allow') {
+            expect(decision.matchedRules).toEqual(expect.arrayContaining(['purpose.allowed', 'role.allowed', 'request.within_policy']));
+            expect(principal?.kind).toBe('party');
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

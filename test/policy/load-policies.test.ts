@@ -24,7 +24,10 @@ async function brokenCopy(purpose: string, edit: (policy: Record<string, unknown
 }
 
 async function loadError(dir: string): Promise<PolicyLoadError> {
-  const error = await loadPolicies(dir).then(() => undefined, (reason: unknown) => reason);
+  const error = await loadPolicies(dir).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(PolicyLoadError);
   return error as PolicyLoadError;
 }
@@ -37,13 +40,29 @@ describe('loadPolicies', () => {
   it('loads the shipped policies, keyed by purpose in id order', async () => {
     const policies = await loadPolicies(SHIPPED_POLICIES_DIR);
     expect([...policies.keys()]).toEqual([
-      'individual-profiling', 'precise-recommendation', 'product-rnd', 're-identification',
-      'recycling-optimization', 'regulatory-statistics', 'resale',
+      'individual-profiling',
+      'precise-recommendation',
+      'product-rnd',
+      're-identification',
+      'recycling-optimization',
+      'regulatory-statistics',
+      'resale',
     ]);
     for (const purpose of FORBIDDEN_PURPOSES) expect(policies.get(purpose)?.status).toBe('forbidden');
-    expect(policies.get('regulatory-statistics')).toMatchObject({ legalBasis: 'statutory', rolesAllowed: ['regulator'], pricePerSubjectFen: 0, minGroupSize: 5, approval: 'automatic' });
-    expect(policies.get('recycling-optimization')).toMatchObject({ differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100, recordsPerSubject: 1 }, minGroupSize: 10, approval: 'automatic' });
-    for (const purpose of ['precise-recommendation', 'product-rnd', 'recycling-optimization']) expect(policies.get(purpose), purpose).toHaveProperty('differentialPrivacy');
+    expect(policies.get('regulatory-statistics')).toMatchObject({
+      legalBasis: 'statutory',
+      rolesAllowed: ['regulator'],
+      pricePerSubjectFen: 0,
+      minGroupSize: 5,
+      approval: 'automatic',
+    });
+    expect(policies.get('recycling-optimization')).toMatchObject({
+      differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100, recordsPerSubject: 1 },
+      minGroupSize: 10,
+      approval: 'automatic',
+    });
+    for (const purpose of ['precise-recommendation', 'product-rnd', 'recycling-optimization'])
+      expect(policies.get(purpose), purpose).toHaveProperty('differentialPrivacy');
     expect(policies.get('product-rnd')).toMatchObject({ minGroupSize: 10, approval: 'operator' });
     expect(policies.get('precise-recommendation')).toMatchObject({ minGroupSize: 20, rolesAllowed: ['brand'] });
   });
@@ -69,7 +88,9 @@ describe('loadPolicies', () => {
     });
     const error = await loadError(dir);
     expect(error.message).toBe('policies/product-rnd/policy.yaml: revenueSplitBp must sum to 10000 (got 9900)');
-    expect(error.issues).toEqual([{ file: 'policies/product-rnd/policy.yaml', code: 'policy.split_sum', message: 'revenueSplitBp must sum to 10000 (got 9900)' }]);
+    expect(error.issues).toEqual([
+      { file: 'policies/product-rnd/policy.yaml', code: 'policy.split_sum', message: 'revenueSplitBp must sum to 10000 (got 9900)' },
+    ]);
   });
 
   it('refuses an id that differs from its folder name', async () => {
@@ -127,7 +148,9 @@ describe('loadPolicies', () => {
     const dir = await brokenCopy('recycling-optimization', (policy) => {
       policy['differentialPrivacy'] = { ...(policy['differentialPrivacy'] as object), epsilonPerQuery: 0.5, monthlyBudget: 0.25 };
     });
-    expect((await loadError(dir)).message).toBe('policies/recycling-optimization/policy.yaml: differentialPrivacy.monthlyBudget must be at least epsilonPerQuery');
+    expect((await loadError(dir)).message).toBe(
+      'policies/recycling-optimization/policy.yaml: differentialPrivacy.monthlyBudget must be at least epsilonPerQuery',
+    );
   });
 
   it('refuses a differential-privacy clamp whose max is not above its min, and an ε finer than the noise can draw', async () => {
@@ -153,10 +176,12 @@ describe('loadPolicies', () => {
         { id: 'product-rnd.one', description: 'Again.' },
       ];
     });
-    expect((await loadError(dir)).message).toBe([
-      'policies/product-rnd/policy.yaml: /rules/1/id must start with the policy id (product-rnd.)',
-      'policies/product-rnd/policy.yaml: /rules/2/id must be unique within the policy',
-    ].join('\n'));
+    expect((await loadError(dir)).message).toBe(
+      [
+        'policies/product-rnd/policy.yaml: /rules/1/id must start with the policy id (product-rnd.)',
+        'policies/product-rnd/policy.yaml: /rules/2/id must be unique within the policy',
+      ].join('\n'),
+    );
   });
 
   it('reports every broken file at once, and refuses the whole set', async () => {

@@ -35,12 +35,17 @@ describe('tradein-hub policies check', () => {
     parsed.request.groupBy.push('model');
     await fs.writeFile(fixture, JSON.stringify(parsed));
 
-    const failure = await run(process.execPath, [CLI, 'policies', 'check', '--dir', dir]).then(() => undefined, (error: unknown) => error);
+    const failure = await run(process.execPath, [CLI, 'policies', 'check', '--dir', dir]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ code: 1 });
     const { stdout, stderr } = failure as { stdout: string; stderr: string };
     expect(stdout).toContain('policies/product-rnd/policy.yaml: revenueSplitBp must sum to 10000 (got 9900)');
     expect(stdout).toContain('✗ regulatory-statistics v1:');
-    expect(stdout).toContain('policies/regulatory-statistics/ALLOW/regulator-trade-ins-by-province.json: must be allowed, was denied (matched: request.dimension_not_allowed)');
+    expect(stdout).toContain(
+      'policies/regulatory-statistics/ALLOW/regulator-trade-ins-by-province.json: must be allowed, was denied (matched: request.dimension_not_allowed)',
+    );
     expect(stdout).toContain('✓ recycling-optimization v3:');
     expect(stderr).toMatch(/policies check found \d+ problems/);
   }, 60_000);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  AllowedPolicy, DifferentialPrivacySettings, ForbiddenPolicy, LocalizedText, PolicyRule, RevenueSplitBp,
-} from '../../src/policy/policy.types.ts';
+import type { AllowedPolicy, DifferentialPrivacySettings, ForbiddenPolicy, LocalizedText, PolicyRule, RevenueSplitBp } from '../../src/policy/policy.types.ts';
 import { POLICY_SCHEMA } from '../../src/policy/policy-validator.ts';
 
 // The Policy types are declared by hand (see policy.types.ts). These maps are checked by tsc against
@@ -10,18 +8,40 @@ import { POLICY_SCHEMA } from '../../src/policy/policy-validator.ts';
 type Presence<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? 'optional' : 'required' };
 
 const ALLOWED: Presence<AllowedPolicy> = {
-  id: 'required', version: 'required', title: 'required', description: 'required', status: 'required',
-  legalBasis: 'required', rolesAllowed: 'required', dimensions: 'required', measures: 'required',
-  minGroupSize: 'required', differentialPrivacy: 'optional', pricePerSubjectFen: 'required',
-  revenueSplitBp: 'required', agreementTermMonths: 'required', approval: 'required', custodyLeakageMonths: 'optional', rules: 'required',
+  id: 'required',
+  version: 'required',
+  title: 'required',
+  description: 'required',
+  status: 'required',
+  legalBasis: 'required',
+  rolesAllowed: 'required',
+  dimensions: 'required',
+  measures: 'required',
+  minGroupSize: 'required',
+  differentialPrivacy: 'optional',
+  pricePerSubjectFen: 'required',
+  revenueSplitBp: 'required',
+  agreementTermMonths: 'required',
+  approval: 'required',
+  custodyLeakageMonths: 'optional',
+  rules: 'required',
 };
 const FORBIDDEN: Presence<ForbiddenPolicy> = {
-  id: 'required', version: 'required', title: 'required', description: 'required', status: 'required', rules: 'required',
+  id: 'required',
+  version: 'required',
+  title: 'required',
+  description: 'required',
+  status: 'required',
+  rules: 'required',
 };
 const LOCALIZED: Presence<LocalizedText> = { zh: 'required', en: 'required' };
 const RULE: Presence<PolicyRule> = { id: 'required', description: 'required' };
 const DP: Presence<DifferentialPrivacySettings> = {
-  epsilonPerQuery: 'required', monthlyBudget: 'required', recordsPerSubject: 'required', selectionDelta: 'required', bounds: 'required',
+  epsilonPerQuery: 'required',
+  monthlyBudget: 'required',
+  recordsPerSubject: 'required',
+  selectionDelta: 'required',
+  bounds: 'required',
 };
 const SPLIT: Presence<RevenueSplitBp> = { users: 'required', parties: 'required', hub: 'required' };
 
@@ -36,10 +56,7 @@ const schema = POLICY_SCHEMA as unknown as ObjectSchema;
 /** Which properties a loaded value always has: required by the schema, or filled from its default. */
 function presence(node: ObjectSchema, required: readonly string[]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(node.properties).map(([name, property]) => [
-      name,
-      required.includes(name) || property.default !== undefined ? 'required' : 'optional',
-    ]),
+    Object.entries(node.properties).map(([name, property]) => [name, required.includes(name) || property.default !== undefined ? 'required' : 'optional']),
   );
 }
 

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PARTY_ROLES } from '../../src/parties/parties.table.ts';
-import {
-  APPROVAL_MODES, LEGAL_BASES, POLICY_DIMENSIONS, POLICY_MEASURES, POLICY_ROLES, POLICY_STATUSES,
-} from '../../src/policy/policy-vocabulary.ts';
+import { APPROVAL_MODES, LEGAL_BASES, POLICY_DIMENSIONS, POLICY_MEASURES, POLICY_ROLES, POLICY_STATUSES } from '../../src/policy/policy-vocabulary.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/policy.schema.json', import.meta.url), 'utf8')) as {
   properties: Record<string, { enum?: string[] }>;

@@ -23,7 +23,15 @@ interface DetectorExamples {
 
 const EXAMPLES: Record<DetectorId, DetectorExamples> = {
   cn_mobile: {
-    caught: ['13812345678', '138-1234-5678', '138 1234 5678', '+86 138 1234 5678', '１３８１２３４５６７８', '手机：19912345678', 'iPhone 1' + '13812345678' + '3'],
+    caught: [
+      '13812345678',
+      '138-1234-5678',
+      '138 1234 5678',
+      '+86 138 1234 5678',
+      '１３８１２３４５６７８',
+      '手机：19912345678',
+      'iPhone 1' + '13812345678' + '3',
+    ],
     notCaught: ['12812345678', '1381234567', 'iPhone 13 128GB', '2025-04'],
   },
   cn_landline: {
@@ -32,7 +40,12 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
   },
   resident_id_18: {
     caught: [VALID_ID_18, '11010519491231002X', '11010519491231002x', `身份证 ${VALID_ID_18.slice(0, 6)} ${VALID_ID_18.slice(6, 14)} ${VALID_ID_18.slice(14)}`],
-    notCaught: [`${VALID_ID_18.slice(0, 17)}${VALID_ID_18.endsWith('1') ? '2' : '1'}`, withResidentIdCheck('11010519990230123'), withResidentIdCheck('11010520300101123'), withResidentIdCheck('11010518991231123')],
+    notCaught: [
+      `${VALID_ID_18.slice(0, 17)}${VALID_ID_18.endsWith('1') ? '2' : '1'}`,
+      withResidentIdCheck('11010519990230123'),
+      withResidentIdCheck('11010520300101123'),
+      withResidentIdCheck('11010518991231123'),
+    ],
   },
   resident_id_15: {
     caught: ['110105491231002', '11 0105 491231 002'],
@@ -55,11 +68,27 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: ['310001234567890', '46000123456789'],
   },
   bank_card: {
-    caught: [VALID_BANK_CARD, `${VALID_BANK_CARD.slice(0, 4)} ${VALID_BANK_CARD.slice(4, 8)} ${VALID_BANK_CARD.slice(8, 12)} ${VALID_BANK_CARD.slice(12)}`, withLuhn('622202020011223344')],
+    caught: [
+      VALID_BANK_CARD,
+      `${VALID_BANK_CARD.slice(0, 4)} ${VALID_BANK_CARD.slice(4, 8)} ${VALID_BANK_CARD.slice(8, 12)} ${VALID_BANK_CARD.slice(12)}`,
+      withLuhn('622202020011223344'),
+    ],
     notCaught: [withWrongLuhn('622202020011223'), withLuhn('62220202001122334455')],
   },
   email: {
-    caught: ['user@example.com', 'a.b+c@mail.qq.com', 'user at example dot com', 'zhangwei[at]qq[dot]com', 'zhangwei(at)qq.com', 'zhangwei艾特qq点com', 'zhangwei#163.com', 'zhаngwei@qq.com', 'ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'user＠example.cn', '联系 zhang_wei@163.com 谢谢'],
+    caught: [
+      'user@example.com',
+      'a.b+c@mail.qq.com',
+      'user at example dot com',
+      'zhangwei[at]qq[dot]com',
+      'zhangwei(at)qq.com',
+      'zhangwei艾特qq点com',
+      'zhangwei#163.com',
+      'zhаngwei@qq.com',
+      'ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+      'user＠example.cn',
+      '联系 zhang_wei@163.com 谢谢',
+    ],
     notCaught: ['user@localhost', '@brand', 'meet at the shop dot', 'iPhone@2025', 'located at home'],
   },
   licence_plate: {
@@ -67,7 +96,19 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: ['京O12345', '京A1234', '华为 Mate 40 Pro', '新款 A12345', 'Su 7 Max', 'Lu ABCDE'],
   },
   passport_permit: {
-    caught: ['E12345678', 'EA1234567', 'G12345678', 'C01234567', 'H12345678', 'A123456(7)', 'A1234563', 'A123456789', 'L12345678', '护照号码：P1234567', 'passport no. 1234567AB'],
+    caught: [
+      'E12345678',
+      'EA1234567',
+      'G12345678',
+      'C01234567',
+      'H12345678',
+      'A123456(7)',
+      'A1234563',
+      'A123456789',
+      'L12345678',
+      '护照号码：P1234567',
+      'passport no. 1234567AB',
+    ],
     notCaught: ['E1234567', 'EG100MATE2S', 'E123456789', 'XE12345678'],
   },
   mac_address: {
@@ -75,7 +116,11 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: ['00:1A:2B:3C:4D', '00:1A-2B:3C-4D:5E', '2025-04-09'],
   },
   hex_hash: {
-    caught: ['d41d8cd98f00b204e9800998ecf8427e', 'DA39A3EE5E6B4B0D3255BFEF95601890AFD80709', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    caught: [
+      'd41d8cd98f00b204e9800998ecf8427e',
+      'DA39A3EE5E6B4B0D3255BFEF95601890AFD80709',
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    ],
     notCaught: ['d41d8cd98f00b204e9800998ecf8427', 'd41d8cd98f00b204e9800998ecf8427ef', 'TG100V88WMUIADY5'],
   },
   url: {
@@ -95,7 +140,14 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: ['wx4g', 'washing', 'wxyzwxyz', 'XQG100-BD14376LU1'],
   },
   ip_address: {
-    caught: ['192.168.1.10', 'IP: 10.0.0.1', '223.5.5.5', '2001:db8:85a3::8a2e:370:7334', 'fe80::1ff:fe23:4567:890a', '2001:0db8:85a3:0000:0000:8a2e:0370:7334'],
+    caught: [
+      '192.168.1.10',
+      'IP: 10.0.0.1',
+      '223.5.5.5',
+      '2001:db8:85a3::8a2e:370:7334',
+      'fe80::1ff:fe23:4567:890a',
+      '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    ],
     notCaught: ['5.12.1.3', 'v13.0.0.12', '1.2.3', '12:30:45', 'NIST_800_88_R1'],
   },
   date_of_birth: {
@@ -107,15 +159,55 @@ const EXAMPLES: Record<DetectorId, DetectorExamples> = {
     notCaught: ['KFR-72LW/WX12AA', 'QQ', 'wx', 'iPhone 15 Pro'],
   },
   cn_address: {
-    caught: ['江苏省无锡市南山区科技园路189号1栋1735室', '科技园路189号', '12号楼', '302室', '3单元', '北京市朝阳区 建国路 88 号', '朝阳区建国路', '建国路一百零八号', '三栋二单元', '88 Jianguo Road', 'Chaoyang District'],
+    caught: [
+      '江苏省无锡市南山区科技园路189号1栋1735室',
+      '科技园路189号',
+      '12号楼',
+      '302室',
+      '3单元',
+      '北京市朝阳区 建国路 88 号',
+      '朝阳区建国路',
+      '建国路一百零八号',
+      '三栋二单元',
+      '88 Jianguo Road',
+      'Chaoyang District',
+    ],
     notCaught: ['江苏省无锡市', '2级', '9成新', '电池健康度78%', '洗烘一体机', 'Galaxy Tab S9'],
   },
   person_name: {
-    caught: ['收货人：马洋', '客户李洋来电询问进度', '联系人 张伟', '王先生', '欧阳女士', '李小姐', 'name: Zhang Wei', '张伟的iPhone', '某某的手机', "Zhang's iPhone", 'Mr Wang', 'Dr. Li', '陈娟', '马洋', '机主 王芳', '用户：李娜'],
+    caught: [
+      '收货人：马洋',
+      '客户李洋来电询问进度',
+      '联系人 张伟',
+      '王先生',
+      '欧阳女士',
+      '李小姐',
+      'name: Zhang Wei',
+      '张伟的iPhone',
+      '某某的手机',
+      "Zhang's iPhone",
+      'Mr Wang',
+      'Dr. Li',
+      '陈娟',
+      '马洋',
+      '机主 王芳',
+      '用户：李娜',
+    ],
     notCaught: ['新款女士手表', '客户', '先生', 'username', 'WATCH GT 4 41mm 玫瑰金女士款', '华为', '荣耀', '我的手机', '白色', '洗衣机'],
   },
   serial_number: {
-    caught: ['SNCF7C85E44AF0', 'F2LXK0ABHG7F', 'C02XG2JHJGH5', 'f2lxk0abhg7f', 'SN: R58M123ABCD', 'S/N R58M123ABCD', 'SN R58M123ABCD', '序列号：R58M123ABCD', '串号F2LXK0ABHG7F', 'serial number 5CG1234XYZ'],
+    caught: [
+      'SNCF7C85E44AF0',
+      'F2LXK0ABHG7F',
+      'C02XG2JHJGH5',
+      'f2lxk0abhg7f',
+      'SN: R58M123ABCD',
+      'S/N R58M123ABCD',
+      'SN R58M123ABCD',
+      '序列号：R58M123ABCD',
+      '串号F2LXK0ABHG7F',
+      'serial number 5CG1234XYZ',
+    ],
     notCaught: ['TG100V88WMUIADY5', 'KA92NV02TI', 'EG100MATE2S', 'BCD-516WKPZM', 'SN23HI60CE', 'WD Blue SN770 1TB', 'sn 1234GB', 'WC-NHUWEHSBZ4'],
   },
   long_digit_run: {

@@ -7,24 +7,19 @@ import catalogue from '../fixtures/privacy/catalogue-models.json' with { type: '
 import { luhnCheckDigit, residentIdCheckCharacter } from '../../src/privacy/checksums.ts';
 
 const digit = fc.constantFrom(...'0123456789');
-const digits = (length: number): fc.Arbitrary<string> =>
-  fc.string({ unit: digit, minLength: length, maxLength: length });
+const digits = (length: number): fc.Arbitrary<string> => fc.string({ unit: digit, minLength: length, maxLength: length });
 
-export const mobileNumber = fc
-  .tuple(fc.constantFrom(...'3456789'), digits(9))
-  .map(([second, rest]) => `1${second}${rest}`);
+export const mobileNumber = fc.tuple(fc.constantFrom(...'3456789'), digits(9)).map(([second, rest]) => `1${second}${rest}`);
 
 // Birth dates from 1900 to 2024 so that any scan date after 2024 sees them as real and past.
 const birthDate = fc
   .date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2024, 11, 31)), noInvalidDate: true })
   .map((date) => date.toISOString().slice(0, 10).replace(/-/g, ''));
 
-export const residentId18 = fc
-  .tuple(fc.constantFrom(...'123456789'), digits(5), birthDate, digits(3))
-  .map(([first, region, birth, sequence]) => {
-    const payload = `${first}${region}${birth}${sequence}`;
-    return payload + residentIdCheckCharacter(payload);
-  });
+export const residentId18 = fc.tuple(fc.constantFrom(...'123456789'), digits(5), birthDate, digits(3)).map(([first, region, birth, sequence]) => {
+  const payload = `${first}${region}${birth}${sequence}`;
+  return payload + residentIdCheckCharacter(payload);
+});
 
 export const imei = digits(14).map((payload) => payload + luhnCheckDigit(payload));
 
@@ -145,14 +140,59 @@ export const MODEL_CODES: readonly string[] = [
 ];
 
 export const ENUM_VALUES: readonly string[] = [
-  'mobile_phone', 'door_to_door', 'in_store', 'online', 'GB_T_45656_2025', 'T_TAF_173_2023', 'NIST_800_88_R1',
-  'NIST_800_88_R2', 'IEEE_2883_2022', 'ISO_IEC_27040', 'GB_INFO_CLEARANCE_2025', 'VENDOR_RESET', 'R2_REC', 'CTIA',
-  'PROPRIETARY', 'resold_as_is', 'parts_harvested', 'dismantled_recycled', 'screen_scratch_minor',
-  'water_damage_ldi_tripped', 'encrypted_factory_reset', 'success_with_exceptions', 'R410A', 'R600a', 'R134a',
-  'washing_machine', 'air_conditioner', 'smartwatch_band', 'electric_bicycle', 'A', 'X', 'F6', 'C7', 'purge',
+  'mobile_phone',
+  'door_to_door',
+  'in_store',
+  'online',
+  'GB_T_45656_2025',
+  'T_TAF_173_2023',
+  'NIST_800_88_R1',
+  'NIST_800_88_R2',
+  'IEEE_2883_2022',
+  'ISO_IEC_27040',
+  'GB_INFO_CLEARANCE_2025',
+  'VENDOR_RESET',
+  'R2_REC',
+  'CTIA',
+  'PROPRIETARY',
+  'resold_as_is',
+  'parts_harvested',
+  'dismantled_recycled',
+  'screen_scratch_minor',
+  'water_damage_ldi_tripped',
+  'encrypted_factory_reset',
+  'success_with_exceptions',
+  'R410A',
+  'R600a',
+  'R134a',
+  'washing_machine',
+  'air_conditioner',
+  'smartwatch_band',
+  'electric_bicycle',
+  'A',
+  'X',
+  'F6',
+  'C7',
+  'purge',
 ];
 
-export const BRAND_NAMES: readonly string[] = ['华为', '小天鹅', '海尔', '美的', '格力', '海信', '小米', '荣耀', '联想', '西门子', '方太', 'Apple', 'OPPO', 'vivo', 'TCL'];
+export const BRAND_NAMES: readonly string[] = [
+  '华为',
+  '小天鹅',
+  '海尔',
+  '美的',
+  '格力',
+  '海信',
+  '小米',
+  '荣耀',
+  '联想',
+  '西门子',
+  '方太',
+  'Apple',
+  'OPPO',
+  'vivo',
+  'TCL',
+];
 
 export const MONTHS = fc
   .tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 12 }))
@@ -166,7 +206,26 @@ export const legitimateValue = fc.oneof(
   fc.integer({ min: 11, max: 82 }).map((region) => `${region}0000`),
 );
 
-const SPEC_WORDS = ['Pro', 'Max', 'Plus', 'Air', 'mini', 'Lite', 'Ultra', '5G', 'Gen', '白色', '黑色', '星空灰', '典藏版', '标准版', '国行', '全网通', '变频', '一级能效'];
+const SPEC_WORDS = [
+  'Pro',
+  'Max',
+  'Plus',
+  'Air',
+  'mini',
+  'Lite',
+  'Ultra',
+  '5G',
+  'Gen',
+  '白色',
+  '黑色',
+  '星空灰',
+  '典藏版',
+  '标准版',
+  '国行',
+  '全网通',
+  '变频',
+  '一级能效',
+];
 const UNITS = ['GB', 'TB', 'mm', 'L', 'kg', 'W', '寸', '英寸', '升', '匹'];
 
 /** Strings put together from catalogue models, spec words, sizes and enum values. */

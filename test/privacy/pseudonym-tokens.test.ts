@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanDocument } from '../../src/privacy/scan-document.ts';
 
-const exemptions = new Map([['/subjectRef', 'pseudonym' as const], ['/certificateRef', 'opaque' as const]]);
+const exemptions = new Map([
+  ['/subjectRef', 'pseudonym' as const],
+  ['/certificateRef', 'opaque' as const],
+]);
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 describe('scanDocument on pseudonyms and opaque tokens', () => {

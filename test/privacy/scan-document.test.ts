@@ -106,9 +106,7 @@ describe('scanDocument', () => {
     });
 
     it('applies an exemption to its exact field only, not to fields nested below or beside it', () => {
-      expect(scanDocument({ dataWipe: { certificateRef: { inner: SERIAL } } }, { exemptions }).map((f) => f.path)).toEqual([
-        '/dataWipe/certificateRef/inner',
-      ]);
+      expect(scanDocument({ dataWipe: { certificateRef: { inner: SERIAL } } }, { exemptions }).map((f) => f.path)).toEqual(['/dataWipe/certificateRef/inner']);
       expect(scanDocument({ dataWipe: { tool: SERIAL } }, { exemptions }).map((f) => f.path)).toEqual(['/dataWipe/tool']);
     });
   });

@@ -32,7 +32,10 @@ describe('JsonArrayElementSplitter', () => {
   });
 
   it('gives the same elements wherever the chunks are cut', () => {
-    const orders = [{ 订单号: 'TI20250409415683', 备注: '联系张涛，电话13106203290', 'a,b': '[x]{y}' }, { n: 1.5, t: true, z: null, s: '\\"\u00e9' }];
+    const orders = [
+      { 订单号: 'TI20250409415683', 备注: '联系张涛，电话13106203290', 'a,b': '[x]{y}' },
+      { n: 1.5, t: true, z: null, s: '\\"\u00e9' },
+    ];
     const text = JSON.stringify({ platform: '示例商城', orders, tail: { orders: 'no' } }, null, 1);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: text.length }), { maxLength: 12 }), (cuts) => {

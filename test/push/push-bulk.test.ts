@@ -41,9 +41,15 @@ describe('push with transport bulk (a real hub over HTTP)', () => {
 
   const push = (sample: typeof ORDERS, options: Partial<PushOptions> = {}): Promise<PushSummary> =>
     pushFile({
-      adapter: sample.adapter, file: path.join(workDir, sample.file), endpoint, retry: FAST_RETRY, checkpoint: false,
+      adapter: sample.adapter,
+      file: path.join(workDir, sample.file),
+      endpoint,
+      retry: FAST_RETRY,
+      checkpoint: false,
       adapterOptions: { platform: 'platform-a', ...(sample === ORDERS ? { subjectKey: SUBJECT_KEY, recycler: 'recycler-a' } : {}) },
-      tokens: mintedTokens(hub.keys.get(sample.party)!, { hubId: hub.config.hubId }), transport: 'bulk', ...options,
+      tokens: mintedTokens(hub.keys.get(sample.party)!, { hubId: hub.config.hubId }),
+      transport: 'bulk',
+      ...options,
     });
 
   it('stores every row that maps cleanly, and answers a re-push over GraphQL as replayed', async () => {

@@ -125,7 +125,10 @@ describe('push (a real hub over HTTP)', () => {
       expect([summary.replayed, summary.conflicts, summary.interrupted]).toEqual([0, 0, false]);
       // Every refusal is a local one (adapter or privacy gate): the hub accepted everything it was sent,
       // including every inspection and disposition reference to a platform order.
-      expect(rejects.every((line) => line.stage === 'adapter' || line.stage === 'check'), sample.file).toBe(true);
+      expect(
+        rejects.every((line) => line.stage === 'adapter' || line.stage === 'check'),
+        sample.file,
+      ).toBe(true);
       expect(new Set(rejects.map((line) => line.row)).size).toBe(summary.rejected);
     }
     expect(summaries.get(ORDERS.file)!.accepted).toBe(3000);
@@ -138,7 +141,8 @@ describe('push (a real hub over HTTP)', () => {
     for (const sample of [INSPECTIONS, DISPOSITIONS]) {
       const summary = await push(sample, {
         tokens: mintedTokens(hub.keys.get('recycler-x')!, { hubId: hub.config.hubId }),
-        rejectsFile: path.join(workDir, `${sample.file}.recycler-x.rejects.csv`), checkpoint: false,
+        rejectsFile: path.join(workDir, `${sample.file}.recycler-x.rejects.csv`),
+        checkpoint: false,
       });
       const mappable = summaries.get(sample.file)!.accepted;
       expect(summary, sample.file).toMatchObject({ accepted: 0, rejected: summary.read });
@@ -165,7 +169,8 @@ describe('push (a real hub over HTTP)', () => {
     const secret = hub.app.secret;
     const submissions = await db.selectFrom('submissions').select(['party_id', 'kind', 'key_hash', 'ticket_id', 'target_id']).execute();
     const byKey = new Map(submissions.map((row) => [`${row.party_id}/${row.kind}/${Buffer.from(row.key_hash).toString('hex')}`, row]));
-    const submission = (party: string, kind: string, externalRef: string) => byKey.get(`${party}/${kind}/${keyedHash(secret, 'submission', party, kind, externalRef).toString('hex')}`);
+    const submission = (party: string, kind: string, externalRef: string) =>
+      byKey.get(`${party}/${kind}/${keyedHash(secret, 'submission', party, kind, externalRef).toString('hex')}`);
     const ticketRecords = new Map((await db.selectFrom('tickets').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
     const inspectionRecords = new Map((await db.selectFrom('inspections').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
     const dispositionRecords = new Map((await db.selectFrom('dispositions').select(['id', 'record_id']).execute()).map((row) => [row.id, row.record_id]));
@@ -240,11 +245,18 @@ describe('push (a real hub over HTTP)', () => {
 
   it('finishes an interrupted push on re-run, skipping acknowledged batches and storing each row once', async () => {
     // 600 of the orders, three of them unmappable (one before the interruption, two after), as platform-b.
-    const orders = (await sampleRows(ORDERS.file)).slice(0, 600).map((order, index) => ([5, 450, 590].includes(index) ? { ...order, 旧机品类: '游戏机' } : order));
+    const orders = (await sampleRows(ORDERS.file))
+      .slice(0, 600)
+      .map((order, index) => ([5, 450, 590].includes(index) ? { ...order, 旧机品类: '游戏机' } : order));
     const file = path.join(workDir, 'platform-b-orders.json');
     await fs.writeFile(file, JSON.stringify({ platform: 'B', orders }));
     const options: PushOptions = {
-      adapter: ORDERS.adapter, file, adapterOptions: {}, endpoint, batchSize: 100, retry: FAST_RETRY,
+      adapter: ORDERS.adapter,
+      file,
+      adapterOptions: {},
+      endpoint,
+      batchSize: 100,
+      retry: FAST_RETRY,
       tokens: mintedTokens(hub.keys.get('platform-b')!, { hubId: hub.config.hubId }),
     };
     const controller = new AbortController();
@@ -273,7 +285,12 @@ describe('push (a real hub over HTTP)', () => {
     const file = path.join(workDir, 'platform-b-orders-3.json');
     await fs.writeFile(file, JSON.stringify({ orders }));
     const options: PushOptions = {
-      adapter: ORDERS.adapter, file, adapterOptions: {}, endpoint, batchSize: 100, retry: FAST_RETRY,
+      adapter: ORDERS.adapter,
+      file,
+      adapterOptions: {},
+      endpoint,
+      batchSize: 100,
+      retry: FAST_RETRY,
       tokens: mintedTokens(hub.keys.get('platform-b')!, { hubId: hub.config.hubId }),
     };
     const controller = new AbortController();
@@ -287,7 +304,12 @@ describe('push (a real hub over HTTP)', () => {
     const file = path.join(workDir, 'platform-b-orders-2.json');
     await fs.writeFile(file, JSON.stringify({ orders }));
     const options: PushOptions = {
-      adapter: ORDERS.adapter, file, adapterOptions: {}, endpoint, batchSize: 100, retry: FAST_RETRY,
+      adapter: ORDERS.adapter,
+      file,
+      adapterOptions: {},
+      endpoint,
+      batchSize: 100,
+      retry: FAST_RETRY,
       tokens: mintedTokens(hub.keys.get('platform-b')!, { hubId: hub.config.hubId }),
     };
     const ticketsBefore = await count(hub, sql`select count(*) as n from tickets where platform_id = 'platform-b'`);
@@ -346,7 +368,21 @@ describe('push (a real hub over HTTP)', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await buildProgram().parseAsync(['node', 'tradein-hub', 'push', '--adapter', CATALOGUE.adapter, '--file', path.join(workDir, CATALOGUE.file), '--endpoint', endpoint, '--party', 'brand-a', '--batch', '10']);
+      await buildProgram().parseAsync([
+        'node',
+        'tradein-hub',
+        'push',
+        '--adapter',
+        CATALOGUE.adapter,
+        '--file',
+        path.join(workDir, CATALOGUE.file),
+        '--endpoint',
+        endpoint,
+        '--party',
+        'brand-a',
+        '--batch',
+        '10',
+      ]);
     } finally {
       write.mockRestore();
       errors.mockRestore();

@@ -34,7 +34,10 @@ describe('openRecordSource (CSV)', () => {
   });
 
   it('refuses a header without the required columns, naming them', async () => {
-    await expect(readAll('c.csv', 'a,b\r\n1,2\r\n', { format: 'csv' }, ['平台订单号'])).rejects.toMatchObject({ code: 'push.missing_columns', message: expect.stringContaining('平台订单号') });
+    await expect(readAll('c.csv', 'a,b\r\n1,2\r\n', { format: 'csv' }, ['平台订单号'])).rejects.toMatchObject({
+      code: 'push.missing_columns',
+      message: expect.stringContaining('平台订单号'),
+    });
   });
 
   it('refuses broken quoting without quoting the field', async () => {
@@ -47,10 +50,16 @@ describe('openRecordSource (CSV)', () => {
 describe('openRecordSource (JSON)', () => {
   it('reads the elements of the named array and reports non-objects by row', async () => {
     const records = await readAll('e.json', '{"platform":"x","orders":[{"订单号":"TI1"},7,{"订单号":"TI2"}]}', { format: 'json', arrayKey: 'orders' });
-    expect(records.map((record) => [record.row, record.record])).toEqual([[1, { 订单号: 'TI1' }], [2, undefined], [3, { 订单号: 'TI2' }]]);
+    expect(records.map((record) => [record.row, record.record])).toEqual([
+      [1, { 订单号: 'TI1' }],
+      [2, undefined],
+      [3, { 订单号: 'TI2' }],
+    ]);
   });
 
   it('refuses a truncated file', async () => {
-    await expect(readAll('f.json', '{"orders":[{"订单号":"TI1"},{"订单', { format: 'json', arrayKey: 'orders' })).rejects.toMatchObject({ code: 'push.bad_json' });
+    await expect(readAll('f.json', '{"orders":[{"订单号":"TI1"},{"订单', { format: 'json', arrayKey: 'orders' })).rejects.toMatchObject({
+      code: 'push.bad_json',
+    });
   });
 });

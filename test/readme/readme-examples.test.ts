@@ -85,9 +85,16 @@ describe('the README examples by role, against a demo hub', () => {
       mintToken(keys.get(party)!, { hubId: hub.config.hubId, ...(subjectRef === undefined ? {} : { subjectRef }) });
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-examples-'));
     env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, HUB: url, HUB_DATA_DIR: hub.config.dataDir,
-      PLATFORM_TOKEN: await token('demo-platform'), RECYCLER_TOKEN: await token('demo-recycler'), BRAND_TOKEN: await token('demo-brand'),
-      USER_TOKEN: await token('demo-platform', userRef), OPERATOR_TOKEN: await token('operator'), REGULATOR_TOKEN: await token('demo-regulator'),
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HUB: url,
+      HUB_DATA_DIR: hub.config.dataDir,
+      PLATFORM_TOKEN: await token('demo-platform'),
+      RECYCLER_TOKEN: await token('demo-recycler'),
+      BRAND_TOKEN: await token('demo-brand'),
+      USER_TOKEN: await token('demo-platform', userRef),
+      OPERATOR_TOKEN: await token('operator'),
+      REGULATOR_TOKEN: await token('demo-regulator'),
     };
   }, 900_000);
 
@@ -103,7 +110,11 @@ describe('the README examples by role, against a demo hub', () => {
   it('has a setup block and examples for every role, each with its expectations', () => {
     expect(setup?.code).toMatch(/^gql\(\) \{/m);
     const roles = new Set(examples.filter((example) => !example.setup).map((example) => example.role));
-    for (const role of ['Platform', 'Recycler', 'Brand', 'User', 'Operator', 'Regulator', 'Anyone']) expect([...roles].some((r) => r.startsWith(role)), role).toBe(true);
+    for (const role of ['Platform', 'Recycler', 'Brand', 'User', 'Operator', 'Regulator', 'Anyone'])
+      expect(
+        [...roles].some((r) => r.startsWith(role)),
+        role,
+      ).toBe(true);
     for (const example of examples) expect(example.setup || example.expectations.length > 0, example.title).toBe(true);
   });
 
@@ -114,11 +125,18 @@ describe('the README examples by role, against a demo hub', () => {
 
   async function run(example: ReadmeExample): Promise<void> {
     // The setup block's own lines, except the variables this hub provides.
-    const setupLines = setup!.code.split('\n').filter((line) => !/^(HUB|\w+_TOKEN)=/.test(line)).join('\n');
+    const setupLines = setup!.code
+      .split('\n')
+      .filter((line) => !/^(HUB|\w+_TOKEN)=/.test(line))
+      .join('\n');
     // Asynchronously: the hub answering the example runs in this process, so a synchronous spawn would starve it.
     const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('bash', ['-e', '-o', 'pipefail', '-c', `${setupLines}\n${asRunHere(example.code)}`], { cwd: workDir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
-        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+      execFile(
+        'bash',
+        ['-e', '-o', 'pipefail', '-c', `${setupLines}\n${asRunHere(example.code)}`],
+        { cwd: workDir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
     });
     const output = `${result.stdout}${result.stderr}`;
     expect(result.status, output).toBe(0);
@@ -129,7 +147,11 @@ describe('the README examples by role, against a demo hub', () => {
     expect(result.stdout, output).not.toMatch(/"status":"(rejected|conflict)"/);
     for (const expectation of example.expectations) {
       if (expectation.kind === 'pattern') expect(output, example.title).toMatch(expectation.pattern);
-      else expect(expectation.typenames.some((name) => result.stdout.includes(`"__typename":"${name}"`)), `${example.title}: ${expectation.typenames.join('|')}\n${output}`).toBe(true);
+      else
+        expect(
+          expectation.typenames.some((name) => result.stdout.includes(`"__typename":"${name}"`)),
+          `${example.title}: ${expectation.typenames.join('|')}\n${output}`,
+        ).toBe(true);
     }
   }
 });

@@ -34,11 +34,26 @@ export function readmeExamples(readme: string): ReadmeExample[] {
       last = match.index + match[0].length;
       continue;
     }
-    const prose = section.slice(last, match.index).replace(/<!--[\s\S]*?-->/g, '').trim().split(/\n\n/).pop() ?? '';
+    const prose =
+      section
+        .slice(last, match.index)
+        .replace(/<!--[\s\S]*?-->/g, '')
+        .trim()
+        .split(/\n\n/)
+        .pop() ?? '';
     last = match.index + match[0].length;
     const items = match[2] === undefined ? [] : parseExpectations(match[2]);
     const setup = items.length === 1 && items[0]!.kind === 'typename' && items[0]!.typenames.join() === 'setup';
-    examples.push({ role, title: prose.replace(/\s+/g, ' ').split(/(?<=[.:])\s/)[0]!.slice(0, 90), code: match[3]!, setup, expectations: setup ? [] : items });
+    examples.push({
+      role,
+      title: prose
+        .replace(/\s+/g, ' ')
+        .split(/(?<=[.:])\s/)[0]!
+        .slice(0, 90),
+      code: match[3]!,
+      setup,
+      expectations: setup ? [] : items,
+    });
   }
   return examples;
 }

@@ -33,7 +33,10 @@ describe('red-team corpus (pure)', () => {
   it('flags every value split across two neighbouring fields, whichever comes first', () => {
     for (const split of SPLIT_LEAKS) {
       const [first, second] = split.parts;
-      for (const document of [{ model: first, colour: second }, { colour: second, model: first }]) {
+      for (const document of [
+        { model: first, colour: second },
+        { colour: second, model: first },
+      ]) {
         expect(scanDocument(document, { asOf: AS_OF }).length, split.id).toBeGreaterThan(0);
       }
     }
@@ -42,7 +45,9 @@ describe('red-team corpus (pure)', () => {
   it('flags no legitimate value, alone or in a model field (twin)', () => {
     const refused = LEGITIMATE_VALUES.filter((value) => findPiiInText(value, { asOf: AS_OF }).length > 0);
     expect(refused).toEqual([]);
-    const refusedInDocuments = LEGITIMATE_VALUES.filter((value) => scanDocument({ brand: 'Apple', model: value, tradeInMonth: '2026-10', regionCode: '110000' }, { asOf: AS_OF }).length > 0);
+    const refusedInDocuments = LEGITIMATE_VALUES.filter(
+      (value) => scanDocument({ brand: 'Apple', model: value, tradeInMonth: '2026-10', regionCode: '110000' }, { asOf: AS_OF }).length > 0,
+    );
     expect(refusedInDocuments).toEqual([]);
   });
 
@@ -62,10 +67,21 @@ describe('red-team corpus (pure)', () => {
     const refused: string[] = [];
     for (const [brand, models] of Object.entries(MODELS_BY_BRAND)) {
       for (const model of models) {
-        const errors = checkDocument('tradein', {
-          externalRef: 'TI20250414936901', category: 'mobile_phone', brand, model, usageMonths: 24, tradeInMonth: '2026-10',
-          channel: 'online', quotedValuationFen: 100_000, regionCode: '440300',
-        }, { asOf: AS_OF });
+        const errors = checkDocument(
+          'tradein',
+          {
+            externalRef: 'TI20250414936901',
+            category: 'mobile_phone',
+            brand,
+            model,
+            usageMonths: 24,
+            tradeInMonth: '2026-10',
+            channel: 'online',
+            quotedValuationFen: 100_000,
+            regionCode: '440300',
+          },
+          { asOf: AS_OF },
+        );
         if (errors.some((error) => error.code.startsWith('pii.'))) refused.push(model);
       }
     }
@@ -82,7 +98,14 @@ const numerals = ['〇一二三四五六七八九', '零壹贰叁肆伍陆柒捌
 describe('red-team variants (properties)', () => {
   it('flags a digit datum cut into groups by any separators, in any digit script, inside any text', () => {
     fc.assert(
-      fc.property(digitLeak, fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }), fc.array(separator, { minLength: 5, maxLength: 5 }), fc.nat(numerals.length), surroundings, surroundings, (base, cuts, separators, script, before, after) => {
+      fc.property(
+        digitLeak,
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }),
+        fc.array(separator, { minLength: 5, maxLength: 5 }),
+        fc.nat(numerals.length),
+        surroundings,
+        surroundings,
+        (base, cuts, separators, script, before, after) => {
           let written = '';
           let position = 0;
           cuts.forEach((cut, index) => {
@@ -95,7 +118,8 @@ describe('red-team variants (properties)', () => {
           if (digits !== undefined) written = written.replace(/[0-9]/g, (d) => digits[Number(d)]!);
           const text = `${before}${written}${after}`;
           expect(findPiiInText(text, { asOf: AS_OF }).length).toBeGreaterThan(0);
-        }),
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -108,10 +132,14 @@ describe('red-team variants (properties)', () => {
       (text: string) => [...text].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...LEAKS.filter((leak) => leak.id.endsWith('/raw'))), fc.array(fc.nat(encoders.length - 1), { minLength: 1, maxLength: 2 }), (leak, layers) => {
-        const text = layers.reduce((written, layer) => encoders[layer]!(written), leak.text);
-        expect(findPiiInText(text, { asOf: AS_OF }).length, leak.id).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.constantFrom(...LEAKS.filter((leak) => leak.id.endsWith('/raw'))),
+        fc.array(fc.nat(encoders.length - 1), { minLength: 1, maxLength: 2 }),
+        (leak, layers) => {
+          const text = layers.reduce((written, layer) => encoders[layer]!(written), leak.text);
+          expect(findPiiInText(text, { asOf: AS_OF }).length, leak.id).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 1_000 },
     );
   });

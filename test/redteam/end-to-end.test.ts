@@ -40,17 +40,46 @@ const submitMutation = (field: string) => /* GraphQL */ `
 const BASE_TRADE_IN_REF = 'RT-BASE-TI';
 const BASE: Readonly<Record<DocumentKind, Record<string, unknown>>> = {
   tradein: {
-    externalRef: BASE_TRADE_IN_REF, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '440300', channel: 'online', quotedValuationFen: 180_000,
-    subjectRef: 'k3J9xQ2mVb7LwT4nYp8RzA6cHd1FgE5sUo0iJtKqXyW', newPurchase: { category: 'mobile_phone' }, recycler: 'recycler-a',
+    externalRef: BASE_TRADE_IN_REF,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '440300',
+    channel: 'online',
+    quotedValuationFen: 180_000,
+    subjectRef: 'k3J9xQ2mVb7LwT4nYp8RzA6cHd1FgE5sUo0iJtKqXyW',
+    newPurchase: { category: 'mobile_phone' },
+    recycler: 'recycler-a',
   },
   inspection: {
-    externalRef: 'RT-BASE-QC', tradeIn: { platform: 'platform-a', externalRef: BASE_TRADE_IN_REF }, grade: 'C', gradeScheme: 'GB_T_45656_2025',
-    gradeValue: 'C', inspectedMonth: '2026-10', faults: ['screen_scratch_deep', 'housing_dent'], batteryHealthPct: 81, finalValuationFen: 152_000,
-    dataWipe: { required: true, standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', technique: 'crypto_erase', passes: 0, verification: 'full', result: 'success', completedMonth: '2026-10', certificateRef: 'WCKQRMTXVBHPNZAB' },
+    externalRef: 'RT-BASE-QC',
+    tradeIn: { platform: 'platform-a', externalRef: BASE_TRADE_IN_REF },
+    grade: 'C',
+    gradeScheme: 'GB_T_45656_2025',
+    gradeValue: 'C',
+    inspectedMonth: '2026-10',
+    faults: ['screen_scratch_deep', 'housing_dent'],
+    batteryHealthPct: 81,
+    finalValuationFen: 152_000,
+    dataWipe: {
+      required: true,
+      standard: 'GB_INFO_CLEARANCE_2025',
+      level: 'purge',
+      technique: 'crypto_erase',
+      passes: 0,
+      verification: 'full',
+      result: 'success',
+      completedMonth: '2026-10',
+      certificateRef: 'WCKQRMTXVBHPNZAB',
+    },
   },
   disposition: {
-    externalRef: 'RT-BASE-DP', tradeIn: { platform: 'platform-a', externalRef: BASE_TRADE_IN_REF }, disposition: 'resold_as_is', completedMonth: '2026-11',
+    externalRef: 'RT-BASE-DP',
+    tradeIn: { platform: 'platform-a', externalRef: BASE_TRADE_IN_REF },
+    disposition: 'resold_as_is',
+    completedMonth: '2026-11',
   },
   catalogue: { brand: 'Apple', model: 'iPhone 13 128GB', category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900, weightKg: 0.173 },
 };
@@ -183,7 +212,9 @@ describe('red-team corpus end to end', () => {
       const results: BulkRowResult[] = [];
       const summary = await uploadBulk({ hubUrl, token: await hub.token(MUTATIONS[kind].party), kind, lines, onResult: (result) => results.push(result) });
       responses.push(JSON.stringify(results), JSON.stringify(summary));
-      const acceptedLines = results.filter((result) => result.status === 'accepted').map((result) => LEAKS[result.line - 1]!.id + ' at ' + paths[(result.line - 1) % paths.length]);
+      const acceptedLines = results
+        .filter((result) => result.status === 'accepted')
+        .map((result) => LEAKS[result.line - 1]!.id + ' at ' + paths[(result.line - 1) % paths.length]);
       expect(acceptedLines, kind).toEqual([]);
       expect(summary.accepted, kind).toBe(0);
       expect(summary.lines, kind).toBe(LEAKS.length);
@@ -192,14 +223,17 @@ describe('red-team corpus end to end', () => {
 
   it('lets no adapter carry a planted cell into an accepted document', async () => {
     const samples: Readonly<Record<string, string>> = {
-      'platform-orders-json': 'platform-orders.json', 'recycler-inspections-csv': 'recycler-inspections.csv',
-      'dismantler-dispositions-csv': 'dismantler-dispositions.csv', 'brand-catalogue-csv': 'brand-catalogue.csv',
+      'platform-orders-json': 'platform-orders.json',
+      'recycler-inspections-csv': 'recycler-inspections.csv',
+      'dismantler-dispositions-csv': 'dismantler-dispositions.csv',
+      'brand-catalogue-csv': 'brand-catalogue.csv',
     };
     let adapters = 0;
     for (const [name, file] of Object.entries(samples)) {
       const entry = ADAPTERS[name]!;
       const text = fs.readFileSync(path.join(import.meta.dirname, '../../../shared/samples', file), 'utf8');
-      const rows: Record<string, unknown>[] = entry.input.format === 'csv' ? parseCsv(text, { bom: true, columns: true }) : JSON.parse(text)[entry.input.arrayKey];
+      const rows: Record<string, unknown>[] =
+        entry.input.format === 'csv' ? parseCsv(text, { bom: true, columns: true }) : JSON.parse(text)[entry.input.arrayKey];
       const map = entry.adapter.create({ platform: 'platform-a', subjectKey: new Uint8Array(32).fill(7) });
       const kind = entry.kind as DocumentKind;
       const base = rows.find((row, index) => map(row, index + 1).ok);
@@ -225,14 +259,23 @@ describe('red-team corpus end to end', () => {
           if (!needlesOf(leak).some((needle) => serialised.includes(needle)) && findLeakShape(serialised, leak) === false) continue;
           adapterLabels.push(`${leak.id} in ${column}`);
           // A fresh reference where the leak is not in it, so no document replays the base row.
-          if ('externalRef' in document) documents.push(document['externalRef'] === baseReference ? { ...document, externalRef: `RT-AD-${name}-${index}-${offset}` } : document);
-          else documents.push(document['model'] === (baseMapped.ok ? (baseMapped.document as unknown as Json)['model'] : undefined) ? { ...document, model: `${String(document['model'])} RTA${index}${offset}` } : document);
+          if ('externalRef' in document)
+            documents.push(document['externalRef'] === baseReference ? { ...document, externalRef: `RT-AD-${name}-${index}-${offset}` } : document);
+          else
+            documents.push(
+              document['model'] === (baseMapped.ok ? (baseMapped.document as unknown as Json)['model'] : undefined)
+                ? { ...document, model: `${String(document['model'])} RTA${index}${offset}` }
+                : document,
+            );
         }
       });
       const typenames = await submit(kind, documents);
       const accepted = typenames.flatMap((typename, index) => (typename === 'SubmissionAccepted' ? [adapterLabels[index]] : []));
       expect(accepted, name).toEqual([]);
-      expect(typenames.filter((typename) => typename === 'SubmissionAccepted'), name).toEqual([]);
+      expect(
+        typenames.filter((typename) => typename === 'SubmissionAccepted'),
+        name,
+      ).toEqual([]);
       adapters += 1;
     }
     expect(adapters).toBe(4);

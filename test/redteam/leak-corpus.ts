@@ -60,7 +60,26 @@ const htmlEntities = (text: string): string => [...text].map((c) => `&#${c.codeP
 const unicodeEscapes = (text: string): string => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const base64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
-const CYRILLIC: Readonly<Record<string, string>> = { a: 'а', e: 'е', o: 'о', p: 'р', c: 'с', x: 'х', y: 'у', A: 'А', B: 'В', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', C: 'С', T: 'Т', X: 'Х' };
+const CYRILLIC: Readonly<Record<string, string>> = {
+  a: 'а',
+  e: 'е',
+  o: 'о',
+  p: 'р',
+  c: 'с',
+  x: 'х',
+  y: 'у',
+  A: 'А',
+  B: 'В',
+  E: 'Е',
+  H: 'Н',
+  K: 'К',
+  M: 'М',
+  O: 'О',
+  P: 'Р',
+  C: 'С',
+  T: 'Т',
+  X: 'Х',
+};
 const homoglyphs = (text: string): string => text.replace(/[aeopcxyABEHKMOPCTX]/g, (c) => CYRILLIC[c] ?? c);
 
 const DIGIT_VARIANTS: Readonly<Record<string, (digits: string) => string>> = {

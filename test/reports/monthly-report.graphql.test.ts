@@ -11,18 +11,94 @@ const REPORT = /* GraphQL */ `
     monthlyReport(month: $month) {
       __typename
       ... on MonthlyReport {
-        queryId month dueOn minGroupSize csv json
-        sales { withheldCells rows { partyId withheld figures { tradeIns newPurchases subsidyFen } } total { tradeIns newPurchases subsidyFen } }
-        inspections { withheldCells rows { partyId figures { inspectedDevices } } total { inspectedDevices } }
-        dispositions { rows { partyId figures { disposedDevices dismantledUnits kgDismantled kgCo2eAvoided } } total { dismantledUnits kgDismantled } }
-        missing { partyId table overdue }
-        custodyLeakage { periodMonths tradeInMonth windowClosed table { rows { partyId withheld figures { tradeIns reached leaked } } total { leaked } } }
+        queryId
+        month
+        dueOn
+        minGroupSize
+        csv
+        json
+        sales {
+          withheldCells
+          rows {
+            partyId
+            withheld
+            figures {
+              tradeIns
+              newPurchases
+              subsidyFen
+            }
+          }
+          total {
+            tradeIns
+            newPurchases
+            subsidyFen
+          }
+        }
+        inspections {
+          withheldCells
+          rows {
+            partyId
+            figures {
+              inspectedDevices
+            }
+          }
+          total {
+            inspectedDevices
+          }
+        }
+        dispositions {
+          rows {
+            partyId
+            figures {
+              disposedDevices
+              dismantledUnits
+              kgDismantled
+              kgCo2eAvoided
+            }
+          }
+          total {
+            dismantledUnits
+            kgDismantled
+          }
+        }
+        missing {
+          partyId
+          table
+          overdue
+        }
+        custodyLeakage {
+          periodMonths
+          tradeInMonth
+          windowClosed
+          table {
+            rows {
+              partyId
+              withheld
+              figures {
+                tradeIns
+                reached
+                leaked
+              }
+            }
+            total {
+              leaked
+            }
+          }
+        }
       }
-      ... on AccessDenied { matchedRules }
-      ... on ReportArgumentInvalid { argument }
-      ... on HubError { code message }
+      ... on AccessDenied {
+        matchedRules
+      }
+      ... on ReportArgumentInvalid {
+        argument
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(documents:$d){
   ... on SubmissionBatch { results { __typename ... on SubmissionAccepted { ticket } } } ... on HubError { code } }}`;
@@ -51,12 +127,28 @@ describe('monthlyReport', () => {
   };
   // Each device is shipped to recycler-a (custody passes at once), unless `recyclerOf` names another.
   const tradeIns = (party: string, refs: string[], month: string, withPurchase = 0, recyclerOf: (i: number) => string = () => 'recycler-a') =>
-    submit('submitTradeIns', refs.map((ref, i) => ({
-      externalRef: `MR-${ref}`, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30, tradeInMonth: month, channel: 'online',
-      quotedValuationFen: 120_000, recycler: recyclerOf(i), ...(i < withPurchase ? { newPurchase: { category: 'mobile_phone' }, subsidyFen: 300 } : {}),
-    })), party);
+    submit(
+      'submitTradeIns',
+      refs.map((ref, i) => ({
+        externalRef: `MR-${ref}`,
+        category: 'mobile_phone',
+        brand: 'Apple',
+        model: 'iPhone 13 128GB',
+        usageMonths: 30,
+        tradeInMonth: month,
+        channel: 'online',
+        quotedValuationFen: 120_000,
+        recycler: recyclerOf(i),
+        ...(i < withPurchase ? { newPurchase: { category: 'mobile_phone' }, subsidyFen: 300 } : {}),
+      })),
+      party,
+    );
   const inspect = (party: string, tickets: string[], month: string, tag: string) =>
-    submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `MR-QC-${tag}-${i}`, ticket, grade: 'B', inspectedMonth: month })), party);
+    submit(
+      'submitInspections',
+      tickets.map((ticket, i) => ({ externalRef: `MR-QC-${tag}-${i}`, ticket, grade: 'B', inspectedMonth: month })),
+      party,
+    );
   const report = async (month: string, party: string | null = 'regulator-a') =>
     (await hub.graphql(REPORT, { month }, party === null ? undefined : await hub.token(party))).body.data.monthlyReport;
 
@@ -69,17 +161,34 @@ describe('monthlyReport', () => {
     hub.keys.set('recycler-b', key);
     await registerFirm(db, { partyId: 'platform-a', capacities: ['ecommerce_platform'], creditCode: '91110000600037341L', status: 'active' }, now);
     await registerFirm(db, { partyId: 'platform-b', capacities: ['sales_firm'], creditCode: '911100001000079554', status: 'active' }, now);
-    await registerFirm(db, {
-      partyId: 'recycler-a', capacities: ['recycler', 'dismantler'], creditCode: '91440300708461136T', licenceNumber: 'GD-FD-2024-018', licenceValidUntil: '2029-03-31', status: 'active',
-    }, now);
+    await registerFirm(
+      db,
+      {
+        partyId: 'recycler-a',
+        capacities: ['recycler', 'dismantler'],
+        creditCode: '91440300708461136T',
+        licenceNumber: 'GD-FD-2024-018',
+        licenceValidUntil: '2029-03-31',
+        status: 'active',
+      },
+      now,
+    );
     await registerFirm(db, { partyId: 'recycler-b', capacities: ['recycler'], creditCode: '91350100M000100Y43', status: 'active' }, now);
 
     const november = await tradeIns('platform-a', ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'], '2026-11', 4);
     await tradeIns('platform-b', ['b0', 'b1'], '2026-11', 1);
     await inspect('recycler-a', [...november.slice(0, 5), november[0]!], '2026-11', 'nov');
-    await submit('submitDispositions', november.slice(0, 5).map((ticket, i) => ({
-      externalRef: `MR-DP-${i}`, ticket, disposition: 'dismantled_recycled', completedMonth: '2026-11', weightKg: 0.2,
-    })), 'recycler-a');
+    await submit(
+      'submitDispositions',
+      november.slice(0, 5).map((ticket, i) => ({
+        externalRef: `MR-DP-${i}`,
+        ticket,
+        disposition: 'dismantled_recycled',
+        completedMonth: '2026-11',
+        weightKg: 0.2,
+      })),
+      'recycler-a',
+    );
     const september = await tradeIns('platform-a', ['s0', 's1', 's2', 's3', 's4'], '2026-09', 0, (i) => (i === 3 ? 'recycler-b' : 'recycler-a'));
     await inspect('recycler-a', september.slice(0, 3), '2026-10', 'sep');
     await inspect('recycler-b', [september[3]!], '2026-12', 'late');
@@ -91,11 +200,20 @@ describe('monthlyReport', () => {
     expect(answer).toMatchObject({ __typename: 'MonthlyReport', month: '2026-11', dueOn: '2026-12-12', minGroupSize: 5 });
     expect(answer.sales).toEqual({
       withheldCells: 2,
-      rows: [{ partyId: 'platform-a', withheld: true, figures: null }, { partyId: 'platform-b', withheld: true, figures: null }],
+      rows: [
+        { partyId: 'platform-a', withheld: true, figures: null },
+        { partyId: 'platform-b', withheld: true, figures: null },
+      ],
       total: { tradeIns: 8, newPurchases: 5, subsidyFen: '1500' },
     });
-    expect(answer.inspections).toEqual({ withheldCells: 0, rows: [{ partyId: 'recycler-a', figures: { inspectedDevices: 5 } }], total: { inspectedDevices: 5 } });
-    expect(answer.dispositions.rows).toEqual([{ partyId: 'recycler-a', figures: { disposedDevices: 5, dismantledUnits: 5, kgDismantled: 1, kgCo2eAvoided: 4.7 } }]);
+    expect(answer.inspections).toEqual({
+      withheldCells: 0,
+      rows: [{ partyId: 'recycler-a', figures: { inspectedDevices: 5 } }],
+      total: { inspectedDevices: 5 },
+    });
+    expect(answer.dispositions.rows).toEqual([
+      { partyId: 'recycler-a', figures: { disposedDevices: 5, dismantledUnits: 5, kgDismantled: 1, kgCo2eAvoided: 4.7 } },
+    ]);
     // September's trade-ins are not November's sales: the month is the month of the work.
     expect((await report('2026-09')).sales.total).toEqual({ tradeIns: 5, newPurchases: 0, subsidyFen: '0' });
   });
@@ -104,14 +222,18 @@ describe('monthlyReport', () => {
     expect((await report('2026-11')).missing).toEqual([{ partyId: 'recycler-b', table: 'INSPECTIONS', overdue: true }]);
     // October: recycler-a inspected, nobody sold or dismantled.
     expect((await report('2026-10')).missing).toEqual([
-      { partyId: 'platform-a', table: 'SALES', overdue: true }, { partyId: 'platform-b', table: 'SALES', overdue: true },
-      { partyId: 'recycler-a', table: 'DISPOSITIONS', overdue: true }, { partyId: 'recycler-b', table: 'INSPECTIONS', overdue: true },
+      { partyId: 'platform-a', table: 'SALES', overdue: true },
+      { partyId: 'platform-b', table: 'SALES', overdue: true },
+      { partyId: 'recycler-a', table: 'DISPOSITIONS', overdue: true },
+      { partyId: 'recycler-b', table: 'INSPECTIONS', overdue: true },
     ]);
   });
 
   it('counts custody leakage: devices not at a licensed handler by the end of the policy period', async () => {
     expect((await report('2026-11')).custodyLeakage).toEqual({
-      periodMonths: 2, tradeInMonth: '2026-09', windowClosed: true,
+      periodMonths: 2,
+      tradeInMonth: '2026-09',
+      windowClosed: true,
       table: { rows: [{ partyId: 'platform-a', withheld: false, figures: { tradeIns: 5, reached: 3, leaked: 2 } }], total: { leaked: 2 } },
     });
   });
@@ -130,7 +252,12 @@ describe('monthlyReport', () => {
   it('refuses a platform and an anonymous caller, and a malformed or future month (unauthorised)', async () => {
     expect(await report('2026-11', 'platform-a')).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
     expect(await report('2026-11', null)).toMatchObject({ __typename: 'Unauthenticated' });
-    expect(await report('2026-13')).toEqual({ __typename: 'ReportArgumentInvalid', argument: 'month', code: 'report.argument_invalid', message: 'month must be a month written YYYY-MM' });
+    expect(await report('2026-13')).toEqual({
+      __typename: 'ReportArgumentInvalid',
+      argument: 'month',
+      code: 'report.argument_invalid',
+      message: 'month must be a month written YYYY-MM',
+    });
     expect((await report('2027-01')).message).toBe('month must not be after the current month');
   });
 

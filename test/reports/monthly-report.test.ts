@@ -13,7 +13,17 @@ const input: MonthlyReportInput = {
   sales: [
     { partyId: 'platform-a', name: 'Platform A', tradeIns: 12, newPurchases: 7, subsidyFen: '9007199254740993', ...unpriced },
     { partyId: 'platform-b', name: '=HYPERLINK("x")', tradeIns: 3, newPurchases: 1, subsidyFen: '100', ...unpriced },
-    { partyId: 'shop-c', name: 'Shop "C"', tradeIns: 6, newPurchases: 6, subsidyFen: '600', pricedPurchases: 4, listPriceFen: '9007199254740993', paidPriceFen: '1000', subsidyAboveDiscount: 1 },
+    {
+      partyId: 'shop-c',
+      name: 'Shop "C"',
+      tradeIns: 6,
+      newPurchases: 6,
+      subsidyFen: '600',
+      pricedPurchases: 4,
+      listPriceFen: '9007199254740993',
+      paidPriceFen: '1000',
+      subsidyAboveDiscount: 1,
+    },
   ],
   inspections: [{ partyId: 'recycler-a', name: 'Recycler A', inspectedDevices: 8 }],
   dispositions: [],
@@ -30,11 +40,22 @@ describe('buildMonthlyReport', () => {
   const report = buildMonthlyReport(input);
 
   it('withholds the small firm and its complement, and totals every firm exactly (bigint fen)', () => {
-    expect(report.sales.rows.map((r) => [r.partyId, r.withheld])).toEqual([['platform-a', false], ['platform-b', true], ['shop-c', true]]);
+    expect(report.sales.rows.map((r) => [r.partyId, r.withheld])).toEqual([
+      ['platform-a', false],
+      ['platform-b', true],
+      ['shop-c', true],
+    ]);
     expect(report.sales.rows[1]!.figures).toBeNull();
     expect(report.sales.total).toEqual({
-      tradeIns: 21, newPurchases: 14, subsidyFen: '9007199254741693',
-      pricedPurchases: 4, unpricedPurchases: 10, listPriceFen: '9007199254740993', paidPriceFen: '1000', discountFen: '9007199254739993', subsidyAboveDiscount: 1,
+      tradeIns: 21,
+      newPurchases: 14,
+      subsidyFen: '9007199254741693',
+      pricedPurchases: 4,
+      unpricedPurchases: 10,
+      listPriceFen: '9007199254740993',
+      paidPriceFen: '1000',
+      discountFen: '9007199254739993',
+      subsidyAboveDiscount: 1,
     });
     expect(report.sales.rows[0]!.figures).toMatchObject({ pricedPurchases: 0, unpricedPurchases: 7, discountFen: '0' });
     expect(report.sales.withheldCells).toBe(2);

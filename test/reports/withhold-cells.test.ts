@@ -28,13 +28,18 @@ describe('withholdSmallCells', () => {
   });
 
   it('never lets the total minus the released cells give away a single withheld cell', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 8 }), fc.integer({ min: 2, max: 6 }), (units, k) => {
-      const table = withholdSmallCells(units.map((u, i) => cell(`f${i}`, u)), k);
-      const withheld = table.cells.filter((c) => c.withheld);
-      // The difference is disclosed only when the total is released; it must never be one cell's figure.
-      if (table.totalReleased) expect(withheld.length === 1).toBe(false);
-      for (const c of table.cells) if (c.units < k) expect(c.withheld).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 8 }), fc.integer({ min: 2, max: 6 }), (units, k) => {
+        const table = withholdSmallCells(
+          units.map((u, i) => cell(`f${i}`, u)),
+          k,
+        );
+        const withheld = table.cells.filter((c) => c.withheld);
+        // The difference is disclosed only when the total is released; it must never be one cell's figure.
+        if (table.totalReleased) expect(withheld.length === 1).toBe(false);
+        for (const c of table.cells) if (c.units < k) expect(c.withheld).toBe(true);
+      }),
+    );
   });
 
   it('refuses a k below 2', () => {

@@ -81,10 +81,21 @@ describe('bearer authentication', () => {
     // A phone number, the same base64url-encoded (the detectors cannot read it as it stands), and a
     // patterned string long enough for the old length-only check: none is a random pseudonym.
     for (const sub of ['13812345678', Buffer.from('13812345678 张三').toString('base64url'), 'aaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
-      await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub, scope: 'consent' }), 'subject_invalid');
+      await expect401(
+        await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub, scope: 'consent' }),
+        'subject_invalid',
+      );
     }
     // The pseudonym used by the other tests passes the same check.
-    expect((await hub.graphql('{ viewer { kind } }', {}, await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub: SUBJECT, scope: 'consent' }))).status).toBe(200);
+    expect(
+      (
+        await hub.graphql(
+          '{ viewer { kind } }',
+          {},
+          await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, sub: SUBJECT, scope: 'consent' }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses alg none in any casing', async () => {
@@ -98,7 +109,12 @@ describe('bearer authentication', () => {
   it("refuses HS256 signed with the party's public key", async () => {
     const publicJwk = hub.keys.get('platform-a')!.publicJwk;
     const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(secret);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('platform-a')
+      .setAudience(hub.config.hubId)
+      .setExpirationTime('10m')
+      .sign(secret);
     await expect401(token, 'alg_not_allowed');
   });
 
@@ -133,7 +149,10 @@ describe('bearer authentication', () => {
   });
 
   it('refuses a token not yet valid', async () => {
-    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, nbf: nowSeconds() + 300 }), 'token_not_yet_valid');
+    await expect401(
+      await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600, nbf: nowSeconds() + 300 }),
+      'token_not_yet_valid',
+    );
   });
 
   it('refuses a token whose header names no key (no kid, or an empty one)', async () => {
@@ -151,14 +170,18 @@ describe('bearer authentication', () => {
     const token = await hub.token('platform-a');
     for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
       const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `${scheme} ${token}` }, body: JSON.stringify({ query: VIEWER }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `${scheme} ${token}` },
+        body: JSON.stringify({ query: VIEWER }),
       });
       expect(response.status).toBe(200);
       expect((await response.json()).data.viewer.partyId).toBe('platform-a');
     }
     for (const header of [`Bearer${token}`, `Token ${token}`, `Bearer ${token} extra`, `Bearer "${token}"`]) {
       const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: VIEWER }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: header },
+        body: JSON.stringify({ query: VIEWER }),
       });
       expect(response.status).toBe(401);
       expect((await response.json()).errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'token_malformed' });
@@ -166,7 +189,10 @@ describe('bearer authentication', () => {
   });
 
   it('refuses an unknown kid', async () => {
-    await expect401(await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }, { kid: 'no-such-key' }), 'unknown_key');
+    await expect401(
+      await signWith(hub, 'platform-a', { iss: 'platform-a', aud: hub.config.hubId, exp: nowSeconds() + 600 }, { kid: 'no-such-key' }),
+      'unknown_key',
+    );
   });
 
   it('refuses a malicious kid (path traversal, SQL, very long, not a string) without touching anything with it', async () => {
@@ -186,8 +212,12 @@ describe('bearer authentication', () => {
   it('ignores a public key embedded in the token header (jwk) and refuses what it signed', async () => {
     const attacker = await generateKeyPair('ES256', { extractable: true });
     const jwk = await exportJWK(attacker.publicKey);
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', jwk, kid: hub.keys.get('platform-a')!.kid })
-      .setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(attacker.privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', jwk, kid: hub.keys.get('platform-a')!.kid })
+      .setIssuer('platform-a')
+      .setAudience(hub.config.hubId)
+      .setExpirationTime('10m')
+      .sign(attacker.privateKey);
     await expect401(token, 'signature_invalid');
   });
 
@@ -208,14 +238,23 @@ describe('bearer authentication', () => {
   it('refuses a token signed by a stranger key with a matching kid', async () => {
     const stranger = await generateKeyPair('ES256');
     const kid = hub.keys.get('platform-a')!.kid;
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer('platform-a').setAudience(hub.config.hubId).setExpirationTime('10m').sign(stranger.privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer('platform-a')
+      .setAudience(hub.config.hubId)
+      .setExpirationTime('10m')
+      .sign(stranger.privateKey);
     await expect401(token, 'signature_invalid');
     expect(await exportJWK(stranger.publicKey)).toHaveProperty('x');
   });
 
   it('refuses garbage and a malformed header', async () => {
     await expect401('not-a-token', 'token_malformed');
-    const response = await hub.app.yoga.fetch('http://hub.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic abc' }, body: JSON.stringify({ query: VIEWER }) });
+    const response = await hub.app.yoga.fetch('http://hub.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
+      body: JSON.stringify({ query: VIEWER }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
@@ -260,13 +299,22 @@ describe('bearer authentication on a controlled clock', () => {
 
   it('accepts nbf up to the clock tolerance in the future and refuses it beyond', async () => {
     expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 29 })))).toEqual({ status: 200, reason: undefined });
-    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 31 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, nbf: at() + 31 })))).toEqual({
+      status: 401,
+      reason: 'token_not_yet_valid',
+    });
   });
 
   it('accepts iat up to the clock tolerance in the future and refuses it beyond (a token issued 10 minutes ahead)', async () => {
     expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() + 30 })))).toEqual({ status: 200, reason: undefined });
-    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() + 31 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
-    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 900, iat: at() + 600 })))).toEqual({ status: 401, reason: 'token_not_yet_valid' });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() + 31 })))).toEqual({
+      status: 401,
+      reason: 'token_not_yet_valid',
+    });
+    expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 900, iat: at() + 600 })))).toEqual({
+      status: 401,
+      reason: 'token_not_yet_valid',
+    });
     expect(await status(await signWith(hub, 'platform-a', claims({ exp: at() + 600, iat: at() - 600 })))).toEqual({ status: 200, reason: undefined });
   });
 });

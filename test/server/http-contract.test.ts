@@ -5,8 +5,14 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
 const SUBJECT = 'u7dVq3KpZr0bN2xWm9LhTf4sYc8Ae1Gj';
 const TRADE_IN = JSON.stringify({
-  externalRef: 'CONTRACT-1', category: 'television', brand: '海信', model: '65E3H', usageMonths: 40,
-  tradeInMonth: '2026-08', channel: 'in_store', quotedValuationFen: 66_000,
+  externalRef: 'CONTRACT-1',
+  category: 'television',
+  brand: '海信',
+  model: '65E3H',
+  usageMonths: 40,
+  tradeInMonth: '2026-08',
+  channel: 'in_store',
+  quotedValuationFen: 66_000,
 });
 
 interface Route {
@@ -20,7 +26,11 @@ const ROUTES: Route[] = [
     name: '/graphql',
     request: (authorization) => ({
       path: '/graphql',
-      init: { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: 'mutation { submitTradeIns(documents: []) { __typename } }' }) },
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: 'mutation { submitTradeIns(documents: []) { __typename } }' }),
+      },
     }),
   },
   {
@@ -32,7 +42,10 @@ const ROUTES: Route[] = [
   },
   {
     name: '/statements',
-    request: (authorization) => ({ path: '/statements/2026-10.csv', init: { method: 'GET', headers: authorization ? { authorization } : ({} as Record<string, string>) } }),
+    request: (authorization) => ({
+      path: '/statements/2026-10.csv',
+      init: { method: 'GET', headers: authorization ? { authorization } : ({} as Record<string, string>) },
+    }),
   },
 ];
 
@@ -125,7 +138,11 @@ describe('one HTTP contract on every route', () => {
     logLines.length = 0;
     for (const route of ROUTES) await call(base, route, 'Bearer not-a-token');
     const requests = logLines.map((line) => JSON.parse(line)).filter((line) => line.event === 'http.request');
-    expect(requests.map((line) => [line.route, line.status]).sort()).toEqual([['/bulk', 401], ['/graphql', 401], ['/statements', 401]]);
+    expect(requests.map((line) => [line.route, line.status]).sort()).toEqual([
+      ['/bulk', 401],
+      ['/graphql', 401],
+      ['/statements', 401],
+    ]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const route of ['/graphql', '/bulk', '/statements']) {
       expect(metrics).toMatch(new RegExp(`tradein_hub_http_requests_total\\{route="${route.replace('/', '\\/')}",status="401"\\} [1-9]`));

@@ -9,7 +9,9 @@ function get(agent: http.Agent, url: string, headers: Record<string, string> = {
     const request = http.get(url, { agent, headers, timeout: 5000 }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, length: Number(response.headers['content-length']), body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, length: Number(response.headers['content-length']), body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     request.on('timeout', () => request.destroy(new Error(`timed out: ${url}`)));
     request.on('error', reject);

@@ -24,12 +24,16 @@ describe('storable values', () => {
   });
 
   it('finds a NUL planted anywhere in a random JSON value, and nothing in one without', () => {
-    fc.assert(fc.property(fc.jsonValue(), fc.nat(), (value, seed) => {
-      const clean = JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'string' ? v.replace(/[\u0000\uD800-\uDFFF]/g, '') : v))
-        .replace(/\\u0000/g, '')) as unknown;
-      fc.pre(findUnstorable(clean) === undefined);
-      const planted = { wrapper: [clean, { [`k${seed}`]: `x\u0000${seed}` }] };
-      expect(findUnstorable(planted)).toBe('nul_character');
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), (value, seed) => {
+        const clean = JSON.parse(
+          JSON.stringify(value, (_k, v) => (typeof v === 'string' ? v.replace(/[\u0000\uD800-\uDFFF]/g, '') : v)).replace(/\\u0000/g, ''),
+        ) as unknown;
+        fc.pre(findUnstorable(clean) === undefined);
+        const planted = { wrapper: [clean, { [`k${seed}`]: `x\u0000${seed}` }] };
+        expect(findUnstorable(planted)).toBe('nul_character');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -5,13 +5,33 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 const SUBMIT = /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
     submitTradeIns(documents: $documents) {
-      ... on SubmissionBatch { results { __typename ... on SubmissionAccepted { ticket submissionId replayed } ... on SubmissionConflict { code } } }
+      ... on SubmissionBatch {
+        results {
+          __typename
+          ... on SubmissionAccepted {
+            ticket
+            submissionId
+            replayed
+          }
+          ... on SubmissionConflict {
+            code
+          }
+        }
+      }
     }
-  }`;
+  }
+`;
 
 const document = {
-  externalRef: 'RACE-1', subjectRef: 'u7dVq3KpZr0bN2xWm9LhTf4sYc8Ae1Gj', category: 'refrigerator', brand: '美的', model: 'BCD-516WKPZM',
-  usageMonths: 60, tradeInMonth: '2026-09', channel: 'door_to_door', quotedValuationFen: 86_000,
+  externalRef: 'RACE-1',
+  subjectRef: 'u7dVq3KpZr0bN2xWm9LhTf4sYc8Ae1Gj',
+  category: 'refrigerator',
+  brand: '美的',
+  model: 'BCD-516WKPZM',
+  usageMonths: 60,
+  tradeInMonth: '2026-09',
+  channel: 'door_to_door',
+  quotedValuationFen: 86_000,
 };
 
 describe('idempotency under concurrency', () => {

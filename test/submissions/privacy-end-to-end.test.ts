@@ -5,19 +5,42 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 const SUBMIT = /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
     submitTradeIns(documents: $documents) {
-      ... on SubmissionBatch { results { __typename ... on SubmissionRejected { errors { path code message } } } }
+      ... on SubmissionBatch {
+        results {
+          __typename
+          ... on SubmissionRejected {
+            errors {
+              path
+              code
+              message
+            }
+          }
+        }
+      }
     }
-  }`;
+  }
+`;
 
 const base = {
-  externalRef: 'ORDER-PII', category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-  tradeInMonth: '2026-10', channel: 'online', quotedValuationFen: 180_000,
+  externalRef: 'ORDER-PII',
+  category: 'mobile_phone',
+  brand: 'Apple',
+  model: 'iPhone 13 128GB',
+  usageMonths: 30,
+  tradeInMonth: '2026-10',
+  channel: 'online',
+  quotedValuationFen: 180_000,
 };
 
 // Each case hides one kind of personal data somewhere in an otherwise valid document.
 const CASES: { name: string; secret: string; document: Record<string, unknown>; path: string }[] = [
   { name: 'a mobile number inside the model name', secret: '13912345678', document: { ...base, model: 'iPhone 13912345678' }, path: '/model' },
-  { name: 'a mobile number in full-width digits', secret: '１３９１２３４５６７８', document: { ...base, model: 'iPhone １３９１２３４５６７８' }, path: '/model' },
+  {
+    name: 'a mobile number in full-width digits',
+    secret: '１３９１２３４５６７８',
+    document: { ...base, model: 'iPhone １３９１２３４５６７８' },
+    path: '/model',
+  },
   { name: 'a mobile number with separators', secret: '139-1234-5678', document: { ...base, brand: 'Apple 139-1234-5678' }, path: '/brand' },
   { name: 'a resident ID number', secret: '11010519491231002X', document: { ...base, model: '11010519491231002X' }, path: '/model' },
   { name: 'an IMEI', secret: '490154203237518', document: { ...base, model: 'iPhone 490154203237518' }, path: '/model' },

@@ -9,18 +9,44 @@ const SUBMIT_TRADE_INS = /* GraphQL */ `
     submitTradeIns(documents: $documents) {
       __typename
       ... on SubmissionBatch {
-        accepted rejected conflicts
+        accepted
+        rejected
+        conflicts
         results {
           __typename
-          ... on SubmissionAccepted { index submissionId ticket targetId replayed }
-          ... on SubmissionRejected { index errors { path code message } }
-          ... on SubmissionConflict { index submissionId code }
+          ... on SubmissionAccepted {
+            index
+            submissionId
+            ticket
+            targetId
+            replayed
+          }
+          ... on SubmissionRejected {
+            index
+            errors {
+              path
+              code
+              message
+            }
+          }
+          ... on SubmissionConflict {
+            index
+            submissionId
+            code
+          }
         }
       }
-      ... on HubError { code message }
-      ... on BatchTooLarge { limit received }
+      ... on HubError {
+        code
+        message
+      }
+      ... on BatchTooLarge {
+        limit
+        received
+      }
     }
-  }`;
+  }
+`;
 
 const SUBMIT_INSPECTIONS = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitInspections');
 const SUBMIT_DISPOSITIONS = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitDispositions');
@@ -28,13 +54,30 @@ const SUBMIT_CATALOGUE = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitCa
 
 function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
   return {
-    externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000, ...overrides,
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
+    ...overrides,
   };
 }
 
 function inspection(externalRef: string, reference: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
-  return { externalRef, ...reference, grade: 'B', inspectedMonth: '2026-10', faults: ['screen_scratch_minor'], batteryHealthPct: 84, finalValuationFen: 170_000, ...overrides };
+  return {
+    externalRef,
+    ...reference,
+    grade: 'B',
+    inspectedMonth: '2026-10',
+    faults: ['screen_scratch_minor'],
+    batteryHealthPct: 84,
+    finalValuationFen: 170_000,
+    ...overrides,
+  };
 }
 
 /** Every text value in every table, to prove a refused value is stored nowhere. */
@@ -73,7 +116,11 @@ describe('submitting documents over GraphQL', () => {
   it('returns the same ticket for the same document again (idempotent replay)', async () => {
     const first = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-2')] }, platform);
     const again = await hub.graphql(SUBMIT_TRADE_INS, { documents: [{ ...tradeIn('ORDER-2') }] }, platform);
-    expect(again.body.data.submitTradeIns.results[0]).toMatchObject({ __typename: 'SubmissionAccepted', replayed: true, ticket: first.body.data.submitTradeIns.results[0].ticket });
+    expect(again.body.data.submitTradeIns.results[0]).toMatchObject({
+      __typename: 'SubmissionAccepted',
+      replayed: true,
+      ticket: first.body.data.submitTradeIns.results[0].ticket,
+    });
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from tickets`.execute(hub.app.database.db);
     const before = rows[0]!.n;
     await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-2')] }, platform);
@@ -97,7 +144,11 @@ describe('submitting documents over GraphQL', () => {
 
   it('answers per document: a rejected one stores nothing, its accepted neighbours are stored whole', async () => {
     const before = await databaseText(hub);
-    const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-4'), tradeIn('ORDER-5', { usageMonths: 999 }), tradeIn('ORDER-6')] }, platform);
+    const { body } = await hub.graphql(
+      SUBMIT_TRADE_INS,
+      { documents: [tradeIn('ORDER-4'), tradeIn('ORDER-5', { usageMonths: 999 }), tradeIn('ORDER-6')] },
+      platform,
+    );
     const batch = body.data.submitTradeIns;
     expect(batch.results.map((r: { __typename: string }) => r.__typename)).toEqual(['SubmissionAccepted', 'SubmissionRejected', 'SubmissionAccepted']);
     expect(batch.results[1].errors).toContainEqual(expect.objectContaining({ path: '/usageMonths', code: 'schema.maximum' }));
@@ -110,12 +161,13 @@ describe('submitting documents over GraphQL', () => {
     const submitted = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('ORDER-7'), tradeIn('ORDER-8')] }, platform);
     const [first, second] = submitted.body.data.submitTradeIns.results;
     await handOverTickets(hub, 'platform-a', [first.ticket, second.ticket], 'recycler-a');
-    const { body } = await hub.graphql(SUBMIT_INSPECTIONS, {
-      documents: [
-        inspection('QC-1', { ticket: first.ticket }),
-        inspection('QC-2', { tradeIn: { platform: 'platform-a', externalRef: 'ORDER-8' } }),
-      ],
-    }, recycler);
+    const { body } = await hub.graphql(
+      SUBMIT_INSPECTIONS,
+      {
+        documents: [inspection('QC-1', { ticket: first.ticket }), inspection('QC-2', { tradeIn: { platform: 'platform-a', externalRef: 'ORDER-8' } })],
+      },
+      recycler,
+    );
     const [byTicket, byRef] = body.data.submitInspections.results;
     expect(byTicket).toMatchObject({ __typename: 'SubmissionAccepted', ticket: first.ticket });
     expect(byRef).toMatchObject({ __typename: 'SubmissionAccepted', ticket: second.ticket });
@@ -126,12 +178,16 @@ describe('submitting documents over GraphQL', () => {
   });
 
   it('refuses an inspection whose ticket the hub never issued (unknown reference)', async () => {
-    const { body } = await hub.graphql(SUBMIT_INSPECTIONS, {
-      documents: [
-        inspection('QC-3', { ticket: '01900000-0000-7000-8000-000000000000' }),
-        inspection('QC-4', { tradeIn: { platform: 'platform-b', externalRef: 'ORDER-7' } }),
-      ],
-    }, recycler);
+    const { body } = await hub.graphql(
+      SUBMIT_INSPECTIONS,
+      {
+        documents: [
+          inspection('QC-3', { ticket: '01900000-0000-7000-8000-000000000000' }),
+          inspection('QC-4', { tradeIn: { platform: 'platform-b', externalRef: 'ORDER-7' } }),
+        ],
+      },
+      recycler,
+    );
     for (const result of body.data.submitInspections.results) {
       expect(result.__typename).toBe('SubmissionRejected');
       expect(result.errors[0].code).toBe('reference.ticket_not_found');
@@ -139,9 +195,21 @@ describe('submitting documents over GraphQL', () => {
   });
 
   it('accepts a disposition for an inspected ticket', async () => {
-    const { body } = await hub.graphql(SUBMIT_DISPOSITIONS, {
-      documents: [{ externalRef: 'DP-1', tradeIn: { platform: 'platform-a', externalRef: 'ORDER-7' }, disposition: 'refurbished', completedMonth: '2026-11', weightKg: 0.17 }],
-    }, recycler);
+    const { body } = await hub.graphql(
+      SUBMIT_DISPOSITIONS,
+      {
+        documents: [
+          {
+            externalRef: 'DP-1',
+            tradeIn: { platform: 'platform-a', externalRef: 'ORDER-7' },
+            disposition: 'refurbished',
+            completedMonth: '2026-11',
+            weightKg: 0.17,
+          },
+        ],
+      },
+      recycler,
+    );
     expect(body.data.submitDispositions.results[0].__typename).toBe('SubmissionAccepted');
   });
 
@@ -213,10 +281,34 @@ describe('listing submissions', () => {
     query ($first: Int, $after: String) {
       mySubmissions(first: $first, after: $after) {
         __typename
-        ... on SubmissionConnection { edges { cursor node { id kind ticket } } pageInfo { hasNextPage endCursor } }
+        ... on SubmissionConnection {
+          edges {
+            cursor
+            node {
+              id
+              kind
+              ticket
+            }
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+        }
       }
-    }`;
-  const ONE = /* GraphQL */ `query ($id: ID!) { submission(id: $id) { __typename ... on Submission { id ticket } } }`;
+    }
+  `;
+  const ONE = /* GraphQL */ `
+    query ($id: ID!) {
+      submission(id: $id) {
+        __typename
+        ... on Submission {
+          id
+          ticket
+        }
+      }
+    }
+  `;
 
   it("pages through the party's own submissions and never anyone else's", async () => {
     const a = await hub.token('platform-a');

@@ -18,7 +18,10 @@ import { createTestHub, type TestHub } from '../support/test-hub.ts';
 const SECRET = randomBytes(32);
 const CATEGORIES = ['refrigerator', 'television', 'washing_machine', 'air_conditioner'] as const;
 const BRANDS: Record<(typeof CATEGORIES)[number], [string, string]> = {
-  refrigerator: ['海尔', 'BCD-470WDPG'], television: ['海信', '65E3H'], washing_machine: ['海尔', 'EC6001-MC3'], air_conditioner: ['格力', 'KFR-35GW'],
+  refrigerator: ['海尔', 'BCD-470WDPG'],
+  television: ['海信', '65E3H'],
+  washing_machine: ['海尔', 'EC6001-MC3'],
+  air_conditioner: ['格力', 'KFR-35GW'],
 };
 
 /** Trade-in i as tradein.v1; every third comes without a new purchase (and then without a subsidy). */
@@ -26,8 +29,15 @@ function tradeInV1(prefix: string, i: number): Record<string, unknown> {
   const category = CATEGORIES[i % CATEGORIES.length]!;
   const [brand, model] = BRANDS[category];
   const document: Record<string, unknown> = {
-    externalRef: `${prefix}-${i}`, category, brand, model, usageMonths: 20 + i, tradeInMonth: '2026-11',
-    regionCode: i % 2 === 0 ? '320200' : '440300', channel: i % 2 === 0 ? 'online' : 'in_store', quotedValuationFen: 50_000 + i * 1_000,
+    externalRef: `${prefix}-${i}`,
+    category,
+    brand,
+    model,
+    usageMonths: 20 + i,
+    tradeInMonth: '2026-11',
+    regionCode: i % 2 === 0 ? '320200' : '440300',
+    channel: i % 2 === 0 ? 'online' : 'in_store',
+    quotedValuationFen: 50_000 + i * 1_000,
   };
   if (i % 3 !== 2) {
     document.subsidyFen = 20_000 + i * 100;
@@ -42,7 +52,8 @@ const paidPrice = (i: number) => listPrice(i) - 30_000 - i * 100;
 /** The same trade-in as tradein.v2: its new purchase states the prices. */
 function tradeInV2(prefix: string, i: number): Record<string, unknown> {
   const document = tradeInV1(prefix, i);
-  if (document.newPurchase !== undefined) document.newPurchase = { ...(document.newPurchase as object), listPriceFen: listPrice(i), paidPriceFen: paidPrice(i) };
+  if (document.newPurchase !== undefined)
+    document.newPurchase = { ...(document.newPurchase as object), listPriceFen: listPrice(i), paidPriceFen: paidPrice(i) };
   return document;
 }
 
@@ -55,13 +66,21 @@ function orderRows(prefix: string, from: number, to: number, priced: boolean): R
     const hasPurchase = d.newPurchase !== undefined;
     const yuan = (fen: number) => (fen / 100).toFixed(2);
     rows.push({
-      订单号: String(d.externalRef), 旧机品类: words[String(d.category)]!, 旧机品牌: String(d.brand), 旧机型号: String(d.model),
+      订单号: String(d.externalRef),
+      旧机品类: words[String(d.category)]!,
+      旧机品牌: String(d.brand),
+      旧机型号: String(d.model),
       // usageMonths 20 + i: bought that many months before 2026-11-15.
-      购买时间: new Date(Date.UTC(2026, 10 - (20 + i), 15)).toISOString().slice(0, 10), 回收时间: '2026-11-15',
-      回收估价: yuan(Number(d.quotedValuationFen)), 国补金额: hasPurchase ? yuan(Number(d.subsidyFen)) : '',
-      新机品类: hasPurchase ? words[String(d.category)]! : '', 新机能效等级: hasPurchase ? '1级' : '',
+      购买时间: new Date(Date.UTC(2026, 10 - (20 + i), 15)).toISOString().slice(0, 10),
+      回收时间: '2026-11-15',
+      回收估价: yuan(Number(d.quotedValuationFen)),
+      国补金额: hasPurchase ? yuan(Number(d.subsidyFen)) : '',
+      新机品类: hasPurchase ? words[String(d.category)]! : '',
+      新机能效等级: hasPurchase ? '1级' : '',
       ...(priced && hasPurchase ? { 新机标价: yuan(listPrice(i)), 新机实付价: yuan(paidPrice(i)) } : {}),
-      省份: i % 2 === 0 ? '江苏省' : '广东省', 城市: i % 2 === 0 ? '无锡市' : '深圳市', 回收方式: i % 2 === 0 ? '线上邮寄' : '门店回收',
+      省份: i % 2 === 0 ? '江苏省' : '广东省',
+      城市: i % 2 === 0 ? '无锡市' : '深圳市',
+      回收方式: i % 2 === 0 ? '线上邮寄' : '门店回收',
     });
   }
   return rows;
@@ -113,7 +132,14 @@ async function ingestAll(target: VersionedHub, version: 1 | 2, workDir: string):
 
   const file = path.join(workDir, `orders-v${version}.json`);
   await fs.writeFile(file, JSON.stringify({ orders: orderRows('TI', 16, N, version === 2) }));
-  const pushed = await pushFile({ adapter: 'platform-orders-json', file, adapterOptions: {}, endpoint: `${url}/graphql`, tokens: fixedToken(token), checkpoint: false });
+  const pushed = await pushFile({
+    adapter: 'platform-orders-json',
+    file,
+    adapterOptions: {},
+    endpoint: `${url}/graphql`,
+    tokens: fixedToken(token),
+    checkpoint: false,
+  });
   expect(pushed).toMatchObject({ read: 8, accepted: 8, rejected: 0, conflicts: 0 });
 }
 
@@ -125,9 +151,11 @@ async function records(hub: TestHub): Promise<Record<string, unknown>[]> {
 }
 
 const PRICE_COLUMNS = ['new_purchase_list_price_fen', 'new_purchase_paid_price_fen'];
-const withoutPrices = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([column]) => !['id', 'created_at', ...PRICE_COLUMNS].includes(column)));
+const withoutPrices = (row: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(row).filter(([column]) => !['id', 'created_at', ...PRICE_COLUMNS].includes(column)));
 const PRICE_FIGURES = ['pricedPurchases', 'unpricedPurchases', 'listPriceFen', 'paidPriceFen', 'discountFen', 'subsidyAboveDiscount'];
-const withoutPriceFigures = (figures: Record<string, unknown> | null) => figures && Object.fromEntries(Object.entries(figures).filter(([name]) => !PRICE_FIGURES.includes(name)));
+const withoutPriceFigures = (figures: Record<string, unknown> | null) =>
+  figures && Object.fromEntries(Object.entries(figures).filter(([name]) => !PRICE_FIGURES.includes(name)));
 
 describe('tradein.v1 and tradein.v2 side by side', () => {
   let clock = new Date('2026-12-13T08:00:00Z');
@@ -163,14 +191,25 @@ describe('tradein.v1 and tradein.v2 side by side', () => {
 
   it('records the version each submission was sent as, on every path', async () => {
     const versions = async (hub: TestHub) =>
-      (await sql<{ version: number; n: number }>`select version, count(*)::int as n from submissions group by version order by version`.execute(hub.app.database.db)).rows;
+      (
+        await sql<{ version: number; n: number }>`select version, count(*)::int as n from submissions group by version order by version`.execute(
+          hub.app.database.db,
+        )
+      ).rows;
     expect(await versions(v1.hub)).toEqual([{ version: 1, n: N }]);
     // Push maps each order on its own: an order without a new purchase has no prices, so the adapter sends it
     // as tradein.v1 (16–23: three of them); GraphQL and /bulk sent every document as the batch's v2.
     const unpricedPushed = Array.from({ length: 8 }, (_, j) => 16 + j).filter((i) => i % 3 === 2).length;
-    expect(await versions(v2.hub)).toEqual([{ version: 1, n: unpricedPushed }, { version: 2, n: N - unpricedPushed }]);
+    expect(await versions(v2.hub)).toEqual([
+      { version: 1, n: unpricedPushed },
+      { version: 2, n: N - unpricedPushed },
+    ]);
     // The platform reads the same through the public interface.
-    const { body } = await v2.hub.graphql('{ mySubmissions(first: 50) { __typename ... on SubmissionConnection { edges { node { kind version } } } } }', {}, await v2.hub.token('platform-a'));
+    const { body } = await v2.hub.graphql(
+      '{ mySubmissions(first: 50) { __typename ... on SubmissionConnection { edges { node { kind version } } } } }',
+      {},
+      await v2.hub.token('platform-a'),
+    );
     const listed = body.data.mySubmissions.edges.map((e: { node: { kind: string; version: number } }) => e.node);
     expect(listed).toHaveLength(N);
     expect(listed.filter((node: { version: number }) => node.version === 2)).toHaveLength(N - unpricedPushed);
@@ -190,13 +229,26 @@ describe('tradein.v1 and tradein.v2 side by side', () => {
     const [first, second] = [await answer(v1.hub), await answer(v2.hub)];
     expect(withoutPriceFigures(second.total)).toEqual(withoutPriceFigures(first.total));
     expect(second.rows.map((row: { figures: Record<string, unknown> }) => withoutPriceFigures(row.figures))).toEqual(
-      first.rows.map((row: { figures: Record<string, unknown> }) => withoutPriceFigures(row.figures)));
+      first.rows.map((row: { figures: Record<string, unknown> }) => withoutPriceFigures(row.figures)),
+    );
     const purchases = Array.from({ length: N }, (_, i) => i).filter((i) => i % 3 !== 2);
     const sum = (f: (i: number) => number) => String(purchases.reduce((total, i) => total + f(i), 0));
-    expect(first.total).toMatchObject({ tradeIns: N, newPurchases: purchases.length, pricedPurchases: 0, unpricedPurchases: purchases.length, listPriceFen: '0', discountFen: '0' });
+    expect(first.total).toMatchObject({
+      tradeIns: N,
+      newPurchases: purchases.length,
+      pricedPurchases: 0,
+      unpricedPurchases: purchases.length,
+      listPriceFen: '0',
+      discountFen: '0',
+    });
     expect(second.total).toMatchObject({
-      newPurchases: purchases.length, pricedPurchases: purchases.length, unpricedPurchases: 0,
-      listPriceFen: sum(listPrice), paidPriceFen: sum(paidPrice), discountFen: sum((i) => listPrice(i) - paidPrice(i)), subsidyAboveDiscount: 0,
+      newPurchases: purchases.length,
+      pricedPurchases: purchases.length,
+      unpricedPurchases: 0,
+      listPriceFen: sum(listPrice),
+      paidPriceFen: sum(paidPrice),
+      discountFen: sum((i) => listPrice(i) - paidPrice(i)),
+      subsidyAboveDiscount: 0,
     });
   });
 
@@ -219,12 +271,23 @@ describe('tradein.v1 and tradein.v2 side by side', () => {
     try {
       const after = (await v1.hub.graphql(SUBMIT, { d: [tradeInV1('LATE', 101)] }, await v1.hub.token('platform-a'))).body.data.submitTradeIns;
       expect(after).toEqual({
-        __typename: 'DocumentVersionNotAccepted', code: 'document.version_not_accepted', kind: 'TRADEIN', version: 1,
-        acceptedUntil: '2027-06-30T16:00:00.000Z', successor: 2,
+        __typename: 'DocumentVersionNotAccepted',
+        code: 'document.version_not_accepted',
+        kind: 'TRADEIN',
+        version: 1,
+        acceptedUntil: '2027-06-30T16:00:00.000Z',
+        successor: 2,
         message: 'tradein.v1 must be submitted before 2027-06-30T16:00:00.000Z, the end of its acceptance window; submit tradein.v2',
       });
-      await expect(uploadBulk({ hubUrl: v1.url, token: await v1.hub.token('platform-a'), kind: 'tradein', lines: [JSON.stringify(tradeInV1('LATE', 102))], onResult: () => {} }))
-        .rejects.toMatchObject({ status: 400, code: 'document.version_not_accepted' });
+      await expect(
+        uploadBulk({
+          hubUrl: v1.url,
+          token: await v1.hub.token('platform-a'),
+          kind: 'tradein',
+          lines: [JSON.stringify(tradeInV1('LATE', 102))],
+          onResult: () => {},
+        }),
+      ).rejects.toMatchObject({ status: 400, code: 'document.version_not_accepted' });
       const v2After = (await v1.hub.graphql(SUBMIT, { d: [tradeInV2('LATE', 103)], v: 2 }, await v1.hub.token('platform-a'))).body.data.submitTradeIns;
       expect(v2After.results.map((r: { __typename: string }) => r.__typename)).toEqual(['SubmissionAccepted']);
       expect(v2After.deprecation).toBeNull();

@@ -7,10 +7,24 @@ export const HAND_OVER = /* GraphQL */ `
   mutation ($ticket: ID, $tradeIn: TradeInReferenceInput, $to: String!) {
     handOverTicket(ticket: $ticket, tradeIn: $tradeIn, to: $to) {
       __typename
-      ... on CustodyChain { ticket holder links { sequence holder from handedOverAt releasedAt } }
-      ... on HubError { code message }
+      ... on CustodyChain {
+        ticket
+        holder
+        links {
+          sequence
+          holder
+          from
+          handedOverAt
+          releasedAt
+        }
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 /**
  * Hands tickets from their holder to a recycler over GraphQL, as a platform does before its recycler submits

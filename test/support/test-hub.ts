@@ -48,9 +48,7 @@ export async function createTestHub(options: { now?: () => Date; env?: Record<st
   const target = testDatabaseTarget();
   const app = await createApp(config, {
     databaseTarget: target,
-    logger: options.logLines === undefined
-      ? createLogger('silent')
-      : createLogger('debug', { write: (line: string) => void options.logLines!.push(line) }),
+    logger: options.logLines === undefined ? createLogger('silent') : createLogger('debug', { write: (line: string) => void options.logLines!.push(line) }),
     // A fixed secret makes keyed figures (insights noise) reproducible from run to run.
     secret: (options.secret ?? randomBytes(32)).toString('base64'),
     ...(options.now ? { now: options.now } : {}),
@@ -66,7 +64,8 @@ export async function createTestHub(options: { now?: () => Date; env?: Record<st
     app,
     config,
     keys,
-    token: (partyId, tokenOptions = {}) => mintToken(keys.get(partyId)!, { hubId: config.hubId, ...tokenOptions, ...(options.now ? { now: options.now() } : {}) }),
+    token: (partyId, tokenOptions = {}) =>
+      mintToken(keys.get(partyId)!, { hubId: config.hubId, ...tokenOptions, ...(options.now ? { now: options.now() } : {}) }),
     async graphql(query, variables, token) {
       const response = await app.yoga.fetch('http://hub.test/graphql', {
         method: 'POST',

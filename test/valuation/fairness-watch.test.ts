@@ -31,6 +31,12 @@ describe('valuationFairness', () => {
   it('leaves out devices whose reference is zero', () => {
     const scrap = { ...base, grade: 'X', ageMonths: 300, faults: ['water_damage_ldi_tripped', 'display_lines', 'touch_fault'] };
     expect(formulaValueFen(VALUATION_STANDARD, scrap)).toBe(0);
-    expect(valuationFairness(VALUATION_STANDARD, Array.from({ length: 5 }, () => ({ ...scrap, platformId: 'p', month: '2026-01', quotedValuationFen: 100 })), 5).cells).toEqual([]);
+    expect(
+      valuationFairness(
+        VALUATION_STANDARD,
+        Array.from({ length: 5 }, () => ({ ...scrap, platformId: 'p', month: '2026-01', quotedValuationFen: 100 })),
+        5,
+      ).cells,
+    ).toEqual([]);
   });
 });

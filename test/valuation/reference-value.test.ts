@@ -8,11 +8,29 @@ const QUERY = /* GraphQL */ `
   query ($brand: String!, $model: String!, $grade: String!, $ageMonths: Int!, $faults: [String!]) {
     referenceValue(brand: $brand, model: $model, grade: $grade, ageMonths: $ageMonths, faults: $faults) {
       __typename
-      ... on ReferenceValue { standardVersion category launchPriceFen formulaFen observed { meanFen devices ageFromMonths ageToMonths epsilon } }
-      ... on ValuationRefused { argument }
-      ... on HubError { code message }
+      ... on ReferenceValue {
+        standardVersion
+        category
+        launchPriceFen
+        formulaFen
+        observed {
+          meanFen
+          devices
+          ageFromMonths
+          ageToMonths
+          epsilon
+        }
+      }
+      ... on ValuationRefused {
+        argument
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 const SUBMIT = (mutation: string) => `mutation($d:[JSON!]!){${mutation}(documents:$d){
   ... on SubmissionBatch { results { __typename ... on SubmissionAccepted { ticket } } } ... on HubError { code } }}`;
 
@@ -27,7 +45,8 @@ const POOL_PURPOSE = VALUATION_STANDARD.observedPool.purpose;
 describe('referenceValue', () => {
   let hub: TestHub;
   const now = new Date('2026-12-07T10:00:00Z');
-  const ask = async (variables: Record<string, unknown>, token?: string) => (await hub.graphql(QUERY, { ...MODEL, grade: 'B', ageMonths: 24, ...variables }, token)).body.data.referenceValue;
+  const ask = async (variables: Record<string, unknown>, token?: string) =>
+    (await hub.graphql(QUERY, { ...MODEL, grade: 'B', ageMonths: 24, ...variables }, token)).body.data.referenceValue;
   const submit = async (mutation: string, documents: Record<string, unknown>[], party: string) => {
     const { body } = await hub.graphql(SUBMIT(mutation), { d: documents }, await hub.token(party));
     expect(body.data[mutation].results.map((r: { __typename: string }) => r.__typename)).toEqual(documents.map(() => 'SubmissionAccepted'));
@@ -42,15 +61,49 @@ describe('referenceValue', () => {
     const platformOf = (i: number) => (i < DEVICES ? 'platform-a' : 'platform-b');
     const tickets: string[] = [];
     for (const platform of ['platform-a', 'platform-b']) {
-      tickets.push(...await submit('submitTradeIns', users.flatMap((subjectRef, i) => platformOf(i) !== platform ? [] : [{
-        externalRef: `RV-${i}`, subjectRef, category: 'mobile_phone', ...MODEL, usageMonths: 24, tradeInMonth: '2023-09', channel: 'online', quotedValuationFen: 190_000, recycler: 'recycler-a',
-      }]), platform));
+      tickets.push(
+        ...(await submit(
+          'submitTradeIns',
+          users.flatMap((subjectRef, i) =>
+            platformOf(i) !== platform
+              ? []
+              : [
+                  {
+                    externalRef: `RV-${i}`,
+                    subjectRef,
+                    category: 'mobile_phone',
+                    ...MODEL,
+                    usageMonths: 24,
+                    tradeInMonth: '2023-09',
+                    channel: 'online',
+                    quotedValuationFen: 190_000,
+                    recycler: 'recycler-a',
+                  },
+                ],
+          ),
+          platform,
+        )),
+      );
     }
-    await submit('submitInspections', tickets.map((ticket, i) => ({ externalRef: `RV-QC-${i}`, ticket, grade: i < DEVICES ? 'B' : 'C', inspectedMonth: '2023-09', finalValuationFen: 200_000 })), 'recycler-a');
+    await submit(
+      'submitInspections',
+      tickets.map((ticket, i) => ({
+        externalRef: `RV-QC-${i}`,
+        ticket,
+        grade: i < DEVICES ? 'B' : 'C',
+        inspectedMonth: '2023-09',
+        finalValuationFen: 200_000,
+      })),
+      'recycler-a',
+    );
     for (const [i, subjectRef] of users.entries()) {
       const purpose = i < DEVICES ? POOL_PURPOSE : i % 2 === 0 ? 'product-rnd' : null;
       if (purpose === null) continue;
-      const { body } = await hub.graphql('mutation($p:String!){grantConsent(purpose:$p){__typename}}', { p: purpose }, await hub.token(platformOf(i), { subjectRef }));
+      const { body } = await hub.graphql(
+        'mutation($p:String!){grantConsent(purpose:$p){__typename}}',
+        { p: purpose },
+        await hub.token(platformOf(i), { subjectRef }),
+      );
       expect(body.data.grantConsent.__typename).toBe('ConsentChanged');
     }
   });
@@ -59,7 +112,13 @@ describe('referenceValue', () => {
   it('answers a platform with the formula and the noisy pooled value, and the same figure when asked again', async () => {
     const token = await hub.token('platform-a');
     const answer = await ask({}, token);
-    expect(answer).toMatchObject({ __typename: 'ReferenceValue', standardVersion: VALUATION_STANDARD.version, category: 'mobile_phone', launchPriceFen: 500_000, formulaFen: 204_602 });
+    expect(answer).toMatchObject({
+      __typename: 'ReferenceValue',
+      standardVersion: VALUATION_STANDARD.version,
+      category: 'mobile_phone',
+      launchPriceFen: 500_000,
+      formulaFen: 204_602,
+    });
     expect(answer.observed).toMatchObject({ ageFromMonths: 24, ageToMonths: 29, epsilon: 1 });
     // Laplace noise of scale 2 on the count: ±20 is beyond 10 scales.
     expect(Math.abs(answer.observed.devices - DEVICES)).toBeLessThanOrEqual(20);
@@ -87,7 +146,7 @@ describe('referenceValue', () => {
     expect(JSON.stringify(unknown)).not.toContain('9000');
   });
 
-  it('pools only devices whose users consent to the standard\'s purpose', async () => {
+  it("pools only devices whose users consent to the standard's purpose", async () => {
     // 40 grade-C devices, none of whose users consent to the pool's purpose: the pool is empty, and with a
     // fixed secret the noisy count of an empty pool stays below the minimum.
     const context = { db: hub.app.database.db, secret: Buffer.alloc(32, 1), standard: VALUATION_STANDARD, now: () => now };
@@ -128,7 +187,12 @@ describe('referenceValue', () => {
     // The watch is statutory: every inspected device counts, consenting or not.
     expect(watch.cells).toContainEqual({ platformId: 'platform-a', month: '2023-09', devices: DEVICES, medianRatioBp: 9286, shareBelowBp: 0 });
     expect(watch.cells.find((c: { platformId: string }) => c.platformId === 'platform-b')?.devices).toBe(DEVICES);
-    expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({ __typename: 'AccessDenied', code: 'access.denied' });
-    expect((await hub.graphql(WATCH, { f: '2023-13', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness).toMatchObject({ argument: 'fromMonth' });
+    expect((await hub.graphql(WATCH, { f: '2023-01', t: '2023-12' }, await hub.token('platform-a'))).body.data.valuationFairness).toMatchObject({
+      __typename: 'AccessDenied',
+      code: 'access.denied',
+    });
+    expect((await hub.graphql(WATCH, { f: '2023-13', t: '2023-12' }, await hub.token('regulator-a'))).body.data.valuationFairness).toMatchObject({
+      argument: 'fromMonth',
+    });
   });
 });

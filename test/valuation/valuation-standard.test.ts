@@ -36,7 +36,9 @@ describe('formulaValueFen', () => {
 
   it('stops at the curve floor and never goes below zero', () => {
     expect(formulaValueFen(VALUATION_STANDARD, { ...phone, grade: 'A', ageMonths: 200 })).toBe(25_000);
-    expect(formulaValueFen(VALUATION_STANDARD, { category: 'refrigerator', launchPriceFen: 500_000, grade: 'X', ageMonths: 300, faults: ['compressor_fault'] })).toBe(0);
+    expect(
+      formulaValueFen(VALUATION_STANDARD, { category: 'refrigerator', launchPriceFen: 500_000, grade: 'X', ageMonths: 300, faults: ['compressor_fault'] }),
+    ).toBe(0);
   });
 
   it('refuses a grade outside the standard', () => {
@@ -50,5 +52,4 @@ describe('ageBandOf', () => {
     expect(ageBandOf(23, 6)).toEqual({ from: 18, to: 23 });
     expect(ageBandOf(24, 6)).toEqual({ from: 24, to: 29 });
   });
-
 });

@@ -43,7 +43,8 @@ describe('moving values stored before the vocabulary rule (start-up step after m
     await sql`insert into catalogue_models (brand, model, category, launch_month, launch_price_fen, party_id, created_at)
       values ('Apple', 'iPhone 13 128GB', 'mobile_phone', '2021-09-01', 599900, 'brand-a', ${at}),
              ('Nothing', 'Phone (2)', 'mobile_phone', '2023-07-01', 399900, 'brand-n', ${at})`.execute(db);
-    const record = (id: string, brand: string, model: string) => sql`insert into records
+    const record = (id: string, brand: string, model: string) =>
+      sql`insert into records
       (id, category, brand, model, usage_months, trade_in_month, channel, quoted_valuation_fen, created_at)
       values (${id}, 'mobile_phone', ${brand}, ${model}, 12, '2026-09-01', 'online', 100000, ${at})`.execute(db);
     await record('01900000-0000-7000-8000-000000000001', 'APPLE', 'iphone13 128G');
@@ -53,7 +54,9 @@ describe('moving values stored before the vocabulary rule (start-up step after m
     const wipe = JSON.stringify({ required: true, result: 'success', certificateRef: 'WC-LEGACYCERT42' });
     await sql`insert into inspections (id, record_id, recycler_id, grade, grade_scheme, grade_value, inspected_month, faults, data_wipe, created_at)
       values ('01900000-0000-7000-8000-0000000000a1', '01900000-0000-7000-8000-000000000001', 'recycler-a', 'B', 'CTIA', '1b', '2026-10-01', '{}', ${wipe}::jsonb, ${at}),
-             ('01900000-0000-7000-8000-0000000000a2', '01900000-0000-7000-8000-000000000002', 'recycler-a', 'C', 'PROPRIETARY', '张伟', '2026-10-01', '{}', null, ${at})`.execute(db);
+             ('01900000-0000-7000-8000-0000000000a2', '01900000-0000-7000-8000-000000000002', 'recycler-a', 'C', 'PROPRIETARY', '张伟', '2026-10-01', '{}', null, ${at})`.execute(
+      db,
+    );
     await MIGRATIONS[VOCABULARIES]!.up(db);
   });
 
@@ -82,11 +85,20 @@ describe('moving values stored before the vocabulary rule (start-up step after m
     const inspections = await sql<{ grade_scheme: string | null; grade_value: string | null; data_wipe: Record<string, unknown> | null }>`
       select grade_scheme, grade_value, data_wipe from inspections order by id`.execute(handle.db);
     expect(inspections.rows).toEqual([
-      { grade_scheme: 'CTIA', grade_value: '1 B', data_wipe: { required: true, result: 'success', certificateRefHash: keyedHash(secret, 'certificate', 'recycler-a', 'WC-LEGACYCERT42').toString('base64url') } },
+      {
+        grade_scheme: 'CTIA',
+        grade_value: '1 B',
+        data_wipe: {
+          required: true,
+          result: 'success',
+          certificateRefHash: keyedHash(secret, 'certificate', 'recycler-a', 'WC-LEGACYCERT42').toString('base64url'),
+        },
+      },
       { grade_scheme: null, grade_value: null, data_wipe: null },
     ]);
     const text = await dump(handle);
-    for (const raw of [subjectRef, 'WC-LEGACYCERT42', 'iPhone 19', 'Secret', 'Some Shop', 'Gadget', '张伟', 'iphone13 128G']) expect(text, raw).not.toContain(raw);
+    for (const raw of [subjectRef, 'WC-LEGACYCERT42', 'iPhone 19', 'Secret', 'Some Shop', 'Gadget', '张伟', 'iphone13 128G'])
+      expect(text, raw).not.toContain(raw);
     const legacyColumns = await sql<{ column_name: string }>`
       select column_name from information_schema.columns where table_schema = current_schema() and column_name like '%legacy%'`.execute(handle.db);
     expect(legacyColumns.rows).toEqual([]);

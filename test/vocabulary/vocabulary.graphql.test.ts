@@ -16,19 +16,77 @@ const SUBMIT = (field: string) => /* GraphQL */ `
 const SUBMIT_TRADE_INS = SUBMIT('submitTradeIns');
 const SUBMIT_INSPECTIONS = SUBMIT('submitInspections');
 const SUBMIT_CATALOGUE = SUBMIT('submitCatalogueEntries');
-const UNLISTED = /* GraphQL */ `query { unlistedModels(first: 10) { __typename ... on QueryUnlistedModelsSuccess { data { brand modelHash records } } ... on HubError { code } } }`;
-const MY_RECORDS = /* GraphQL */ `query { me { __typename ... on Me { records { brand model } } } }`;
+const UNLISTED = /* GraphQL */ `
+  query {
+    unlistedModels(first: 10) {
+      __typename
+      ... on QueryUnlistedModelsSuccess {
+        data {
+          brand
+          modelHash
+          records
+        }
+      }
+      ... on HubError {
+        code
+      }
+    }
+  }
+`;
+const MY_RECORDS = /* GraphQL */ `
+  query {
+    me {
+      __typename
+      ... on Me {
+        records {
+          brand
+          model
+        }
+      }
+    }
+  }
+`;
 const REGISTER_BRAND = /* GraphQL */ `
   mutation ($id: String!, $zh: String!, $en: String!) {
-    registerBrand(id: $id, nameZh: $zh, nameEn: $en) { __typename ... on Brand { id } ... on HubError { code message } }
-  }`;
+    registerBrand(id: $id, nameZh: $zh, nameEn: $en) {
+      __typename
+      ... on Brand {
+        id
+      }
+      ... on HubError {
+        code
+        message
+      }
+    }
+  }
+`;
 const REGISTER_GRADES = /* GraphQL */ `
-  mutation ($values: [String!]!) { registerGradingScheme(values: $values) { __typename ... on MutationRegisterGradingSchemeSuccess { data } ... on HubError { code message } } }`;
+  mutation ($values: [String!]!) {
+    registerGradingScheme(values: $values) {
+      __typename
+      ... on MutationRegisterGradingSchemeSuccess {
+        data
+      }
+      ... on HubError {
+        code
+        message
+      }
+    }
+  }
+`;
 
 function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
   return {
-    externalRef, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 30,
-    tradeInMonth: '2026-10', regionCode: '320200', channel: 'online', quotedValuationFen: 180_000, ...overrides,
+    externalRef,
+    category: 'mobile_phone',
+    brand: 'Apple',
+    model: 'iPhone 13 128GB',
+    usageMonths: 30,
+    tradeInMonth: '2026-10',
+    regionCode: '320200',
+    channel: 'online',
+    quotedValuationFen: 180_000,
+    ...overrides,
   };
 }
 
@@ -58,7 +116,11 @@ describe('the vocabulary rule', () => {
   afterAll(async () => hub.close());
 
   it('stores the canonical brand id for a name, an alias or another spelling', async () => {
-    const documents = [tradeIn('B-1', { brand: 'HUAWEI', model: 'Mate 60 Pro' }), tradeIn('B-2', { brand: '華為', model: 'Mate 60 Pro' }), tradeIn('B-3', { brand: 'Ｈｕａｗｅｉ', model: 'Mate 60 Pro' })];
+    const documents = [
+      tradeIn('B-1', { brand: 'HUAWEI', model: 'Mate 60 Pro' }),
+      tradeIn('B-2', { brand: '華為', model: 'Mate 60 Pro' }),
+      tradeIn('B-3', { brand: 'Ｈｕａｗｅｉ', model: 'Mate 60 Pro' }),
+    ];
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents }, platform);
     expect(body.data.submitTradeIns.accepted).toBe(3);
     const { rows } = await sql<{ brand: string }>`select distinct brand from records`.execute(hub.app.database.db);
@@ -68,7 +130,8 @@ describe('the vocabulary rule', () => {
   it('refuses an unknown brand with its path and rule, never its value (unknown brand)', async () => {
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('B-4', { brand: 'Zhangsan Phones' })] }, platform);
     expect(body.data.submitTradeIns.results[0]).toEqual({
-      __typename: 'SubmissionRejected', errors: [{ path: '/brand', code: 'vocabulary.unknown_brand', message: "must be a brand in the hub's brand registry" }],
+      __typename: 'SubmissionRejected',
+      errors: [{ path: '/brand', code: 'vocabulary.unknown_brand', message: "must be a brand in the hub's brand registry" }],
     });
     expect(JSON.stringify(body)).not.toContain('Zhangsan');
     expect(await databaseDump(hub)).not.toContain('Zhangsan');
@@ -124,7 +187,9 @@ describe('the vocabulary rule', () => {
 
     // A trade-in after the catalogue resolves at once.
     await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('U-4', { model: 'iPhone17 Pro Max 256gb' })] }, platform);
-    const { rows: direct } = await sql<{ model: string }>`select model from records where model_hash is null and model like 'iPhone 17%'`.execute(hub.app.database.db);
+    const { rows: direct } = await sql<{ model: string }>`select model from records where model_hash is null and model like 'iPhone 17%'`.execute(
+      hub.app.database.db,
+    );
     expect(direct).toHaveLength(4);
   });
 
@@ -138,13 +203,38 @@ describe('the vocabulary rule', () => {
     const ticket = body.data.submitTradeIns.results[0].ticket;
     await handOverTickets(hub, 'platform-a', [ticket], 'recycler-a');
     const recycler = await hub.token('recycler-a');
-    const inspection = (externalRef: string, gradeScheme: string, gradeValue: string) => ({ externalRef, ticket, grade: 'B', gradeScheme, gradeValue, inspectedMonth: '2026-11' });
-    const answer = await hub.graphql(SUBMIT_INSPECTIONS, {
-      documents: [inspection('I-1', 'CTIA', '1b'), inspection('I-2', 'R2_REC', 'F5 C6'), inspection('I-3', 'CTIA', 'F5'), inspection('I-4', 'PROPRIETARY', '9成新'), inspection('I-5', 'PROPRIETARY', '靓机')],
-    }, recycler);
+    const inspection = (externalRef: string, gradeScheme: string, gradeValue: string) => ({
+      externalRef,
+      ticket,
+      grade: 'B',
+      gradeScheme,
+      gradeValue,
+      inspectedMonth: '2026-11',
+    });
+    const answer = await hub.graphql(
+      SUBMIT_INSPECTIONS,
+      {
+        documents: [
+          inspection('I-1', 'CTIA', '1b'),
+          inspection('I-2', 'R2_REC', 'F5 C6'),
+          inspection('I-3', 'CTIA', 'F5'),
+          inspection('I-4', 'PROPRIETARY', '9成新'),
+          inspection('I-5', 'PROPRIETARY', '靓机'),
+        ],
+      },
+      recycler,
+    );
     const results = answer.body.data.submitInspections.results;
-    expect(results.map((r: { __typename: string }) => r.__typename)).toEqual(['SubmissionAccepted', 'SubmissionAccepted', 'SubmissionRejected', 'SubmissionAccepted', 'SubmissionRejected']);
-    expect(results[2].errors).toEqual([{ path: '/gradeValue', code: 'vocabulary.unknown_grade_value', message: "must be a value in the grading scheme's vocabulary" }]);
+    expect(results.map((r: { __typename: string }) => r.__typename)).toEqual([
+      'SubmissionAccepted',
+      'SubmissionAccepted',
+      'SubmissionRejected',
+      'SubmissionAccepted',
+      'SubmissionRejected',
+    ]);
+    expect(results[2].errors).toEqual([
+      { path: '/gradeValue', code: 'vocabulary.unknown_grade_value', message: "must be a value in the grading scheme's vocabulary" },
+    ]);
     const { rows } = await sql<{ grade_value: string }>`select grade_value from inspections order by grade_value`.execute(hub.app.database.db);
     expect(rows.map((r) => r.grade_value)).toEqual(['1 B', '9成新', 'F5 C6']);
 
@@ -159,12 +249,18 @@ describe('the vocabulary rule', () => {
 
   it('accepts pseudonyms of a declared shape and refuses one that decodes to a personal datum', async () => {
     const encodedPhone = Buffer.from('mobile 13912345678').toString('base64url');
-    const { body } = await hub.graphql(SUBMIT_TRADE_INS, {
-      documents: [tradeIn('S-1', { subjectRef: '0f8e3c52-9a41-4b7e-8c2d-6a1f0e9b3d74' }), tradeIn('S-2', { subjectRef: encodedPhone })],
-    }, platform);
+    const { body } = await hub.graphql(
+      SUBMIT_TRADE_INS,
+      {
+        documents: [tradeIn('S-1', { subjectRef: '0f8e3c52-9a41-4b7e-8c2d-6a1f0e9b3d74' }), tradeIn('S-2', { subjectRef: encodedPhone })],
+      },
+      platform,
+    );
     expect(body.data.submitTradeIns.results[0].__typename).toBe('SubmissionAccepted');
     // The detectors decode it first and name what it hides; the pseudonym rule would refuse it next.
-    expect(body.data.submitTradeIns.results[1].errors).toEqual([{ path: '/subjectRef', code: 'pii.cn_mobile', message: 'must not contain a mainland mobile number' }]);
+    expect(body.data.submitTradeIns.results[1].errors).toEqual([
+      { path: '/subjectRef', code: 'pii.cn_mobile', message: 'must not contain a mainland mobile number' },
+    ]);
     expect(JSON.stringify(body)).not.toContain(encodedPhone);
   });
 
@@ -174,8 +270,22 @@ describe('the vocabulary rule', () => {
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents: [tradeIn('D-1', { subjectRef })] }, platform);
     const ticket = body.data.submitTradeIns.results[0].ticket;
     await handOverTickets(hub, 'platform-a', [ticket], 'recycler-a');
-    const wipe = { required: true, standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', technique: 'overwrite', passes: 1, verification: 'full', result: 'success', completedMonth: '2026-11', certificateRef };
-    const answer = await hub.graphql(SUBMIT_INSPECTIONS, { documents: [{ externalRef: 'D-I-1', ticket, grade: 'B', inspectedMonth: '2026-11', dataWipe: wipe }] }, await hub.token('recycler-a'));
+    const wipe = {
+      required: true,
+      standard: 'GB_INFO_CLEARANCE_2025',
+      level: 'purge',
+      technique: 'overwrite',
+      passes: 1,
+      verification: 'full',
+      result: 'success',
+      completedMonth: '2026-11',
+      certificateRef,
+    };
+    const answer = await hub.graphql(
+      SUBMIT_INSPECTIONS,
+      { documents: [{ externalRef: 'D-I-1', ticket, grade: 'B', inspectedMonth: '2026-11', dataWipe: wipe }] },
+      await hub.token('recycler-a'),
+    );
     expect(answer.body.data.submitInspections.accepted).toBe(1);
     const dump = await databaseDump(hub);
     expect(dump).not.toContain(subjectRef);

@@ -6,10 +6,26 @@ import { csvCell, insightsCsv } from '../../src/web/insights/insights-csv.ts';
 import { chartAvailability, planQueries, splitList } from '../../src/web/insights/insights-plan.ts';
 import type { InsightRow, InsightsAnswer } from '../../src/web/insights/insights-queries.ts';
 
-const row = (keys: Record<string, string | null>, subjects: number, values: InsightRow['values'], remainder = false): InsightRow => ({ keys, remainder, subjects, values });
+const row = (keys: Record<string, string | null>, subjects: number, values: InsightRow['values'], remainder = false): InsightRow => ({
+  keys,
+  remainder,
+  subjects,
+  values,
+});
 const answer = (rows: InsightRow[], extra: Partial<InsightsAnswer> = {}): InsightsAnswer => ({
-  __typename: 'Insights', queryId: 'q-1', purpose: 'product-rnd', policyVersion: 1, minGroupSize: 10, rows, suppressedGroups: 0, remainderDropped: false,
-  subjectsCounted: 0, priceFen: 0, noise: null, carbonFactorSet: 'v1', ...extra,
+  __typename: 'Insights',
+  queryId: 'q-1',
+  purpose: 'product-rnd',
+  policyVersion: 1,
+  minGroupSize: 10,
+  rows,
+  suppressedGroups: 0,
+  remainderDropped: false,
+  subjectsCounted: 0,
+  priceFen: 0,
+  noise: null,
+  carbonFactorSet: 'v1',
+  ...extra,
 });
 
 const terms = new Map(purposeTermsOf(await loadPolicies(SHIPPED_POLICIES_DIR)).map((t) => [t.purpose, t]));
@@ -74,19 +90,30 @@ describe('insights dashboard: chart figures (chart-data)', () => {
       { key: 'glass_cracked', values: [0.1, 0.5, 0.2] },
       { key: 'housing_dent', values: [0.3, 0, 0] },
     ]);
-    expect(distributionSeries(rows, 'faultRate', label, Infinity, ['speaker_fault']).datasets.map((d) => d.key)).toEqual(['speaker_fault', 'glass_cracked', 'housing_dent']);
+    expect(distributionSeries(rows, 'faultRate', label, Infinity, ['speaker_fault']).datasets.map((d) => d.key)).toEqual([
+      'speaker_fault',
+      'glass_cracked',
+      'housing_dent',
+    ]);
   });
 
   it('draws the residual curve by age band, one line per grade, and leaves the remainder and unknown ages off it', () => {
-    const curve = residualCurve([
-      row({ ageBand: '3-5y', grade: 'A' }, 10, { residualRatioP50: 0.3 }),
-      row({ ageBand: '1-2y', grade: 'A' }, 10, { residualRatioP50: 0.6 }),
-      row({ ageBand: '1-2y', grade: 'B' }, 10, { residualRatioP50: 0.5 }),
-      row({ ageBand: null, grade: 'B' }, 10, { residualRatioP50: 0.4 }),
-      row({ ageBand: null, grade: null }, 11, { residualRatioP50: 0.45 }, true),
-    ], ['0-1y', '1-2y', '2-3y', '3-5y', '5y+'], ['A', 'B', 'C']);
+    const curve = residualCurve(
+      [
+        row({ ageBand: '3-5y', grade: 'A' }, 10, { residualRatioP50: 0.3 }),
+        row({ ageBand: '1-2y', grade: 'A' }, 10, { residualRatioP50: 0.6 }),
+        row({ ageBand: '1-2y', grade: 'B' }, 10, { residualRatioP50: 0.5 }),
+        row({ ageBand: null, grade: 'B' }, 10, { residualRatioP50: 0.4 }),
+        row({ ageBand: null, grade: null }, 11, { residualRatioP50: 0.45 }, true),
+      ],
+      ['0-1y', '1-2y', '2-3y', '3-5y', '5y+'],
+      ['A', 'B', 'C'],
+    );
     expect(curve.labels).toEqual(['1-2y', '3-5y']);
-    expect(curve.datasets).toEqual([{ key: 'A', values: [0.6, 0.3] }, { key: 'B', values: [0.5, null] }]);
+    expect(curve.datasets).toEqual([
+      { key: 'A', values: [0.6, 0.3] },
+      { key: 'B', values: [0.5, null] },
+    ]);
     expect(curve.offCurve).toHaveLength(2);
   });
 });
@@ -102,13 +129,24 @@ describe('insights dashboard: CSV export (insights-csv)', () => {
   });
 
   it('marks the withheld rows of a noisy answer with the release threshold and a rough count, never a group count', () => {
-    const csv = insightsCsv([{
-      grouping: 'model',
-      answer: answer([row({ model: 'iPhone 13 128GB' }, 131, { count: 131 })], {
-        suppressedGroups: null, remainderDropped: null,
-        noise: { mechanism: 'discrete-laplace', epsilonSpent: 1, epsilonRemaining: 99, monthlyBudget: 100, repeat: false, releaseThreshold: 107, withheldRecords: 40 },
-      }),
-    }]);
+    const csv = insightsCsv([
+      {
+        grouping: 'model',
+        answer: answer([row({ model: 'iPhone 13 128GB' }, 131, { count: 131 })], {
+          suppressedGroups: null,
+          remainderDropped: null,
+          noise: {
+            mechanism: 'discrete-laplace',
+            epsilonSpent: 1,
+            epsilonRemaining: 99,
+            monthlyBudget: 100,
+            repeat: false,
+            releaseThreshold: 107,
+            withheldRecords: 40,
+          },
+        }),
+      },
+    ]);
     expect(csv.slice(1).split('\r\n')).toEqual([
       'grouping,purpose,queryId,model,remainder,subjects,count,noisy,note',
       'model,product-rnd,q-1,iPhone 13 128GB,false,131,131,true,',
@@ -118,13 +156,29 @@ describe('insights dashboard: CSV export (insights-csv)', () => {
   });
 
   it('writes every released row with its keys and flattened measures, the remainder and noise marked', () => {
-    const csv = insightsCsv([{
-      grouping: 'model',
-      answer: answer([
-        row({ model: 'iPhone 13 128GB' }, 13, { count: 13, gradeDistribution: { A: 0.5, B: 0.5 } }),
-        row({ model: null }, 10, { count: 10, gradeDistribution: { C: 1 } }, true),
-      ], { suppressedGroups: 2, noise: { mechanism: 'discrete-laplace', epsilonSpent: 0.5, epsilonRemaining: 4.5, monthlyBudget: 5, repeat: false, releaseThreshold: 30, withheldRecords: 12 } }),
-    }]);
+    const csv = insightsCsv([
+      {
+        grouping: 'model',
+        answer: answer(
+          [
+            row({ model: 'iPhone 13 128GB' }, 13, { count: 13, gradeDistribution: { A: 0.5, B: 0.5 } }),
+            row({ model: null }, 10, { count: 10, gradeDistribution: { C: 1 } }, true),
+          ],
+          {
+            suppressedGroups: 2,
+            noise: {
+              mechanism: 'discrete-laplace',
+              epsilonSpent: 0.5,
+              epsilonRemaining: 4.5,
+              monthlyBudget: 5,
+              repeat: false,
+              releaseThreshold: 30,
+              withheldRecords: 12,
+            },
+          },
+        ),
+      },
+    ]);
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')).toEqual([
       'grouping,purpose,queryId,model,remainder,subjects,count,gradeDistribution.A,gradeDistribution.B,gradeDistribution.C,noisy,note',

@@ -52,7 +52,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   /** Runs the dashboard's query and waits until the model's count reads `expected`. */
   async function runAndReadCount(expected: number): Promise<string | null> {
     await brandPage.getByRole('button', { name: /^(查询|Run query)$/ }).click();
-    await countCell(brandPage, MODEL).filter({ hasText: new RegExp(`^${expected}$`) }).waitFor({ timeout: 20_000 });
+    await countCell(brandPage, MODEL)
+      .filter({ hasText: new RegExp(`^${expected}$`) })
+      .waitFor({ timeout: 20_000 });
     return countCell(brandPage, MODEL).textContent();
   }
 
@@ -63,16 +65,29 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   async function seed(on: TestHub, dpCrowd: readonly string[] = []): Promise<void> {
     const graphql = (query: string, variables: Record<string, unknown>, party: string) => graphqlOn(on, query, variables, party);
     // The brand's catalogue makes age bands and residual values computable.
-    await graphql('mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename}}', {
-      d: [
-        { brand: 'Apple', model: MODEL, category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900, weightKg: 0.173 },
-        { brand: '华为', model: SMALL_MODEL, category: 'mobile_phone', launchMonth: '2021-07', launchPriceFen: 648_800, weightKg: 0.195 },
-        { brand: 'Apple', model: CROWD_MODEL, category: 'mobile_phone', launchMonth: '2020-10', launchPriceFen: 679_900, weightKg: 0.162 },
-      ],
-    }, 'brand-a');
+    await graphql(
+      'mutation($d:[JSON!]!){submitCatalogueEntries(documents:$d){__typename}}',
+      {
+        d: [
+          { brand: 'Apple', model: MODEL, category: 'mobile_phone', launchMonth: '2021-09', launchPriceFen: 599_900, weightKg: 0.173 },
+          { brand: '华为', model: SMALL_MODEL, category: 'mobile_phone', launchMonth: '2021-07', launchPriceFen: 648_800, weightKg: 0.195 },
+          { brand: 'Apple', model: CROWD_MODEL, category: 'mobile_phone', launchMonth: '2020-10', launchPriceFen: 679_900, weightKg: 0.162 },
+        ],
+      },
+      'brand-a',
+    );
     const tradeIn = (subjectRef: string, i: number, model: string, brand: string, tradeInMonth: string) => ({
-      externalRef: `WEB-${i}`, subjectRef, category: 'mobile_phone', brand, model, usageMonths: 14 + (i % 30), tradeInMonth, regionCode: '310000',
-      channel: 'online', quotedValuationFen: 150_000 - 1_000 * (i % 40), recycler: 'recycler-a',
+      externalRef: `WEB-${i}`,
+      subjectRef,
+      category: 'mobile_phone',
+      brand,
+      model,
+      usageMonths: 14 + (i % 30),
+      tradeInMonth,
+      regionCode: '310000',
+      channel: 'online',
+      quotedValuationFen: 150_000 - 1_000 * (i % 40),
+      recycler: 'recycler-a',
     });
     const documents = [
       ...[...OTHERS, USER].map((ref, i) => tradeIn(ref, i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
@@ -80,19 +95,41 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       ...CROWD.map((ref, i) => tradeIn(ref, 200 + i, CROWD_MODEL, 'Apple', i % 2 === 0 ? '2022-03' : '2024-06')),
       ...dpCrowd.map((ref, i) => tradeIn(ref, 300 + i, MODEL, 'Apple', i % 2 === 0 ? '2024-03' : '2025-11')),
     ];
-    const submitted = await graphql('mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}', { d: documents }, 'platform-a');
+    const submitted = await graphql(
+      'mutation($d:[JSON!]!){submitTradeIns(documents:$d){... on SubmissionBatch{results{... on SubmissionAccepted{ticket}}}}}',
+      { d: documents },
+      'platform-a',
+    );
     const tickets: string[] = submitted.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
     expect(tickets.filter(Boolean)).toHaveLength(documents.length);
-    await graphql('mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}', {
-      d: tickets.map((ticket, i) => ({
-        // In the crowd, grade alternates every second device, so each age band holds ten of each grade.
-        externalRef: `WEB-QC-${i}`, ticket, grade: i >= 18 ? ['A', 'B'][Math.floor((i - 18) / 2) % 2] : ['A', 'B', 'C'][i % 3], inspectedMonth: '2025-12',
-        batteryHealthPct: 80 + (i % 15), faults: i % 2 === 0 ? ['screen_scratch_minor'] : ['battery_swollen', 'housing_dent'], finalValuationFen: 140_000 - 1_500 * (i % 40),
-      })),
-    }, 'recycler-a');
-    await graphql('mutation($d:[JSON!]!){submitDispositions(documents:$d){__typename}}', {
-      d: tickets.map((ticket, i) => ({ externalRef: `WEB-DP-${i}`, ticket, disposition: i % 3 === 0 ? 'parts_harvested' : 'refurbished', completedMonth: '2025-12' })),
-    }, 'recycler-a');
+    await graphql(
+      'mutation($d:[JSON!]!){submitInspections(documents:$d){__typename}}',
+      {
+        d: tickets.map((ticket, i) => ({
+          // In the crowd, grade alternates every second device, so each age band holds ten of each grade.
+          externalRef: `WEB-QC-${i}`,
+          ticket,
+          grade: i >= 18 ? ['A', 'B'][Math.floor((i - 18) / 2) % 2] : ['A', 'B', 'C'][i % 3],
+          inspectedMonth: '2025-12',
+          batteryHealthPct: 80 + (i % 15),
+          faults: i % 2 === 0 ? ['screen_scratch_minor'] : ['battery_swollen', 'housing_dent'],
+          finalValuationFen: 140_000 - 1_500 * (i % 40),
+        })),
+      },
+      'recycler-a',
+    );
+    await graphql(
+      'mutation($d:[JSON!]!){submitDispositions(documents:$d){__typename}}',
+      {
+        d: tickets.map((ticket, i) => ({
+          externalRef: `WEB-DP-${i}`,
+          ticket,
+          disposition: i % 3 === 0 ? 'parts_harvested' : 'refurbished',
+          completedMonth: '2025-12',
+        })),
+      },
+      'recycler-a',
+    );
     // Everyone but the user consents to product-rnd; the twelve also to recycling-optimization (differential privacy).
     for (const subjectRef of [...OTHERS, ...SMALL, ...CROWD]) {
       const token = await on.token('platform-a', { subjectRef });
@@ -190,7 +227,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       expect(await brandPage.locator(`[data-chart="${chart}"] canvas`).count(), chart).toBe(1);
     }
     for (const chart of ['dispositions', 'co2e']) {
-      expect(await brandPage.locator(`[data-chart="${chart}"] [data-unavailable="measure_not_allowed"]`).textContent(), chart).toContain('“新品研发”用途不允许计算');
+      expect(await brandPage.locator(`[data-chart="${chart}"] [data-unavailable="measure_not_allowed"]`).textContent(), chart).toContain(
+        '“新品研发”用途不允许计算',
+      );
     }
   });
 
@@ -238,7 +277,11 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     expect(await fs.readFile((await jws.path())!, 'utf8')).toBe(latest!.receipt);
     const [json] = await Promise.all([userPage.waitForEvent('download'), item.getByRole('button', { name: /下载 \.json/ }).click()]);
     const document = JSON.parse(await fs.readFile((await json.path())!, 'utf8'));
-    expect(document).toMatchObject({ jws: latest!.receipt, claims: { jti: latest!.receiptId, purpose: 'product-rnd', action: 'withdraw' }, verifyWith: `${site.url}/.well-known/jwks.json` });
+    expect(document).toMatchObject({
+      jws: latest!.receipt,
+      claims: { jti: latest!.receiptId, purpose: 'product-rnd', action: 'withdraw' },
+      verifyWith: `${site.url}/.well-known/jwks.json`,
+    });
 
     await item.getByRole('button', { name: /验证签名/ }).click();
     const verdict = item.locator('.verification[data-valid="true"]');
@@ -251,8 +294,12 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     expect(await rows.count()).toBeGreaterThanOrEqual(1);
     expect(await rows.first().textContent()).toContain('brand-a');
     expect(await rows.first().textContent()).toContain('新品研发');
-    const { body } = await hub.graphql('{ me { ... on Me { queries { queryId } earnings { period accruedFen lines { queryId amountFen } } } } }', {}, userToken);
-    expect((await rows.count())).toBe(body.data.me.queries.length);
+    const { body } = await hub.graphql(
+      '{ me { ... on Me { queries { queryId } earnings { period accruedFen lines { queryId amountFen } } } } }',
+      {},
+      userToken,
+    );
+    expect(await rows.count()).toBe(body.data.me.queries.length);
     const [period] = body.data.me.earnings as { period: string; accruedFen: number; lines: unknown[] }[];
     expect(period!.lines.length).toBeGreaterThan(0);
     const accrued = await userPage.locator(`#earnings tr[data-period="${period!.period}"] td[data-field="accrued"]`).textContent();
@@ -263,7 +310,9 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
   it('shows an expired consent differently from a withdrawn one', async () => {
     await hub.graphql('mutation{grantConsent(purpose:"recycling-optimization"){__typename}}', {}, userToken);
     const subjectId = subjectIdFor(hub.app.secret, 'platform-a', USER);
-    await sql`update consents set expires_at = now() - interval '1 day' where subject_id = ${subjectId} and purpose = 'recycling-optimization'`.execute(hub.app.database.db);
+    await sql`update consents set expires_at = now() - interval '1 day' where subject_id = ${subjectId} and purpose = 'recycling-optimization'`.execute(
+      hub.app.database.db,
+    );
     await userPage.reload();
     const expired = purposeCard(userPage, 'recycling-optimization');
     await expired.and(userPage.locator('[data-state="expired"]')).waitFor();
@@ -273,10 +322,11 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     expect(await withdrawn.locator('.badge').textContent()).toContain('已撤回');
     expect(await expired.locator('.state-detail').textContent()).toContain('到期');
     expect(await withdrawn.locator('.state-detail').textContent()).toContain('撤回');
-    const look = (card: typeof expired) => card.locator('.badge').evaluate((el) => {
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; borderStyle: string } }).getComputedStyle(el);
-      return `${style.color} ${style.borderStyle}`;
-    });
+    const look = (card: typeof expired) =>
+      card.locator('.badge').evaluate((el) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; borderStyle: string } }).getComputedStyle(el);
+        return `${style.color} ${style.borderStyle}`;
+      });
     expect(await look(expired)).not.toBe(await look(withdrawn));
     expect(await expired.getByRole('button', { name: '重新同意：回收流程优化' }).count()).toBe(1);
     expect(await withdrawn.getByRole('button', { name: '重新同意：新品研发' }).count()).toBe(1);
@@ -292,15 +342,29 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     expect(await section.locator('table.green-devices td[data-field="points"]').first().textContent()).toBe('待核实');
 
     // The recycler enters the registry and records the device refurbished: 49.2 kg CO2e, 492 points.
-    await registerFirm(hub.app.database.db, {
-      partyId: 'recycler-a', capacities: ['recycler', 'dismantler'], creditCode: '91440300708461136T', licenceNumber: 'GD-FD-2024-018', licenceValidUntil: '2029-03-31', status: 'active',
-    }, new Date());
+    await registerFirm(
+      hub.app.database.db,
+      {
+        partyId: 'recycler-a',
+        capacities: ['recycler', 'dismantler'],
+        creditCode: '91440300708461136T',
+        licenceNumber: 'GD-FD-2024-018',
+        licenceValidUntil: '2029-03-31',
+        status: 'active',
+      },
+      new Date(),
+    );
     const subjectId = subjectIdFor(hub.app.secret, 'platform-a', USER);
     const { rows } = await sql<{ id: string }>`
       select t.id from tickets t join record_subjects rs on rs.record_id = t.record_id where rs.subject_id = ${subjectId}`.execute(hub.app.database.db);
-    const disposed = await graphqlOn(hub, 'mutation($d:[JSON!]!){submitDispositions(documents:$d){... on SubmissionBatch{accepted}}}', {
-      d: [{ externalRef: 'WEB-DP-GREEN', ticket: rows[0]!.id, disposition: 'refurbished', completedMonth: '2025-12' }],
-    }, 'recycler-a');
+    const disposed = await graphqlOn(
+      hub,
+      'mutation($d:[JSON!]!){submitDispositions(documents:$d){... on SubmissionBatch{accepted}}}',
+      {
+        d: [{ externalRef: 'WEB-DP-GREEN', ticket: rows[0]!.id, disposition: 'refurbished', completedMonth: '2025-12' }],
+      },
+      'recycler-a',
+    );
     expect(disposed.submitDispositions.accepted).toBe(1);
     await userPage.reload();
     const verified = section.locator('table.green-devices tbody tr[data-verified="true"]');
@@ -355,7 +419,10 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
       await brandPhone.locator('#purpose').selectOption('product-rnd');
       await brandPhone.getByRole('button', { name: '查询' }).click();
       await countCell(brandPhone, MODEL).waitFor();
-      for (const [page, name] of [[userPhone, 'consent-phone'], [brandPhone, 'insights-phone']] as const) {
+      for (const [page, name] of [
+        [userPhone, 'consent-phone'],
+        [brandPhone, 'insights-phone'],
+      ] as const) {
         expect(await page.evaluate('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(PHONE.width);
         await screenshot(page, name);
       }

@@ -31,7 +31,10 @@ describe('consent receipt verification (the consent page, src/web/consent/receip
   });
 
   it("refuses another user's genuine receipt shown as this one (mismatch)", async () => {
-    expect(await verifyReceipt(receipt.receipt, jwks as never, { subjectRef: 'uReceiptCheck-someoneElse-subject', receiptId: receipt.receiptId })).toEqual({ valid: false, reason: 'mismatch' });
+    expect(await verifyReceipt(receipt.receipt, jwks as never, { subjectRef: 'uReceiptCheck-someoneElse-subject', receiptId: receipt.receiptId })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
   });
 
   it('refuses a receipt checked against keys the hub does not hold (signature)', async () => {
@@ -41,6 +44,11 @@ describe('consent receipt verification (the consent page, src/web/consent/receip
 
   it('writes the download as header, claims and the JWS itself, naming where the keys are', () => {
     const json = JSON.parse(receiptAsJson(receipt.receipt, 'http://127.0.0.1:4000'));
-    expect(json).toMatchObject({ header: { alg: 'ES256', typ: 'consent-receipt+jwt' }, claims: { jti: receipt.receiptId }, jws: receipt.receipt, verifyWith: 'http://127.0.0.1:4000/.well-known/jwks.json' });
+    expect(json).toMatchObject({
+      header: { alg: 'ES256', typ: 'consent-receipt+jwt' },
+      claims: { jti: receipt.receiptId },
+      jws: receipt.receipt,
+      verifyWith: 'http://127.0.0.1:4000/.well-known/jwks.json',
+    });
   });
 });

@@ -23,10 +23,15 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
 /** A GET whose path is sent exactly as written (fetch would resolve `..` before sending). */
 function rawGet(base: string, rawPath: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get(`${base}${rawPath}`, { path: rawPath }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
-    }).on('error', reject);
+    http
+      .get(`${base}${rawPath}`, { path: rawPath }, (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .on('end', () => resolve(body));
+      })
+      .on('error', reject);
   });
 }
 
@@ -99,7 +104,12 @@ describe('web pages (src/server/web-pages.ts)', () => {
     const terms = (await (await fetch(`${built.url}/web/purposes.json`)).json()) as PurposeTerms[];
     const byId = new Map(terms.map((t) => [t.purpose, t]));
     expect(byId.has('resale')).toBe(false);
-    expect(byId.get('product-rnd')).toMatchObject({ minGroupSize: 10, pricePerSubjectFen: 8, usersShareBp: 5000, differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100 } });
+    expect(byId.get('product-rnd')).toMatchObject({
+      minGroupSize: 10,
+      pricePerSubjectFen: 8,
+      usersShareBp: 5000,
+      differentialPrivacy: { epsilonPerQuery: 1, monthlyBudget: 100 },
+    });
     // The shipped policies bound every input their measures read, so every measure has a noisy form.
     expect(byId.get('product-rnd')!.releasableMeasures).toEqual(byId.get('product-rnd')!.measures);
     const recycling = byId.get('recycling-optimization')!;

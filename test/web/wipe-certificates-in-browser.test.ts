@@ -11,7 +11,8 @@ import { findChromium } from './find-chromium.ts';
 
 const NOTARY = 'notary-n';
 const USER = randomUUID();
-const SUBMIT = (field: string) => `mutation($d:[JSON!]!){${field}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket}}}}}`;
+const SUBMIT = (field: string) =>
+  `mutation($d:[JSON!]!){${field}(documents:$d){... on SubmissionBatch{results{__typename ... on SubmissionAccepted{ticket}}}}}`;
 
 // Without Chromium these skip; test/support/browser-check.ts prints why, or fails the run where CI requires them.
 describe.skipIf(findChromium() === undefined)('wipe certificates in the consent centre (Chromium)', () => {
@@ -27,20 +28,59 @@ describe.skipIf(findChromium() === undefined)('wipe certificates in the consent 
     await registerTestParty(hub, NOTARY, 'notary');
     await registerFirm(hub.app.database.db, { partyId: NOTARY, capacities: ['notary'], creditCode: demoCreditCode(901), status: 'active' }, new Date());
     const tradeIn = (externalRef: string) => ({
-      externalRef, subjectRef: USER, category: 'mobile_phone', brand: 'Apple', model: 'iPhone 13 128GB', usageMonths: 20, tradeInMonth: '2026-10',
-      channel: 'online', quotedValuationFen: 150_000, recycler: 'recycler-a',
+      externalRef,
+      subjectRef: USER,
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: 'iPhone 13 128GB',
+      usageMonths: 20,
+      tradeInMonth: '2026-10',
+      channel: 'online',
+      quotedValuationFen: 150_000,
+      recycler: 'recycler-a',
     });
     // Two devices of the user: one wipe certified, one only self-declared by the recycler.
     const { body } = await hub.graphql(SUBMIT('submitTradeIns'), { d: [tradeIn('WB-1'), tradeIn('WB-2')] }, await hub.token('platform-a'));
     const [certified, selfDeclared] = body.data.submitTradeIns.results.map((r: { ticket: string }) => r.ticket);
-    await hub.graphql(SUBMIT('submitInspections'), {
-      d: [{ externalRef: 'WB-QC-2', ticket: selfDeclared, grade: 'B', inspectedMonth: '2026-11', dataWipe: { required: true, standard: 'VENDOR_RESET', level: 'clear', result: 'success' } }],
-    }, await hub.token('recycler-a'));
-    const attested = await hub.graphql(SUBMIT('submitWipeAttestations'), {
-      d: [{ externalRef: 'WB-N-1', ticket: certified, standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', method: 'crypto_erase', verification: 'full', result: 'success', wipedMonth: '2026-11' }],
-    }, await hub.token(NOTARY));
+    await hub.graphql(
+      SUBMIT('submitInspections'),
+      {
+        d: [
+          {
+            externalRef: 'WB-QC-2',
+            ticket: selfDeclared,
+            grade: 'B',
+            inspectedMonth: '2026-11',
+            dataWipe: { required: true, standard: 'VENDOR_RESET', level: 'clear', result: 'success' },
+          },
+        ],
+      },
+      await hub.token('recycler-a'),
+    );
+    const attested = await hub.graphql(
+      SUBMIT('submitWipeAttestations'),
+      {
+        d: [
+          {
+            externalRef: 'WB-N-1',
+            ticket: certified,
+            standard: 'GB_INFO_CLEARANCE_2025',
+            level: 'purge',
+            method: 'crypto_erase',
+            verification: 'full',
+            result: 'success',
+            wipedMonth: '2026-11',
+          },
+        ],
+      },
+      await hub.token(NOTARY),
+    );
     expect(attested.body.data.submitWipeAttestations.results[0].__typename).toBe('SubmissionAccepted');
-    const me = await hub.graphql('{ me { ... on Me { records { wipeCertificate { certificateId ticket certificate } } } } }', {}, await hub.token('platform-a', { subjectRef: USER }));
+    const me = await hub.graphql(
+      '{ me { ... on Me { records { wipeCertificate { certificateId ticket certificate } } } } }',
+      {},
+      await hub.token('platform-a', { subjectRef: USER }),
+    );
     certificate = me.body.data.me.records.map((r: { wipeCertificate: unknown }) => r.wipeCertificate).find(Boolean);
     site = await serveOverHttp(hub);
     browser = await launchChromium();
@@ -75,7 +115,10 @@ describe.skipIf(findChromium() === undefined)('wipe certificates in the consent 
     expect(await fs.readFile((await jws.path())!, 'utf8')).toBe(certificate.certificate);
     const [json] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: /下载 \.json/ }).click()]);
     const document = JSON.parse(await fs.readFile((await json.path())!, 'utf8'));
-    expect(document).toMatchObject({ claims: { jti: certificate.certificateId, sub: certificate.ticket, notary: NOTARY }, verifyWith: `${site.url}/.well-known/jwks.json` });
+    expect(document).toMatchObject({
+      claims: { jti: certificate.certificateId, sub: certificate.ticket, notary: NOTARY },
+      verifyWith: `${site.url}/.well-known/jwks.json`,
+    });
     await item.getByRole('button', { name: /验证签名/ }).click();
     const verdict = item.locator('.verification[data-valid="true"]');
     await verdict.waitFor();

@@ -16,8 +16,15 @@ describe('seedDemoWipes', () => {
     await registerTestParty(hub, 'demo-recycler', 'recycler');
     await registerTestParty(hub, DEMO_NOTARY, 'notary');
     const documents = Array.from({ length: 12 }, (_, i) => ({
-      externalRef: `DW-${i}`, category: i < 9 ? 'mobile_phone' : 'refrigerator', brand: i < 9 ? 'Apple' : 'Haier', model: i < 9 ? 'iPhone 13 128GB' : 'BCD-470',
-      usageMonths: 24, tradeInMonth: month, channel: 'online', quotedValuationFen: 100_000, recycler: 'demo-recycler',
+      externalRef: `DW-${i}`,
+      category: i < 9 ? 'mobile_phone' : 'refrigerator',
+      brand: i < 9 ? 'Apple' : 'Haier',
+      model: i < 9 ? 'iPhone 13 128GB' : 'BCD-470',
+      usageMonths: 24,
+      tradeInMonth: month,
+      channel: 'online',
+      quotedValuationFen: 100_000,
+      recycler: 'demo-recycler',
     }));
     const { body } = await hub.graphql(SUBMIT_TRADE_INS, { documents }, await hub.token('platform-a'));
     expect(body.data.submitTradeIns.accepted).toBe(12);

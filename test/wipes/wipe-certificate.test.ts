@@ -20,14 +20,23 @@ describe('wipe certificates (signWipeCertificate, verifyWipeCertificate)', () =>
     key = (await loadHubSigningKey({ dataDir: await fs.mkdtemp(path.join(os.tmpdir(), 'wipe-cert-')), envKey: undefined })).key;
     jwks = { keys: [key.publicJwk] };
     certificate = await signWipeCertificate(key, 'hub-test', {
-      certificateId: ID, ticket: TICKET, notaryId: 'notary-n', standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', method: 'crypto_erase',
-      verification: 'full', month: '2026-11', issuedAt: new Date('2026-12-01T00:00:00Z'),
+      certificateId: ID,
+      ticket: TICKET,
+      notaryId: 'notary-n',
+      standard: 'GB_INFO_CLEARANCE_2025',
+      level: 'purge',
+      method: 'crypto_erase',
+      verification: 'full',
+      month: '2026-11',
+      issuedAt: new Date('2026-12-01T00:00:00Z'),
     });
   });
 
   it('verifies a certificate the hub signed, for this ticket and id', async () => {
     expect(await verifyWipeCertificate(certificate, jwks as never, { ticket: TICKET, certificateId: ID })).toMatchObject({
-      valid: true, kid: key.kid, claims: { iss: 'hub-test', sub: TICKET, jti: ID, notary: 'notary-n', standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', month: '2026-11' },
+      valid: true,
+      kid: key.kid,
+      claims: { iss: 'hub-test', sub: TICKET, jti: ID, notary: 'notary-n', standard: 'GB_INFO_CLEARANCE_2025', level: 'purge', month: '2026-11' },
     });
   });
 
@@ -39,13 +48,25 @@ describe('wipe certificates (signWipeCertificate, verifyWipeCertificate)', () =>
   });
 
   it('refuses a genuine certificate shown for another device (mismatch)', async () => {
-    expect(await verifyWipeCertificate(certificate, jwks as never, { ticket: '0195f3a2-7c4e-7d2e-9b3a-5e8f1c2d4a6c', certificateId: ID })).toEqual({ valid: false, reason: 'mismatch' });
+    expect(await verifyWipeCertificate(certificate, jwks as never, { ticket: '0195f3a2-7c4e-7d2e-9b3a-5e8f1c2d4a6c', certificateId: ID })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
   });
 
   it('refuses a consent receipt offered as a certificate (its type)', async () => {
     const receipt = await signConsentReceipt(key, 'hub-test', {
-      receiptId: ID, platformId: 'platform-a', subjectRef: TICKET, purpose: 'product-rnd', action: 'grant', status: 'granted', policyVersion: 1,
-      pricePerSubjectFen: 10, usersShareBp: 5000, issuedAt: new Date(), consentExpiresAt: null,
+      receiptId: ID,
+      platformId: 'platform-a',
+      subjectRef: TICKET,
+      purpose: 'product-rnd',
+      action: 'grant',
+      status: 'granted',
+      policyVersion: 1,
+      pricePerSubjectFen: 10,
+      usersShareBp: 5000,
+      issuedAt: new Date(),
+      consentExpiresAt: null,
     });
     expect((await verifyWipeCertificate(receipt, jwks as never, { ticket: TICKET, certificateId: ID })).valid).toBe(false);
   });
@@ -62,6 +83,17 @@ describe('wipeStatusOf', () => {
 
 describe('withholdBelow', () => {
   it('withholds cells below k and keeps the rest exact', () => {
-    expect(withholdBelow([{ level: 'purge', devices: 4 }, { level: 'clear', devices: 5 }], 5)).toEqual([{ level: 'purge', devices: null }, { level: 'clear', devices: 5 }]);
+    expect(
+      withholdBelow(
+        [
+          { level: 'purge', devices: 4 },
+          { level: 'clear', devices: 5 },
+        ],
+        5,
+      ),
+    ).toEqual([
+      { level: 'purge', devices: null },
+      { level: 'clear', devices: 5 },
+    ]);
   });
 });

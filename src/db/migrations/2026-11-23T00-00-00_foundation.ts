@@ -166,8 +166,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'submissions', 'record_subjects', 'subjects', 'catalogue_models', 'dispositions', 'inspections',
-    'tickets', 'records', 'ingest_batches', 'party_keys', 'parties', 'hub_settings',
+    'submissions',
+    'record_subjects',
+    'subjects',
+    'catalogue_models',
+    'dispositions',
+    'inspections',
+    'tickets',
+    'records',
+    'ingest_batches',
+    'party_keys',
+    'parties',
+    'hub_settings',
   ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db);
   }

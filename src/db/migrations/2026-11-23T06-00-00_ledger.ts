@@ -129,7 +129,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['statement_confirmations', 'statements', 'payout_lines', 'payout_runs', 'account_balances', 'journal_lines', 'journals', 'ledger_periods']) {
+  for (const table of [
+    'statement_confirmations',
+    'statements',
+    'payout_lines',
+    'payout_runs',
+    'account_balances',
+    'journal_lines',
+    'journals',
+    'ledger_periods',
+  ]) {
     await sql`drop table if exists ${sql.raw(table)}`.execute(db);
   }
   await sql`drop function if exists journal_balanced()`.execute(db);

@@ -112,8 +112,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   const policies: readonly (readonly [string, string])[] = [
     ...OWNED_BY_COLUMN.map(([table]) => [table, `${table}_own_party`] as const),
-    ['agreements', 'agreements_own_party'], ['tickets', 'tickets_own_party'], ['records', 'records_read_own'],
-    ['records', 'records_insert_party'], ['catalogue_models', 'catalogue_read_all'], ['catalogue_models', 'catalogue_insert_own'],
+    ['agreements', 'agreements_own_party'],
+    ['tickets', 'tickets_own_party'],
+    ['records', 'records_read_own'],
+    ['records', 'records_insert_party'],
+    ['catalogue_models', 'catalogue_read_all'],
+    ['catalogue_models', 'catalogue_insert_own'],
   ];
   for (const [table, policy] of policies) await sql`drop policy if exists ${sql.raw(policy)} on ${sql.table(table)}`.execute(db);
   const tables = [...OWNED_BY_COLUMN.map(([t]) => t), 'agreements', 'tickets', 'records', 'catalogue_models'];

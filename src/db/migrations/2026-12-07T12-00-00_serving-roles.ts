@@ -39,7 +39,11 @@ interface Policy {
 
 /** Privileges each role holds; what rows they reach is the policies' business. */
 const GRANTS: readonly (readonly [role: (typeof ROLES)[number], privileges: string, tables: readonly string[]])[] = [
-  ['hub_app', 'select', ['parties', 'party_keys', 'ledger_periods', 'payout_runs', 'access_log', 'contributions', 'payout_lines', 'statements', 'journals', 'journal_lines']],
+  [
+    'hub_app',
+    'select',
+    ['parties', 'party_keys', 'ledger_periods', 'payout_runs', 'access_log', 'contributions', 'payout_lines', 'statements', 'journals', 'journal_lines'],
+  ],
   ['hub_app', 'select, insert, update', ['subjects', 'consents']],
   ['hub_app', 'select, insert', ['record_subjects', 'consent_events', 'statement_confirmations', 'access_log']],
   ['hub_analytics', 'select', ['parties', 'records', 'tickets', 'inspections', 'dispositions', 'catalogue_models', 'consents', 'record_subjects']],
@@ -59,16 +63,40 @@ const everyone = 'true';
 
 const POLICIES: readonly Policy[] = [
   // The subject vault: a platform's own subjects; a user's own subject (created on a first consent).
-  { name: 'subjects_own', table: 'subjects', role: 'hub_app', command: 'all', rows: `platform_id = ${PARTY} or (id = ${SUBJECT} and platform_id = ${PLATFORM})` },
+  {
+    name: 'subjects_own',
+    table: 'subjects',
+    role: 'hub_app',
+    command: 'all',
+    rows: `platform_id = ${PARTY} or (id = ${SUBJECT} and platform_id = ${PLATFORM})`,
+  },
   // The operator fetches any platform's payout statement, whose lines name the subjects' pseudonyms.
   { name: 'subjects_operator', table: 'subjects', role: 'hub_app', command: 'select', rows: partyIs('operator') },
   { name: 'subjects_ledger', table: 'subjects', role: 'hub_ledger', command: 'select', rows: everyone },
   { name: 'record_subjects_own', table: 'record_subjects', role: 'hub_app', command: 'all', rows: `platform_id = ${PARTY} or subject_id = ${SUBJECT}` },
   { name: 'record_subjects_analytics', table: 'record_subjects', role: 'hub_analytics', command: 'select', rows: everyone },
   // What the hub holds about a user, for the user: the records linked to their subject.
-  { name: 'records_subject', table: 'records', role: 'hub_app', command: 'select', rows: `exists (select from record_subjects rs where rs.record_id = records.id and rs.subject_id = ${SUBJECT})` },
-  { name: 'inspections_subject', table: 'inspections', role: 'hub_app', command: 'select', rows: `exists (select from record_subjects rs where rs.record_id = inspections.record_id and rs.subject_id = ${SUBJECT})` },
-  { name: 'dispositions_subject', table: 'dispositions', role: 'hub_app', command: 'select', rows: `exists (select from record_subjects rs where rs.record_id = dispositions.record_id and rs.subject_id = ${SUBJECT})` },
+  {
+    name: 'records_subject',
+    table: 'records',
+    role: 'hub_app',
+    command: 'select',
+    rows: `exists (select from record_subjects rs where rs.record_id = records.id and rs.subject_id = ${SUBJECT})`,
+  },
+  {
+    name: 'inspections_subject',
+    table: 'inspections',
+    role: 'hub_app',
+    command: 'select',
+    rows: `exists (select from record_subjects rs where rs.record_id = inspections.record_id and rs.subject_id = ${SUBJECT})`,
+  },
+  {
+    name: 'dispositions_subject',
+    table: 'dispositions',
+    role: 'hub_app',
+    command: 'select',
+    rows: `exists (select from record_subjects rs where rs.record_id = dispositions.record_id and rs.subject_id = ${SUBJECT})`,
+  },
   // Consent: the user's own ledger and projection; verification reads them all.
   { name: 'consent_events_own', table: 'consent_events', role: 'hub_app', command: 'all', rows: `subject_id = ${SUBJECT}` },
   { name: 'consent_events_audit', table: 'consent_events', role: 'hub_audit', command: 'select', rows: everyone },
@@ -76,7 +104,13 @@ const POLICIES: readonly Policy[] = [
   { name: 'consents_analytics', table: 'consents', role: 'hub_analytics', command: 'select', rows: everyone },
   { name: 'consents_audit', table: 'consents', role: 'hub_audit', command: 'select', rows: everyone },
   // Contributions: who counted a user, for that user; what a party's queries counted, for that party.
-  { name: 'contributions_own', table: 'contributions', role: 'hub_app', command: 'select', rows: `subject_id = ${SUBJECT} or party_id = ${PARTY} or ${partyIs('operator')}` },
+  {
+    name: 'contributions_own',
+    table: 'contributions',
+    role: 'hub_app',
+    command: 'select',
+    rows: `subject_id = ${SUBJECT} or party_id = ${PARTY} or ${partyIs('operator')}`,
+  },
   { name: 'contributions_analytics', table: 'contributions', role: 'hub_analytics', command: 'insert', rows: `party_id = ${PARTY}` },
   { name: 'contributions_ledger', table: 'contributions', role: 'hub_ledger', command: 'all', rows: everyone },
   // The access log: a party's own decisions; regulators and the operator read it all. Appends go through
@@ -94,8 +128,20 @@ const POLICIES: readonly Policy[] = [
   { name: 'dp_budget_analytics', table: 'dp_budget', role: 'hub_analytics', command: 'all', rows: `party_id = ${PARTY}` },
   // The ledger's journal and balances: the hub's books, posted by a billed query or a payout run. A party
   // reads the lines of its own accounts (and the journals they belong to); the operator and regulators all.
-  { name: 'journal_lines_own', table: 'journal_lines', role: 'hub_app', command: 'select', rows: `account in ('party:' || ${PARTY}, 'users:' || ${PARTY}, 'payable:' || ${PARTY}) or ${partyIs('operator', 'regulator')}` },
-  { name: 'journals_own', table: 'journals', role: 'hub_app', command: 'select', rows: `exists (select from journal_lines l where l.journal_id = journals.id) or ${partyIs('operator', 'regulator')}` },
+  {
+    name: 'journal_lines_own',
+    table: 'journal_lines',
+    role: 'hub_app',
+    command: 'select',
+    rows: `account in ('party:' || ${PARTY}, 'users:' || ${PARTY}, 'payable:' || ${PARTY}) or ${partyIs('operator', 'regulator')}`,
+  },
+  {
+    name: 'journals_own',
+    table: 'journals',
+    role: 'hub_app',
+    command: 'select',
+    rows: `exists (select from journal_lines l where l.journal_id = journals.id) or ${partyIs('operator', 'regulator')}`,
+  },
   { name: 'journals_analytics', table: 'journals', role: 'hub_analytics', command: 'all', rows: `kind = 'query'` },
   { name: 'journals_ledger', table: 'journals', role: 'hub_ledger', command: 'all', rows: everyone },
   { name: 'journal_lines_analytics', table: 'journal_lines', role: 'hub_analytics', command: 'all', rows: everyone },
@@ -103,11 +149,23 @@ const POLICIES: readonly Policy[] = [
   { name: 'account_balances_analytics', table: 'account_balances', role: 'hub_analytics', command: 'all', rows: everyone },
   { name: 'account_balances_ledger', table: 'account_balances', role: 'hub_ledger', command: 'all', rows: everyone },
   // Payouts: a user's own lines, a platform's own lines and statements; the operator reads every one.
-  { name: 'payout_lines_own', table: 'payout_lines', role: 'hub_app', command: 'select', rows: `subject_id = ${SUBJECT} or platform_id = ${PARTY} or ${partyIs('operator')}` },
+  {
+    name: 'payout_lines_own',
+    table: 'payout_lines',
+    role: 'hub_app',
+    command: 'select',
+    rows: `subject_id = ${SUBJECT} or platform_id = ${PARTY} or ${partyIs('operator')}`,
+  },
   { name: 'payout_lines_ledger', table: 'payout_lines', role: 'hub_ledger', command: 'all', rows: everyone },
   { name: 'statements_own', table: 'statements', role: 'hub_app', command: 'select', rows: `platform_id = ${PARTY} or ${partyIs('operator')}` },
   { name: 'statements_ledger', table: 'statements', role: 'hub_ledger', command: 'all', rows: everyone },
-  { name: 'statement_confirmations_own', table: 'statement_confirmations', role: 'hub_app', command: 'all', rows: `platform_id = ${PARTY} or ${partyIs('operator')}` },
+  {
+    name: 'statement_confirmations_own',
+    table: 'statement_confirmations',
+    role: 'hub_app',
+    command: 'all',
+    rows: `platform_id = ${PARTY} or ${partyIs('operator')}`,
+  },
   { name: 'statement_confirmations_ledger', table: 'statement_confirmations', role: 'hub_ledger', command: 'select', rows: everyone },
 ];
 
@@ -115,8 +173,18 @@ const FUNCTIONS = ['hub_access_log_tail()', 'hub_access_log_advance(bigint)', 'h
 
 /** Tables this migration turns row-level security on for (the earlier one did the rest). */
 const NEWLY_SECURED = [
-  'subjects', 'record_subjects', 'consent_events', 'consents', 'contributions', 'access_log', 'journals', 'journal_lines',
-  'account_balances', 'payout_lines', 'statements', 'statement_confirmations',
+  'subjects',
+  'record_subjects',
+  'consent_events',
+  'consents',
+  'contributions',
+  'access_log',
+  'journals',
+  'journal_lines',
+  'account_balances',
+  'payout_lines',
+  'statements',
+  'statement_confirmations',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

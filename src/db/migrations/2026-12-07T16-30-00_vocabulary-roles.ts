@@ -12,10 +12,15 @@ const PARTY = `nullif(current_setting('hub.party_id', true), '')`;
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`grant select, insert on registered_brands, proprietary_grade_values to hub_app`.execute(db);
   await sql`grant select on registered_brands, proprietary_grade_values to hub_analytics, hub_admin`.execute(db);
-  for (const [table, owner] of [['registered_brands', 'party_id'], ['proprietary_grade_values', 'recycler_id']] as const) {
+  for (const [table, owner] of [
+    ['registered_brands', 'party_id'],
+    ['proprietary_grade_values', 'recycler_id'],
+  ] as const) {
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
     await sql`create policy ${sql.raw(`${table}_read`)} on ${sql.table(table)} for select to hub_app, hub_analytics, hub_admin using (true)`.execute(db);
-    await sql`create policy ${sql.raw(`${table}_own`)} on ${sql.table(table)} for insert to hub_app with check (${sql.raw(owner)} = ${sql.raw(PARTY)})`.execute(db);
+    await sql`create policy ${sql.raw(`${table}_own`)} on ${sql.table(table)} for insert to hub_app with check (${sql.raw(owner)} = ${sql.raw(PARTY)})`.execute(
+      db,
+    );
   }
   await sql`
     create function hub_attach_unlisted(p_brand text, p_model_hash bytea, p_model text, p_storage_gb integer) returns integer

@@ -46,7 +46,8 @@ const SUBJECTS_OF: Readonly<Record<string, string>> = {
   consents: 'select array_agg(distinct subject_id) from %I',
   inspections: 'select array_agg(distinct rs.subject_id) from record_subjects rs where rs.record_id in (select record_id from %I)',
   dispositions: 'select array_agg(distinct rs.subject_id) from record_subjects rs where rs.record_id in (select record_id from %I)',
-  catalogue_models: 'select array_agg(distinct rs.subject_id) from record_subjects rs join records r on r.id = rs.record_id where (r.brand, r.model) in (select brand, model from %I)',
+  catalogue_models:
+    'select array_agg(distinct rs.subject_id) from record_subjects rs join records r on r.id = rs.record_id where (r.brand, r.model) in (select brand, model from %I)',
 };
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -92,7 +93,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The subjects' contributions per consented purpose at instant p_at. No "all subjects" branch: an
   // `is null or` would leave a cached generic plan scanning every link for each writing statement.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_contributions(p_subjects uuid[], p_at timestamptz)
     returns table (subject_id uuid, purpose text, expires_at timestamptz, cell_key text,
       category text, brand text, model text, region_code text, trade_in_month date, channel text,
@@ -121,10 +124,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       select subject_id, purpose, expires_at, ${CELL_KEY}, ${KEY_COLUMNS},
         inspected, usage_months, battery_pct, valuation_k, residual_bp, co2e_kg, faults
       from x
-    $$`).execute(db);
+    $$`,
+    )
+    .execute(db);
 
   // Takes the subjects' current contributions out of the cells.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_remove(p_subjects uuid[]) returns void
     language plpgsql security definer set search_path from current as $$
     declare touched bigint[];
@@ -152,10 +159,14 @@ export async function up(db: Kysely<any>): Promise<void> {
         delete from insight_cell_values where cell_id = any(touched) and n = 0;
         delete from insight_cell_faults where cell_id = any(touched) and n = 0;
       end if;
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
   // Adds the subjects' contributions at p_at (the rebuild passes every subject).
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_add(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current as $$
     begin
@@ -186,19 +197,27 @@ export async function up(db: Kysely<any>): Promise<void> {
       cross join lateral unnest(m.faults) with ordinality u(code, position)
       group by 1, 2, 3 order by 1, 2, 3
       on conflict (cell_id, code, position) do update set n = insight_cell_faults.n + excluded.n;
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_refresh(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current as $$
     begin
       if coalesce(cardinality(p_subjects), 0) = 0 then return; end if;
       perform insight_store_remove(p_subjects);
       perform insight_store_add(p_subjects, p_at);
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
   // Consents whose expiry passed by p_at stop counting: run by the query, in its transaction, before it reads.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_expire(p_purpose text, p_at timestamptz) returns integer
     language plpgsql security definer set search_path from current as $$
     declare due uuid[];
@@ -206,10 +225,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       select array_agg(subject_id) into due from insight_members where purpose = p_purpose and expires_at <= p_at;
       perform insight_store_refresh(due, p_at);
       return coalesce(cardinality(due), 0);
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
   // Statement-level: one refresh per writing statement, over the subjects its rows touch.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function insight_store_changed() returns trigger
     language plpgsql security definer set search_path from current as $$
     declare added uuid[]; removed uuid[];
@@ -218,7 +241,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       if TG_OP <> 'INSERT' then execute format(TG_ARGV[0], 'insight_old') into removed; end if;
       perform insight_store_refresh(array(select distinct s from unnest(coalesce(added, '{}') || coalesce(removed, '{}')) s order by s), now());
       return null;
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
   for (const [table, subjects] of Object.entries(SUBJECTS_OF)) {
     const argument = sql.lit(subjects);
     await sql`create trigger ${sql.raw(`${table}_store_insert`)} after insert on ${sql.raw(table)}
@@ -236,7 +261,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // and runs the expiry sweep. Members name subjects: only the security-definer functions and the owner
   // (the rebuild) touch them; hub_admin may read them, under row-level security.
   await sql`grant select on insight_cells, insight_cell_values, insight_cell_faults to hub_analytics`.execute(db);
-  await sql`revoke all on function insight_store_add(uuid[], timestamptz), insight_store_remove(uuid[]), insight_store_refresh(uuid[], timestamptz) from public`.execute(db);
+  await sql`revoke all on function insight_store_add(uuid[], timestamptz), insight_store_remove(uuid[]), insight_store_refresh(uuid[], timestamptz) from public`.execute(
+    db,
+  );
   await sql`revoke all on function insight_store_expire(text, timestamptz) from public`.execute(db);
   await sql`grant execute on function insight_store_expire(text, timestamptz) to hub_analytics`.execute(db);
   await sql`alter table insight_members enable row level security`.execute(db);
@@ -245,7 +272,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of Object.keys(SUBJECTS_OF)) {
-    for (const event of ['insert', 'update', 'delete']) await sql`drop trigger if exists ${sql.raw(`${table}_store_${event}`)} on ${sql.raw(table)}`.execute(db);
+    for (const event of ['insert', 'update', 'delete'])
+      await sql`drop trigger if exists ${sql.raw(`${table}_store_${event}`)} on ${sql.raw(table)}`.execute(db);
   }
   await sql`drop function if exists insight_store_changed()`.execute(db);
   await sql`drop function if exists insight_store_expire(text, timestamptz)`.execute(db);

@@ -123,10 +123,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const [name, table] of [
-    ['consent_events_analytics', 'consent_events'], ['consent_events_ledger', 'consent_events'], ['records_ledger', 'records'],
-    ['record_subjects_ledger', 'record_subjects'], ['inspections_ledger', 'inspections'], ['dispositions_ledger', 'dispositions'],
+    ['consent_events_analytics', 'consent_events'],
+    ['consent_events_ledger', 'consent_events'],
+    ['records_ledger', 'records'],
+    ['record_subjects_ledger', 'record_subjects'],
+    ['inspections_ledger', 'inspections'],
+    ['dispositions_ledger', 'dispositions'],
     ['catalogue_ledger', 'catalogue_models'],
-  ] as const) await sql`drop policy if exists ${sql.raw(name)} on ${sql.table(table)}`.execute(db);
+  ] as const)
+    await sql`drop policy if exists ${sql.raw(name)} on ${sql.table(table)}`.execute(db);
   await sql`revoke select on consent_events from hub_analytics, hub_ledger`.execute(db);
   await sql`revoke select on records, record_subjects, inspections, dispositions, catalogue_models from hub_ledger`.execute(db);
   await sql`drop table if exists query_allocations`.execute(db);

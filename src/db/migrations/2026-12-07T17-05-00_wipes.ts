@@ -19,7 +19,9 @@ const FUNCTIONS = ['hub_is_notary()', 'hub_platform_record(uuid)', 'hub_custody_
 export async function up(db: Kysely<any>): Promise<void> {
   // Inline column checks carry PostgreSQL's default names (<table>_<column>_check).
   await sql`alter table parties drop constraint parties_role_check`.execute(db);
-  await sql`alter table parties add constraint parties_role_check check (role in ('platform', 'brand', 'recycler', 'regulator', 'operator', 'notary'))`.execute(db);
+  await sql`alter table parties add constraint parties_role_check check (role in ('platform', 'brand', 'recycler', 'regulator', 'operator', 'notary'))`.execute(
+    db,
+  );
   for (const table of ['submissions', 'ingest_batches']) {
     await sql`alter table ${sql.table(table)} drop constraint ${sql.raw(`${table}_kind_check`)}`.execute(db);
     await sql`alter table ${sql.table(table)} add constraint ${sql.raw(`${table}_kind_check`)}
@@ -91,14 +93,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       for share of c
     $$`.execute(db);
   for (const fn of FUNCTIONS) await sql`revoke all on function ${sql.raw(fn)} from public`.execute(db);
-  await sql`grant execute on function hub_is_notary(), hub_platform_record(uuid), hub_custody_record(uuid), hub_wipe_ticket_holders(uuid[]) to hub_app`.execute(db);
+  await sql`grant execute on function hub_is_notary(), hub_platform_record(uuid), hub_custody_record(uuid), hub_wipe_ticket_holders(uuid[]) to hub_app`.execute(
+    db,
+  );
 
   await sql`grant select, insert on wipe_attestations to hub_app`.execute(db);
   await sql`grant select on wipe_attestations to hub_analytics`.execute(db);
   await sql`alter table wipe_attestations enable row level security`.execute(db);
   // The notary's own attestations; written only by an active notary in its own name.
   await sql`create policy wipe_attestations_notary on wipe_attestations for select to hub_app using (notary_id = ${sql.raw(PARTY)})`.execute(db);
-  await sql`create policy wipe_attestations_append on wipe_attestations for insert to hub_app with check (notary_id = ${sql.raw(PARTY)} and hub_is_notary())`.execute(db);
+  await sql`create policy wipe_attestations_append on wipe_attestations for insert to hub_app with check (notary_id = ${sql.raw(PARTY)} and hub_is_notary())`.execute(
+    db,
+  );
   // The parties of the device's custody chain (the issuing platform is its first link).
   await sql`create policy wipe_attestations_custody on wipe_attestations for select to hub_app using (hub_custody_member(ticket_id))`.execute(db);
   // The user whose device it was.

@@ -148,7 +148,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Dispositions recorded before this migration earn their points now, judged by today's registry and
   // dated when they were recorded.
   await sql`select green_points_post(array(select distinct record_id from dispositions))`.execute(db);
-  for (const fn of ['hub_co2e_avoided_kg(text, text, numeric, text, integer)', 'hub_green_verified(text, date, text, text[], date)', 'green_points_post(uuid[])', 'green_points_award()']) {
+  for (const fn of [
+    'hub_co2e_avoided_kg(text, text, numeric, text, integer)',
+    'hub_green_verified(text, date, text, text[], date)',
+    'green_points_post(uuid[])',
+    'green_points_award()',
+  ]) {
     await sql`revoke all on function ${sql.raw(fn)} from public`.execute(db);
   }
 

@@ -28,7 +28,8 @@ import { type Kysely, sql } from 'kysely';
 const KEY_COLUMNS = 'category, brand, model, region_code, trade_in_month, channel, grade, disposition, age_band, usage_band, new_purchase_category';
 
 // grain → (province, age band and grade, month) on top of category, brand, model. Mirrored by STORE_GRAINS.
-const GRAINS = '(values (1::smallint, false, false, false), (2::smallint, true, false, false), (3::smallint, false, true, false), (4::smallint, false, false, true)) g(grain, by_province, by_age_grade, by_month)';
+const GRAINS =
+  '(values (1::smallint, false, false, false), (2::smallint, true, false, false), (3::smallint, false, true, false), (4::smallint, false, false, true)) g(grain, by_province, by_age_grade, by_month)';
 
 // Each table's changed rows → the subjects whose contribution may change. Static SQL over the transition
 // tables (`changed_new`, `changed_old`), so each trigger's plan is cached for the session.
@@ -38,7 +39,8 @@ const SUBJECTS_OF: Readonly<Record<string, (t: string) => string>> = {
   consents: (t) => `select subject_id from ${t}`,
   inspections: (t) => `select rs.subject_id from record_subjects rs where rs.record_id in (select record_id from ${t})`,
   dispositions: (t) => `select rs.subject_id from record_subjects rs where rs.record_id in (select record_id from ${t})`,
-  catalogue_models: (t) => `select rs.subject_id from record_subjects rs join records r on r.id = rs.record_id where (r.brand, r.model) in (select brand, model from ${t})`,
+  catalogue_models: (t) =>
+    `select rs.subject_id from record_subjects rs join records r on r.id = rs.record_id where (r.brand, r.model) in (select brand, model from ${t})`,
 };
 
 // The refresh statement (see up()): the subjects' old and new contributions, netted and applied everywhere.
@@ -207,24 +209,34 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Larger sets (more than 50 subjects: ingest batches, the initial build, a rebuild's repair) take the same
   // statement planned for their size, hash joins allowed: without hash joins the joins between the
   // statement's own CTEs are quadratic (an ingest batch of 1,000 took 15 s at 200k records, load 44).
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function insight_store_refresh_bulk(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current
     set plan_cache_mode = force_custom_plan set enable_hashjoin = on set enable_mergejoin = on set enable_seqscan = on as $$
     begin
-${REFRESH}    end $$`).execute(db);
-  await sql.raw(`
+${REFRESH}    end $$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `
     create or replace function insight_store_refresh(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current
     set plan_cache_mode = force_generic_plan set enable_hashjoin = off set enable_mergejoin = off set enable_seqscan = off as $$
     begin
       if coalesce(cardinality(p_subjects), 0) = 0 then return; end if;
       if cardinality(p_subjects) > 50 then perform insight_store_refresh_bulk(p_subjects, p_at); return; end if;
-${REFRESH}    end $$`).execute(db);
+${REFRESH}    end $$`,
+    )
+    .execute(db);
 
   // The expiry sweep runs before every consent-based query: its generic plan (`expires_at <= $2` costed as a
   // third of the members) scanned every member (~50 ms at 200k records); a custom plan uses the partial index.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function insight_store_expire(p_purpose text, p_at timestamptz) returns integer
     language plpgsql security definer set search_path from current set plan_cache_mode = force_custom_plan as $$
     declare due uuid[];
@@ -232,33 +244,48 @@ ${REFRESH}    end $$`).execute(db);
       select array_agg(subject_id) into due from insight_members where purpose = p_purpose and expires_at <= p_at;
       perform insight_store_refresh(due, p_at);
       return coalesce(cardinality(due), 0);
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
   // Adding is refreshing subjects that have no members yet (the rebuild and the bench's initial build).
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create or replace function insight_store_add(p_subjects uuid[], p_at timestamptz) returns void
     language plpgsql security definer set search_path from current as $$
     begin
       perform insight_store_refresh(p_subjects, p_at);
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
 
   // One trigger function per table and event: static SQL over the transition tables, planned once per
   // session (the landed trigger built its subjects query with EXECUTE, re-planned on every statement).
   for (const [table, subjectsOf] of Object.entries(SUBJECTS_OF)) {
     for (const event of ['insert', 'update', 'delete'] as const) {
       const sources = [...(event === 'delete' ? [] : [subjectsOf('changed_new')]), ...(event === 'insert' ? [] : [subjectsOf('changed_old')])];
-      const transition = event === 'insert' ? 'new table as changed_new' : event === 'delete' ? 'old table as changed_old' : 'old table as changed_old new table as changed_new';
+      const transition =
+        event === 'insert' ? 'new table as changed_new' : event === 'delete' ? 'old table as changed_old' : 'old table as changed_old new table as changed_new';
       const name = `insight_store_on_${table}_${event}`;
-      await sql.raw(`
+      await sql
+        .raw(
+          `
         create or replace function ${name}() returns trigger
         language plpgsql security definer set search_path from current as $$
         begin
           perform insight_store_refresh(array(select distinct s.subject_id from (${sources.join(' union all ')}) s where s.subject_id is not null order by 1), now());
           return null;
-        end $$`).execute(db);
+        end $$`,
+        )
+        .execute(db);
       await sql.raw(`drop trigger if exists ${table}_store_${event} on ${table}`).execute(db);
-      await sql.raw(`create trigger ${table}_store_${event} after ${event} on ${table}
-        referencing ${transition} for each statement execute function ${name}()`).execute(db);
+      await sql
+        .raw(
+          `create trigger ${table}_store_${event} after ${event} on ${table}
+        referencing ${transition} for each statement execute function ${name}()`,
+        )
+        .execute(db);
       await sql.raw(`revoke all on function ${name}() from public`).execute(db);
     }
   }
@@ -271,7 +298,9 @@ ${REFRESH}    end $$`).execute(db);
 
   // Reference tables like the cells: counts per purpose and coarse dimension tuple, no party or subject named.
   await sql`grant select on insight_rollups, insight_rollup_values, insight_rollup_labels to hub_analytics`.execute(db);
-  await sql`revoke all on function insight_store_refresh(uuid[], timestamptz), insight_store_refresh_bulk(uuid[], timestamptz), insight_store_add(uuid[], timestamptz) from public`.execute(db);
+  await sql`revoke all on function insight_store_refresh(uuid[], timestamptz), insight_store_refresh_bulk(uuid[], timestamptz), insight_store_add(uuid[], timestamptz) from public`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -81,7 +81,10 @@ export function planStatistics(measures: readonly PolicyMeasure[]): DpPlan {
   const funnel = measures.some((m) => DP_MEASURE_FORMS[m].kind === 'funnel');
   const inspectedCount = distributions.has('faultRate') || funnel;
   const weights: Record<string, number> = { count: WEIGHT.count, total: WEIGHT.total };
-  for (const input of sums) weights[`sum:${input}`] = measures.some((m) => DP_MEASURE_FORMS[m].kind === 'mean' && (DP_MEASURE_FORMS[m] as { input: string }).input === input) ? WEIGHT.meanSum : WEIGHT.sum;
+  for (const input of sums)
+    weights[`sum:${input}`] = measures.some((m) => DP_MEASURE_FORMS[m].kind === 'mean' && (DP_MEASURE_FORMS[m] as { input: string }).input === input)
+      ? WEIGHT.meanSum
+      : WEIGHT.sum;
   for (const input of presentCounts) weights[`present:${input}`] = WEIGHT.present;
   for (const measure of new Set(measures)) {
     const form = DP_MEASURE_FORMS[measure];
@@ -91,10 +94,16 @@ export function planStatistics(measures: readonly PolicyMeasure[]): DpPlan {
   if (inspectedCount) weights.inspected = WEIGHT.stage;
   if (funnel) weights.disposed = WEIGHT.stage;
   return {
-    sums: [...sums], presentCounts: [...presentCounts], histograms: [...histograms], quantiles, distributions: [...distributions],
-    inspectedCount, disposedCount: funnel,
+    sums: [...sums],
+    presentCounts: [...presentCounts],
+    histograms: [...histograms],
+    quantiles,
+    distributions: [...distributions],
+    inspectedCount,
+    disposedCount: funnel,
     statistics: 2 + sums.size + presentCounts.size + quantiles + distributions.size + (inspectedCount ? 1 : 0) + (funnel ? 1 : 0),
-    weights, weightTotal: Object.values(weights).reduce((a, b) => a + b, 0),
+    weights,
+    weightTotal: Object.values(weights).reduce((a, b) => a + b, 0),
   };
 }
 

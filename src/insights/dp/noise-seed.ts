@@ -2,15 +2,24 @@ import { createHash, createHmac } from 'node:crypto';
 
 /** The canonical form of a request: filter keys sorted, list values sorted and unique; groupBy order kept (it shapes the rows). */
 export function canonicalRequest(request: {
-  purpose: string; policyVersion: number; groupBy: readonly string[]; measures: readonly string[]; filters: Readonly<Record<string, unknown>>;
+  purpose: string;
+  policyVersion: number;
+  groupBy: readonly string[];
+  measures: readonly string[];
+  filters: Readonly<Record<string, unknown>>;
 }): string {
-  const filters = Object.keys(request.filters).sort().map((name) => {
-    const value = request.filters[name];
-    return [name, Array.isArray(value) ? [...new Set(value.map(String))].sort() : value];
-  });
+  const filters = Object.keys(request.filters)
+    .sort()
+    .map((name) => {
+      const value = request.filters[name];
+      return [name, Array.isArray(value) ? [...new Set(value.map(String))].sort() : value];
+    });
   return JSON.stringify({
-    purpose: request.purpose, policyVersion: request.policyVersion, groupBy: request.groupBy,
-    measures: [...new Set(request.measures)].sort(), filters,
+    purpose: request.purpose,
+    policyVersion: request.policyVersion,
+    groupBy: request.groupBy,
+    measures: [...new Set(request.measures)].sort(),
+    filters,
   });
 }
 

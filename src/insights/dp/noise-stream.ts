@@ -44,4 +44,3 @@ export function createNoiseStream(key: Buffer, seed: string): NoiseStream {
     },
   };
 }
-

@@ -23,8 +23,12 @@ import type { NoiseStream } from './noise-stream.ts';
  * `histogram[b]` is the number of records in bin b (bins of equal width over [min, max]).
  */
 export function noisyQuantile(
-  stream: NoiseStream, histogram: readonly number[], q: number, bound: { min: number; max: number },
-  scale: { num: number; den: number }, tilt = 0,
+  stream: NoiseStream,
+  histogram: readonly number[],
+  q: number,
+  bound: { min: number; max: number },
+  scale: { num: number; den: number },
+  tilt = 0,
 ): number | null {
   const bins = histogram.length;
   const n = histogram.reduce((a, b) => a + b, 0);

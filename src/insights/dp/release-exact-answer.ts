@@ -27,7 +27,10 @@ export interface ExactAnswer {
 }
 
 export function releaseExactAnswer(
-  groups: readonly GroupStatistics[], measures: readonly PolicyMeasure[], settings: DifferentialPrivacySettings, minGroupSize: number,
+  groups: readonly GroupStatistics[],
+  measures: readonly PolicyMeasure[],
+  settings: DifferentialPrivacySettings,
+  minGroupSize: number,
 ): ExactAnswer {
   const released = groups.filter((g) => g.records >= minGroupSize);
   const small = groups.filter((g) => g.records < minGroupSize);
@@ -37,7 +40,10 @@ export function releaseExactAnswer(
   const total = rows.reduce((sum, r) => sum + r.group.records, 0);
   return {
     rows: rows.map(({ group, remainder: isRemainder }) => ({
-      keys: group.keys, remainder: isRemainder, subjects: group.records, values: exactValues(group, measures, settings, total),
+      keys: group.keys,
+      remainder: isRemainder,
+      subjects: group.records,
+      values: exactValues(group, measures, settings, total),
     })),
     suppressedGroups: small.length,
     remainderDropped: remainder !== undefined && !remainderReleased,
@@ -54,12 +60,17 @@ function exactValues(group: GroupStatistics, measures: readonly PolicyMeasure[],
     else if (form.kind === 'share') values[measure] = total === 0 ? null : group.records / total;
     else if (form.kind === 'sum') values[measure] = group.sums[form.input] ?? 0;
     else if (form.kind === 'mean') {
-      const n = form.input === 'batteryHealthPct' ? group.present[form.input] ?? 0 : group.records;
+      const n = form.input === 'batteryHealthPct' ? (group.present[form.input] ?? 0) : group.records;
       values[measure] = n === 0 ? null : (group.sums[form.input] ?? 0) / n;
     } else if (form.kind === 'quantile') {
       values[measure] = exactQuantile(group.histograms[form.input], form.q, settings.bounds[form.input]!);
     } else if (form.kind === 'funnel') {
-      values[measure] = { tradedIn: group.records, inspected: group.inspected, disposed: group.disposed, recoveryRate: group.records === 0 ? 0 : group.disposed / group.records };
+      values[measure] = {
+        tradedIn: group.records,
+        inspected: group.inspected,
+        disposed: group.disposed,
+        recoveryRate: group.records === 0 ? 0 : group.disposed / group.records,
+      };
     } else values[measure] = shares(group, form.measure);
   }
   return values;
@@ -95,7 +106,16 @@ function shares(group: GroupStatistics, measure: DistributionMeasure): Record<st
 
 /** Adds groups' statistics (all additive); the merged group has null keys. */
 export function mergeGroups(groups: readonly GroupStatistics[]): GroupStatistics {
-  const merged: GroupStatistics = { keys: groups[0]!.keys.map(() => null), records: 0, inspected: 0, disposed: 0, sums: {}, present: {}, histograms: {}, distributions: {} };
+  const merged: GroupStatistics = {
+    keys: groups[0]!.keys.map(() => null),
+    records: 0,
+    inspected: 0,
+    disposed: 0,
+    sums: {},
+    present: {},
+    histograms: {},
+    distributions: {},
+  };
   for (const g of groups) {
     merged.records += g.records;
     merged.inspected += g.inspected;

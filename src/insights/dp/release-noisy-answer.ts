@@ -117,7 +117,14 @@ export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalReco
         const funnel = monotoneFunnel(count, noisyCount('inspected', group.keys, group.inspected), noisyCount('disposed', group.keys, group.disposed));
         values[measure] = { ...funnel, recoveryRate: funnel.recoveryRate ?? 0 };
       } else {
-        values[measure] = noisyDistribution(form.measure, group, stream, epsilonOf(`distribution:${form.measure}`), L * (form.measure === 'faultRate' ? settings.bounds.faultsPerRecord! : 1), noisyCount);
+        values[measure] = noisyDistribution(
+          form.measure,
+          group,
+          stream,
+          epsilonOf(`distribution:${form.measure}`),
+          L * (form.measure === 'faultRate' ? settings.bounds.faultsPerRecord! : 1),
+          noisyCount,
+        );
       }
     }
     return { keys: group.keys, subjects: count, values };
@@ -130,17 +137,20 @@ export function releaseNoisyAnswer(groups: readonly GroupStatistics[], totalReco
  * (negative ones read as zero). Fault rates divide by the noisy count of inspected records.
  */
 function noisyDistribution(
-  measure: DistributionMeasure, group: GroupStatistics, stream: (statistic: string, keys: readonly (string | null)[]) => ReturnType<typeof createNoiseStream>,
-  epsilon: { num: number; den: number }, sensitivity: number,
+  measure: DistributionMeasure,
+  group: GroupStatistics,
+  stream: (statistic: string, keys: readonly (string | null)[]) => ReturnType<typeof createNoiseStream>,
+  epsilon: { num: number; den: number },
+  sensitivity: number,
   noisyCount: (statistic: string, keys: readonly (string | null)[], exact: number) => number,
 ): Record<string, number> {
   const exact = group.distributions[measure] ?? new Map<string, number>();
   const scale = laplaceScale(sensitivity, epsilon);
   const draws = stream(`distribution:${measure}`, group.keys);
-  const counts = DISTRIBUTION_DOMAINS[measure].map((value) => [value, Math.max(0, (exact.get(value) ?? 0) + discreteLaplace(draws, scale.num, scale.den))] as const);
-  const denominator = measure === 'faultRate'
-    ? noisyCount('inspected', group.keys, group.inspected)
-    : counts.reduce((sum, [, n]) => sum + n, 0);
+  const counts = DISTRIBUTION_DOMAINS[measure].map(
+    (value) => [value, Math.max(0, (exact.get(value) ?? 0) + discreteLaplace(draws, scale.num, scale.den))] as const,
+  );
+  const denominator = measure === 'faultRate' ? noisyCount('inspected', group.keys, group.inspected) : counts.reduce((sum, [, n]) => sum + n, 0);
   if (denominator <= 0) return {};
   return Object.fromEntries(counts.filter(([, n]) => n > 0).map(([value, n]) => [value, Math.min(1, n / denominator)]));
 }

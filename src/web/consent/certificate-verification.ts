@@ -8,7 +8,11 @@ export const WIPE_CERTIFICATE_TYPE = 'wipe-certificate+jwt';
  * ES256 signature against the hub's published keys, the certificate type, and that it names this device's
  * ticket and this certificate id. Nothing is sent anywhere; the keys come from /.well-known/jwks.json.
  */
-export async function verifyWipeCertificate(jws: string, jwks: JSONWebKeySet, expected: { ticket: string; certificateId: string }): Promise<ReceiptVerification> {
+export async function verifyWipeCertificate(
+  jws: string,
+  jwks: JSONWebKeySet,
+  expected: { ticket: string; certificateId: string },
+): Promise<ReceiptVerification> {
   if (globalThis.crypto?.subtle === undefined) return { valid: false, reason: 'no_crypto' };
   try {
     const { payload, protectedHeader } = await jwtVerify(jws, createLocalJWKSet(jwks), { algorithms: ['ES256'], typ: WIPE_CERTIFICATE_TYPE });

@@ -10,12 +10,35 @@ import type { Lang } from '../shared/lang.ts';
 import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
 import { saveFile } from '../shared/save-file.ts';
 import {
-  CATEGORY_NAMES, CHANNEL_NAMES, CONSENT_STATE_NAMES, DIMENSION_NAMES, DISPOSITION_NAMES, GRADE_NAMES, MEASURE_NAMES, ROLE_NAMES, nameOf, regionName,
+  CATEGORY_NAMES,
+  CHANNEL_NAMES,
+  CONSENT_STATE_NAMES,
+  DIMENSION_NAMES,
+  DISPOSITION_NAMES,
+  GRADE_NAMES,
+  MEASURE_NAMES,
+  ROLE_NAMES,
+  nameOf,
+  regionName,
 } from '../shared/vocabulary.ts';
 import { CONSENT_TEXTS, type ConsentTexts } from './consent-texts.ts';
 import {
-  EARNINGS_QUERY, ME_QUERY, WIPES_QUERY, consentMutation, type ConsentMutation, type ConsentMutationResult, type ConsentReceipt, type EarningsPeriod, type EarningsResult,
-  type Me, type MeResult, type MyRecord, type PurposeConsent, type QueryCountingMe, type RecordWipe, type WipesResult,
+  EARNINGS_QUERY,
+  ME_QUERY,
+  WIPES_QUERY,
+  consentMutation,
+  type ConsentMutation,
+  type ConsentMutationResult,
+  type ConsentReceipt,
+  type EarningsPeriod,
+  type EarningsResult,
+  type Me,
+  type MeResult,
+  type MyRecord,
+  type PurposeConsent,
+  type QueryCountingMe,
+  type RecordWipe,
+  type WipesResult,
 } from './consent-queries.ts';
 import { verifyWipeCertificate } from './certificate-verification.ts';
 import { receiptAsJson, verifyReceipt, type ReceiptVerification } from './receipt-verification.ts';
@@ -102,7 +125,9 @@ export function ConsentApp() {
         <p class="lead">{t.intro}</p>
         {token === null ? (
           <div class="notice" role="alert">
-            <p><strong>{t.noToken}</strong></p>
+            <p>
+              <strong>{t.noToken}</strong>
+            </p>
             <p>{t.noTokenDetail}</p>
           </div>
         ) : failure !== null ? (
@@ -121,7 +146,9 @@ export function ConsentApp() {
               <a href="#earnings">{t.earningsHeading}</a>
               <a href="#queries">{t.queriesHeading}</a>
             </nav>
-            <p class="status" role="status" aria-live="polite">{status}</p>
+            <p class="status" role="status" aria-live="polite">
+              {status}
+            </p>
             <HeldSection records={me.records} lang={lang} t={t} />
             <GreenPointsSection token={token} lang={lang} version={me} />
             <PurposesSection consents={me.consents} lang={lang} t={t} busyPurpose={busyPurpose} onChange={change} />
@@ -139,14 +166,21 @@ export function ConsentApp() {
 
 function FailureNotice({ failure, t, onRetry }: { failure: PageFailure; t: ConsentTexts; onRetry: (() => void) | undefined }) {
   const message =
-    failure.kind === 'unauthenticated' ? t.tokenRefused
-    : failure.kind === 'unavailable' ? t.unavailable
-    : failure.kind === 'refused' ? t.failed(failure.message)
-    : t.failed(failure.messages.join('; '));
+    failure.kind === 'unauthenticated'
+      ? t.tokenRefused
+      : failure.kind === 'unavailable'
+        ? t.unavailable
+        : failure.kind === 'refused'
+          ? t.failed(failure.message)
+          : t.failed(failure.messages.join('; '));
   return (
     <div class="notice notice-error" role="alert">
       <p>{message}</p>
-      {onRetry !== undefined && <button type="button" onClick={onRetry}>{t.retry}</button>}
+      {onRetry !== undefined && (
+        <button type="button" onClick={onRetry}>
+          {t.retry}
+        </button>
+      )}
     </div>
   );
 }
@@ -165,13 +199,20 @@ function HeldSection({ records, lang, t }: { records: MyRecord[]; lang: Lang; t:
               <li key={index} class="record">
                 <h3>{t.recordTitle(nameOf(CATEGORY_NAMES, record.category, lang), record.brandName, record.model ?? '')}</h3>
                 <dl class="facts">
-                  <dt>{t.fieldUsage}</dt><dd>{t.usageMonths(record.usageMonths)}</dd>
-                  <dt>{t.fieldMonth}</dt><dd>{record.tradeInMonth}</dd>
-                  <dt>{t.fieldRegion}</dt><dd>{regionName(record.regionCode, lang)}</dd>
-                  <dt>{t.fieldChannel}</dt><dd>{nameOf(CHANNEL_NAMES, record.channel, lang)}</dd>
-                  <dt>{t.fieldValuation}</dt><dd>{formatFen(record.quotedValuationFen, lang)}</dd>
-                  <dt>{t.fieldGrade}</dt><dd>{record.grade === null ? t.notYet : nameOf(GRADE_NAMES, record.grade, lang)}</dd>
-                  <dt>{t.fieldDisposition}</dt><dd>{record.disposition === null ? t.notYet : nameOf(DISPOSITION_NAMES, record.disposition, lang)}</dd>
+                  <dt>{t.fieldUsage}</dt>
+                  <dd>{t.usageMonths(record.usageMonths)}</dd>
+                  <dt>{t.fieldMonth}</dt>
+                  <dd>{record.tradeInMonth}</dd>
+                  <dt>{t.fieldRegion}</dt>
+                  <dd>{regionName(record.regionCode, lang)}</dd>
+                  <dt>{t.fieldChannel}</dt>
+                  <dd>{nameOf(CHANNEL_NAMES, record.channel, lang)}</dd>
+                  <dt>{t.fieldValuation}</dt>
+                  <dd>{formatFen(record.quotedValuationFen, lang)}</dd>
+                  <dt>{t.fieldGrade}</dt>
+                  <dd>{record.grade === null ? t.notYet : nameOf(GRADE_NAMES, record.grade, lang)}</dd>
+                  <dt>{t.fieldDisposition}</dt>
+                  <dd>{record.disposition === null ? t.notYet : nameOf(DISPOSITION_NAMES, record.disposition, lang)}</dd>
                 </dl>
               </li>
             ))}
@@ -181,7 +222,9 @@ function HeldSection({ records, lang, t }: { records: MyRecord[]; lang: Lang; t:
       <h3>{t.neverHeading}</h3>
       <p>{t.neverIntro}</p>
       <ul class="never-held">
-        {t.neverHeld.map((item) => <li key={item}>{item}</li>)}
+        {t.neverHeld.map((item) => (
+          <li key={item}>{item}</li>
+        ))}
       </ul>
     </section>
   );
@@ -195,29 +238,46 @@ function actionsFor(state: ConsentState, t: ConsentTexts): ActionButton[] {
   const refuse: ActionButton = { mutation: 'refuseConsent', label: t.refuse };
   const withdraw: ActionButton = { mutation: 'withdrawConsent', label: t.withdraw };
   switch (state) {
-    case 'never_asked': return [grant(t.grant), refuse];
-    case 'granted': return [withdraw, grant(t.renew)];
-    case 'refused': return [grant(t.grant)];
-    case 'withdrawn': return [grant(t.grantAgain)];
-    case 'expired': return [grant(t.grantAgain), withdraw];
+    case 'never_asked':
+      return [grant(t.grant), refuse];
+    case 'granted':
+      return [withdraw, grant(t.renew)];
+    case 'refused':
+      return [grant(t.grant)];
+    case 'withdrawn':
+      return [grant(t.grantAgain)];
+    case 'expired':
+      return [grant(t.grantAgain), withdraw];
   }
 }
 
 function stateDetail(consent: PurposeConsent, state: ConsentState, lang: Lang, t: ConsentTexts): string {
   switch (state) {
-    case 'never_asked': return t.stateDetail.never_asked();
-    case 'granted': return t.stateDetail.granted(formatDate(consent.expiresAt, lang));
-    case 'refused': return t.stateDetail.refused(formatDate(consent.updatedAt, lang));
-    case 'withdrawn': return t.stateDetail.withdrawn(formatDate(consent.updatedAt, lang));
-    case 'expired': return t.stateDetail.expired(formatDate(consent.expiresAt, lang));
+    case 'never_asked':
+      return t.stateDetail.never_asked();
+    case 'granted':
+      return t.stateDetail.granted(formatDate(consent.expiresAt, lang));
+    case 'refused':
+      return t.stateDetail.refused(formatDate(consent.updatedAt, lang));
+    case 'withdrawn':
+      return t.stateDetail.withdrawn(formatDate(consent.updatedAt, lang));
+    case 'expired':
+      return t.stateDetail.expired(formatDate(consent.expiresAt, lang));
   }
 }
 
 const STATE_ICONS: Record<ConsentState, string> = { never_asked: '○', granted: '✓', refused: '✕', withdrawn: '↩', expired: '◔' };
 
-function PurposesSection(props: { consents: PurposeConsent[]; lang: Lang; t: ConsentTexts; busyPurpose: string | null; onChange: (consent: PurposeConsent, mutation: ConsentMutation) => void }) {
+function PurposesSection(props: {
+  consents: PurposeConsent[];
+  lang: Lang;
+  t: ConsentTexts;
+  busyPurpose: string | null;
+  onChange: (consent: PurposeConsent, mutation: ConsentMutation) => void;
+}) {
   const { consents, lang, t } = props;
-  const list = (codes: string[], names: Readonly<Record<string, { zh: string; en: string }>>) => codes.map((code) => nameOf(names, code, lang)).join(t.listSeparator);
+  const list = (codes: string[], names: Readonly<Record<string, { zh: string; en: string }>>) =>
+    codes.map((code) => nameOf(names, code, lang)).join(t.listSeparator);
   return (
     <section id="purposes" aria-labelledby="purposes-heading">
       <h2 id="purposes-heading">{t.purposesHeading}</h2>
@@ -229,31 +289,60 @@ function PurposesSection(props: { consents: PurposeConsent[]; lang: Lang; t: Con
           const busy = props.busyPurpose === consent.purpose;
           const userShareFen = (consent.pricePerSubjectFen * consent.usersShareBp) / 10_000;
           return (
-            <article key={consent.purpose} class={`purpose state-${state}`} data-purpose={consent.purpose} data-state={state} aria-labelledby={`purpose-${consent.purpose}-heading`}>
+            <article
+              key={consent.purpose}
+              class={`purpose state-${state}`}
+              data-purpose={consent.purpose}
+              data-state={state}
+              aria-labelledby={`purpose-${consent.purpose}-heading`}
+            >
               <div class="purpose-head">
-                <h3 id={`purpose-${consent.purpose}-heading`} tabIndex={-1}>{title}</h3>
-                <span class={`badge badge-${state}`}><span aria-hidden="true">{STATE_ICONS[state]} </span>{CONSENT_STATE_NAMES[state][lang]}</span>
+                <h3 id={`purpose-${consent.purpose}-heading`} tabIndex={-1}>
+                  {title}
+                </h3>
+                <span class={`badge badge-${state}`}>
+                  <span aria-hidden="true">{STATE_ICONS[state]} </span>
+                  {CONSENT_STATE_NAMES[state][lang]}
+                </span>
               </div>
               <p>{consent.description[lang]}</p>
               <p class="state-detail">{stateDetail(consent, state, lang, t)}</p>
               <dl class="terms">
-                <dt>{t.whoMay}</dt><dd>{list(consent.rolesAllowed, ROLE_NAMES)}</dd>
-                <dt>{t.whichFields}</dt><dd>{list(consent.dimensions, DIMENSION_NAMES)}</dd>
-                <dt>{t.whatComputed}</dt><dd>{list(consent.measures, MEASURE_NAMES)}</dd>
-                <dt>{t.smallestGroup}</dt><dd>{t.smallestGroupValue(consent.minGroupSize)}</dd>
+                <dt>{t.whoMay}</dt>
+                <dd>{list(consent.rolesAllowed, ROLE_NAMES)}</dd>
+                <dt>{t.whichFields}</dt>
+                <dd>{list(consent.dimensions, DIMENSION_NAMES)}</dd>
+                <dt>{t.whatComputed}</dt>
+                <dd>{list(consent.measures, MEASURE_NAMES)}</dd>
+                <dt>{t.smallestGroup}</dt>
+                <dd>{t.smallestGroupValue(consent.minGroupSize)}</dd>
                 <dt>{t.priceAndShare}</dt>
-                <dd>{t.priceValue(formatFen(consent.pricePerSubjectFen, lang), formatBasisPoints(consent.usersShareBp, lang), `¥${(userShareFen / 100).toFixed(userShareFen % 1 === 0 ? 2 : 3)}`)}</dd>
+                <dd>
+                  {t.priceValue(
+                    formatFen(consent.pricePerSubjectFen, lang),
+                    formatBasisPoints(consent.usersShareBp, lang),
+                    `¥${(userShareFen / 100).toFixed(userShareFen % 1 === 0 ? 2 : 3)}`,
+                  )}
+                </dd>
               </dl>
               <div class="actions">
                 {actionsFor(state, t).map((action) => (
                   <button
-                    key={action.mutation} type="button" class="action" disabled={busy} onClick={() => props.onChange(consent, action.mutation)}
+                    key={action.mutation}
+                    type="button"
+                    class="action"
+                    disabled={busy}
+                    onClick={() => props.onChange(consent, action.mutation)}
                     aria-label={lang === 'zh' ? `${action.label}：${title}` : `${action.label}: ${title}`}
                   >
                     {action.label}
                   </button>
                 ))}
-                {busy && <span class="busy" aria-hidden="true">{t.busy}</span>}
+                {busy && (
+                  <span class="busy" aria-hidden="true">
+                    {t.busy}
+                  </span>
+                )}
               </div>
             </article>
           );
@@ -283,7 +372,14 @@ function ReceiptsSection({ me, lang, t }: { me: Me; lang: Lang; t: ConsentTexts 
       ) : (
         <ul class="receipts">
           {me.receipts.map((receipt) => (
-            <ReceiptItem key={receipt.receiptId} receipt={receipt} subjectRef={me.subjectRef} title={purposeTitle(me.consents, receipt.purpose, lang)} lang={lang} t={t} />
+            <ReceiptItem
+              key={receipt.receiptId}
+              receipt={receipt}
+              subjectRef={me.subjectRef}
+              title={purposeTitle(me.consents, receipt.purpose, lang)}
+              lang={lang}
+              t={t}
+            />
           ))}
         </ul>
       )}
@@ -298,7 +394,9 @@ function ReceiptItem({ receipt, subjectRef, title, lang, t }: { receipt: Consent
         <strong>{t.receiptLine(t.actionNames[receipt.action] ?? receipt.action, title)}</strong>
         <span class="muted"> · {formatDateTime(receipt.issuedAt, lang)}</span>
       </p>
-      <p class="muted receipt-id">{t.receiptId}: <code>{receipt.receiptId}</code></p>
+      <p class="muted receipt-id">
+        {t.receiptId}: <code>{receipt.receiptId}</code>
+      </p>
       <SignedDocumentActions
         id={receipt.receiptId}
         jws={receipt.receipt}
@@ -345,12 +443,18 @@ function WipeCertificateItem({ record, lang, t }: { record: RecordWipe; lang: La
         <span class="muted"> · {formatDateTime(certificate.issuedAt, lang)}</span>
       </p>
       <dl class="facts">
-        <dt>{t.wipeStandard}</dt><dd>{certificate.standard}</dd>
-        <dt>{t.wipeLevel}</dt><dd>{t.wipeLevels[certificate.level] ?? certificate.level}</dd>
-        <dt>{t.wipeMonth}</dt><dd>{certificate.month}</dd>
-        <dt>{t.wipeNotary}</dt><dd>{certificate.notary}</dd>
+        <dt>{t.wipeStandard}</dt>
+        <dd>{certificate.standard}</dd>
+        <dt>{t.wipeLevel}</dt>
+        <dd>{t.wipeLevels[certificate.level] ?? certificate.level}</dd>
+        <dt>{t.wipeMonth}</dt>
+        <dd>{certificate.month}</dd>
+        <dt>{t.wipeNotary}</dt>
+        <dd>{certificate.notary}</dd>
       </dl>
-      <p class="muted receipt-id">{t.certificateId}: <code>{certificate.certificateId}</code></p>
+      <p class="muted receipt-id">
+        {t.certificateId}: <code>{certificate.certificateId}</code>
+      </p>
       <SignedDocumentActions
         id={certificate.certificateId}
         jws={certificate.certificate}
@@ -391,7 +495,11 @@ function SignedDocumentActions(props: {
         <button type="button" aria-label={`${t.downloadJws} ${id}`} onClick={() => saveFile(`${fileName}.jws`, jws, 'application/jose')}>
           {t.downloadJws}
         </button>
-        <button type="button" aria-label={`${t.downloadJson} ${id}`} onClick={() => saveFile(`${fileName}.json`, receiptAsJson(jws, location.origin), 'application/json')}>
+        <button
+          type="button"
+          aria-label={`${t.downloadJson} ${id}`}
+          onClick={() => saveFile(`${fileName}.json`, receiptAsJson(jws, location.origin), 'application/json')}
+        >
           {t.downloadJson}
         </button>
         <button type="button" aria-label={`${t.verify} ${id}`} onClick={() => void verify()} disabled={verification === 'verifying'}>
@@ -399,10 +507,13 @@ function SignedDocumentActions(props: {
         </button>
       </div>
       <p class="verification" role="status" data-valid={verification === null || verification === 'verifying' ? undefined : String(verification.valid)}>
-        {verification === 'verifying' ? t.verifying
-          : verification === null ? ''
-          : verification.valid ? verifiedText(verification.kid.slice(0, 12) + '…')
-          : t.verifyFailed[verification.reason]}
+        {verification === 'verifying'
+          ? t.verifying
+          : verification === null
+            ? ''
+            : verification.valid
+              ? verifiedText(verification.kid.slice(0, 12) + '…')
+              : t.verifyFailed[verification.reason]}
       </p>
     </>
   );
@@ -428,9 +539,23 @@ function EarningsSection({ earnings, consents, lang, t }: { earnings: Earnings; 
           <table class="earnings">
             <thead>
               <tr>
-                <th scope="col">{t.period}</th><th scope="col">{t.periodStatus}</th><th scope="col" class="num">{t.broughtForward}</th>
-                <th scope="col" class="num">{t.earned}</th><th scope="col" class="num">{t.accrued}</th><th scope="col" class="num">{t.paid}</th>
-                <th scope="col" class="num">{t.carried}</th>
+                <th scope="col">{t.period}</th>
+                <th scope="col">{t.periodStatus}</th>
+                <th scope="col" class="num">
+                  {t.broughtForward}
+                </th>
+                <th scope="col" class="num">
+                  {t.earned}
+                </th>
+                <th scope="col" class="num">
+                  {t.accrued}
+                </th>
+                <th scope="col" class="num">
+                  {t.paid}
+                </th>
+                <th scope="col" class="num">
+                  {t.carried}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -441,9 +566,15 @@ function EarningsSection({ earnings, consents, lang, t }: { earnings: Earnings; 
                     <td>{t.periodStatuses[period.status] ?? period.status}</td>
                     <td class="num">{formatFen(period.broughtForwardFen, lang)}</td>
                     <td class="num">{formatFen(period.earnedFen, lang)}</td>
-                    <td class="num" data-field="accrued">{formatFen(period.accruedFen, lang)}</td>
-                    <td class="num" data-field="paid">{period.paidFen === null ? <span class="muted">{t.atClose}</span> : formatFen(period.paidFen, lang)}</td>
-                    <td class="num" data-field="carried">{period.carriedFen === null ? <span class="muted">{t.atClose}</span> : formatFen(period.carriedFen, lang)}</td>
+                    <td class="num" data-field="accrued">
+                      {formatFen(period.accruedFen, lang)}
+                    </td>
+                    <td class="num" data-field="paid">
+                      {period.paidFen === null ? <span class="muted">{t.atClose}</span> : formatFen(period.paidFen, lang)}
+                    </td>
+                    <td class="num" data-field="carried">
+                      {period.carriedFen === null ? <span class="muted">{t.atClose}</span> : formatFen(period.carriedFen, lang)}
+                    </td>
                   </tr>
                   {period.lines.length > 0 && (
                     <tr class="detail-row">
@@ -452,12 +583,21 @@ function EarningsSection({ earnings, consents, lang, t }: { earnings: Earnings; 
                           <summary>{t.lines(period.lines.length)}</summary>
                           <table class="lines">
                             <thead>
-                              <tr><th scope="col">{t.lineAt}</th><th scope="col">{t.lineParty}</th><th scope="col">{t.linePurpose}</th><th scope="col" class="num">{t.lineAmount}</th></tr>
+                              <tr>
+                                <th scope="col">{t.lineAt}</th>
+                                <th scope="col">{t.lineParty}</th>
+                                <th scope="col">{t.linePurpose}</th>
+                                <th scope="col" class="num">
+                                  {t.lineAmount}
+                                </th>
+                              </tr>
                             </thead>
                             <tbody>
                               {period.lines.map((line) => (
                                 <tr key={line.queryId}>
-                                  <td>{formatDateTime(line.at, lang)}</td><td>{line.partyId}</td><td>{purposeTitle(consents, line.purpose, lang)}</td>
+                                  <td>{formatDateTime(line.at, lang)}</td>
+                                  <td>{line.partyId}</td>
+                                  <td>{purposeTitle(consents, line.purpose, lang)}</td>
                                   <td class="num">{formatFen(line.amountFen, lang)}</td>
                                 </tr>
                               ))}
@@ -488,7 +628,14 @@ function QueriesSection({ queries, consents, lang, t }: { queries: QueryCounting
         <div class="table-scroll">
           <table class="queries">
             <thead>
-              <tr><th scope="col">{t.queryAt}</th><th scope="col">{t.queryParty}</th><th scope="col">{t.queryPurpose}</th><th scope="col" class="num">{t.queryPrice}</th></tr>
+              <tr>
+                <th scope="col">{t.queryAt}</th>
+                <th scope="col">{t.queryParty}</th>
+                <th scope="col">{t.queryPurpose}</th>
+                <th scope="col" class="num">
+                  {t.queryPrice}
+                </th>
+              </tr>
             </thead>
             <tbody>
               {queries.map((query) => (

@@ -89,17 +89,63 @@ export const ME_QUERY = /* GraphQL */ `
       ... on Me {
         platformId
         subjectRef
-        records(first: 500) { category brand brandName model usageMonths tradeInMonth regionCode channel quotedValuationFen grade disposition }
-        consents {
-          purpose policyVersion title { zh en } description { zh en } rolesAllowed dimensions measures minGroupSize
-          pricePerSubjectFen usersShareBp state expiresAt updatedAt
+        records(first: 500) {
+          category
+          brand
+          brandName
+          model
+          usageMonths
+          tradeInMonth
+          regionCode
+          channel
+          quotedValuationFen
+          grade
+          disposition
         }
-        receipts(first: 500) { receiptId purpose action status issuedAt receipt }
-        queries(first: 500) { queryId partyId purpose at priceFen }
+        consents {
+          purpose
+          policyVersion
+          title {
+            zh
+            en
+          }
+          description {
+            zh
+            en
+          }
+          rolesAllowed
+          dimensions
+          measures
+          minGroupSize
+          pricePerSubjectFen
+          usersShareBp
+          state
+          expiresAt
+          updatedAt
+        }
+        receipts(first: 500) {
+          receiptId
+          purpose
+          action
+          status
+          issuedAt
+          receipt
+        }
+        queries(first: 500) {
+          queryId
+          partyId
+          purpose
+          at
+          priceFen
+        }
       }
-      ... on HubError { code message }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 export type MeResult = { me: Result<Me> };
 
 /** Asked apart from ME_QUERY, so the rest of the page works on a hub that does not serve earnings yet. */
@@ -108,11 +154,30 @@ export const EARNINGS_QUERY = /* GraphQL */ `
     me {
       __typename
       ... on Me {
-        earnings { period status broughtForwardFen earnedFen accruedFen paidFen carriedFen lines(first: 500) { queryId partyId purpose amountFen at } }
+        earnings {
+          period
+          status
+          broughtForwardFen
+          earnedFen
+          accruedFen
+          paidFen
+          carriedFen
+          lines(first: 500) {
+            queryId
+            partyId
+            purpose
+            amountFen
+            at
+          }
+        }
       }
-      ... on HubError { code message }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 export type EarningsResult = { me: Result<{ earnings: EarningsPeriod[] }> };
 
 export type ConsentMutation = 'grantConsent' | 'refuseConsent' | 'withdrawConsent';
@@ -127,7 +192,10 @@ export const consentMutation = (name: ConsentMutation) => /* GraphQL */ `
   }`;
 export type ConsentMutationResult = {
   result:
-    | { __typename: 'ConsentChanged'; change: { purpose: string; state: Uppercase<ConsentState>; expiresAt: string | null; changedAt: string; receiptId: string } }
+    | {
+        __typename: 'ConsentChanged';
+        change: { purpose: string; state: Uppercase<ConsentState>; expiresAt: string | null; changedAt: string; receiptId: string };
+      }
     | { __typename: 'ConsentNotChanged' | 'Unauthenticated' | 'Forbidden'; code: string; message: string };
 };
 
@@ -156,9 +224,27 @@ export const WIPES_QUERY = /* GraphQL */ `
     me {
       __typename
       ... on Me {
-        records(first: 500) { category brandName model wipeCertificate { certificateId ticket notary standard level month issuedAt certificate } }
+        records(first: 500) {
+          category
+          brandName
+          model
+          wipeCertificate {
+            certificateId
+            ticket
+            notary
+            standard
+            level
+            month
+            issuedAt
+            certificate
+          }
+        }
       }
-      ... on HubError { code message }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 export type WipesResult = { me: Result<{ records: RecordWipe[] }> };

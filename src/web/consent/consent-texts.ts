@@ -3,7 +3,8 @@ import type { Lang } from '../shared/lang.ts';
 const zh = {
   pageTitle: '数据授权中心 · 以旧换新数据交换中心',
   heading: '我的数据授权',
-  intro: '以旧换新数据交换中心只保存您旧设备的型号级信息，不知道您是谁。每一种用途都由您决定是否允许；同意后，使用这些数据产生的收入按固定比例返还给您。拒绝或撤回不会影响您的以旧换新。',
+  intro:
+    '以旧换新数据交换中心只保存您旧设备的型号级信息，不知道您是谁。每一种用途都由您决定是否允许；同意后，使用这些数据产生的收入按固定比例返还给您。拒绝或撤回不会影响您的以旧换新。',
   identity: (platform: string, ref: string) => `您的平台 ${platform} 用化名 ${ref} 代表您。`,
   nav: '本页内容',
   loading: '正在读取您的信息…',
@@ -29,7 +30,19 @@ const zh = {
   notYet: '尚无',
   neverHeading: '我们从不保存',
   neverIntro: '含有以下信息的数据会被整条拒收，不会存入数据库，也不会写入日志：',
-  neverHeld: ['姓名', '手机号和电话', '身份证号', 'IMEI、序列号等设备识别码', '住址和精确位置', '银行卡号', '电子邮箱', '照片', '备注等自由文本', '订单号', '具体日期（只保存月份）'],
+  neverHeld: [
+    '姓名',
+    '手机号和电话',
+    '身份证号',
+    'IMEI、序列号等设备识别码',
+    '住址和精确位置',
+    '银行卡号',
+    '电子邮箱',
+    '照片',
+    '备注等自由文本',
+    '订单号',
+    '具体日期（只保存月份）',
+  ],
   // Purposes
   purposesHeading: '您的数据可以用于什么',
   purposesIntro: '默认不使用。每种用途单独决定，随时可以更改：同意、拒绝和撤回都只需点一下。',
@@ -127,7 +140,8 @@ export type ConsentTexts = typeof zh;
 const en: ConsentTexts = {
   pageTitle: 'Consent centre · Trade-in Exchange Hub',
   heading: 'My data and consent',
-  intro: 'The Trade-in Exchange Hub keeps only model-level facts about your old devices and does not know who you are. You decide, purpose by purpose, whether they may be used; if you agree, a fixed share of the revenue they earn comes back to you. Saying no, or withdrawing, never changes your trade-in.',
+  intro:
+    'The Trade-in Exchange Hub keeps only model-level facts about your old devices and does not know who you are. You decide, purpose by purpose, whether they may be used; if you agree, a fixed share of the revenue they earn comes back to you. Saying no, or withdrawing, never changes your trade-in.',
   identity: (platform: string, ref: string) => `Your platform ${platform} represents you by the pseudonym ${ref}.`,
   nav: 'On this page',
   loading: 'Reading your information…',
@@ -152,9 +166,22 @@ const en: ConsentTexts = {
   notYet: 'not yet',
   neverHeading: 'What the hub never holds',
   neverIntro: 'Data carrying any of these is refused whole: it is stored nowhere and written to no log.',
-  neverHeld: ['your name', 'phone numbers', 'ID card numbers', 'IMEI, serial and other device identifiers', 'your address or exact location', 'bank card numbers', 'e-mail addresses', 'photos', 'remarks or any free text', 'order numbers', 'exact dates (months only)'],
+  neverHeld: [
+    'your name',
+    'phone numbers',
+    'ID card numbers',
+    'IMEI, serial and other device identifiers',
+    'your address or exact location',
+    'bank card numbers',
+    'e-mail addresses',
+    'photos',
+    'remarks or any free text',
+    'order numbers',
+    'exact dates (months only)',
+  ],
   purposesHeading: 'What your data may be used for',
-  purposesIntro: 'Nothing is used by default. Each purpose is your own decision and you can change it at any time: granting, refusing and withdrawing each take one click.',
+  purposesIntro:
+    'Nothing is used by default. Each purpose is your own decision and you can change it at any time: granting, refusing and withdrawing each take one click.',
   stateDetail: {
     never_asked: () => 'You have not decided yet. Until you grant it, this purpose does not use your data.',
     granted: (until: string) => `You granted this, valid until ${until}. After that you are no longer counted unless you grant again.`,
@@ -168,7 +195,8 @@ const en: ConsentTexts = {
   smallestGroup: 'Smallest group',
   smallestGroupValue: (k: number) => `every result covers at least ${k} users, so none shows you alone`,
   priceAndShare: 'Price and your share',
-  priceValue: (price: string, share: string, each: string) => `each query is charged ${price} per user it counts, and ${share} of it goes to the users: about ${each} to you each time you are counted`,
+  priceValue: (price: string, share: string, each: string) =>
+    `each query is charged ${price} per user it counts, and ${share} of it goes to the users: about ${each} to you each time you are counted`,
   listSeparator: ', ',
   grant: 'Grant',
   refuse: 'Refuse',
@@ -183,7 +211,8 @@ const en: ConsentTexts = {
   },
   notChanged: (message: string) => `Not changed: ${message}`,
   receiptsHeading: 'My receipts',
-  receiptsIntro: 'Every change issues a receipt (a JWS) signed by the hub. Download it to keep, and check it against the keys the hub publishes to see it was not altered.',
+  receiptsIntro:
+    'Every change issues a receipt (a JWS) signed by the hub. Download it to keep, and check it against the keys the hub publishes to see it was not altered.',
   receiptsEmpty: 'No receipts yet. Your first grant or refusal issues one.',
   receiptLine: (action: string, title: string) => `${action} “${title}”`,
   receiptId: 'Receipt id',
@@ -200,7 +229,8 @@ const en: ConsentTexts = {
   },
   actionNames: { grant: 'Granted', refuse: 'Refused', withdraw: 'Withdrew' },
   earningsHeading: 'My earnings',
-  earningsIntro: 'When a query counts you, your share accrues month by month. Amounts at or above the minimum payout are paid to you by your platform; the rest carries over to the next month.',
+  earningsIntro:
+    'When a query counts you, your share accrues month by month. Amounts at or above the minimum payout are paid to you by your platform; the rest carries over to the next month.',
   earningsEmpty: 'No earnings yet. When a query counts your data, your earnings appear here by month.',
   earningsUnavailable: 'Earnings cannot be shown right now.',
   period: 'Month',
@@ -225,7 +255,8 @@ const en: ConsentTexts = {
   queryAt: 'Time',
   queryPrice: 'Price per user',
   wipesHeading: 'Data-wipe certificates',
-  wipesIntro: 'When a recycler wipes the data from your old device, an independent wipe notary verifies it; for a verified wipe the hub issues a certificate (a JWS). Download it to keep, and check it against the keys the hub publishes.',
+  wipesIntro:
+    'When a recycler wipes the data from your old device, an independent wipe notary verifies it; for a verified wipe the hub issues a certificate (a JWS). Download it to keep, and check it against the keys the hub publishes.',
   wipesEmpty: 'No data-wipe certificate yet. Once a notary verifies the wipe of your device, its certificate appears here.',
   wipesUnavailable: 'Data-wipe certificates cannot be shown right now.',
   wipeLine: (device: string) => `The data on ${device} was wiped, verified by a notary`,

@@ -29,10 +29,34 @@ export const GREEN_POINTS_QUERY = /* GraphQL */ `
     me {
       __typename
       ... on Me {
-        records(first: 500) { category brandName model disposition co2eAvoidedKg greenPoints }
-        greenPoints { totalPoints co2eAvoidedKg rule { version pointsPerKg factorSet } months { period points co2eKg } }
+        records(first: 500) {
+          category
+          brandName
+          model
+          disposition
+          co2eAvoidedKg
+          greenPoints
+        }
+        greenPoints {
+          totalPoints
+          co2eAvoidedKg
+          rule {
+            version
+            pointsPerKg
+            factorSet
+          }
+          months {
+            period
+            points
+            co2eKg
+          }
+        }
       }
-      ... on HubError { code message }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 export type GreenPointsResult = { me: Result<{ records: GreenDevice[]; greenPoints: MyGreenPoints }> };

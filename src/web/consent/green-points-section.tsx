@@ -48,8 +48,10 @@ function GreenPointsBody({ devices, points, lang, t }: { devices: GreenDevice[];
     <>
       <p>{t.intro(points.rule.pointsPerKg)}</p>
       <dl class="facts green-total">
-        <dt>{t.totalPoints}</dt><dd data-field="green-total-points">{t.points(points.totalPoints)}</dd>
-        <dt>{t.totalCo2e}</dt><dd data-field="green-total-co2e">{t.kg(kgText(points.co2eAvoidedKg, lang))}</dd>
+        <dt>{t.totalPoints}</dt>
+        <dd data-field="green-total-points">{t.points(points.totalPoints)}</dd>
+        <dt>{t.totalCo2e}</dt>
+        <dd data-field="green-total-co2e">{t.kg(kgText(points.co2eAvoidedKg, lang))}</dd>
       </dl>
       <h3>{t.devicesHeading}</h3>
       {devices.length === 0 ? (
@@ -59,15 +61,28 @@ function GreenPointsBody({ devices, points, lang, t }: { devices: GreenDevice[];
           <div class="table-scroll">
             <table class="green-devices">
               <thead>
-                <tr><th scope="col">{t.device}</th><th scope="col">{t.disposition}</th><th scope="col" class="num">{t.co2e}</th><th scope="col" class="num">{t.devicePoints}</th></tr>
+                <tr>
+                  <th scope="col">{t.device}</th>
+                  <th scope="col">{t.disposition}</th>
+                  <th scope="col" class="num">
+                    {t.co2e}
+                  </th>
+                  <th scope="col" class="num">
+                    {t.devicePoints}
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {devices.map((device, index) => (
                   <tr key={index} data-verified={String(device.greenPoints !== null)}>
                     <th scope="row">{`${nameOf(CATEGORY_NAMES, device.category, lang)} · ${device.brandName} ${device.model ?? ''}`.trim()}</th>
                     <td>{device.disposition === null ? '—' : nameOf(DISPOSITION_NAMES, device.disposition, lang)}</td>
-                    <td class="num" data-field="co2e">{device.co2eAvoidedKg === null ? <span class="muted">{t.pending}</span> : kgText(device.co2eAvoidedKg, lang)}</td>
-                    <td class="num" data-field="points">{device.greenPoints === null ? <span class="muted">{t.pending}</span> : device.greenPoints}</td>
+                    <td class="num" data-field="co2e">
+                      {device.co2eAvoidedKg === null ? <span class="muted">{t.pending}</span> : kgText(device.co2eAvoidedKg, lang)}
+                    </td>
+                    <td class="num" data-field="points">
+                      {device.greenPoints === null ? <span class="muted">{t.pending}</span> : device.greenPoints}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -83,13 +98,23 @@ function GreenPointsBody({ devices, points, lang, t }: { devices: GreenDevice[];
         <div class="table-scroll">
           <table class="green-months">
             <thead>
-              <tr><th scope="col">{t.month}</th><th scope="col" class="num">{t.monthPoints}</th><th scope="col" class="num">{t.monthCo2e}</th></tr>
+              <tr>
+                <th scope="col">{t.month}</th>
+                <th scope="col" class="num">
+                  {t.monthPoints}
+                </th>
+                <th scope="col" class="num">
+                  {t.monthCo2e}
+                </th>
+              </tr>
             </thead>
             <tbody>
               {points.months.map((month) => (
                 <tr key={month.period} data-period={month.period}>
                   <th scope="row">{month.period}</th>
-                  <td class="num" data-field="points">{month.points}</td>
+                  <td class="num" data-field="points">
+                    {month.points}
+                  </td>
                   <td class="num">{kgText(month.co2eKg, lang)}</td>
                 </tr>
               ))}

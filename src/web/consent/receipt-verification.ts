@@ -3,8 +3,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JS
 export const RECEIPT_TYPE = 'consent-receipt+jwt';
 
 export type ReceiptVerification =
-  | { valid: true; kid: string; claims: Record<string, unknown> }
-  | { valid: false; reason: 'signature' | 'mismatch' | 'no_crypto' | 'keys_unavailable' };
+  { valid: true; kid: string; claims: Record<string, unknown> } | { valid: false; reason: 'signature' | 'mismatch' | 'no_crypto' | 'keys_unavailable' };
 
 /**
  * Verifies a consent receipt in the browser with the Web Crypto API (through jose): the ES256 signature

@@ -15,7 +15,10 @@ const numberOrNull = (value: unknown): number | null => (typeof value === 'numbe
  * the CSV keep every row; a chart of thirty models is unreadable on a phone.
  */
 export function chartRows(rows: readonly InsightRow[], limit = 12): InsightRow[] {
-  const groups = rows.filter((r) => !r.remainder).sort((a, b) => b.subjects - a.subjects).slice(0, limit);
+  const groups = rows
+    .filter((r) => !r.remainder)
+    .sort((a, b) => b.subjects - a.subjects)
+    .slice(0, limit);
   const remainder = rows.find((r) => r.remainder);
   return remainder === undefined ? groups : [...groups, remainder];
 }
@@ -34,7 +37,13 @@ export function scalarSeries(rows: readonly InsightRow[], measures: readonly str
  * One series per value of a distribution measure (a grade, a fault code, a disposition), the `top` values
  * with the largest total share first; a group without the value gets 0, a group without the measure null.
  */
-export function distributionSeries(rows: readonly InsightRow[], measure: string, labelOf: (row: InsightRow) => string, top = Infinity, order?: readonly string[]): Series {
+export function distributionSeries(
+  rows: readonly InsightRow[],
+  measure: string,
+  labelOf: (row: InsightRow) => string,
+  top = Infinity,
+  order?: readonly string[],
+): Series {
   const totals = new Map<string, number>();
   for (const row of rows) {
     const distribution = row.values[measure];
@@ -42,9 +51,10 @@ export function distributionSeries(rows: readonly InsightRow[], measure: string,
     for (const [value, share] of Object.entries(distribution)) totals.set(value, (totals.get(value) ?? 0) + (numberOrNull(share) ?? 0));
   }
   const byTotal = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([value]) => value);
-  const keys = order === undefined
-    ? byTotal.slice(0, top)
-    : [...order.filter((value) => totals.has(value)), ...byTotal.filter((value) => !order.includes(value))].slice(0, top);
+  const keys =
+    order === undefined
+      ? byTotal.slice(0, top)
+      : [...order.filter((value) => totals.has(value)), ...byTotal.filter((value) => !order.includes(value))].slice(0, top);
   const remainderIndex = rows.findIndex((r) => r.remainder);
   return {
     labels: rows.map(labelOf),

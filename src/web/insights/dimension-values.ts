@@ -1,8 +1,6 @@
 import type { PolicyDimension } from '../../policy/policy-vocabulary.ts';
 import type { Lang } from '../shared/lang.ts';
-import {
-  AGE_BANDS, CATEGORY_NAMES, CHANNEL_NAMES, DISPOSITION_NAMES, GRADE_NAMES, PROVINCE_NAMES, USAGE_BANDS, regionName,
-} from '../shared/vocabulary.ts';
+import { AGE_BANDS, CATEGORY_NAMES, CHANNEL_NAMES, DISPOSITION_NAMES, GRADE_NAMES, PROVINCE_NAMES, USAGE_BANDS, regionName } from '../shared/vocabulary.ts';
 
 /** A dimension's value in words: codes get their names, models, brands and months stay as they are. */
 export function dimensionValueName(dimension: string, value: string | null | undefined, lang: Lang, unknown: string): string {

@@ -14,7 +14,13 @@ import { ChartCard, SuppressionNote, refusalText } from './insights-charts.tsx';
 import { insightsCsv, type CsvSection } from './insights-csv.ts';
 import { CHARTS, COMPARE_DIMENSIONS, planQueries, splitList } from './insights-plan.ts';
 import {
-  INSIGHTS_QUERY, START_QUERY, type Agreement, type InsightsAnswer, type InsightsOutcome, type InsightsRequest, type StartResult,
+  INSIGHTS_QUERY,
+  START_QUERY,
+  type Agreement,
+  type InsightsAnswer,
+  type InsightsOutcome,
+  type InsightsRequest,
+  type StartResult,
 } from './insights-queries.ts';
 import { INSIGHTS_TEXTS, type InsightsTexts } from './insights-texts.ts';
 
@@ -38,7 +44,6 @@ interface Result {
   groups: InsightsOutcome;
   residual: InsightsOutcome | null;
 }
-
 
 /** The filter the hub is sent: only dimensions the purpose allows, lists split, empty fields left out. */
 function filterFor(filters: Filters, terms: PurposeTerms): InsightsRequest['filter'] {
@@ -113,7 +118,13 @@ export function InsightsApp() {
         outcomes[planned.id] = (await hubGraphql<{ insights: InsightsOutcome }>(token, INSIGHTS_QUERY, { ...request })).insights;
       }
       const groups = outcomes.groups!;
-      setResult({ purpose: terms.purpose, compareBy: groupBy, models: filter.model as string[] | undefined ?? [], groups, residual: outcomes.residual ?? null });
+      setResult({
+        purpose: terms.purpose,
+        compareBy: groupBy,
+        models: (filter.model as string[] | undefined) ?? [],
+        groups,
+        residual: outcomes.residual ?? null,
+      });
       if (groups.__typename === 'Insights' && groupBy === 'model') {
         const seen = groups.rows.flatMap((row) => (row.keys.model == null ? [] : [row.keys.model]));
         setKnownModels((models) => [...new Set([...models, ...seen])].sort());
@@ -142,11 +153,20 @@ export function InsightsApp() {
         <h1>{t.heading}</h1>
         <p class="lead">{t.intro}</p>
         {token === null ? (
-          <div class="notice" role="alert"><p><strong>{t.noToken}</strong></p><p>{t.noTokenDetail}</p></div>
+          <div class="notice" role="alert">
+            <p>
+              <strong>{t.noToken}</strong>
+            </p>
+            <p>{t.noTokenDetail}</p>
+          </div>
         ) : failure !== null ? (
           <div class="notice notice-error" role="alert">
             <p>{failureText(failure, t)}</p>
-            {failure.kind === 'unavailable' && <button type="button" onClick={() => void load()}>{t.retry}</button>}
+            {failure.kind === 'unavailable' && (
+              <button type="button" onClick={() => void load()}>
+                {t.retry}
+              </button>
+            )}
           </div>
         ) : start === null ? (
           <p aria-busy="true">{t.loading}</p>
@@ -156,14 +176,29 @@ export function InsightsApp() {
             {terms === undefined ? (
               <div class="notice" role="alert">
                 <p>{t.noAgreements}</p>
-                {start.agreements.length > 0 && <p>{t.agreementsList(start.agreements.map((a) => `${a.purpose}（${t.agreementStatus[a.status] ?? a.status}）`).join(t.listSeparator))}</p>}
+                {start.agreements.length > 0 && (
+                  <p>{t.agreementsList(start.agreements.map((a) => `${a.purpose}（${t.agreementStatus[a.status] ?? a.status}）`).join(t.listSeparator))}</p>
+                )}
               </div>
             ) : (
               <>
                 <Controls
-                  t={t} lang={lang} usable={usable} terms={terms} agreements={start.agreements} compareOptions={compareOptions} groupBy={groupBy}
-                  filters={filters} knownModels={knownModels} running={running} canExport={result !== null}
-                  onPurpose={choosePurpose} onCompareBy={setCompareBy} onFilters={setFilters} onRun={() => void run()} onExport={exportCsv}
+                  t={t}
+                  lang={lang}
+                  usable={usable}
+                  terms={terms}
+                  agreements={start.agreements}
+                  compareOptions={compareOptions}
+                  groupBy={groupBy}
+                  filters={filters}
+                  knownModels={knownModels}
+                  running={running}
+                  canExport={result !== null}
+                  onPurpose={choosePurpose}
+                  onCompareBy={setCompareBy}
+                  onFilters={setFilters}
+                  onRun={() => void run()}
+                  onExport={exportCsv}
                 />
                 {result === null ? <p class="muted">{t.nothingYet}</p> : <ResultView result={result} terms={terms} lang={lang} t={t} />}
               </>
@@ -177,10 +212,14 @@ export function InsightsApp() {
 
 function failureText(failure: PageFailure, t: InsightsTexts): string {
   switch (failure.kind) {
-    case 'unauthenticated': return t.tokenRefused;
-    case 'unavailable': return t.unavailable;
-    case 'refused': return t.failed(failure.message);
-    case 'graphql': return t.failed(failure.messages.join('; '));
+    case 'unauthenticated':
+      return t.tokenRefused;
+    case 'unavailable':
+      return t.unavailable;
+    case 'refused':
+      return t.failed(failure.message);
+    case 'graphql':
+      return t.failed(failure.messages.join('; '));
   }
 }
 
@@ -206,21 +245,37 @@ interface ControlsProps {
 function Controls(props: ControlsProps) {
   const { t, lang, terms, filters } = props;
   const allows = (d: PolicyDimension) => terms.dimensions.includes(d);
-  const set = (field: keyof Filters) => (event: Event) => props.onFilters({ ...filters, [field]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
+  const set = (field: keyof Filters) => (event: Event) =>
+    props.onFilters({ ...filters, [field]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
   const agreement = props.agreements.find((a) => a.purpose === terms.purpose && a.status === 'ACTIVE');
   return (
-    <form class="controls" aria-label={t.controls} onSubmit={(event) => { event.preventDefault(); props.onRun(); }}>
+    <form
+      class="controls"
+      aria-label={t.controls}
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onRun();
+      }}
+    >
       <div class="field">
         <label for="purpose">{t.purpose}</label>
         <select id="purpose" value={terms.purpose} onChange={(e) => props.onPurpose((e.currentTarget as HTMLSelectElement).value)}>
-          {props.usable.map((p) => <option key={p.purpose} value={p.purpose}>{p.title[lang]}（{p.purpose}）</option>)}
+          {props.usable.map((p) => (
+            <option key={p.purpose} value={p.purpose}>
+              {p.title[lang]}（{p.purpose}）
+            </option>
+          ))}
         </select>
         {agreement?.validTo != null && <small>{t.agreementUntil(formatDate(agreement.validTo, lang))}</small>}
       </div>
       <div class="field">
         <label for="compare-by">{t.compareBy}</label>
         <select id="compare-by" value={props.groupBy} onChange={(e) => props.onCompareBy((e.currentTarget as HTMLSelectElement).value as PolicyDimension)}>
-          {props.compareOptions.map((d) => <option key={d} value={d}>{nameOf(DIMENSION_NAMES, d, lang)}</option>)}
+          {props.compareOptions.map((d) => (
+            <option key={d} value={d}>
+              {nameOf(DIMENSION_NAMES, d, lang)}
+            </option>
+          ))}
         </select>
       </div>
       {allows('category') && (
@@ -228,21 +283,33 @@ function Controls(props: ControlsProps) {
           <label for="filter-category">{t.category}</label>
           <select id="filter-category" value={filters.category} onChange={set('category')}>
             <option value="">{t.all}</option>
-            {Object.entries(CATEGORY_NAMES).map(([code, name]) => <option key={code} value={code}>{name[lang]}</option>)}
+            {Object.entries(CATEGORY_NAMES).map(([code, name]) => (
+              <option key={code} value={code}>
+                {name[lang]}
+              </option>
+            ))}
           </select>
         </div>
       )}
       {allows('brand') && (
         <div class="field">
-          <label for="filter-brand">{t.brand} <small>{t.listHint}</small></label>
+          <label for="filter-brand">
+            {t.brand} <small>{t.listHint}</small>
+          </label>
           <input id="filter-brand" type="text" value={filters.brand} onInput={set('brand')} autoComplete="off" />
         </div>
       )}
       {allows('model') && (
         <div class="field">
-          <label for="filter-model">{t.model} <small>{t.listHint}</small></label>
+          <label for="filter-model">
+            {t.model} <small>{t.listHint}</small>
+          </label>
           <input id="filter-model" type="text" list="known-models" value={filters.model} onInput={set('model')} autoComplete="off" />
-          <datalist id="known-models">{props.knownModels.map((m) => <option key={m} value={m} />)}</datalist>
+          <datalist id="known-models">
+            {props.knownModels.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
         </div>
       )}
       {allows('province') && (
@@ -250,7 +317,11 @@ function Controls(props: ControlsProps) {
           <label for="filter-province">{t.province}</label>
           <select id="filter-province" value={filters.province} onChange={set('province')}>
             <option value="">{t.all}</option>
-            {Object.entries(PROVINCE_NAMES).map(([prefix, name]) => <option key={prefix} value={`${prefix}0000`}>{name[lang]}</option>)}
+            {Object.entries(PROVINCE_NAMES).map(([prefix, name]) => (
+              <option key={prefix} value={`${prefix}0000`}>
+                {name[lang]}
+              </option>
+            ))}
           </select>
         </div>
       )}
@@ -267,8 +338,12 @@ function Controls(props: ControlsProps) {
         </>
       )}
       <div class="run">
-        <button type="submit" class="primary" disabled={props.running}>{props.running ? t.running : t.run}</button>
-        <button type="button" onClick={props.onExport} disabled={!props.canExport}>{t.exportCsv}</button>
+        <button type="submit" class="primary" disabled={props.running}>
+          {props.running ? t.running : t.run}
+        </button>
+        <button type="button" onClick={props.onExport} disabled={!props.canExport}>
+          {t.exportCsv}
+        </button>
         <small class="muted">{t.runHint(formatFen(terms.pricePerSubjectFen, lang), terms.minGroupSize)}</small>
       </div>
     </form>
@@ -285,18 +360,52 @@ function ResultView({ result, terms, lang, t }: { result: Result; terms: Purpose
     <section aria-labelledby="result-heading" aria-live="polite">
       <h2 id="result-heading">{t.summary}</h2>
       {groups.__typename !== 'Insights' ? (
-        <div class="notice notice-error" role="alert"><p>{t.refused(refusalText(groups))}</p></div>
+        <div class="notice notice-error" role="alert">
+          <p>{t.refused(refusalText(groups))}</p>
+        </div>
       ) : (
         <>
           <dl class="summary">
-            <div><dt>{t.purpose}</dt><dd>{terms.title[lang]}</dd></div>
-            <div><dt>{t.k}</dt><dd data-field="k">{groups.minGroupSize}</dd></div>
-            <div><dt>{t.subjectsCounted}</dt><dd data-field="subjects-counted">{groups.subjectsCounted === null ? t.notReleased : formatNumber(groups.subjectsCounted, lang, 0)}</dd></div>
-            <div><dt>{t.price}</dt><dd>{prices.some((p) => p === null) ? t.notReleased : prices.every((p) => p === 0) ? t.priceUnbilled : formatFen(prices.reduce<number>((sum, p) => sum + (p ?? 0), 0), lang)}</dd></div>
-            <div><dt>{t.queryId}</dt><dd><code>{answers.map((a) => a.queryId).join(' · ')}</code></dd></div>
+            <div>
+              <dt>{t.purpose}</dt>
+              <dd>{terms.title[lang]}</dd>
+            </div>
+            <div>
+              <dt>{t.k}</dt>
+              <dd data-field="k">{groups.minGroupSize}</dd>
+            </div>
+            <div>
+              <dt>{t.subjectsCounted}</dt>
+              <dd data-field="subjects-counted">{groups.subjectsCounted === null ? t.notReleased : formatNumber(groups.subjectsCounted, lang, 0)}</dd>
+            </div>
+            <div>
+              <dt>{t.price}</dt>
+              <dd>
+                {prices.some((p) => p === null)
+                  ? t.notReleased
+                  : prices.every((p) => p === 0)
+                    ? t.priceUnbilled
+                    : formatFen(
+                        prices.reduce<number>((sum, p) => sum + (p ?? 0), 0),
+                        lang,
+                      )}
+              </dd>
+            </div>
+            <div>
+              <dt>{t.queryId}</dt>
+              <dd>
+                <code>{answers.map((a) => a.queryId).join(' · ')}</code>
+              </dd>
+            </div>
           </dl>
           {noise !== null && lastNoise !== null && (
-            <p class="noise" data-noise="laplace">{t.noise(answers.reduce((sum, a) => sum + (a.noise?.epsilonSpent ?? 0), 0), lastNoise.epsilonRemaining, lastNoise.monthlyBudget)}</p>
+            <p class="noise" data-noise="laplace">
+              {t.noise(
+                answers.reduce((sum, a) => sum + (a.noise?.epsilonSpent ?? 0), 0),
+                lastNoise.epsilonRemaining,
+                lastNoise.monthlyBudget,
+              )}
+            </p>
           )}
           <SuppressionNote answer={groups} t={t} />
           <GroupsTable answer={groups} compareBy={result.compareBy} lang={lang} t={t} />
@@ -305,7 +414,17 @@ function ResultView({ result, terms, lang, t }: { result: Result; terms: Purpose
       <h2>{t.chartsHeading}</h2>
       <div class="charts">
         {CHARTS.map((chart) => (
-          <ChartCard key={`${chart.id}-${lang}`} chart={chart.id} terms={terms} groups={result.groups} residual={result.residual} compareBy={result.compareBy} models={result.models} lang={lang} t={t} />
+          <ChartCard
+            key={`${chart.id}-${lang}`}
+            chart={chart.id}
+            terms={terms}
+            groups={result.groups}
+            residual={result.residual}
+            compareBy={result.compareBy}
+            models={result.models}
+            lang={lang}
+            t={t}
+          />
         ))}
       </div>
     </section>
@@ -314,7 +433,11 @@ function ResultView({ result, terms, lang, t }: { result: Result; terms: Purpose
 
 function GroupsTable({ answer, compareBy, lang, t }: { answer: InsightsAnswer; compareBy: PolicyDimension; lang: Lang; t: InsightsTexts }) {
   const noisy = answer.noise !== null;
-  const mark = noisy ? <span class="noisy-mark" title={t.chartNoisy}>{t.approx}</span> : null;
+  const mark = noisy ? (
+    <span class="noisy-mark" title={t.chartNoisy}>
+      {t.approx}
+    </span>
+  ) : null;
   const rows = [...answer.rows].sort((a, b) => Number(a.remainder) - Number(b.remainder) || Number(b.values.count ?? 0) - Number(a.values.count ?? 0));
   const dimension = nameOf(DIMENSION_NAMES, compareBy, lang);
   return (
@@ -325,23 +448,44 @@ function GroupsTable({ answer, compareBy, lang, t }: { answer: InsightsAnswer; c
           <thead>
             <tr>
               <th scope="col">{t.group(dimension)}</th>
-              <th scope="col" class="num">{t.count}</th>
-              <th scope="col" class="num">{t.share}</th>
-              <th scope="col" class="num">{t.subjects}</th>
+              <th scope="col" class="num">
+                {t.count}
+              </th>
+              <th scope="col" class="num">
+                {t.share}
+              </th>
+              <th scope="col" class="num">
+                {t.subjects}
+              </th>
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 && <tr><td colSpan={4} class="empty">{t.chartEmpty}</td></tr>}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={4} class="empty">
+                  {t.chartEmpty}
+                </td>
+              </tr>
+            )}
             {rows.map((row, index) => {
-              const key = row.remainder ? null : row.keys[compareBy] ?? null;
+              const key = row.remainder ? null : (row.keys[compareBy] ?? null);
               const count = typeof row.values.count === 'number' ? row.values.count : null;
               const share = typeof row.values.share === 'number' ? row.values.share : null;
               return (
-                <tr key={`${key}-${index}`} class={row.remainder ? 'remainder' : undefined} data-group={row.remainder ? '(remainder)' : key ?? '(unknown)'}>
+                <tr key={`${key}-${index}`} class={row.remainder ? 'remainder' : undefined} data-group={row.remainder ? '(remainder)' : (key ?? '(unknown)')}>
                   <th scope="row">{row.remainder ? t.remainderLabel : dimensionValueName(compareBy, key, lang, t.unknownValue)}</th>
-                  <td class="num" data-measure="count">{mark}{formatNumber(count, lang, 0)}</td>
-                  <td class="num" data-measure="share">{mark}{formatShare(share, lang)}</td>
-                  <td class="num" data-measure="subjects">{mark}{formatNumber(row.subjects, lang, 0)}</td>
+                  <td class="num" data-measure="count">
+                    {mark}
+                    {formatNumber(count, lang, 0)}
+                  </td>
+                  <td class="num" data-measure="share">
+                    {mark}
+                    {formatShare(share, lang)}
+                  </td>
+                  <td class="num" data-measure="subjects">
+                    {mark}
+                    {formatNumber(row.subjects, lang, 0)}
+                  </td>
                 </tr>
               );
             })}

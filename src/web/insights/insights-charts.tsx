@@ -93,14 +93,22 @@ function SeriesChart({ view, lang, t, description }: { view: SeriesView; lang: L
             <thead>
               <tr>
                 <th scope="col">{view.xTitle ?? ''}</th>
-                {view.series.datasets.map((d) => <th key={d.key} scope="col" class="num">{view.datasetLabel(d.key)}</th>)}
+                {view.series.datasets.map((d) => (
+                  <th key={d.key} scope="col" class="num">
+                    {view.datasetLabel(d.key)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {view.series.labels.map((label, i) => (
                 <tr key={`${label}-${i}`} class={i === view.series.remainderIndex ? 'remainder' : undefined}>
                   <th scope="row">{label}</th>
-                  {view.series.datasets.map((d) => <td key={d.key} class="num">{format(d.values[i] ?? null)}</td>)}
+                  {view.series.datasets.map((d) => (
+                    <td key={d.key} class="num">
+                      {format(d.values[i] ?? null)}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -136,15 +144,36 @@ export function ChartCard(props: ChartCardProps) {
     const names = availability.missing
       .map((code) => (availability.reason === 'dimension_not_allowed' ? nameOf(DIMENSION_NAMES, code, lang) : nameOf(MEASURE_NAMES, code, lang)))
       .join(t.listSeparator);
-    const sentence = availability.reason === 'dimension_not_allowed' ? t.notAllowedDimension
-      : availability.reason === 'measure_not_releasable' ? t.notReleasable
-      : t.notAllowedMeasure;
-    body = <p class="chart-unavailable" data-unavailable={availability.reason}>{sentence(purposeTitle, names)}</p>;
+    const sentence =
+      availability.reason === 'dimension_not_allowed'
+        ? t.notAllowedDimension
+        : availability.reason === 'measure_not_releasable'
+          ? t.notReleasable
+          : t.notAllowedMeasure;
+    body = (
+      <p class="chart-unavailable" data-unavailable={availability.reason}>
+        {sentence(purposeTitle, names)}
+      </p>
+    );
   } else {
     const outcome = chart === 'residual' ? props.residual : props.groups;
     if (outcome === null) body = null;
-    else if (outcome.__typename !== 'Insights') body = <p class="chart-unavailable" role="alert">{t.refused(refusalText(outcome))}</p>;
-    else body = <ChartBody {...props} rows={outcome.rows} noisy={outcome.noise !== null} measures={availability.measures} suppressed={chart === 'residual' ? outcome : null} />;
+    else if (outcome.__typename !== 'Insights')
+      body = (
+        <p class="chart-unavailable" role="alert">
+          {t.refused(refusalText(outcome))}
+        </p>
+      );
+    else
+      body = (
+        <ChartBody
+          {...props}
+          rows={outcome.rows}
+          noisy={outcome.noise !== null}
+          measures={availability.measures}
+          suppressed={chart === 'residual' ? outcome : null}
+        />
+      );
   }
   return (
     <section class="chart-card" data-chart={chart} aria-labelledby={headingId}>
@@ -162,48 +191,93 @@ function ChartBody(props: ChartCardProps & { rows: InsightRow[]; noisy: boolean;
   const view = useMemo((): SeriesView | null => {
     switch (chart) {
       case 'residual': {
-        const curve = residualCurve(rows, AGE_BANDS.map((b) => b.code), GRADE_ORDER);
+        const curve = residualCurve(
+          rows,
+          AGE_BANDS.map((b) => b.code),
+          GRADE_ORDER,
+        );
         return {
           series: { ...curve, labels: curve.labels.map((code) => dimensionValueName('ageBand', code, lang, t.unknownValue)) },
-          kind: 'line', stacked: false, percent: true,
+          kind: 'line',
+          stacked: false,
+          percent: true,
           datasetLabel: (grade) => nameOf(GRADE_NAMES, grade, lang),
           datasetColour: (grade, i) => GRADE_COLOURS[grade] ?? PALETTE[i % PALETTE.length]!,
-          xTitle: t.ageAxis, yTitle: t.ratioAxis,
+          xTitle: t.ageAxis,
+          yTitle: t.ratioAxis,
         };
       }
       case 'faults':
         return {
-          series: distributionSeries(shown, 'faultRate', labelOf, 6), kind: 'bar', stacked: false, percent: true,
-          datasetLabel: (code) => nameOf(FAULT_NAMES, code, lang), datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!, xTitle: groupAxis,
+          series: distributionSeries(shown, 'faultRate', labelOf, 6),
+          kind: 'bar',
+          stacked: false,
+          percent: true,
+          datasetLabel: (code) => nameOf(FAULT_NAMES, code, lang),
+          datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!,
+          xTitle: groupAxis,
         };
       case 'grades':
         return {
-          series: distributionSeries(shown, 'gradeDistribution', labelOf, Infinity, GRADE_ORDER), kind: 'bar', stacked: true, percent: true,
-          datasetLabel: (grade) => nameOf(GRADE_NAMES, grade, lang), datasetColour: (grade, i) => GRADE_COLOURS[grade] ?? PALETTE[i % PALETTE.length]!, xTitle: groupAxis,
+          series: distributionSeries(shown, 'gradeDistribution', labelOf, Infinity, GRADE_ORDER),
+          kind: 'bar',
+          stacked: true,
+          percent: true,
+          datasetLabel: (grade) => nameOf(GRADE_NAMES, grade, lang),
+          datasetColour: (grade, i) => GRADE_COLOURS[grade] ?? PALETTE[i % PALETTE.length]!,
+          xTitle: groupAxis,
         };
       case 'usage':
         return {
-          series: scalarSeries(shown, props.measures, labelOf), kind: 'bar', stacked: false, percent: false,
-          datasetLabel: (m) => nameOf(MEASURE_NAMES, m, lang), datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!, xTitle: groupAxis, yTitle: t.monthsAxis,
+          series: scalarSeries(shown, props.measures, labelOf),
+          kind: 'bar',
+          stacked: false,
+          percent: false,
+          datasetLabel: (m) => nameOf(MEASURE_NAMES, m, lang),
+          datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!,
+          xTitle: groupAxis,
+          yTitle: t.monthsAxis,
         };
       case 'dispositions':
         return {
-          series: distributionSeries(shown, 'dispositionShares', labelOf, Infinity, DISPOSITION_ORDER), kind: 'bar', stacked: true, percent: true,
-          datasetLabel: (d) => nameOf(DISPOSITION_NAMES, d, lang), datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!, xTitle: groupAxis,
+          series: distributionSeries(shown, 'dispositionShares', labelOf, Infinity, DISPOSITION_ORDER),
+          kind: 'bar',
+          stacked: true,
+          percent: true,
+          datasetLabel: (d) => nameOf(DISPOSITION_NAMES, d, lang),
+          datasetColour: (_k, i) => PALETTE[i % PALETTE.length]!,
+          xTitle: groupAxis,
         };
       case 'co2e':
         return {
-          series: scalarSeries(shown, ['co2eAvoidedKg'], labelOf), kind: 'bar', stacked: false, percent: false,
-          datasetLabel: (m) => nameOf(MEASURE_NAMES, m, lang), datasetColour: () => PALETTE[2]!, xTitle: groupAxis, yTitle: t.kgAxis,
+          series: scalarSeries(shown, ['co2eAvoidedKg'], labelOf),
+          kind: 'bar',
+          stacked: false,
+          percent: false,
+          datasetLabel: (m) => nameOf(MEASURE_NAMES, m, lang),
+          datasetColour: () => PALETTE[2]!,
+          xTitle: groupAxis,
+          yTitle: t.kgAxis,
         };
     }
   }, [chart, rows, shown, lang, compareBy, props.measures.join()]);
   const empty = view === null || view.series.labels.length === 0 || view.series.datasets.length === 0;
-  const offCurve = chart === 'residual' ? residualCurve(rows, AGE_BANDS.map((b) => b.code), GRADE_ORDER).offCurve.length : 0;
+  const offCurve =
+    chart === 'residual'
+      ? residualCurve(
+          rows,
+          AGE_BANDS.map((b) => b.code),
+          GRADE_ORDER,
+        ).offCurve.length
+      : 0;
   return (
     <>
       {chart === 'residual' && <p class="chart-note">{t.residualFor(props.models.length > 0 ? props.models.join(t.listSeparator) : t.allModels)}</p>}
-      {props.noisy && <p class="chart-note noisy-mark">{t.approx} {t.chartNoisy}</p>}
+      {props.noisy && (
+        <p class="chart-note noisy-mark">
+          {t.approx} {t.chartNoisy}
+        </p>
+      )}
       {props.suppressed !== null && <SuppressionNote answer={props.suppressed} t={t} />}
       {empty ? <p class="chart-unavailable">{t.chartEmpty}</p> : <SeriesChart view={view} lang={lang} t={t} description={t.charts[chart]} />}
       {chart !== 'residual' && rows.filter((r) => !r.remainder).length > CHART_LIMIT && <p class="chart-note">{t.chartTop(CHART_LIMIT)}</p>}
@@ -222,12 +296,23 @@ type SuppressionFacts = Pick<InsightsAnswer, 'suppressedGroups' | 'remainderDrop
 export function SuppressionNote({ answer, t }: { answer: SuppressionFacts; t: InsightsTexts }) {
   if (answer.suppressedGroups === null || answer.remainderDropped === null) {
     if (answer.noise === null) return null;
-    return <p class="suppression" data-suppression="noisy">{t.suppressionNoisy(answer.noise.releaseThreshold, answer.noise.withheldRecords)}</p>;
+    return (
+      <p class="suppression" data-suppression="noisy">
+        {t.suppressionNoisy(answer.noise.releaseThreshold, answer.noise.withheldRecords)}
+      </p>
+    );
   }
-  if (answer.suppressedGroups === 0 && !answer.remainderDropped) return <p class="chart-note" data-suppression="none">{t.suppressionNone}</p>;
+  if (answer.suppressedGroups === 0 && !answer.remainderDropped)
+    return (
+      <p class="chart-note" data-suppression="none">
+        {t.suppressionNone}
+      </p>
+    );
   return (
     <p class="suppression" data-suppression={answer.remainderDropped ? 'dropped' : 'merged'}>
-      {answer.remainderDropped ? t.suppressionDropped(answer.suppressedGroups, answer.minGroupSize) : t.suppressionMerged(answer.suppressedGroups, answer.minGroupSize)}
+      {answer.remainderDropped
+        ? t.suppressionDropped(answer.suppressedGroups, answer.minGroupSize)
+        : t.suppressionMerged(answer.suppressedGroups, answer.minGroupSize)}
     </p>
   );
 }

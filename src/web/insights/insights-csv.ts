@@ -50,7 +50,9 @@ export function insightsCsv(sections: readonly CsvSection[]): string {
       for (const column of measures) {
         const dot = column.indexOf('.');
         const value = dot === -1 ? row.values[column] : row.values[column.slice(0, dot)];
-        cells.push(dot === -1 ? (typeof value === 'object' ? null : value) : value !== null && typeof value === 'object' ? (value[column.slice(dot + 1)] ?? 0) : null);
+        cells.push(
+          dot === -1 ? (typeof value === 'object' ? null : value) : value !== null && typeof value === 'object' ? (value[column.slice(dot + 1)] ?? 0) : null,
+        );
       }
       cells.push(noisy, row.remainder ? `merges ${answer.suppressedGroups} groups below k=${answer.minGroupSize}` : '');
       lines.push(cells.map(csvCell).join(','));

@@ -33,7 +33,18 @@ export function chartAvailability(chartId: ChartId, terms: PurposeTerms): ChartA
 }
 
 /** The dimensions the dashboard offers to compare by, in this order, where the purpose allows them. */
-export const COMPARE_DIMENSIONS = ['model', 'brand', 'category', 'province', 'tradeInMonth', 'channel', 'grade', 'disposition', 'ageBand', 'usageBand'] as const satisfies readonly PolicyDimension[];
+export const COMPARE_DIMENSIONS = [
+  'model',
+  'brand',
+  'category',
+  'province',
+  'tradeInMonth',
+  'channel',
+  'grade',
+  'disposition',
+  'ageBand',
+  'usageBand',
+] as const satisfies readonly PolicyDimension[];
 
 /** The queries one refresh of the dashboard sends: one per grouping, each with every measure it needs. */
 export interface PlannedQuery {
@@ -56,11 +67,15 @@ export function planQueries(terms: PurposeTerms, compareBy: PolicyDimension): Pl
     if (availability.available) measures.push(...availability.measures);
   }
   const plan: PlannedQuery[] = [{ id: 'groups', groupBy: [compareBy], measures }];
-  if (chartAvailability('residual', terms).available) plan.push({ id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', ...(releasable('count') ? ['count' as const] : [])] });
+  if (chartAvailability('residual', terms).available)
+    plan.push({ id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', ...(releasable('count') ? ['count' as const] : [])] });
   return plan;
 }
 
 /** Splits a list typed into a filter box on commas (ASCII or Chinese) and 、. */
 export function splitList(text: string): string[] {
-  return text.split(/[,，、;；\n]/).map((part) => part.trim()).filter((part) => part !== '');
+  return text
+    .split(/[,，、;；\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }

@@ -59,13 +59,42 @@ export const INSIGHTS_QUERY = /* GraphQL */ `
     insights(purpose: $purpose, groupBy: $groupBy, measures: $measures, filter: $filter) {
       __typename
       ... on Insights {
-        queryId purpose policyVersion minGroupSize rows { keys remainder subjects values } suppressedGroups remainderDropped
-        subjectsCounted priceFen noise { mechanism epsilonSpent epsilonRemaining monthlyBudget repeat releaseThreshold withheldRecords } carbonFactorSet
+        queryId
+        purpose
+        policyVersion
+        minGroupSize
+        rows {
+          keys
+          remainder
+          subjects
+          values
+        }
+        suppressedGroups
+        remainderDropped
+        subjectsCounted
+        priceFen
+        noise {
+          mechanism
+          epsilonSpent
+          epsilonRemaining
+          monthlyBudget
+          repeat
+          releaseThreshold
+          withheldRecords
+        }
+        carbonFactorSet
       }
-      ... on AccessDenied { matchedRules reasons }
-      ... on HubError { code message }
+      ... on AccessDenied {
+        matchedRules
+        reasons
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 export interface Agreement {
   id: string;
@@ -76,13 +105,28 @@ export interface Agreement {
 
 export const START_QUERY = /* GraphQL */ `
   query DashboardStart {
-    viewer { kind partyId role }
+    viewer {
+      kind
+      partyId
+      role
+    }
     myAgreements {
       __typename
-      ... on QueryMyAgreementsSuccess { data { id purpose status validTo } }
-      ... on HubError { code message }
+      ... on QueryMyAgreementsSuccess {
+        data {
+          id
+          purpose
+          status
+          validTo
+        }
+      }
+      ... on HubError {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 export interface StartResult {
   viewer: { kind: string; partyId: string | null; role: string | null } | null;

@@ -43,7 +43,8 @@ const zh = {
   priceUnbilled: '不计费',
   noise: (spent: number, remaining: number, budget: number) =>
     `差分隐私：本结果的每个数值（人数、台数、占比、均值、中位数、总量）都含离散拉普拉斯噪声，为近似值（标“≈”）。本次消耗 ε=${spent}（同一查询在数据未变时重复提问不再消耗），本月剩余 ε=${remaining} / ${budget}。`,
-  suppressionNoisy: (threshold: number, withheld: number) => `含噪计数低于 ${threshold} 的分组不予发布；未发布的记录约 ${withheld} 条（近似值，不给出确切的小数目）。`,
+  suppressionNoisy: (threshold: number, withheld: number) =>
+    `含噪计数低于 ${threshold} 的分组不予发布；未发布的记录约 ${withheld} 条（近似值，不给出确切的小数目）。`,
   suppressionNone: '没有分组因人数不足被隐去。',
   suppressionMerged: (n: number, k: number) => `${n} 个分组各不足 ${k} 人，已合并为“其余”一行（不显示各组人数）。`,
   suppressionDropped: (n: number, k: number) => `${n} 个分组各不足 ${k} 人，合并后仍不足 ${k} 人，未予发布。`,
@@ -89,7 +90,8 @@ export type InsightsTexts = typeof zh;
 const en: InsightsTexts = {
   pageTitle: 'Insights · Trade-in Exchange Hub',
   heading: 'Trade-in insights',
-  intro: 'Anonymised statistics under your data-use agreements: only users who consent to the purpose are counted, and every row covers at least k of them. Every query is billed and written to the access log.',
+  intro:
+    'Anonymised statistics under your data-use agreements: only users who consent to the purpose are counted, and every row covers at least k of them. Every query is billed and written to the access log.',
   signedInAs: (party: string, role: string) => `Signed in as ${party} (${role})`,
   loading: 'Reading your agreements…',
   noToken: 'Open this page with a link that carries an access token (ending in #token=…).',
@@ -98,7 +100,8 @@ const en: InsightsTexts = {
   unavailable: 'The hub cannot be reached right now. Please try again shortly.',
   failed: (message: string) => `Something went wrong: ${message}`,
   retry: 'Try again',
-  noAgreements: 'You hold no active data-use agreement, so you cannot query yet. Ask for one with requestAgreement; it is active once the operator approves it.',
+  noAgreements:
+    'You hold no active data-use agreement, so you cannot query yet. Ask for one with requestAgreement; it is active once the operator approves it.',
   agreementsList: (list: string) => `Your agreements: ${list}`,
   agreementStatus: { ACTIVE: 'active', EXPIRED: 'expired', REJECTED: 'rejected', REQUESTED: 'awaiting approval', TERMINATED: 'terminated' },
   controls: 'Query',
@@ -127,9 +130,11 @@ const en: InsightsTexts = {
   priceUnbilled: 'unbilled',
   noise: (spent: number, remaining: number, budget: number) =>
     `Differential privacy: every figure in this result (users, devices, shares, averages, medians, totals) carries discrete Laplace noise and is approximate (marked “≈”). This query spent ε=${spent} (asking the same again over unchanged data costs nothing); ε=${remaining} of ${budget} is left this month.`,
-  suppressionNoisy: (threshold: number, withheld: number) => `Groups whose noisy count is below ${threshold} are not released; about ${withheld} records are in them (approximate: no exact small count is given).`,
+  suppressionNoisy: (threshold: number, withheld: number) =>
+    `Groups whose noisy count is below ${threshold} are not released; about ${withheld} records are in them (approximate: no exact small count is given).`,
   suppressionNone: 'No group was withheld for being too small.',
-  suppressionMerged: (n: number, k: number) => `${n} groups had fewer than ${k} users each and are merged into the “Remainder” row (their sizes are not shown).`,
+  suppressionMerged: (n: number, k: number) =>
+    `${n} groups had fewer than ${k} users each and are merged into the “Remainder” row (their sizes are not shown).`,
   suppressionDropped: (n: number, k: number) => `${n} groups had fewer than ${k} users each, and together still fewer than ${k}: not released.`,
   remainderLabel: 'Remainder (merged)',
   unknownValue: 'unknown',
@@ -154,7 +159,8 @@ const en: InsightsTexts = {
   chartNoisy: 'Carries differential-privacy noise; figures are approximate.',
   chartEmpty: 'No group reached k, so there is nothing to show.',
   notAllowedMeasure: (purpose: string, what: string) => `The “${purpose}” purpose does not allow ${what}, so this chart is not shown.`,
-  notReleasable: (purpose: string, what: string) => `The “${purpose}” purpose uses differential privacy, under which the hub cannot release ${what}, so this chart is not shown.`,
+  notReleasable: (purpose: string, what: string) =>
+    `The “${purpose}” purpose uses differential privacy, under which the hub cannot release ${what}, so this chart is not shown.`,
   notAllowedDimension: (purpose: string, what: string) => `The “${purpose}” purpose does not allow grouping by ${what}, so this chart is not shown.`,
   refused: (reasons: string) => `The hub refused this query: ${reasons}`,
   offCurve: (n: number) => `${n} rows are not on the curve (the merged remainder, or no age or grade).`,

@@ -1,8 +1,5 @@
 /** Why a call to the hub failed, in the terms a page can explain. */
-export type HubFailure =
-  | { kind: 'unauthenticated'; reason: string }
-  | { kind: 'unavailable'; status: number }
-  | { kind: 'graphql'; messages: string[] };
+export type HubFailure = { kind: 'unauthenticated'; reason: string } | { kind: 'unavailable'; status: number } | { kind: 'graphql'; messages: string[] };
 
 export class HubRequestError extends Error {
   override readonly name = 'HubRequestError';

@@ -39,8 +39,12 @@ export function useLang(): [Lang, (lang: Lang) => void] {
 export function LangSwitch({ lang, onChange }: { lang: Lang; onChange: (lang: Lang) => void }) {
   return (
     <div class="lang-switch" role="group" aria-label={lang === 'zh' ? '语言' : 'Language'}>
-      <button type="button" lang="zh-CN" aria-pressed={lang === 'zh'} onClick={() => onChange('zh')}>中文</button>
-      <button type="button" lang="en" aria-pressed={lang === 'en'} onClick={() => onChange('en')}>English</button>
+      <button type="button" lang="zh-CN" aria-pressed={lang === 'zh'} onClick={() => onChange('zh')}>
+        中文
+      </button>
+      <button type="button" lang="en" aria-pressed={lang === 'en'} onClick={() => onChange('en')}>
+        English
+      </button>
     </div>
   );
 }

@@ -14,13 +14,16 @@ export function usePageFailure(tokenKey: string, pageTitle: string) {
   useLayoutEffect(() => {
     document.title = pageTitle;
   }, [pageTitle]);
-  const fail = useCallback((error: unknown) => {
-    if (error instanceof HubRequestError) {
-      if (error.failure.kind === 'unauthenticated') forgetToken(tokenKey);
-      setFailure(error.failure);
-    } else {
-      setFailure({ kind: 'graphql', messages: [String(error)] });
-    }
-  }, [tokenKey]);
+  const fail = useCallback(
+    (error: unknown) => {
+      if (error instanceof HubRequestError) {
+        if (error.failure.kind === 'unauthenticated') forgetToken(tokenKey);
+        setFailure(error.failure);
+      } else {
+        setFailure({ kind: 'graphql', messages: [String(error)] });
+      }
+    },
+    [tokenKey],
+  );
   return { failure, setFailure, fail };
 }

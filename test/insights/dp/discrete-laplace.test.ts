@@ -6,7 +6,10 @@ const KEY = Buffer.alloc(32, 7);
 
 describe('the noise stream', () => {
   it('gives the same draws for the same key and seed, and different draws for another seed or key', () => {
-    const draws = (key: Buffer, seed: string) => { const s = createNoiseStream(key, seed); return Array.from({ length: 50 }, () => s.uniformInt(1000)); };
+    const draws = (key: Buffer, seed: string) => {
+      const s = createNoiseStream(key, seed);
+      return Array.from({ length: 50 }, () => s.uniformInt(1000));
+    };
     expect(draws(KEY, 'a')).toEqual(draws(KEY, 'a'));
     expect(draws(KEY, 'a')).not.toEqual(draws(KEY, 'b'));
     expect(draws(KEY, 'a')).not.toEqual(draws(Buffer.alloc(32, 8), 'a'));
@@ -25,7 +28,11 @@ describe('the noise stream', () => {
 describe('exact samplers', () => {
   it('draws Bernoulli(exp(−γ)) at its probability, below and above γ = 1', () => {
     const stream = createNoiseStream(KEY, 'bernoulli');
-    for (const [num, den] of [[1, 2], [3, 2], [5, 1]] as const) {
+    for (const [num, den] of [
+      [1, 2],
+      [3, 2],
+      [5, 1],
+    ] as const) {
       let hits = 0;
       for (let i = 0; i < 40_000; i++) if (bernoulliExpMinus(stream, num, den)) hits++;
       expect(Math.abs(hits / 40_000 - Math.exp(-num / den))).toBeLessThan(0.01);

@@ -45,7 +45,11 @@ describe('monotoneFunnel', () => {
 
 describe('recoveryFunnel under differential privacy', () => {
   const release = (groups: GroupStatistics[], measures: ('count' | 'recoveryFunnel' | 'faultRate')[], seed: string) =>
-    releaseNoisyAnswer(groups, groups.reduce((s, g) => s + g.records, 0), { measures, settings: { ...SETTINGS, bounds: { faultsPerRecord: 3 } }, minGroupSize: 10, key: KEY, seed });
+    releaseNoisyAnswer(
+      groups,
+      groups.reduce((s, g) => s + g.records, 0),
+      { measures, settings: { ...SETTINGS, bounds: { faultsPerRecord: 3 } }, minGroupSize: 10, key: KEY, seed },
+    );
 
   it('spends two statistics beyond the row counts, sharing the inspected count with fault rates', () => {
     expect(planStatistics(['recoveryFunnel']).statistics).toBe(2 + 2);

@@ -4,8 +4,17 @@ import { releaseNoisyAnswer, releaseThreshold, type GroupStatistics } from '../.
 import type { DifferentialPrivacySettings } from '../../../src/policy/policy.types.ts';
 
 const SETTINGS: DifferentialPrivacySettings = {
-  epsilonPerQuery: 1, monthlyBudget: 100, recordsPerSubject: 1, selectionDelta: 1e-6,
-  bounds: { usageMonths: { min: 0, max: 120, bins: 120 }, batteryHealthPct: { min: 0, max: 100 }, valuationFen: { min: 0, max: 2_000_000, bins: 1000 }, co2eKg: { min: 0, max: 400 }, faultsPerRecord: 3 },
+  epsilonPerQuery: 1,
+  monthlyBudget: 100,
+  recordsPerSubject: 1,
+  selectionDelta: 1e-6,
+  bounds: {
+    usageMonths: { min: 0, max: 120, bins: 120 },
+    batteryHealthPct: { min: 0, max: 100 },
+    valuationFen: { min: 0, max: 2_000_000, bins: 1000 },
+    co2eKg: { min: 0, max: 400 },
+    faultsPerRecord: 3,
+  },
 };
 const KEY = Buffer.alloc(32, 3);
 
@@ -20,17 +29,30 @@ function group(name: string, n: number): GroupStatistics {
   }
   const usageSum = Array.from({ length: n }, (_, i) => i % 60).reduce((a, b) => a + b, 0);
   return {
-    keys: [name], records: n, inspected: n, disposed: Math.floor((3 * n) / 4),
-    sums: { usageMonths: usageSum, batteryHealthPct: 80 * n, co2eKg: 49 * n }, present: { batteryHealthPct: n },
+    keys: [name],
+    records: n,
+    inspected: n,
+    disposed: Math.floor((3 * n) / 4),
+    sums: { usageMonths: usageSum, batteryHealthPct: 80 * n, co2eKg: 49 * n },
+    present: { batteryHealthPct: n },
     histograms: { usageMonths: usage, valuationFen: valuation },
-    distributions: { gradeDistribution: new Map([['A', Math.floor(n / 2)], ['B', n - Math.floor(n / 2)]]) },
+    distributions: {
+      gradeDistribution: new Map([
+        ['A', Math.floor(n / 2)],
+        ['B', n - Math.floor(n / 2)],
+      ]),
+    },
   };
 }
 
 describe('releaseNoisyAnswer', () => {
   const measures = ['count', 'share', 'usageMonthsAvg', 'usageMonthsP50', 'batteryHealthPctAvg', 'valuationP50', 'co2eAvoidedKg', 'gradeDistribution'] as const;
   const release = (groups: GroupStatistics[], seed: string) =>
-    releaseNoisyAnswer(groups, groups.reduce((s, g) => s + g.records, 0), { measures: [...measures], settings: SETTINGS, minGroupSize: 10, key: KEY, seed });
+    releaseNoisyAnswer(
+      groups,
+      groups.reduce((s, g) => s + g.records, 0),
+      { measures: [...measures], settings: SETTINGS, minGroupSize: 10, key: KEY, seed },
+    );
 
   it('gives the same answer for the same seed and another for another seed', () => {
     const groups = [group('big', 5000), group('mid', 2000)];
@@ -71,7 +93,7 @@ describe('releaseNoisyAnswer', () => {
     expect(planStatistics(['batteryHealthPctAvg', 'faultRate']).statistics).toBe(2 + 2 + 2);
   });
 
-  it('gives every statistic a share of ε, the shares summing to the query\'s ε, more to mean sums and upper quantiles', () => {
+  it("gives every statistic a share of ε, the shares summing to the query's ε, more to mean sums and upper quantiles", () => {
     const plan = planStatistics(['count', 'share', 'faultRate', 'gradeDistribution', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90']);
     expect(Object.keys(plan.weights).length).toBe(plan.statistics);
     expect(plan.weightTotal).toBe(Object.values(plan.weights).reduce((a, b) => a + b, 0));
@@ -79,14 +101,20 @@ describe('releaseNoisyAnswer', () => {
     expect(plan.weights['sum:usageMonths']).toBeGreaterThan(plan.weights.count!);
   });
 
-  it('does not pick the empty top of the range for a small row\'s P90 (the plateau of 70 empty months)', () => {
+  it("does not pick the empty top of the range for a small row's P90 (the plateau of 70 empty months)", () => {
     // 200 subjects used 24–48 months (true P90 ≈ 46); the policy's range runs to 120 months.
     const usage = new Map<number, number>();
     for (let i = 0; i < 200; i++) usage.set(24 + (i % 25), (usage.get(24 + (i % 25)) ?? 0) + 1);
     const row = { ...group('small', 200), histograms: { usageMonths: usage } };
     const p90s: number[] = [];
     for (let i = 0; i < 60; i++) {
-      const answer = releaseNoisyAnswer([row], 200, { measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'gradeDistribution'], settings: SETTINGS, minGroupSize: 10, key: KEY, seed: `p90-${i}` });
+      const answer = releaseNoisyAnswer([row], 200, {
+        measures: ['count', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90', 'gradeDistribution'],
+        settings: SETTINGS,
+        minGroupSize: 10,
+        key: KEY,
+        seed: `p90-${i}`,
+      });
       if (answer.rows[0] !== undefined) p90s.push(answer.rows[0].values.usageMonthsP90 as number);
     }
     p90s.sort((a, b) => a - b);
@@ -97,6 +125,10 @@ describe('releaseNoisyAnswer', () => {
   });
 
   it('names the measures whose input the policy leaves unbounded', () => {
-    expect(unboundedMeasures(['count', 'residualRatioP50', 'faultRate', 'valuationP50'], { valuationFen: { min: 0, max: 10 } })).toEqual(['residualRatioP50', 'faultRate', 'valuationP50']);
+    expect(unboundedMeasures(['count', 'residualRatioP50', 'faultRate', 'valuationP50'], { valuationFen: { min: 0, max: 10 } })).toEqual([
+      'residualRatioP50',
+      'faultRate',
+      'valuationP50',
+    ]);
   });
 });

@@ -38,7 +38,13 @@ function filterConditions(filters: RequestFilters): RawBuilder<unknown>[] {
 }
 
 /** The released groups and each counted subject's share, per row as the hub used to compute them, at `now`. */
-export async function perRowAttribution(tx: DbOrTx, request: OracleRequest, queryId: string, usersPool: (subjects: number) => number, now: Date): Promise<OracleAnswer> {
+export async function perRowAttribution(
+  tx: DbOrTx,
+  request: OracleRequest,
+  queryId: string,
+  usersPool: (subjects: number) => number,
+  now: Date,
+): Promise<OracleAnswer> {
   const dims = request.groupBy;
   const groupSelect = dims.length === 0 ? sql.raw("'' as g_all") : sql.raw(dims.map((d, i) => `(${DIMENSION_SQL[d]})::text as g${i}`).join(', '));
   const groupKey = sql.raw(`json_build_array(${dims.length === 0 ? "''" : dims.map((d) => `(${DIMENSION_SQL[d]})::text`).join(', ')})::text as gkey`);
@@ -62,9 +68,11 @@ export async function perRowAttribution(tx: DbOrTx, request: OracleRequest, quer
     where c.purpose = ${request.purpose} and c.status = 'granted' and (c.expires_at is null or c.expires_at > ${now})
     ${where}`;
   await sql`drop table if exists oracle_base`.execute(tx);
-  await (rps === undefined
-    ? sql`create temp table oracle_base as ${consenting}`
-    : sql`create temp table oracle_base as select * from (${consenting}) ranked where subject_rank <= ${rps}`).execute(tx);
+  await (
+    rps === undefined
+      ? sql`create temp table oracle_base as ${consenting}`
+      : sql`create temp table oracle_base as select * from (${consenting}) ranked where subject_rank <= ${rps}`
+  ).execute(tx);
   await sql`drop table if exists oracle_groups`.execute(tx);
   await sql`create temp table oracle_groups as select gkey, count(distinct subject_id) >= ${request.k} as released from oracle_base group by gkey`.execute(tx);
   const remainder = await sql<{ n: number }>`
@@ -93,6 +101,8 @@ export async function perRowAttribution(tx: DbOrTx, request: OracleRequest, quer
   return {
     shares: new Map(rows.map((row) => [row.subject_id, Number(row.share)])),
     platforms: new Map(rows.map((row) => [row.subject_id, row.platform_id])),
-    releasedKeys, remainderReleased, subjects,
+    releasedKeys,
+    remainderReleased,
+    subjects,
   };
 }

@@ -14,17 +14,11 @@ import { privacyAnnotations, validateDocument, type DocumentError } from '../../
  * `asOf` is today (a birth date after it is no ID number); `isKnownModel` exempts catalogued model codes
  * from the serial-number heuristic.
  */
-export function checkDocument(
-  kind: DocumentKind,
-  document: unknown,
-  options: { asOf?: Date; isKnownModel?: (text: string) => boolean } = {},
-): DocumentError[] {
+export function checkDocument(kind: DocumentKind, document: unknown, options: { asOf?: Date; isKnownModel?: (text: string) => boolean } = {}): DocumentError[] {
   const personalNames = findPersonalPropertyNames(document);
   const namedPaths = new Set(personalNames.map((finding) => finding.path));
   const validation = validateDocument(kind, document);
-  const schemaErrors = validation.ok
-    ? []
-    : validation.errors.filter((error) => !(error.code === 'schema.additionalProperties' && namedPaths.has(error.path)));
+  const schemaErrors = validation.ok ? [] : validation.errors.filter((error) => !(error.code === 'schema.additionalProperties' && namedPaths.has(error.path)));
   const valueFindings = scanDocument(document, { exemptions: privacyAnnotations(kind), ...options });
   return uniqueByPathAndCode([...personalNames, ...schemaErrors, ...valueFindings]);
 }

@@ -67,8 +67,7 @@ export const NO_CLOCK_LATEST_BIRTH_DATE = 20991231;
 export const LONG_DIGIT_RUN_MINIMUM = 14;
 const MOBILE_LENGTH = 11;
 
-const hasRun = (text: DetectionText, predicate: (run: DigitRun) => boolean): boolean =>
-  text.digitRuns.some(predicate);
+const hasRun = (text: DetectionText, predicate: (run: DigitRun) => boolean): boolean => text.digitRuns.some(predicate);
 
 // --- digit-run detectors -------------------------------------------------------------------
 

@@ -51,8 +51,7 @@ const DECIMAL_DIGIT = /^\p{Nd}$/u;
 // Dots, commas and slashes are deliberately absent (they carry meaning in decimals, dates and GPS
 // pairs), and so are underscores: the standard's own enum values (`T_TAF_173_2023`,
 // `NIST_800_88_R1`) would otherwise glue their numbers to a neighbouring size into a phone-shaped run.
-const SEPARATORS_INSIDE_DIGIT_RUN =
-  /(?<=[0-9])[\s\x00-\x1f\x7f\-\u00b7\u2010-\u2015\u2022\u2212\u2e3a\u2e3b\u30fb\ufe58\ufe63\uff0d]+(?=[0-9])/g;
+const SEPARATORS_INSIDE_DIGIT_RUN = /(?<=[0-9])[\s\x00-\x1f\x7f\-\u00b7\u2010-\u2015\u2022\u2212\u2e3a\u2e3b\u30fb\ufe58\ufe63\uff0d]+(?=[0-9])/g;
 const DIGIT_RUN = /[0-9]+/g;
 
 /**

@@ -36,9 +36,7 @@ const SKIPPED_BY_EXEMPTION: Readonly<Record<Exclude<ExemptionKind, 'keyed-hash'>
   opaque: IDENTIFIER_SHAPE_DETECTORS,
 };
 
-const MESSAGES: ReadonlyMap<DetectorId, string> = new Map(
-  PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind}`]),
-);
+const MESSAGES: ReadonlyMap<DetectorId, string> = new Map(PII_DETECTORS.map((detector) => [detector.id, `must not contain ${detector.kind}`]));
 
 /**
  * Scans `doc` (a parsed JSON value) and returns every privacy finding, in document order, at
