@@ -18,6 +18,7 @@ import { seedDemoConsents } from '../demo/demo-consents.ts';
 import { DEMO_USER_ID } from '../demo/demo-documents.ts';
 import { demoHistoryDate, seedDemoLedger } from '../demo/demo-ledger.ts';
 import { seedDemoWipes } from '../demo/demo-wipes.ts';
+import { refreshPlannerStatistics } from '../db/planner-statistics.ts';
 import { mintToken, type StoredPartyKey } from '../parties/local-key-store.ts';
 import { startHub, stopOnSignals, type RunningHub } from '../main.ts';
 
@@ -120,7 +121,11 @@ async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Pr
       exportsDir,
       subjectKey: demo.subjectKey,
       senders: demoSendersWithKeys(demo.keys, config.hubId),
-      onFile: (result) => process.stdout.write(`${formatDemoFileLine(result)}\n`),
+      onFile: async (result) => {
+        process.stdout.write(`${formatDemoFileLine(result)}\n`);
+        // The embedded database has no autovacuum: the planner learns what each file loaded before the next.
+        await refreshPlannerStatistics(hub.app.database.db);
+      },
     });
     const now = new Date();
     const consents = await seedDemoConsents(hub.app, { exceptSubjectRef: await findDemoUserSubjectRef(hub.app, demo.subjectKey), at: demoHistoryDate(now, 2) });
@@ -128,6 +133,7 @@ async function seedDemo(hub: RunningHub, config: HubConfig, demo: DemoState): Pr
       `  consents                     ${consents.productRnd} users grant product-rnd, ${consents.recyclingOptimization} also recycling-optimization; ` +
         'demo-brand and demo-recycler hold agreements\n',
     );
+    await refreshPlannerStatistics(hub.app.database.db);
     const wipes = await seedDemoWipes(hub.app, now);
     process.stdout.write(`  wipes                        demo-notary attested ${wipes.attested} data wipes at demo-recycler, ${wipes.certified} certified\n`);
     const ledger = await seedDemoLedger(hub.app, now);

@@ -146,7 +146,7 @@ export interface DemoSeedOptions {
   seed?: number;
   retry?: RetryPolicy;
   /** Told after each file was pushed. */
-  onFile?: (result: DemoFileResult) => void;
+  onFile?: (result: DemoFileResult) => unknown;
 }
 
 export interface DemoFileResult {
@@ -201,7 +201,7 @@ export async function seedDemoThroughPush(options: DemoSeedOptions): Promise<Dem
     });
     const result: DemoFileResult = { file, party: sender.id, summary, seconds: (performance.now() - started) / 1000 };
     files.push(result);
-    options.onFile?.(result);
+    await options.onFile?.(result);
   }
   return {
     tickets: documents.tradeIns.length,
