@@ -43,8 +43,8 @@ const FAULTS: ReadonlySet<string> = new Set((DEFS_SCHEMA.$defs as Record<string,
  * A fair reference value for a model, grade and age: the published formula, beside the pooled observed
  * final valuations of the same model and grade in the same age band — only of users who consent to the
  * standard's pool purpose, one device each — released under ε-differential
- * privacy (ε split evenly between the noisy count and the noisy clamped sum; Laplace noise drawn from
- * a keyed uniform, so the same question in the same month gets the same figure and repeating it leaks
+ * privacy (ε split evenly between the noisy count and the noisy clamped sum; discrete Laplace noise from
+ * a keyed stream, so the same question in the same month gets the same figure and repeating it leaks
  * nothing more). The observed mean is withheld when the noisy count is below the standard's minDevices;
  * the released count says how many devices back it. Throws ValuationError for a bad argument or a model
  * the catalogue does not hold.
