@@ -122,7 +122,10 @@ describe('pointer expansion against the per-row attribution', () => {
         compared.queries += expected.size;
         compared.shares += actual.length;
       }),
-      { numRuns: Number(process.env.POINTER_PROPERTY_RUNS ?? 40) },
+      {
+        numRuns: Number(process.env.POINTER_PROPERTY_RUNS ?? 40),
+        ...(process.env.POINTER_PROPERTY_SEED ? { seed: Number(process.env.POINTER_PROPERTY_SEED) } : {}),
+      },
     );
     // The histories must actually bill queries for the comparison to mean anything.
     expect(compared.queries).toBeGreaterThan(0);
@@ -155,8 +158,11 @@ async function apply(
   } else if (s.kind === 'record') {
     const id = uuidv7();
     records.push(id);
-    const catalogued = s.catalogued || (await sql`select 1 from catalogue_models where brand = 'apple' and model = ${s.model}`.execute(tx)).rows.length > 0;
-    if (s.catalogued) await catalogue(tx, s.model, now);
+    const listed = (await sql`select 1 from catalogue_models where brand = 'apple' and model = ${s.model}`.execute(tx)).rows.length > 0;
+    const catalogued = s.catalogued || listed;
+    // A model catalogued here for the first time is the brand's catalogue ingest: it resolves the records
+    // waiting for it at the same instant, as the hub does (the expansion relies on that).
+    if (s.catalogued && !listed) await catalogueAndResolve(tx, s.model, now);
     await sql`
       insert into records (id, category, brand, model, model_hash, usage_months, trade_in_month, channel, quoted_valuation_fen, created_at)
       values (${id}, ${s.category}, 'apple', ${catalogued ? s.model : null}, ${catalogued ? null : Buffer.from(s.model)}, 12, ${`2026-0${s.month}-01`}::date, 'online', 1000, ${now})`.execute(
@@ -172,10 +178,7 @@ async function apply(
       values (${uuidv7()}, ${records[s.record % records.length]!}, 'recycler-a', ${s.grade}, '2026-04-01', '{}', ${now})`.execute(tx);
   } else if (s.kind === 'catalogue') {
     // A brand catalogues the model later: the records waiting for it resolve then (as the catalogue ingest does).
-    await catalogue(tx, s.model, now);
-    await sql`update records set model = ${s.model}, model_hash = null where brand = 'apple' and model is null and model_hash = ${Buffer.from(s.model)}`.execute(
-      tx,
-    );
+    await catalogueAndResolve(tx, s.model, now);
   } else {
     const queryId = uuidv7();
     const request: OracleRequest = {
@@ -217,8 +220,9 @@ async function apply(
   }
 }
 
-async function catalogue(tx: DbOrTx, model: string, now: Date): Promise<void> {
+async function catalogueAndResolve(tx: DbOrTx, model: string, now: Date): Promise<void> {
   await sql`
     insert into catalogue_models (brand, model, model_key, category, launch_month, launch_price_fen, party_id, created_at)
     values ('apple', ${model}, ${model.toLowerCase()}, 'mobile_phone', '2021-09-01', 500000, 'brand-a', ${now}) on conflict do nothing`.execute(tx);
+  await sql`update records set model = ${model}, model_hash = null where brand = 'apple' and model is null and model_hash = ${Buffer.from(model)}`.execute(tx);
 }
