@@ -5,9 +5,10 @@ import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { DEFS_SCHEMA } from '../documents/document-validator.ts';
-import { evaluatePolicy, type RequestFilters } from '../policy/evaluate-policy.ts';
+import type { RequestFilters } from '../policy/evaluate-policy.ts';
 import type { PolicyDimension, PolicyMeasure } from '../policy/policy-vocabulary.ts';
-import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import type { PolicySet } from '../policy/policy.types.ts';
+import { decideStatutory } from '../policy/statutory-decision.ts';
 import type { Principal } from '../auth/principal.ts';
 import { CARBON_FACTOR_SET, co2eAvoidedSql } from './carbon-factors.ts';
 
@@ -140,23 +141,14 @@ export async function runRegulatoryStatistics(
   const policyRequest = { groupBy: [...GROUP_BY], measures: [...MEASURES], filters };
   // A statutory purpose needs no agreement; were the policy ever made consent-based, the missing agreement
   // denies, because this query does not filter on consent.
-  let decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
-  const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
-  if (decision.effect === 'allow' && (policy as AllowedPolicy).differentialPrivacy !== undefined) {
-    decision = {
-      ...decision,
-      effect: 'deny',
-      matchedRules: ['service.differential_privacy_unavailable'],
-      reasons: ['this purpose requires differential privacy, which the hub does not serve yet; it refuses rather than answer without noise'],
-    };
-  }
+  const { decision, policy } = decideStatutory(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest });
 
   const partyId = principal?.kind === 'party' ? principal.partyId : null;
   return context.db.transaction().execute(async (tx) => {
     // Every record in the range, read-only, as the analytics role (never the owner).
     await actAs(tx, 'hub_analytics');
     return decideThenLog(tx, now, { partyId, purpose: REGULATORY_STATISTICS_PURPOSE, request: policyRequest, decision }, async () => {
-      const allowed = policy as AllowedPolicy;
+      const allowed = policy!;
       const queryId = uuidv7();
       const { rows, suppressedCells } = await aggregateCells(tx, request, filters, allowed.minGroupSize);
       return {

@@ -26,6 +26,8 @@ export const EVALUATION_RULES = {
   'request.measure_not_allowed': 'the request asks for a measure the policy does not allow',
   'request.month_range_invalid': 'the trade-in month range is not YYYY-MM to YYYY-MM with from not after to',
   'request.within_policy': 'every dimension grouped or filtered and every measure is allowed, and the month range is well-formed',
+  'service.differential_privacy_unavailable':
+    'the policy asks for differential privacy and the statutory figure is exact by design, so the service refuses rather than answer without noise',
 } as const satisfies Record<string, string>;
 
 export type EvaluationRuleId = keyof typeof EVALUATION_RULES;

@@ -1,11 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
 import { actAs } from '../db/act-as.ts';
-import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import type { Db } from '../db/database.ts';
 import { CARBON_FACTOR_SET } from '../insights/carbon-factors.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
-import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
-import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import type { PolicySet } from '../policy/policy.types.ts';
+import { decideStatutory } from '../policy/statutory-decision.ts';
 import type { Principal } from '../auth/principal.ts';
 import { buildMonthlyReport, type MonthlyReportTables } from './monthly-report.ts';
 import { addMonths, isFutureMonth, isReportMonth, reportDueOn } from './report-month.ts';
@@ -23,7 +23,7 @@ export interface MonthlyReportAnswer extends MonthlyReportTables {
   carbonFactorSet: string;
 }
 
-export type MonthlyReportOutcome = { allowed: true; answer: MonthlyReportAnswer } | { allowed: false; decision: PolicyDecision };
+export type MonthlyReportOutcome = Decided<MonthlyReportAnswer>;
 
 export interface MonthlyReportContext {
   db: Db;
@@ -62,94 +62,57 @@ export async function runMonthlyReport(context: MonthlyReportContext, principal:
     measures: ['count', 'co2eAvoidedKg'],
     filters: { tradeInMonthFrom: month, tradeInMonthTo: month },
   };
-  let decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
-  const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
-  if (decision.effect === 'allow' && (policy as AllowedPolicy).differentialPrivacy !== undefined) {
-    decision = {
-      ...decision,
-      effect: 'deny',
-      matchedRules: ['service.differential_privacy_unavailable'],
-      reasons: ['this purpose requires differential privacy, which the monthly report cannot serve; it refuses rather than answer without noise'],
-    };
-  }
+  const { decision, policy } = decideStatutory(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest });
   const partyId = principal?.kind === 'party' ? principal.partyId : null;
   const logged = { ...policyRequest, report: 'monthly-firm-report' };
 
   return context.db.transaction().execute(async (tx) => {
     // Statutory figures cross parties: the analytics role reads them, never the owner.
     await actAs(tx, 'hub_analytics');
-    if (decision.effect === 'deny') {
-      await appendAccessLog(
-        tx,
-        {
-          partyId,
-          purpose: REGULATORY_STATISTICS_PURPOSE,
-          policyId: decision.policy?.id ?? null,
-          policyVersion: decision.policy?.version ?? null,
-          decision: 'deny',
-          matchedRules: decision.matchedRules,
-          request: logged,
-          rowsReleased: 0,
-          rowsSuppressed: 0,
-          subjectsCounted: 0,
-          priceFen: 0,
-        },
+    return decideThenLog(tx, now, { partyId, purpose: REGULATORY_STATISTICS_PURPOSE, request: logged, decision }, async () => {
+      const allowed = policy!;
+      const periodMonths = allowed.custodyLeakageMonths;
+      const leakageMonth = periodMonths === undefined ? null : addMonths(month, -periodMonths);
+      const tables = buildMonthlyReport({
+        month,
+        k: allowed.minGroupSize,
         now,
-      );
-      return { allowed: false, decision } as const;
-    }
-    const allowed = policy as AllowedPolicy;
-    const periodMonths = allowed.custodyLeakageMonths;
-    const leakageMonth = periodMonths === undefined ? null : addMonths(month, -periodMonths);
-    const tables = buildMonthlyReport({
-      month,
-      k: allowed.minGroupSize,
-      now,
-      sales: await reports.salesByPlatform(tx, month),
-      inspections: await reports.inspectionsByRecycler(tx, month),
-      dispositions: await reports.dispositionsByRecycler(tx, month),
-      activeFirms: await reports.activeFirms(tx),
-      leakage:
-        periodMonths === undefined || leakageMonth === null
-          ? null
-          : {
-              periodMonths,
-              tradeInMonth: leakageMonth,
-              windowClosed: now.toISOString().slice(0, 7) > month,
-              rows: await reports.custodyReachByPlatform(tx, leakageMonth, month),
-            },
-    });
-    const queryId = uuidv7();
-    const tablesOut = [tables.sales, tables.inspections, tables.dispositions, ...(tables.custodyLeakage ? [tables.custodyLeakage.table] : [])];
-    await appendAccessLog(
-      tx,
-      {
+        sales: await reports.salesByPlatform(tx, month),
+        inspections: await reports.inspectionsByRecycler(tx, month),
+        dispositions: await reports.dispositionsByRecycler(tx, month),
+        activeFirms: await reports.activeFirms(tx),
+        leakage:
+          periodMonths === undefined || leakageMonth === null
+            ? null
+            : {
+                periodMonths,
+                tradeInMonth: leakageMonth,
+                windowClosed: now.toISOString().slice(0, 7) > month,
+                rows: await reports.custodyReachByPlatform(tx, leakageMonth, month),
+              },
+      });
+      const queryId = uuidv7();
+      const tablesOut = [tables.sales, tables.inspections, tables.dispositions, ...(tables.custodyLeakage ? [tables.custodyLeakage.table] : [])];
+      const log = {
         id: queryId,
-        partyId,
-        purpose: REGULATORY_STATISTICS_PURPOSE,
-        policyId: allowed.id,
-        policyVersion: allowed.version,
-        decision: 'allow',
-        matchedRules: decision.matchedRules,
-        request: logged,
         rowsReleased: tablesOut.reduce((n, t) => n + t.rows.length - t.withheldCells, 0),
         rowsSuppressed: tablesOut.reduce((n, t) => n + t.withheldCells, 0),
         subjectsCounted: 0,
         priceFen: 0,
-      },
-      now,
-    );
-    return {
-      allowed: true,
-      answer: {
-        ...tables,
-        queryId,
-        month,
-        dueOn: reportDueOn(month),
-        policyVersion: allowed.version,
-        minGroupSize: allowed.minGroupSize,
-        carbonFactorSet: CARBON_FACTOR_SET,
-      },
-    } as const;
+      };
+      return {
+        allowed: true,
+        answer: {
+          ...tables,
+          queryId,
+          month,
+          dueOn: reportDueOn(month),
+          policyVersion: allowed.version,
+          minGroupSize: allowed.minGroupSize,
+          carbonFactorSet: CARBON_FACTOR_SET,
+        },
+        log,
+      } as const;
+    });
   });
 }

@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { actAs } from '../db/act-as.ts';
-import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import type { Db } from '../db/database.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
-import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
-import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import type { PolicySet } from '../policy/policy.types.ts';
+import { decideStatutory } from '../policy/statutory-decision.ts';
 import type { Principal } from '../auth/principal.ts';
 import { valuationFairness, type FairnessWatch } from './fairness-watch.ts';
 import type { ValuationStandard } from './valuation-standard.ts';
@@ -24,8 +24,7 @@ export class FairnessArgumentError extends HubError {
   }
 }
 
-export type FairnessOutcome =
-  { allowed: true; answer: FairnessWatch & { queryId: string; standardVersion: string; minGroupSize: number } } | { allowed: false; decision: PolicyDecision };
+export type FairnessOutcome = Decided<FairnessWatch & { queryId: string; standardVersion: string; minGroupSize: number }>;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
@@ -52,60 +51,21 @@ export async function runValuationFairness(
   if (span < 1 || span > MAX_FAIRNESS_MONTHS) throw new FairnessArgumentError('toMonth', `toMonth must be 0–${MAX_FAIRNESS_MONTHS - 1} months after fromMonth`);
   const now = context.now();
   const policyRequest = { groupBy: ['tradeInMonth'], measures: ['count'], filters: { tradeInMonthFrom: fromMonth, tradeInMonthTo: toMonth } };
-  const decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
-  const policy = context.policies.get(REGULATORY_STATISTICS_PURPOSE);
+  const { decision, policy } = decideStatutory(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest });
   const partyId = principal?.kind === 'party' ? principal.partyId : null;
   const logged = { ...policyRequest, report: 'valuation-fairness' };
   return context.db.transaction().execute(async (tx) => {
     // Statutory figures cross parties: the analytics role reads them, never the owner.
     await actAs(tx, 'hub_analytics');
-    if (decision.effect === 'deny' || (policy as AllowedPolicy).differentialPrivacy !== undefined) {
-      await appendAccessLog(
-        tx,
-        {
-          partyId,
-          purpose: REGULATORY_STATISTICS_PURPOSE,
-          policyId: decision.policy?.id ?? null,
-          policyVersion: decision.policy?.version ?? null,
-          decision: 'deny',
-          matchedRules: decision.effect === 'deny' ? decision.matchedRules : ['service.differential_privacy_unavailable'],
-          request: logged,
-          rowsReleased: 0,
-          rowsSuppressed: 0,
-          subjectsCounted: 0,
-          priceFen: 0,
-        },
-        now,
-      );
+    return decideThenLog(tx, now, { partyId, purpose: REGULATORY_STATISTICS_PURPOSE, request: logged, decision }, async () => {
+      const allowed = policy!;
+      const watch = valuationFairness(context.standard, await quotedDevices(tx, fromMonth, toMonth), allowed.minGroupSize);
+      const queryId = uuidv7();
       return {
-        allowed: false,
-        decision:
-          decision.effect === 'deny'
-            ? decision
-            : { ...decision, effect: 'deny', reasons: ['this purpose requires differential privacy, which the watch cannot serve'] },
+        allowed: true,
+        answer: { ...watch, queryId, standardVersion: context.standard.version, minGroupSize: allowed.minGroupSize },
+        log: { id: queryId, rowsReleased: watch.cells.length, rowsSuppressed: watch.withheldCells, subjectsCounted: 0, priceFen: 0 },
       } as const;
-    }
-    const allowed = policy as AllowedPolicy;
-    const watch = valuationFairness(context.standard, await quotedDevices(tx, fromMonth, toMonth), allowed.minGroupSize);
-    const queryId = uuidv7();
-    await appendAccessLog(
-      tx,
-      {
-        id: queryId,
-        partyId,
-        purpose: REGULATORY_STATISTICS_PURPOSE,
-        policyId: allowed.id,
-        policyVersion: allowed.version,
-        decision: 'allow',
-        matchedRules: decision.matchedRules,
-        request: logged,
-        rowsReleased: watch.cells.length,
-        rowsSuppressed: watch.withheldCells,
-        subjectsCounted: 0,
-        priceFen: 0,
-      },
-      now,
-    );
-    return { allowed: true, answer: { ...watch, queryId, standardVersion: context.standard.version, minGroupSize: allowed.minGroupSize } } as const;
+    });
   });
 }

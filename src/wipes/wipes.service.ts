@@ -1,13 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '../auth/principal.ts';
-import { appendAccessLog } from '../audit/access-log.repository.ts';
+import { decideThenLog, type Decided } from '../audit/decide-then-log.ts';
 import { actAs } from '../db/act-as.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { WipeAttestation } from '../documents/documents.generated.ts';
 import type { HubSigningKey } from '../hub-keys/hub-signing-key.ts';
 import { REGULATORY_STATISTICS_PURPOSE } from '../insights/regulatory-statistics.service.ts';
-import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate-policy.ts';
 import type { AllowedPolicy, PolicySet } from '../policy/policy.types.ts';
+import { decideStatutory } from '../policy/statutory-decision.ts';
 import { isFutureMonth, isReportMonth } from '../reports/report-month.ts';
 import { signWipeCertificate } from './wipe-certificate.ts';
 import { DATA_BEARING_CATEGORIES, withholdBelow } from './wipe-status.ts';
@@ -121,7 +121,7 @@ export interface WipeStatisticsAnswer {
   uncertifiedDispositions: wipes.UncertifiedDispositionRow[];
 }
 
-export type WipeStatisticsOutcome = { allowed: true; answer: WipeStatisticsAnswer } | { allowed: false; decision: PolicyDecision };
+export type WipeStatisticsOutcome = Decided<WipeStatisticsAnswer>;
 
 /** Ticket ids listed per flagged recycler-month; the count is always whole. */
 export const FLAGGED_TICKETS_PER_ROW = 100;
@@ -158,52 +158,19 @@ export async function runWipeStatistics(
   }
 
   const policyRequest = { groupBy: ['tradeInMonth'], measures: ['count'], filters: { tradeInMonthFrom: range.fromMonth, tradeInMonthTo: range.toMonth } };
-  const decision = evaluatePolicy(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest, agreement: null });
+  const { decision } = decideStatutory(context.policies, { principal, purpose: REGULATORY_STATISTICS_PURPOSE, now, request: policyRequest });
   const logged = { ...policyRequest, report: 'wipe-statistics' };
   return context.db.transaction().execute(async (tx) => {
     await actAs(tx, 'hub_analytics');
-    if (decision.effect === 'deny') {
-      await appendAccessLog(
-        tx,
-        {
-          partyId: principal.partyId,
-          purpose: REGULATORY_STATISTICS_PURPOSE,
-          policyId: decision.policy?.id ?? null,
-          policyVersion: decision.policy?.version ?? null,
-          decision: 'deny',
-          matchedRules: decision.matchedRules,
-          request: logged,
-          rowsReleased: 0,
-          rowsSuppressed: 0,
-          subjectsCounted: 0,
-          priceFen: 0,
-        },
-        now,
-      );
-      return { allowed: false, decision } as const;
-    }
-    const byStandardAndLevel = await wipes.certifiedDevicesByStandardLevel(tx, months);
-    const flagged = await wipes.uncertifiedDispositions(tx, months, DATA_BEARING_CATEGORIES, FLAGGED_TICKETS_PER_ROW);
-    const queryId = uuidv7();
-    const allowed = policy as AllowedPolicy;
-    await appendAccessLog(
-      tx,
-      {
-        id: queryId,
-        partyId: principal.partyId,
-        purpose: REGULATORY_STATISTICS_PURPOSE,
-        policyId: allowed.id,
-        policyVersion: allowed.version,
-        decision: 'allow',
-        matchedRules: decision.matchedRules,
-        request: logged,
-        rowsReleased: byStandardAndLevel.length + flagged.length,
-        rowsSuppressed: 0,
-        subjectsCounted: 0,
-        priceFen: 0,
-      },
-      now,
-    );
-    return { allowed: true, answer: { queryId, ...range, byStandardAndLevel, uncertifiedDispositions: flagged } } as const;
+    return decideThenLog(tx, now, { partyId: principal.partyId, purpose: REGULATORY_STATISTICS_PURPOSE, request: logged, decision }, async () => {
+      const byStandardAndLevel = await wipes.certifiedDevicesByStandardLevel(tx, months);
+      const flagged = await wipes.uncertifiedDispositions(tx, months, DATA_BEARING_CATEGORIES, FLAGGED_TICKETS_PER_ROW);
+      const queryId = uuidv7();
+      return {
+        allowed: true,
+        answer: { queryId, ...range, byStandardAndLevel, uncertifiedDispositions: flagged },
+        log: { id: queryId, rowsReleased: byStandardAndLevel.length + flagged.length, rowsSuppressed: 0, subjectsCounted: 0, priceFen: 0 },
+      } as const;
+    });
   });
 }
