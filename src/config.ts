@@ -28,6 +28,8 @@ export interface HubConfig {
   readonly tokenCacheSeconds: number;
   /** How often the serving hub signs audit checkpoints (HUB_CHECKPOINT_INTERVAL_SECONDS; 0 = only on request). */
   readonly checkpointIntervalSeconds: number;
+  /** How often the serving hub refreshes the embedded database's planner statistics (HUB_ANALYZE_INTERVAL_SECONDS; 0 = never; PostgreSQL's autovacuum does it there). */
+  readonly analyzeIntervalSeconds: number;
   /**
    * HUB_INSIGHTS_NOISE: 'on' (the default) adds differential-privacy noise to every answer under a policy
    * that asks for it; 'off' answers those exactly, unbudgeted — for exactness tests and development only,
@@ -96,6 +98,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     payoutMinimumFen: integerSetting(env, 'HUB_PAYOUT_MINIMUM_FEN', 100, 1, 100_000_000),
     tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
     checkpointIntervalSeconds: integerSetting(env, 'HUB_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 604_800),
+    analyzeIntervalSeconds: integerSetting(env, 'HUB_ANALYZE_INTERVAL_SECONDS', 300, 0, 86_400),
     insightsNoise: insightsNoiseSetting(env),
   });
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp, type CreateAppOptions, type HubApp } from './app.ts';
 import { startCheckpointTimer } from './audit/checkpoint-timer.ts';
 import type { HubConfig } from './config.ts';
+import { startPlannerStatisticsTimer } from './db/planner-statistics-timer.ts';
 
 export interface RunningHub {
   readonly app: HubApp;
@@ -40,12 +41,16 @@ export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Pro
     config.checkpointIntervalSeconds,
     app.logger,
   );
+  // The embedded database has no autovacuum: without fresh statistics its planner misjudges grown tables.
+  const stopStatistics =
+    app.database.target.kind === 'pglite' ? startPlannerStatisticsTimer(app.database.db, config.analyzeIntervalSeconds, app.logger) : () => {};
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       app.logger.info({ event: 'hub.stopping' }, 'stopping: finishing open requests');
       stopCheckpoints();
+      stopStatistics();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

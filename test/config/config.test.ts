@@ -4,7 +4,15 @@ import { ConfigError, parseConfig } from '../../src/config.ts';
 describe('parseConfig', () => {
   it('gives the documented defaults', () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, hubId: 'tradein-hub', mode: 'development', maxBatchSize: 1000 });
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      hubId: 'tradein-hub',
+      mode: 'development',
+      maxBatchSize: 1000,
+      analyzeIntervalSeconds: 300,
+    });
     expect(config.dataDir.endsWith('.hub-data')).toBe(true);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -22,6 +30,7 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ HUB_ID: 'Hub Id' }, /HUB_ID must be/],
     [{ HUB_MAX_BATCH_SIZE: '5000' }, /HUB_MAX_BATCH_SIZE must be between 1 and 1000/],
+    [{ HUB_ANALYZE_INTERVAL_SECONDS: '100000' }, /HUB_ANALYZE_INTERVAL_SECONDS must be between 0 and 86400/],
   ])('stops on a bad value %j naming the variable and the rule', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
