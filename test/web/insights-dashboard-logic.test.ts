@@ -3,7 +3,7 @@ import { loadPolicies, SHIPPED_POLICIES_DIR } from '../../src/policy/load-polici
 import { purposeTermsOf } from '../../src/server/web-pages.ts';
 import { chartRows, distributionSeries, residualCurve, scalarSeries } from '../../src/web/insights/chart-data.ts';
 import { csvCell, insightsCsv } from '../../src/web/insights/insights-csv.ts';
-import { chartAvailability, planQueries, splitList } from '../../src/web/insights/insights-plan.ts';
+import { chartAvailability, planGroupsQuery, planResidualQuery, splitList } from '../../src/web/insights/insights-plan.ts';
 import type { InsightRow, InsightsAnswer } from '../../src/web/insights/insights-queries.ts';
 
 const row = (keys: Record<string, string | null>, subjects: number, values: InsightRow['values'], remainder = false): InsightRow => ({
@@ -52,15 +52,26 @@ describe('insights dashboard: which charts a purpose allows (insights-plan)', ()
     expect(chartAvailability('usage', dpWithPercentiles)).toEqual({ available: false, reason: 'measure_not_releasable', missing: ['usageMonthsP50'] });
   });
 
-  it('plans one query per grouping, so a refresh under differential privacy spends ε once', () => {
-    expect(planQueries(recycling, 'model')).toEqual([
-      { id: 'groups', groupBy: ['model'], measures: ['count', 'share', 'gradeDistribution', 'dispositionShares', 'co2eAvoidedKg'] },
-    ]);
-    const rndPlan = planQueries(rnd, 'brand');
-    expect(rndPlan.map((q) => q.groupBy)).toEqual([['brand'], ['ageBand', 'grade']]);
-    expect(rndPlan[0]!.measures).toEqual(['count', 'share', 'faultRate', 'gradeDistribution', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90']);
-    for (const planned of [...rndPlan, ...planQueries(recommendation, 'model')]) {
-      const purpose = rndPlan.includes(planned) ? rnd : recommendation;
+  it('plans one query per click, so a refresh under differential privacy spends ε once; the residual curve is its own query, on demand', () => {
+    expect(planGroupsQuery(recycling, 'model')).toEqual({
+      id: 'groups',
+      groupBy: ['model'],
+      measures: ['count', 'share', 'gradeDistribution', 'dispositionShares', 'co2eAvoidedKg'],
+    });
+    expect(planResidualQuery(recycling)).toBeNull();
+    const rndGroups = planGroupsQuery(rnd, 'brand');
+    expect(rndGroups).toEqual({
+      id: 'groups',
+      groupBy: ['brand'],
+      measures: ['count', 'share', 'faultRate', 'gradeDistribution', 'usageMonthsAvg', 'usageMonthsP50', 'usageMonthsP90'],
+    });
+    expect(planResidualQuery(rnd)).toEqual({ id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', 'count'] });
+    expect(planResidualQuery(recommendation)).toBeNull();
+    for (const [purpose, planned] of [
+      [rnd, rndGroups],
+      [rnd, planResidualQuery(rnd)!],
+      [recommendation, planGroupsQuery(recommendation, 'model')],
+    ] as const) {
       for (const measure of planned.measures) expect(purpose.releasableMeasures).toContain(measure);
     }
   });

@@ -223,9 +223,16 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     const suppression = brandPage.locator('.suppression[data-suppression="dropped"]').first();
     expect(await suppression.textContent()).toContain('1 个分组各不足 10 人');
     expect(await brandPage.locator(`table.groups tr[data-group="${SMALL_MODEL}"]`).count()).toBe(0);
-    for (const chart of ['residual', 'faults', 'grades', 'usage']) {
+    for (const chart of ['faults', 'grades', 'usage']) {
       expect(await brandPage.locator(`[data-chart="${chart}"] canvas`).count(), chart).toBe(1);
     }
+    // The residual curve is a query of its own, sent only when opened: a click on 查询 sent one.
+    const queryIds = brandPage.locator('dl.summary code');
+    expect((await queryIds.textContent())!.split(' · ')).toHaveLength(1);
+    expect(await brandPage.locator('[data-chart="residual"] canvas').count()).toBe(0);
+    await brandPage.getByRole('button', { name: '显示残值曲线' }).click();
+    await brandPage.locator('[data-chart="residual"] canvas').waitFor();
+    expect((await queryIds.textContent())!.split(' · ')).toHaveLength(2);
     for (const chart of ['dispositions', 'co2e']) {
       expect(await brandPage.locator(`[data-chart="${chart}"] [data-unavailable="measure_not_allowed"]`).textContent(), chart).toContain(
         '“新品研发”用途不允许计算',

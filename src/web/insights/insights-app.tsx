@@ -12,7 +12,7 @@ import { CATEGORY_NAMES, DIMENSION_NAMES, PROVINCE_NAMES, ROLE_NAMES, nameOf } f
 import { dimensionValueName } from './dimension-values.ts';
 import { ChartCard, SuppressionNote, refusalText } from './insights-charts.tsx';
 import { insightsCsv, type CsvSection } from './insights-csv.ts';
-import { CHARTS, COMPARE_DIMENSIONS, planQueries, splitList } from './insights-plan.ts';
+import { CHARTS, COMPARE_DIMENSIONS, planGroupsQuery, planResidualQuery, splitList } from './insights-plan.ts';
 import {
   INSIGHTS_QUERY,
   START_QUERY,
@@ -41,7 +41,10 @@ interface Result {
   purpose: string;
   compareBy: PolicyDimension;
   models: string[];
+  /** The filter the groups were asked with; the residual curve, opened later, is asked with the same. */
+  filter: InsightsRequest['filter'];
   groups: InsightsOutcome;
+  /** Null until the user opens the residual curve. */
   residual: InsightsOutcome | null;
 }
 
@@ -111,20 +114,10 @@ export function InsightsApp() {
     setRunning(true);
     try {
       const filter = filterFor(filters, terms);
-      const outcomes: Partial<Record<'groups' | 'residual', InsightsOutcome>> = {};
-      // One after the other: under differential privacy each query takes ε from the same monthly budget.
-      for (const planned of planQueries(terms, groupBy)) {
-        const request: InsightsRequest = { purpose: terms.purpose, groupBy: planned.groupBy, measures: planned.measures, filter };
-        outcomes[planned.id] = (await hubGraphql<{ insights: InsightsOutcome }>(token, INSIGHTS_QUERY, { ...request })).insights;
-      }
-      const groups = outcomes.groups!;
-      setResult({
-        purpose: terms.purpose,
-        compareBy: groupBy,
-        models: (filter.model as string[] | undefined) ?? [],
-        groups,
-        residual: outcomes.residual ?? null,
-      });
+      const planned = planGroupsQuery(terms, groupBy);
+      const request: InsightsRequest = { purpose: terms.purpose, groupBy: planned.groupBy, measures: planned.measures, filter };
+      const groups = (await hubGraphql<{ insights: InsightsOutcome }>(token, INSIGHTS_QUERY, { ...request })).insights;
+      setResult({ purpose: terms.purpose, compareBy: groupBy, models: (filter.model as string[] | undefined) ?? [], filter, groups, residual: null });
       if (groups.__typename === 'Insights' && groupBy === 'model') {
         const seen = groups.rows.flatMap((row) => (row.keys.model == null ? [] : [row.keys.model]));
         setKnownModels((models) => [...new Set([...models, ...seen])].sort());
@@ -133,6 +126,23 @@ export function InsightsApp() {
       fail(error);
     } finally {
       setRunning(false);
+    }
+  };
+
+  const [residualRunning, setResidualRunning] = useState(false);
+  /** The residual curve for the result on screen, asked with its filter: one more query, only on demand. */
+  const showResidual = async () => {
+    const planned = terms === undefined ? null : planResidualQuery(terms);
+    if (token === null || result === null || planned === null) return;
+    setResidualRunning(true);
+    try {
+      const request: InsightsRequest = { purpose: result.purpose, groupBy: planned.groupBy, measures: planned.measures, filter: result.filter };
+      const residual = (await hubGraphql<{ insights: InsightsOutcome }>(token, INSIGHTS_QUERY, { ...request })).insights;
+      setResult((current) => (current === result ? { ...current, residual } : current));
+    } catch (error) {
+      fail(error);
+    } finally {
+      setResidualRunning(false);
     }
   };
 
@@ -200,7 +210,11 @@ export function InsightsApp() {
                   onRun={() => void run()}
                   onExport={exportCsv}
                 />
-                {result === null ? <p class="muted">{t.nothingYet}</p> : <ResultView result={result} terms={terms} lang={lang} t={t} />}
+                {result === null ? (
+                  <p class="muted">{t.nothingYet}</p>
+                ) : (
+                  <ResultView result={result} terms={terms} lang={lang} t={t} onShowResidual={residualRunning ? undefined : () => void showResidual()} />
+                )}
               </>
             )}
           </>
@@ -350,7 +364,19 @@ function Controls(props: ControlsProps) {
   );
 }
 
-function ResultView({ result, terms, lang, t }: { result: Result; terms: PurposeTerms; lang: Lang; t: InsightsTexts }) {
+function ResultView({
+  result,
+  terms,
+  lang,
+  t,
+  onShowResidual,
+}: {
+  result: Result;
+  terms: PurposeTerms;
+  lang: Lang;
+  t: InsightsTexts;
+  onShowResidual: (() => void) | undefined;
+}) {
   const answers = [result.groups, result.residual].filter((a): a is InsightsAnswer => a?.__typename === 'Insights');
   const groups = result.groups;
   const noise = answers.find((a) => a.noise !== null)?.noise ?? null;
@@ -420,6 +446,7 @@ function ResultView({ result, terms, lang, t }: { result: Result; terms: Purpose
             terms={terms}
             groups={result.groups}
             residual={result.residual}
+            onShowResidual={onShowResidual}
             compareBy={result.compareBy}
             models={result.models}
             lang={lang}

@@ -124,8 +124,10 @@ export interface ChartCardProps {
   terms: PurposeTerms;
   /** The answer grouped by `compareBy` (every chart but the residual curve). */
   groups: InsightsOutcome;
-  /** The answer grouped by age band and grade; null when the purpose does not allow the curve. */
+  /** The answer grouped by age band and grade; null until the user opens the curve (or where the purpose does not allow it). */
   residual: InsightsOutcome | null;
+  /** Sends the residual curve's query; absent while it runs. */
+  onShowResidual?: (() => void) | undefined;
   compareBy: string;
   models: string[];
   lang: Lang;
@@ -157,7 +159,15 @@ export function ChartCard(props: ChartCardProps) {
     );
   } else {
     const outcome = chart === 'residual' ? props.residual : props.groups;
-    if (outcome === null) body = null;
+    if (outcome === null)
+      body = (
+        <div class="chart-on-demand">
+          <p class="muted">{t.residualOnDemand}</p>
+          <button type="button" onClick={props.onShowResidual} disabled={props.onShowResidual === undefined}>
+            {props.onShowResidual === undefined ? t.running : t.showResidual}
+          </button>
+        </div>
+      );
     else if (outcome.__typename !== 'Insights')
       body = (
         <p class="chart-unavailable" role="alert">

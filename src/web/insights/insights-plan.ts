@@ -46,7 +46,7 @@ export const COMPARE_DIMENSIONS = [
   'usageBand',
 ] as const satisfies readonly PolicyDimension[];
 
-/** The queries one refresh of the dashboard sends: one per grouping, each with every measure it needs. */
+/** A query the dashboard sends: the groups behind most charts, or the residual curve. */
 export interface PlannedQuery {
   id: 'groups' | 'residual';
   groupBy: PolicyDimension[];
@@ -54,11 +54,10 @@ export interface PlannedQuery {
 }
 
 /**
- * Plans a refresh as few queries as possible: every chart grouped by the compared dimension shares one
- * query (one ε charge under differential privacy, one price), and the residual curve, grouped by age and
- * grade, is the only other one.
+ * The one query a click on "run" sends: every chart grouped by the compared dimension shares it (one ε
+ * charge under differential privacy, one price).
  */
-export function planQueries(terms: PurposeTerms, compareBy: PolicyDimension): PlannedQuery[] {
+export function planGroupsQuery(terms: PurposeTerms, compareBy: PolicyDimension): PlannedQuery {
   const releasable = (m: PolicyMeasure) => terms.releasableMeasures.includes(m);
   const measures: PolicyMeasure[] = (['count', 'share'] as PolicyMeasure[]).filter(releasable);
   for (const chart of CHARTS) {
@@ -66,10 +65,18 @@ export function planQueries(terms: PurposeTerms, compareBy: PolicyDimension): Pl
     const availability = chartAvailability(chart.id, terms);
     if (availability.available) measures.push(...availability.measures);
   }
-  const plan: PlannedQuery[] = [{ id: 'groups', groupBy: [compareBy], measures }];
-  if (chartAvailability('residual', terms).available)
-    plan.push({ id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', ...(releasable('count') ? ['count' as const] : [])] });
-  return plan;
+  return { id: 'groups', groupBy: [compareBy], measures };
+}
+
+/**
+ * The residual curve's own query, grouped by age and grade — sent only when the user opens that chart, so
+ * a click that changes a filter costs one query of the monthly budget, not two. Null where the purpose
+ * does not allow the curve.
+ */
+export function planResidualQuery(terms: PurposeTerms): PlannedQuery | null {
+  if (!chartAvailability('residual', terms).available) return null;
+  const count: PolicyMeasure[] = terms.releasableMeasures.includes('count') ? ['count'] : [];
+  return { id: 'residual', groupBy: ['ageBand', 'grade'], measures: ['residualRatioP50', ...count] };
 }
 
 /** Splits a list typed into a filter box on commas (ASCII or Chinese) and 、. */

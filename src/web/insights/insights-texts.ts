@@ -68,6 +68,8 @@ const zh = {
     co2e: '减排量（kg CO2e）',
   } satisfies Record<ChartId, string>,
   residualFor: (models: string) => `型号：${models}`,
+  residualOnDemand: '残值曲线按机龄和成色单独查询一次（另计价格，差分隐私用途另用一次 ε），需要时再打开。',
+  showResidual: '显示残值曲线',
   allModels: '全部型号',
   chartTop: (n: number) => `图中显示用户最多的 ${n} 组和“其余”；完整数据见表格和 CSV。`,
   chartNoisy: '含差分隐私噪声，数值为近似值。',
@@ -154,6 +156,9 @@ const en: InsightsTexts = {
     co2e: 'CO2e avoided (kg)',
   },
   residualFor: (models: string) => `Models: ${models}`,
+  residualOnDemand:
+    'The residual curve is a query of its own, by age and grade (its own price and, under differential privacy, its own ε), sent only when you open it.',
+  showResidual: 'Show the residual curve',
   allModels: 'all models',
   chartTop: (n: number) => `The chart shows the ${n} largest groups and the remainder; the table and the CSV hold every row.`,
   chartNoisy: 'Carries differential-privacy noise; figures are approximate.',
