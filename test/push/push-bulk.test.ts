@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedHash } from '../../src/hub-keys/keyed-hash.ts';
 import { pushFile, type PushOptions, type PushSummary } from '../../src/push/push-file.ts';
 import { fixedToken, mintedTokens } from '../../src/push/token-source.ts';
 import { registerTestParty } from '../support/custody.ts';
@@ -67,6 +68,36 @@ describe('push with transport bulk (a real hub over HTTP)', () => {
     expect(summary.rejectCodes['reference.ticket_not_found']).toBeGreaterThan(0);
     const rejects = await fs.readFile(summary.rejectsFile, 'utf8');
     expect(rejects).toContain(',hub,');
+  });
+
+  it('sends priced orders as tradein.v2 (to /bulk/tradein.v2), a v1 row between them in its own batch', async () => {
+    const order = (n: number, priced: boolean) => ({
+      订单号: `BULK-V2-${n}`,
+      旧机品类: '冰箱',
+      旧机品牌: '美的',
+      旧机型号: 'BCD-516WKPZM',
+      购买时间: '2022/1/10',
+      回收时间: '2025/5/20 10:00:00',
+      回收估价: '1850.00',
+      回收方式: '线上邮寄',
+      新机品类: '冰箱',
+      ...(priced ? { 新机标价: '4999.00', 新机实付价: '3999.00' } : {}),
+    });
+    const file = path.join(workDir, 'priced-orders.json');
+    await fs.writeFile(file, JSON.stringify({ orders: [order(1, true), order(2, true), order(3, false), order(4, true)] }));
+    const summary = await push({ ...ORDERS, file: 'priced-orders.json' });
+    expect(summary).toMatchObject({ read: 4, accepted: 4, rejected: 0, conflicts: 0, batches: 3 });
+    const stored = [];
+    for (let n = 1; n <= 4; n++) {
+      const key = keyedHash(hub.app.secret, 'submission', 'platform-a', 'tradein', `BULK-V2-${n}`);
+      const { rows } = await sql<{ version: number; list: string | null; paid: string | null }>`
+        select s.version, r.new_purchase_list_price_fen::text as list, r.new_purchase_paid_price_fen::text as paid
+        from submissions s join tickets t on t.id = s.ticket_id join records r on r.id = t.record_id
+        where s.party_id = 'platform-a' and s.kind = 'tradein' and s.key_hash = ${key}`.execute(hub.app.database.db);
+      stored.push(...rows);
+    }
+    const priced = { version: 2, list: '499900', paid: '399900' };
+    expect(stored).toEqual([priced, priced, { version: 1, list: null, paid: null }, priced]);
   });
 
   it('stops on a refused token and on a role that may not submit the kind, as over GraphQL', async () => {
