@@ -24,7 +24,8 @@ import { readMappingSpec, type ConstantValue, type FieldSource, type MappingSpec
 /**
  * Any CSV through a declarative YAML mapping, for partners without an adapter of their own. Only the
  * columns the mapping names are read (an allow-list), so a column the mapping does not mention — private
- * or not — never reaches a document. The mapping is checked once when the adapter is created.
+ * or not — never reaches a document. The mapping is checked once when the adapter is created. Every row
+ * maps to the version the mapping declares (tradein.v2 with `version: 2`), and push sends it as that version.
  */
 
 type ColumnSource = Extract<FieldSource, { kind: 'column' }>;
@@ -162,7 +163,7 @@ function create(options: AdapterOptions): RowMapper<DocumentKind> {
       else if (!source.optional) errors.add(source.column, 'adapter.missing_value', 'must not be empty');
     }
     checkVocabularyFields(spec, document, errors, vocabularies);
-    return errors.result(() => document as unknown as DocumentsByKind[DocumentKind]);
+    return errors.result(() => document as unknown as DocumentsByKind[DocumentKind], spec.version);
   };
 }
 

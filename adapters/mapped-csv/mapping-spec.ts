@@ -1,10 +1,7 @@
-import catalogueSchema from '../../schema/catalogue.v1.schema.json' with { type: 'json' };
 import defsSchema from '../../schema/defs.schema.json' with { type: 'json' };
-import dispositionSchema from '../../schema/disposition.v1.schema.json' with { type: 'json' };
-import inspectionSchema from '../../schema/inspection.v1.schema.json' with { type: 'json' };
-import tradeinSchema from '../../schema/tradein.v1.schema.json' with { type: 'json' };
-import wipeAttestationSchema from '../../schema/wipe-attestation.json' with { type: 'json' };
 import { isDocumentKind, type DocumentKind } from '../../src/documents/document-kinds.ts';
+import { VERSIONED_SCHEMAS } from '../../src/documents/document-validator.ts';
+import { DEFAULT_DOCUMENT_VERSION, DOCUMENT_VERSIONS, documentName } from '../../src/documents/document-versions.ts';
 import { AdapterOptionsError } from '../adapter.ts';
 import type { NativeColumn, NativeSchema } from '../native-schema.ts';
 
@@ -36,25 +33,19 @@ export type FieldSource =
 
 export interface MappingSpec {
   kind: DocumentKind;
+  /** The document version every row maps to (`schema/document-versions.json`); 1 when the mapping names none. */
+  version: number;
   /** Columns that hold personal data: the adapter never reads them, and no field may name them. */
   privateColumns: readonly string[];
   /** Field path (dot-separated, e.g. tradeIn.externalRef) → source, in the mapping's order. */
   fields: ReadonlyMap<string, FieldSource>;
 }
 
-const SCHEMAS: Readonly<Record<DocumentKind, unknown>> = {
-  tradein: tradeinSchema,
-  inspection: inspectionSchema,
-  disposition: dispositionSchema,
-  catalogue: catalogueSchema,
-  wipe_attestation: wipeAttestationSchema,
-};
-
 type SchemaNode = { properties?: Record<string, SchemaNode>; $ref?: string };
 
-/** Follows the document schema's properties (and `defs.schema.json#/$defs/…` references) along a path. */
-function schemaHasField(kind: DocumentKind, path: readonly string[]): boolean {
-  let node = SCHEMAS[kind] as SchemaNode | undefined;
+/** Follows the version's schema's properties (and `defs.schema.json#/$defs/…` references) along a path. */
+function schemaHasField(kind: DocumentKind, version: number, path: readonly string[]): boolean {
+  let node = VERSIONED_SCHEMAS.get(documentName(kind, version))?.schema as SchemaNode | undefined;
   for (const segment of path) {
     while (node?.$ref !== undefined) node = resolveDefinition(node.$ref);
     node = node?.properties !== undefined && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
@@ -134,15 +125,31 @@ function readField(name: string, raw: unknown, privateColumns: ReadonlySet<strin
 }
 
 /**
- * Validates a parsed YAML mapping (see fixtures/*\/mapping.yaml) once, before any row: the kind, every
- * field path against the kind's JSON Schema, sources, parsers, value tables, and that no field reads a
- * column declared private. Throws AdapterOptionsError naming the mapping key; a mapping holds no row data.
+ * The mapping's `version`: one the standard defines for the kind (schema/document-versions.json), 1 when
+ * absent. Whether the hub still (or already) accepts it is the hub's to answer when the batch arrives: the
+ * adapter has no clock.
+ */
+function readVersion(kind: DocumentKind, raw: unknown): number {
+  if (raw === undefined) return DEFAULT_DOCUMENT_VERSION;
+  const defined = (DOCUMENT_VERSIONS.get(kind) ?? []).map((entry) => entry.version);
+  if (typeof raw !== 'number' || !defined.includes(raw)) {
+    fail(`version must be a version the standard defines for ${kind} (${defined.join(', ')}; schema/document-versions.json)`);
+  }
+  return raw;
+}
+
+/**
+ * Validates a parsed YAML mapping (see fixtures/*\/mapping.yaml) once, before any row: the kind and its
+ * version, every field path against that version's JSON Schema, sources, parsers, value tables, and that no
+ * field reads a column declared private. Throws AdapterOptionsError naming the mapping key; a mapping holds no
+ * row data.
  */
 export function readMappingSpec(raw: unknown): MappingSpec {
   if (!isRecord(raw)) fail('must be a YAML object with kind and fields');
-  for (const key of Object.keys(raw)) if (!['kind', 'private', 'fields'].includes(key)) fail(`must not have the key ${JSON.stringify(key)}`);
+  for (const key of Object.keys(raw)) if (!['kind', 'version', 'private', 'fields'].includes(key)) fail(`must not have the key ${JSON.stringify(key)}`);
   if (typeof raw.kind !== 'string' || !isDocumentKind(raw.kind)) fail('kind must be one of tradein, inspection, disposition, catalogue, wipe_attestation');
   const kind = raw.kind;
+  const version = readVersion(kind, raw.version);
   const privateList = raw.private ?? [];
   if (!Array.isArray(privateList) || !privateList.every((column) => typeof column === 'string')) fail('private must be a list of column names');
   const privateColumns = new Set(privateList as string[]);
@@ -150,12 +157,12 @@ export function readMappingSpec(raw: unknown): MappingSpec {
   const fields = new Map<string, FieldSource>();
   for (const [name, source] of Object.entries(raw.fields)) {
     const path = name.split('.');
-    if (!path.every((segment) => /^[A-Za-z][A-Za-z0-9]*$/.test(segment)) || !schemaHasField(kind, path)) {
-      fail(`field ${name} must be a field of ${kind}.v1`);
+    if (!path.every((segment) => /^[A-Za-z][A-Za-z0-9]*$/.test(segment)) || !schemaHasField(kind, version, path)) {
+      fail(`field ${name} must be a field of ${documentName(kind, version)}`);
     }
     fields.set(name, readField(name, source, privateColumns));
   }
-  return { kind, privateColumns: [...privateColumns], fields };
+  return { kind, version, privateColumns: [...privateColumns], fields };
 }
 
 /**

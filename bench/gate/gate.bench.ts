@@ -18,7 +18,8 @@ const tickets = Number(process.env['BENCH_TICKETS'] ?? 4_000);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 15);
 const asOf = new Date(Date.UTC(2026, 11, 7));
 
-const demo = generateDemoDocuments({ tickets, platform: 'demo-platform' });
+// tradein.v1 (sent as the default version): the documents this benchmark's recorded figures were measured on.
+const demo = generateDemoDocuments({ tickets, platform: 'demo-platform', tradeInVersion: 1 });
 const mix: { kind: DocumentKind; document: unknown }[] = [
   ...demo.tradeIns.map((document) => ({ kind: 'tradein' as const, document })),
   ...demo.inspections.map((document) => ({ kind: 'inspection' as const, document })),

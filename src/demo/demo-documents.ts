@@ -3,7 +3,7 @@ import { dispositionRef } from '../../adapters/dismantler-dispositions-csv/disma
 import { CONDITION_FAULTS, CONDITION_GRADES } from '../../adapters/recycler-inspections-csv/condition-words.ts';
 import { WIPE_METHODS } from '../../adapters/recycler-inspections-csv/wipe-methods.ts';
 import { subjectRefFor } from '../../adapters/shared/subject-ref.ts';
-import type { CatalogueV1, DispositionV1, FaultCode, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
+import type { CatalogueV1, DispositionV1, FaultCode, InspectionV1, TradeInV1, TradeInV2 } from '../documents/documents.generated.ts';
 import { DEMO_CATALOGUE, DEMO_FAULTS_BY_CATEGORY, type DemoModel } from './demo-catalogue.ts';
 
 /** A small seeded generator (mulberry32): the same seed gives the same demo data on every machine. */
@@ -24,9 +24,19 @@ export interface DemoUser {
   subjectRef: string;
 }
 
+/**
+ * The version the demo's trade-ins are: tradein.v2, each new purchase with its list and paid price, so the
+ * regulator's report has prices to sum. Version 1 (no prices) stays available for the benchmarks, whose
+ * recorded figures were measured on it.
+ */
+export const DEMO_TRADEIN_VERSION = 2;
+
 export interface DemoDocuments {
   catalogue: CatalogueV1[];
-  tradeIns: TradeInV1[];
+  /** tradein.v2 documents, or tradein.v1 when generated with `tradeInVersion: 1`. */
+  tradeIns: (TradeInV1 | TradeInV2)[];
+  /** The document version of `tradeIns`: what to submit them as. */
+  tradeInVersion: 1 | 2;
   inspections: InspectionV1[];
   dispositions: DispositionV1[];
   /** The platform's users; a trade-in's subjectRef is the HMAC of one of their user ids. */
@@ -121,15 +131,50 @@ const WIPE_WORDS = ['国标覆写', '国标覆写', '国标块擦除', 'NIST800-
 const DESTROY_WORD = '物理销毁';
 for (const word of [...WIPE_WORDS, DESTROY_WORD]) tableWord(WIPE_METHODS, word, 'wipe method');
 
+// The platform's own discount on the new product, in percent of its list price, taken in turn by ticket: a
+// cycle rather than a draw, so the prices consume nothing of the seeded generator.
+const PLATFORM_DISCOUNT_PERCENT = [0, 3, 5, 5, 8, 10, 12] as const;
+
+/**
+ * The model bought new with a trade-in: the newest catalogued model of the traded-in one's category launched
+ * by the trade-in month, of the same brand where that brand has one (the traded-in model itself qualifies:
+ * it is traded in six months or more after its launch). Ties go to the catalogue's order.
+ */
+function newModelFor(model: DemoModel, tradeInMonth: string): DemoModel {
+  const available = DEMO_CATALOGUE.filter((m) => m.category === model.category && m.launchMonth <= tradeInMonth);
+  const sameBrand = available.filter((m) => m.brand === model.brand);
+  return (sameBrand.length > 0 ? sameBrand : available).reduce((newest, m) => (m.launchMonth > newest.launchMonth ? m : newest));
+}
+
+/**
+ * The new purchase's prices (tradein.v2): the list price is the new model's launch price; the user paid it
+ * less the platform's discount (by ticket ordinal, to whole yuan) and the subsidy, so the discount the report
+ * shows (list − paid) includes the subsidy, as the schema defines it.
+ */
+function newPurchasePrices(model: DemoModel, tradeInMonth: string, subsidyFen: number, ticket: number): { listPriceFen: number; paidPriceFen: number } {
+  const listPriceFen = newModelFor(model, tradeInMonth).launchPriceFen;
+  const percent = PLATFORM_DISCOUNT_PERCENT[ticket % PLATFORM_DISCOUNT_PERCENT.length]!;
+  const discountFen = Math.round((listPriceFen * percent) / 100 / 100) * 100;
+  return { listPriceFen, paidPriceFen: listPriceFen - discountFen - subsidyFen };
+}
+
 /**
  * Generates the demo's standard documents: `tickets` trade-ins over the built-in catalogue, most of them
  * inspected and many disposed of, with plausible usage, faults, grades, valuations and weights. Every
  * value is one the partners' native exports can state (demo-exports.ts writes them, the adapters read them
  * back to exactly these documents): grades come from condition words, faults have phrases, wipes are the
  * recycler's methods, disposition refs are the dismantler adapter's. subjectRef is the platform's HMAC of
- * the user id under `subjectKey`, as the platform adapter computes it.
+ * the user id under `subjectKey`, as the platform adapter computes it. Trade-ins are tradein.v2, each new
+ * purchase priced (newPurchasePrices), or tradein.v1 with `tradeInVersion: 1`; all else is the same in both.
  */
-export function generateDemoDocuments(options: { tickets: number; seed?: number; platform: string; subjectKey?: Uint8Array }): DemoDocuments {
+export function generateDemoDocuments(options: {
+  tickets: number;
+  seed?: number;
+  platform: string;
+  subjectKey?: Uint8Array;
+  tradeInVersion?: 1 | 2;
+}): DemoDocuments {
+  const tradeInVersion = options.tradeInVersion ?? DEMO_TRADEIN_VERSION;
   const seed = options.seed ?? 20261123;
   const random = seededRandom(seed);
   const subjectKey = options.subjectKey ?? defaultDemoSubjectKey(seed);
@@ -145,7 +190,7 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     launchPriceFen: m.launchPriceFen,
     weightKg: m.weightKg,
   }));
-  const tradeIns: TradeInV1[] = [];
+  const tradeIns: (TradeInV1 | TradeInV2)[] = [];
   const inspections: InspectionV1[] = [];
   const dispositions: DispositionV1[] = [];
   const firstMonth = FIRST_MONTH.year * 12 + FIRST_MONTH.month - 1;
@@ -161,7 +206,7 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     const years = usageMonths / 12;
     const quoted = Math.round((model.launchPriceFen * Math.pow(digital ? 0.72 : 0.8, years) * (0.55 + random() * 0.35)) / 1000) * 1000;
     const externalRef = `DEMO-TI-${String(i + 1).padStart(7, '0')}`;
-    const tradeIn: TradeInV1 = {
+    const tradeIn: TradeInV1 | TradeInV2 = {
       externalRef,
       category: model.category as TradeInV1['category'],
       brand: model.brand,
@@ -178,6 +223,9 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
         ? { category: model.category as TradeInV1['category'] }
         : { category: model.category as TradeInV1['category'], energyGrade: random() < 0.7 ? 1 : 2 },
     };
+    // Derived from values already drawn, never drawn themselves: the generator's sequence, and so every other
+    // value of the demo, is the same in both versions.
+    if (tradeInVersion === 2) tradeIn.newPurchase = { ...tradeIn.newPurchase!, ...newPurchasePrices(model, tradeIn.tradeInMonth, tradeIn.subsidyFen!, i) };
     // A quarter of the trade-ins have no platform account behind them (walk-in customers): anonymous.
     const hasUser = random() < 0.75;
     const user = Math.floor(random() * DEMO_USERS);
@@ -243,7 +291,7 @@ export function generateDemoDocuments(options: { tickets: number; seed?: number;
     }
     dispositions.push(record);
   }
-  return { catalogue, tradeIns, inspections, dispositions, users };
+  return { catalogue, tradeIns, tradeInVersion, inspections, dispositions, users };
 }
 
 function round1(value: number): number {

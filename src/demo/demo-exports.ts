@@ -17,7 +17,7 @@ import { WIPE_METHODS, type WipeMethod } from '../../adapters/recycler-inspectio
 import { categoryFromWord } from '../../adapters/shared/category-words.ts';
 import { regionCode } from '../../adapters/shared/region-code.ts';
 import type { DocumentKind } from '../documents/document-kinds.ts';
-import type { Category, Channel, Disposition, DispositionV1, FaultCode, InspectionV1, TradeInV1 } from '../documents/documents.generated.ts';
+import type { Category, Channel, Disposition, DispositionV1, FaultCode, InspectionV1, TradeInV1, TradeInV2 } from '../documents/documents.generated.ts';
 import { seededRandom, type DemoDocuments } from './demo-documents.ts';
 import {
   regionNames,
@@ -204,6 +204,15 @@ function formatYuan(random: Random, fen: number): string {
   }
 }
 
+/**
+ * A new product's price as the order system stores it: yuan with two decimals (5999.00), one fixed form. Not
+ * drawn from the generator like the other prices' forms: the price columns came with tradein.v2, and drawing
+ * for them would shift every value written after them.
+ */
+function formatOrderPrice(fen: number): string {
+  return `${Math.floor(fen / 100)}.${pad2(fen % 100)}`;
+}
+
 /** A launch price as brands list it: whole yuan (5499), decimals only when there are fen. */
 function formatListPrice(fen: number): string {
   return fen % 100 === 0 ? String(fen / 100) : `${Math.floor(fen / 100)}.${pad2(fen % 100)}`;
@@ -330,7 +339,12 @@ function compareDays(a: Day, b: Day): number {
 }
 
 /** One element of the platform's `orders` array; records what the recycler's files will need. */
-function orderRow(random: Random, tradeIn: TradeInV1, userIdByRef: ReadonlyMap<string, string>, facts: Map<string, OrderFacts>): Record<string, string> {
+function orderRow(
+  random: Random,
+  tradeIn: TradeInV1 | TradeInV2,
+  userIdByRef: ReadonlyMap<string, string>,
+  facts: Map<string, OrderFacts>,
+): Record<string, string> {
   const region = namesOfRegion(tradeIn.regionCode!);
   const customer = syntheticCustomer(random, region);
   const tradedIn = dayOfMonth(random, tradeIn.tradeInMonth);
@@ -350,6 +364,8 @@ function orderRow(random: Random, tradeIn: TradeInV1, userIdByRef: ReadonlyMap<s
     userId = known;
   }
   const energyGrade = tradeIn.newPurchase?.energyGrade;
+  // A tradein.v2's new purchase states its prices; the adapter reads an order with them as a tradein.v2.
+  const prices = tradeIn.newPurchase !== undefined && 'listPriceFen' in tradeIn.newPurchase ? tradeIn.newPurchase : undefined;
   return {
     订单号: tradeIn.externalRef,
     用户ID: userId,
@@ -368,6 +384,8 @@ function orderRow(random: Random, tradeIn: TradeInV1, userIdByRef: ReadonlyMap<s
     国补金额: tradeIn.subsidyFen === undefined ? '' : formatYuan(random, tradeIn.subsidyFen),
     新机品类: tradeIn.newPurchase === undefined ? '' : tableWord(CATEGORY_WORDS, tradeIn.newPurchase.category, random, 'category'),
     新机能效等级: energyGrade === undefined ? '' : tableWord(ENERGY_GRADE_WORDS, energyGrade, random, 'energy grade'),
+    新机标价: prices === undefined ? '' : formatOrderPrice(prices.listPriceFen),
+    新机实付价: prices === undefined ? '' : formatOrderPrice(prices.paidPriceFen),
     省份: region.province,
     城市: region.city,
     回收方式: tableWord(CHANNEL_WORDS, tradeIn.channel, random, 'channel'),

@@ -8,12 +8,12 @@ import { isRetryableStatus, retryDelayMs, sleep } from './retry-policy.ts';
 const CONFLICT = { code: 'idempotency.conflict', message: 'externalRef must not be reused for a different document' };
 
 /**
- * Sends one batch as NDJSON to `POST <hub>/bulk/<kind>` (the hub's origin is the GraphQL endpoint's) and
- * returns one result per document, in order — the same answers as submitBatch, through the hub's bulk path,
+ * Sends one batch as NDJSON to `POST <hub>/bulk/<kind>` (`/bulk/<kind>.v<n>` for a version other than the
+ * kind's first; the hub's origin is the GraphQL endpoint's) and returns one result per document, in order — the same answers as submitBatch, through the hub's bulk path,
  * which skips GraphQL's parsing and per-result resolution. Retries like submitBatch: network errors and
  * HTTP 5xx/408/429 with backoff (the hub is idempotent per document), a 401 once with a fresh token.
  */
-export async function submitBulkBatch(kind: DocumentKind, documents: readonly unknown[], options: HubClientOptions): Promise<ItemResult[]> {
+export async function submitBulkBatch(kind: DocumentKind, documents: readonly unknown[], options: HubClientOptions, version?: number): Promise<ItemResult[]> {
   const hubUrl = new URL(options.endpoint).origin;
   let renewed = false;
   for (let attempt = 1; ; attempt += 1) {
@@ -24,6 +24,7 @@ export async function submitBulkBatch(kind: DocumentKind, documents: readonly un
         hubUrl,
         token: await options.tokens.token(),
         kind,
+        ...(version === undefined ? {} : { version }),
         lines: documents.map((document) => JSON.stringify(document)),
         onResult: (row) => rows.push(row),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -76,4 +76,76 @@ describe('mapped-csv adapter', () => {
       document: { externalRef: 'D1', tradeIn: { platform: 'platform-a', externalRef: 'O1' }, disposition: 'pending', completedMonth: '2025-01' },
     });
   });
+
+  describe('document versions', () => {
+    const TRADEIN = {
+      kind: 'tradein',
+      fields: {
+        externalRef: { column: '单号' },
+        category: { column: '品类', parse: 'category' },
+        brand: { column: '品牌' },
+        model: { column: '型号' },
+        usageMonths: { column: '月数', parse: 'integer' },
+        tradeInMonth: { column: '日期', parse: 'month' },
+        channel: { const: 'online' },
+        quotedValuationFen: { column: '报价', parse: 'fen' },
+        'newPurchase.category': { column: '新品类', parse: 'category' },
+      },
+    };
+    const PRICES = { 'newPurchase.listPriceFen': { column: '标价', parse: 'fen' }, 'newPurchase.paidPriceFen': { column: '实付', parse: 'fen' } };
+    const ROW = {
+      单号: 'V1',
+      品类: '手机',
+      品牌: 'Apple',
+      型号: 'iPhone 13 128GB',
+      月数: '30',
+      日期: '2026-12',
+      报价: '1800',
+      新品类: '手机',
+      标价: '5,999',
+      实付: '5499.00',
+    };
+    const BASE = {
+      externalRef: 'V1',
+      category: 'mobile_phone',
+      brand: 'Apple',
+      model: 'iPhone 13 128GB',
+      usageMonths: 30,
+      tradeInMonth: '2026-12',
+      channel: 'online',
+      quotedValuationFen: 180_000,
+    };
+
+    it('maps to version 1 when the mapping names none, and refuses the price fields v1 does not define', () => {
+      expect(readMappingSpec(TRADEIN).version).toBe(1);
+      expect(mappedCsv.create({ mapping: TRADEIN })(ROW, 1)).toEqual({ ok: true, document: { ...BASE, newPurchase: { category: 'mobile_phone' } } });
+      expect(() => mappedCsv.create({ mapping: { ...TRADEIN, fields: { ...TRADEIN.fields, ...PRICES } } })).toThrow(
+        'mapping field newPurchase.listPriceFen must be a field of tradein.v1',
+      );
+    });
+
+    it('maps a version 2 mapping to tradein.v2 documents with the new purchase price columns', () => {
+      const mapping = { ...TRADEIN, version: 2, fields: { ...TRADEIN.fields, ...PRICES } };
+      expect(readMappingSpec(mapping).version).toBe(2);
+      expect(mappedCsv.create({ mapping })(ROW, 1)).toEqual({
+        ok: true,
+        document: { ...BASE, newPurchase: { category: 'mobile_phone', listPriceFen: 599_900, paidPriceFen: 549_900 } },
+        version: 2,
+      });
+      expect(nativeSchemaOf(readMappingSpec(mapping)).properties?.['实付']?.['x-field']).toEqual(['/newPurchase/paidPriceFen']);
+      // version 1 named explicitly is the default.
+      expect(readMappingSpec({ ...TRADEIN, version: 1 }).version).toBe(1);
+    });
+
+    it('refuses a version the standard does not define for the kind, naming the versions it does', () => {
+      expect(() => mappedCsv.create({ mapping: { ...TRADEIN, version: 3 } })).toThrow(
+        'mapping version must be a version the standard defines for tradein (1, 2',
+      );
+      expect(() => mappedCsv.create({ mapping: { ...TRADEIN, version: '2' } })).toThrow(/mapping version must be/);
+      expect(() => mappedCsv.create({ mapping: { ...MAPPING, version: 2 } })).toThrow(
+        'mapping version must be a version the standard defines for catalogue (1;',
+      );
+      expect(() => mappedCsv.create({ mapping: { ...TRADEIN, version: 0 } })).toThrow(AdapterOptionsError);
+    });
+  });
 });

@@ -89,7 +89,11 @@ describe('writeDemoExports', () => {
         mapped.map((result) => (result.ok ? result.document : undefined)),
         file.adapter,
       ).toEqual(documentsOfKind(documents, file.kind));
+      // The orders state the new purchase's prices, so each is read as a tradein.v2, as the demo generated it.
+      const version = file.kind === 'tradein' ? documents.tradeInVersion : 1;
+      expect(new Set(mapped.map((result) => (result.ok ? (result.version ?? 1) : undefined))), file.adapter).toEqual(new Set([version]));
     }
+    expect(documents.tradeInVersion).toBe(2);
   });
 
   it('passes a dry-run push of every file, adapters and privacy gate, without a reject', async () => {
@@ -151,6 +155,8 @@ describe('writeDemoExports', () => {
     expect(orders.some((order) => /^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/.test(order['回收时间']!))).toBe(true);
     expect(orders.some((order) => /^¥\d{1,3}(,\d{3})+\.\d{2}$/.test(order['回收估价']!))).toBe(true);
     expect(orders.some((order) => order['回收估价']!.startsWith('￥'))).toBe(true);
+    // The new purchase's prices, in one form (their columns draw nothing from the generator).
+    for (const order of orders) for (const column of ['新机标价', '新机实付价']) expect(order[column], column).toMatch(/^\d+\.\d{2}$/);
     expect(new Set(orders.map((order) => order['旧机品类']))).toContain('笔记本电脑');
     expect(orders.some((order) => order['用户ID'] === '')).toBe(true); // walk-in customers: anonymous trade-ins
     const inspections = await exportRows(files[2]!);
@@ -228,6 +234,9 @@ describe('seedDemoThroughPush (a real hub over HTTP)', () => {
     expect(await count(sql`select count(*) as n from tickets where platform_id = 'platform-a'`)).toBe(500);
     expect(await count(sql`select count(*) as n from records`)).toBe(500);
     expect(await count(sql`select count(*) as n from catalogue_models`)).toBe(report.catalogue);
+    // Every order went as a tradein.v2, its prices stored in the record.
+    expect(await count(sql`select count(*) as n from submissions where kind = 'tradein' and version = 2`)).toBe(500);
+    expect(await count(sql`select count(*) as n from records where new_purchase_list_price_fen > 0 and new_purchase_paid_price_fen > 0`)).toBe(500);
 
     const db = hub.app.database.db;
     const submissions = await db.selectFrom('submissions').select(['party_id', 'kind', 'key_hash', 'ticket_id', 'target_id']).execute();

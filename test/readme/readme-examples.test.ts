@@ -44,17 +44,24 @@ function asRunHere(block: string): string {
 /** The demo's documents, each from its demo party, 1,000 a batch; every device handed to the demo recycler. */
 async function seedDemoDocuments(hub: TestHub, subjectKey: Uint8Array): Promise<void> {
   const documents = generateDemoDocuments({ tickets: TICKETS, platform: DEMO_SENDERS.platform, subjectKey });
-  const batches: [string, PartyRole, DocumentKind, readonly unknown[]][] = [
-    [DEMO_SENDERS.brand, 'brand', 'catalogue', documents.catalogue],
-    [DEMO_SENDERS.platform, 'platform', 'tradein', documents.tradeIns.map((tradeIn) => ({ ...tradeIn, recycler: DEMO_SENDERS.recycler }))],
-    [DEMO_SENDERS.recycler, 'recycler', 'inspection', documents.inspections],
-    [DEMO_SENDERS.recycler, 'recycler', 'disposition', documents.dispositions],
+  // The trade-ins as the demo sends them: tradein.v2, with the new purchase's prices the regulator's report sums.
+  const batches: [string, PartyRole, DocumentKind, readonly unknown[], number][] = [
+    [DEMO_SENDERS.brand, 'brand', 'catalogue', documents.catalogue, 1],
+    [
+      DEMO_SENDERS.platform,
+      'platform',
+      'tradein',
+      documents.tradeIns.map((tradeIn) => ({ ...tradeIn, recycler: DEMO_SENDERS.recycler })),
+      documents.tradeInVersion,
+    ],
+    [DEMO_SENDERS.recycler, 'recycler', 'inspection', documents.inspections, 1],
+    [DEMO_SENDERS.recycler, 'recycler', 'disposition', documents.dispositions, 1],
   ];
-  for (const [partyId, role, kind, all] of batches) {
+  for (const [partyId, role, kind, all, version] of batches) {
     for (let i = 0; i < all.length; i += 1000) {
       // In the party's own session, as its requests run (custody reads who the caller is from it).
       const context = { db: hub.app.sessionFor({ kind: 'party', partyId, role }), secret: hub.app.secret, now: () => new Date() };
-      const results = await ingestDocuments(context, { partyId, role }, kind, all.slice(i, i + 1000));
+      const results = await ingestDocuments(context, { partyId, role }, kind, all.slice(i, i + 1000), 'graphql', version);
       const refused = results.filter((result) => result.status !== 'accepted');
       if (refused.length > 0) throw new Error(`the demo's ${kind} documents were refused: ${JSON.stringify(refused.slice(0, 3))}`);
     }
