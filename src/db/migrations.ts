@@ -21,6 +21,7 @@ import * as greenPoints from './migrations/2026-12-07T17-06-00_green-points.ts';
 import * as storeRollups from './migrations/2026-12-07T20-01-00_store-rollups.ts';
 import * as pointerExpansionIndex from './migrations/2026-12-07T20-02-00_pointer-expansion-index.ts';
 import * as tradeinV2 from './migrations/2026-12-07T20-04-00_tradein-v2.ts';
+import * as storeUpkeepDeferred from './migrations/2026-12-07T22-04-00_store-upkeep-deferred.ts';
 
 /**
  * The migrations in the order they run. Listed statically rather than read from the folder so a bundled
@@ -49,4 +50,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07T20-01-00_store-rollups': storeRollups,
   '2026-12-07T20-02-00_pointer-expansion-index': pointerExpansionIndex,
   '2026-12-07T20-04-00_tradein-v2': tradeinV2,
+  '2026-12-07T22-04-00_store-upkeep-deferred': storeUpkeepDeferred,
 };

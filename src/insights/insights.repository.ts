@@ -41,7 +41,10 @@ export interface StoreRequest {
   filters: RequestFilters;
 }
 
-/** Consents whose expiry passed by `now` stop counting: swept out of the cells inside the query's transaction. */
+/**
+ * Run before every store read, inside the query's transaction: applies the queued additions of ingest (migration
+ * 2026-12-07T22-04-00), then consents whose expiry passed by `now` stop counting.
+ */
 export async function expireDueConsents(tx: DbOrTx, purpose: string, now: Date): Promise<number> {
   const { rows } = await sql<{ n: number }>`select insight_store_expire(${purpose}, ${now}::timestamptz) as n`.execute(tx);
   return Number(rows[0]!.n);
@@ -200,6 +203,8 @@ export async function rebuildStore(tx: DbOrTx, now: Date, options: { repair: boo
   await sql`lock table insight_members, insight_cells, insight_cell_values, insight_cell_faults, insight_rollups, insight_rollup_values, insight_rollup_labels in share row exclusive mode`.execute(
     tx,
   );
+  // Ingest's additions are queued (migration 2026-12-07T22-04-00): applied first, so only lost upkeep differs.
+  await sql`select insight_store_drain(${now}::timestamptz)`.execute(tx);
   await sql`select insight_store_expire(p.purpose, ${now}::timestamptz) from (select distinct purpose from insight_members) p`.execute(tx);
   await sql`drop table if exists store_expected`.execute(tx);
   await sql`create temp table store_expected on commit drop as select * from insight_store_contributions(array(select distinct subject_id from record_subjects), ${now}::timestamptz)`.execute(

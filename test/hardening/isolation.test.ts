@@ -50,6 +50,7 @@ const SECURED = [
   'green_points',
   'ingest_batches',
   'insight_members',
+  'insight_store_pending',
   'inspections',
   'journal_lines',
   'journals',

@@ -311,6 +311,35 @@ describe('the analytic store', () => {
     await expectStoreEqualsNaive(new Date());
   });
 
+  it("queues a trade-in's addition for the next read, which applies it; takes a withdrawal out before its transaction commits", async () => {
+    const counted = async (month?: string) =>
+      (
+        await sql<{ n: number }>`select coalesce(sum(records), 0)::int as n from insight_cells where purpose = 'product-rnd'
+          and (${month ?? null}::date is null or trade_in_month = ${month ?? null}::date)`.execute(hub.app.database.db)
+      ).rows[0]!.n;
+    const queued = async () => (await sql<{ n: number }>`select count(*)::int as n from insight_store_pending`.execute(hub.app.database.db)).rows[0]!.n;
+    const [trading, withdrawing] = Array.from({ length: SUBJECTS }, (_, i) => i).filter((i) => granted.has(`${i}/product-rnd`));
+    await expectStoreEqualsNaive(new Date());
+    expect(await queued()).toBe(0);
+    const total = await counted();
+    expect(await counted('2026-10-01')).toBe(0);
+
+    // A consenting subject's newer trade-in: queued by the ingest's transaction, not yet in the cells.
+    await tradeIns([trading!], ['2026-10']);
+    expect(await queued()).toBeGreaterThan(0);
+    expect(await counted('2026-10-01')).toBe(0);
+
+    // Another subject's withdrawal is out of the cells as soon as it commits, with nothing read in between.
+    await consent(withdrawing!, 'product-rnd', 'withdraw');
+    expect(await counted()).toBe(total - 1);
+
+    // The next read drains the queue in its own transaction: the trade-in counts, and every answer is exact.
+    await expectStoreEqualsNaive(new Date());
+    expect(await queued()).toBe(0);
+    expect(await counted('2026-10-01')).toBe(1);
+    expect(await counted()).toBe(total - 1);
+  });
+
   // Before the expiry test below, which shortens consents in the projection only (the ledger's events, which
   // billing reads, keep their terms).
   it('releases, with noise off, exactly what the naive statistics give, and bills the same subjects', async () => {
