@@ -30,6 +30,8 @@ export interface HubConfig {
   readonly checkpointIntervalSeconds: number;
   /** How often the serving hub refreshes the embedded database's planner statistics (HUB_ANALYZE_INTERVAL_SECONDS; 0 = never; PostgreSQL's autovacuum does it there). */
   readonly analyzeIntervalSeconds: number;
+  /** How often the serving hub applies ingest's queued analytic-store upkeep (HUB_STORE_DRAIN_INTERVAL_SECONDS; 0 = only when a query reads the store). */
+  readonly storeDrainIntervalSeconds: number;
   /**
    * HUB_INSIGHTS_NOISE: 'on' (the default) adds differential-privacy noise to every answer under a policy
    * that asks for it; 'off' answers those exactly, unbudgeted — for exactness tests and development only,
@@ -99,6 +101,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     tokenCacheSeconds: integerSetting(env, 'HUB_TOKEN_CACHE_SECONDS', 30, 0, 300),
     checkpointIntervalSeconds: integerSetting(env, 'HUB_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 604_800),
     analyzeIntervalSeconds: integerSetting(env, 'HUB_ANALYZE_INTERVAL_SECONDS', 300, 0, 86_400),
+    storeDrainIntervalSeconds: integerSetting(env, 'HUB_STORE_DRAIN_INTERVAL_SECONDS', 2, 0, 3600),
     insightsNoise: insightsNoiseSetting(env),
   });
 }

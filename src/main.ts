@@ -3,6 +3,7 @@ import { createApp, type CreateAppOptions, type HubApp } from './app.ts';
 import { startCheckpointTimer } from './audit/checkpoint-timer.ts';
 import type { HubConfig } from './config.ts';
 import { startPlannerStatisticsTimer } from './db/planner-statistics-timer.ts';
+import { startStoreDrainTimer } from './insights/store-drain-timer.ts';
 
 export interface RunningHub {
   readonly app: HubApp;
@@ -45,12 +46,16 @@ export async function startHub(config: HubConfig, prepare?: (app: HubApp) => Pro
   const stopStatistics =
     app.database.target.kind === 'pglite' ? startPlannerStatisticsTimer(app.database.db, config.analyzeIntervalSeconds, app.logger) : () => {};
 
+  // Ingest queues the analytic store's refresh; applied here between queries rather than by the next one.
+  const stopDrain = startStoreDrainTimer(app.database.db, config.storeDrainIntervalSeconds, app.logger);
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       app.logger.info({ event: 'hub.stopping' }, 'stopping: finishing open requests');
       stopCheckpoints();
       stopStatistics();
+      stopDrain();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -50,6 +50,16 @@ export async function expireDueConsents(tx: DbOrTx, purpose: string, now: Date):
   return Number(rows[0]!.n);
 }
 
+/**
+ * Applies ingest's queued additions to the store now (migration 2026-12-07T22-04-00), outside any query: the
+ * serving hub's drain timer calls it so that a query rarely finds a queue to apply. Returns how many
+ * subjects it refreshed. Runs as the tables' owner.
+ */
+export async function drainQueuedUpkeep(tx: DbOrTx, now: Date): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select insight_store_drain(${now}::timestamptz) as n`.execute(tx);
+  return Number(rows[0]!.n);
+}
+
 function cellConditions(request: StoreRequest, source: StoreSource): RawBuilder<unknown>[] {
   const conditions: RawBuilder<unknown>[] = [sql`c.purpose = ${request.purpose}`, sql`c.records > 0`];
   if (source.kind === 'rollup') conditions.push(sql`c.grain = ${source.grain}::smallint`);

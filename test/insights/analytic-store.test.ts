@@ -6,6 +6,8 @@ import { planStatistics } from '../../src/insights/dp/dp-measures.ts';
 import { expireDueConsents, readStoreStatistics, rebuildStore } from '../../src/insights/insights.repository.ts';
 import type { AllowedPolicy } from '../../src/policy/policy.types.ts';
 import { STORE_GRAINS, requestDimensions, sourceServes, type StoreSource } from '../../src/insights/store-resolution.ts';
+import { startStoreDrainTimer } from '../../src/insights/store-drain-timer.ts';
+import { createLogger } from '../../src/server/logger.ts';
 import { catalogueModels } from '../support/catalogue.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 
@@ -339,6 +341,32 @@ describe('the analytic store', () => {
     expect(await counted('2026-10-01')).toBe(1);
     expect(await counted()).toBe(total - 1);
   });
+
+  it("applies the queue in the background, with no read, when the serving hub's drain timer runs", async () => {
+    const queued = async () => (await sql<{ n: number }>`select count(*)::int as n from insight_store_pending`.execute(hub.app.database.db)).rows[0]!.n;
+    const inMonth = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`select coalesce(sum(records), 0)::int as n from insight_cells where purpose = 'product-rnd' and trade_in_month = '2026-11-01'`.execute(
+          hub.app.database.db,
+        )
+      ).rows[0]!.n;
+    const subject = Array.from({ length: SUBJECTS }, (_, i) => i).filter((i) => granted.has(`${i}/product-rnd`))[2]!;
+    expect(await inMonth()).toBe(0);
+    await tradeIns([subject], ['2026-11']);
+    expect(await queued()).toBeGreaterThan(0);
+    const stop = startStoreDrainTimer(hub.app.database.db, 1, createLogger('silent'));
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await queued()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      stop();
+    }
+    expect(await queued()).toBe(0);
+    expect(await inMonth()).toBe(1);
+    await expectStoreEqualsNaive(new Date());
+  }, 60_000);
 
   // Before the expiry test below, which shortens consents in the projection only (the ledger's events, which
   // billing reads, keep their terms).
