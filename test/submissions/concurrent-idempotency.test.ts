@@ -58,7 +58,8 @@ describe('idempotency under concurrency', () => {
              (select count(*)::int from subjects) as subjects, (select count(*)::int from ingest_batches) as batches`.execute(hub.app.database.db);
     // Every call is accounted for in ingest_batches; everything else exists once.
     expect(counts.rows[0]).toEqual({ records: 1, tickets: 1, submissions: 1, links: 1, subjects: 1, batches: 1_000 });
-  });
+    // 1,000 requests: 20 s alone on PGlite, past a minute on a loaded 2-core machine.
+  }, 180_000);
 
   it('answers concurrent conflicting reuses of one key with one winner and typed conflicts', async () => {
     const token = await hub.token('platform-a');

@@ -166,7 +166,8 @@ describe.skipIf(findChromium() === undefined)('the consent and insights pages in
     brandPage = await desktop.newPage();
     watchForErrors(userPage, pageErrors);
     watchForErrors(brandPage, pageErrors);
-  });
+    // Two hubs and a browser: on a loaded 2-core machine this took longer than the default hook timeout.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
