@@ -86,7 +86,7 @@ export interface ItemSplit {
 
 /**
  * Expands the items' queries in one pass and splits each: leaves `pointer_shares (query_id, subject_id,
- * platform_id, tie, share_fen, rank, …)`, and returns each query's split.
+ * platform_id, order_md5, share_fen, rank, …)`, and returns each query's split.
  */
 export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): Promise<Map<string, ItemSplit>> {
   const unique = [...new Map(items.map((item) => [item.queryId, item])).values()];

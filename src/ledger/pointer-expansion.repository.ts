@@ -30,8 +30,12 @@ import type { PolicyDimension } from '../policy/policy-vocabulary.ts';
  *   (trade-in month, purpose) — each pointer expanded into the months its bounds cover — and a hashed
  *   look-up of (query, key) among the released keys.
  *
- * Writes `pointer_rows` (one row per counted record: query, subject, the subject's platform, and the parties
- * whose documents it used), reading the queries named in the temp table `pointer_scope (query_id)`.
+ * Writes `pointer_rows`, two kinds of row: per query and subject counted, a member row (`subject_id`, the
+ * least platform among its counted records' as billing saw it, `order_md5` = md5(query id, subject id) as a
+ * uuid, the shares' tie-break order, computed once per member; `party` null); per query and party whose
+ * documents the counted records used (their platforms, and the inspection, disposition and catalogue
+ * parties the query read), a documents row (`party`, `documents`; `subject_id` null). Reads the queries
+ * named in the temp table `pointer_scope (query_id)`.
  * `onlySubject` narrows it to one subject (what `me` shows).
  */
 export async function expandPointers(tx: DbOrTx, options: { onlySubject?: string } = {}): Promise<void> {
@@ -39,7 +43,7 @@ export async function expandPointers(tx: DbOrTx, options: { onlySubject?: string
   await sql`drop table if exists pointer_rows`.execute(tx);
   await sql`
     create temp table pointer_rows (
-      query_id uuid, subject_id uuid, platform_id text, inspection_party text, disposition_party text, catalogue_party text
+      query_id uuid, subject_id uuid, platform_id text, party text, documents bigint, order_md5 uuid
     ) on commit drop`.execute(tx);
 
   await sql`drop table if exists pointer_q`.execute(tx);
@@ -91,7 +95,6 @@ export async function expandPointers(tx: DbOrTx, options: { onlySubject?: string
   await sql`analyze pointer_keys`.execute(tx);
 
   for (const shape of shapeRows) await expandShape(tx, shape, only);
-  await sql`analyze pointer_rows`.execute(tx);
 }
 
 interface Shape {
@@ -174,32 +177,57 @@ async function expandShape(tx: DbOrTx, shape: Shape, only: string | undefined): 
     where g.purpose = any(${shape.purposes}::text[])`.execute(tx);
   await sql`analyze pointer_base`.execute(tx);
 
+  // The parties whose documents a counted record used, each a grouping set of its own beside the members'.
+  const parties = [
+    sql`r.platform_id`,
+    ...(need.inspection ? [sql`case when q.uses_inspection then i.recycler_id end`] : []),
+    ...(need.disposition ? [sql`case when q.uses_disposition then d.recycler_id end`] : []),
+    ...(need.catalogue ? [sql`case when q.uses_catalogue then cm.party_id end`] : []),
+  ];
+  const partyColumns = parties.map((_, n) => sql.ref(`c.party${n}`));
+  const partyOf = sql`case ${sql.join(
+    partyColumns.map((column) => sql`when grouping(${column}) = 0 then ${column}`),
+    sql` `,
+  )} end`;
+
   // Pointers without a per-subject bound apart from those with one: the bound's correlated count is costed
-  // per row, and a plan costed for it would be the wrong plan for the others.
+  // per row, and a plan costed for it would be the wrong plan for the others. The counted records are
+  // folded in the same statement by one hashed pass of grouping sets: per (query, subject) the member row
+  // (its least platform, the md5 computed once per member), and per (query, party) the documents supplied.
   for (const bounded of shape.bounded ? [false, true] : [false])
     await sql`
-    insert into pointer_rows (query_id, subject_id, platform_id, inspection_party, disposition_party, catalogue_party)
-    select q.query_id, r.subject_id, r.platform_id,
-      case when q.uses_inspection then ${need.inspection ? sql`i.recycler_id` : sql`null::text`} end,
-      case when q.uses_disposition then ${need.disposition ? sql`d.recycler_id` : sql`null::text`} end,
-      case when q.uses_catalogue then ${need.catalogue ? sql`cm.party_id` : sql`null::text`} end
-    from pointer_months q
-    join pointer_base r on r.month = q.month and r.purpose = q.purpose
-    ${inspections} ${dispositions} ${catalogue}
-    where q.group_by = ${shape.group_by}::text[] and q.filter_names = ${shape.filter_names}::text[]
-      and r.created_at <= q.at and r.trade_in_month >= q.month_from and r.trade_in_month <= q.month_to
-      and r.from_position <= q.consent_position and (r.until_position is null or r.until_position > q.consent_position)
-      and (r.expires_at is null or r.expires_at > q.at)
-      ${sql.join(filterChecks, sql` `)} ${modelKnown}
-      and (q.remainder_released or (q.query_id, ${key}) in (select query_id, key from pointer_keys))
-      ${
-        bounded
-          ? sql`and q.records_per_subject is not null and (
-        select count(*) from record_subjects rs2 join records r2 on r2.id = rs2.record_id
-        where rs2.subject_id = r.subject_id and r2.created_at <= q.at and (r2.trade_in_month, r2.id) > (r.trade_in_month, r.id)
-      ) < q.records_per_subject`
-          : sql`and q.records_per_subject is null`
-      }`.execute(tx);
+    insert into pointer_rows (query_id, subject_id, platform_id, party, documents, order_md5)
+    select query_id, subject_id, platform_id, party, documents,
+      case when subject_id is not null then md5(query_id::text || subject_id::text)::uuid end
+    from (
+      select c.query_id, c.subject_id, case when grouping(c.subject_id) = 0 then min(c.party0) end as platform_id,
+        case when grouping(c.subject_id) = 1 then ${partyOf} end as party, count(*) as documents
+      from (
+        select q.query_id, r.subject_id, ${sql.join(parties.map((party, n) => sql`${party} as ${sql.ref(`party${n}`)}`))}
+        from pointer_months q
+        join pointer_base r on r.month = q.month and r.purpose = q.purpose
+        ${inspections} ${dispositions} ${catalogue}
+        where q.group_by = ${shape.group_by}::text[] and q.filter_names = ${shape.filter_names}::text[]
+          and r.created_at <= q.at and r.trade_in_month >= q.month_from and r.trade_in_month <= q.month_to
+          and r.from_position <= q.consent_position and (r.until_position is null or r.until_position > q.consent_position)
+          and (r.expires_at is null or r.expires_at > q.at)
+          ${sql.join(filterChecks, sql` `)} ${modelKnown}
+          and (q.remainder_released or (q.query_id, ${key}) in (select query_id, key from pointer_keys))
+          ${
+            bounded
+              ? sql`and q.records_per_subject is not null and (
+            select count(*) from record_subjects rs2 join records r2 on r2.id = rs2.record_id
+            where rs2.subject_id = r.subject_id and r2.created_at <= q.at and (r2.trade_in_month, r2.id) > (r.trade_in_month, r.id)
+          ) < q.records_per_subject`
+              : sql`and q.records_per_subject is null`
+          }
+      ) c
+      group by grouping sets ((c.query_id, c.subject_id), ${sql.join(
+        partyColumns.map((column) => sql`(c.query_id, ${column})`),
+        sql`, `,
+      )})
+    ) counted
+    where subject_id is not null or party is not null`.execute(tx);
 }
 
 /** A dimension's SQL for a record (`r`) at the query's instant, given which tables are joined. */
@@ -213,33 +241,28 @@ function dimensionAt(dimension: PolicyDimension, joined: { inspection: boolean; 
 }
 
 /**
- * Each counted subject's share of its query's users' pool, from `pointer_rows` and the temp table
- * `pointer_pool (query_id, users_pool_fen)`: the subjects of each query (a subject's platform the least of
- * its records', as billing saw it), everyone the floor of pool ÷ count, and the first pool mod count
- * subjects in md5(query id, subject id) order (then subject id) one fen more. Writes `pointer_shares
- * (query_id, subject_id, platform_id, tie, share_fen, rank, subjects, extra_fen)`.
+ * Each counted subject's share of its query's users' pool, from the member rows of `pointer_rows` and the
+ * temp table `pointer_pool (query_id, users_pool_fen)`: everyone the floor of pool ÷ count, and the first
+ * pool mod count subjects in md5(query id, subject id) order (then subject id) one fen more. Writes
+ * `pointer_shares (query_id, subject_id, platform_id, order_md5, share_fen, rank, subjects, extra_fen)`.
  *
- * One sort of the counted rows by (query, md5, subject, platform) does it all: a subject's rows are then
- * adjacent, its first one carries the least platform, and the kept rows are already in rank order, so
- * no hash of (query, subject) pairs is built. The md5 is sorted as a uuid: the same bytes, so the same
- * order as its hex text, compared without the collation.
+ * One sort of the members by (query, md5, subject) ranks them; the count per query comes from the same
+ * window partition. The md5 is stored as a uuid: the same bytes, so the same order as its hex text,
+ * compared without the collation, and sorted on a stored column rather than on an expression evaluated
+ * per row.
  */
 export async function shareMembers(tx: DbOrTx): Promise<void> {
   await sql`drop table if exists pointer_shares`.execute(tx);
   await sql`
     create temp table pointer_shares on commit drop as
-    select query_id, subject_id, platform_id, tie, rank, subjects, pool % subjects as extra_fen,
+    select query_id, subject_id, platform_id, order_md5, rank, subjects, pool % subjects as extra_fen,
       pool / subjects + case when rank <= pool % subjects then 1 else 0 end as share_fen
     from (
-      select query_id, subject_id, platform_id, md5(query_id::text || subject_id::text) as tie, pool,
-        row_number() over (partition by query_id order by order_md5, subject_id) as rank,
-        count(*) over (partition by query_id) as subjects
-      from (
-        select r.query_id, r.subject_id, r.platform_id, p.users_pool_fen as pool, md5(r.query_id::text || r.subject_id::text)::uuid as order_md5,
-          lag(r.subject_id) over (partition by r.query_id order by md5(r.query_id::text || r.subject_id::text)::uuid, r.subject_id, r.platform_id) as previous
-        from pointer_rows r join pointer_pool p on p.query_id = r.query_id
-      ) sorted
-      where previous is distinct from subject_id
+      select r.query_id, r.subject_id, r.platform_id, r.order_md5, p.users_pool_fen as pool,
+        row_number() over (partition by r.query_id order by r.order_md5, r.subject_id) as rank,
+        count(*) over (partition by r.query_id) as subjects
+      from pointer_rows r join pointer_pool p on p.query_id = r.query_id
+      where r.subject_id is not null
     ) ranked`.execute(tx);
 }
 
@@ -255,7 +278,7 @@ export interface QueryMembers {
 export async function summariseShares(tx: DbOrTx): Promise<Map<string, QueryMembers>> {
   const { rows } = await sql<{ query_id: string; platform_id: string; fen: string; subjects: string; tie: string | null; cutoff_subject: string | null }>`
     select query_id, platform_id, sum(share_fen)::bigint as fen, max(subjects) as subjects,
-      min(tie) filter (where rank = extra_fen) as tie, min(subject_id::text) filter (where rank = extra_fen) as cutoff_subject
+      min(replace(order_md5::text, '-', '')) filter (where rank = extra_fen) as tie, min(subject_id::text) filter (where rank = extra_fen) as cutoff_subject
     from pointer_shares group by query_id, platform_id order by query_id, platform_id`.execute(tx);
   const byQuery = new Map<string, QueryMembers>();
   for (const row of rows) {
@@ -269,21 +292,8 @@ export async function summariseShares(tx: DbOrTx): Promise<Map<string, QueryMemb
 
 /** From `pointer_rows`: each query's documents per supplier (the records' platforms, and the parties whose documents the query read). */
 export async function supplierDocuments(tx: DbOrTx): Promise<Map<string, Map<string, number>>> {
-  const {
-    rows: [uses],
-  } = await sql<{ inspection: boolean | null; disposition: boolean | null; catalogue: boolean | null }>`
-    select bool_or(uses_inspection) as inspection, bool_or(uses_disposition) as disposition, bool_or(uses_catalogue) as catalogue from pointer_q`.execute(tx);
-  const parties = [sql`platform_id`];
-  if (uses?.inspection === true) parties.push(sql`inspection_party`);
-  if (uses?.disposition === true) parties.push(sql`disposition_party`);
-  if (uses?.catalogue === true) parties.push(sql`catalogue_party`);
   const { rows } = await sql<{ query_id: string; party: string; documents: string }>`
-    select query_id, party, count(*) as documents from (
-      ${sql.join(
-        parties.map((party) => sql`select query_id, ${party} as party from pointer_rows where ${party} is not null`),
-        sql` union all `,
-      )}
-    ) x group by query_id, party`.execute(tx);
+    select query_id, party, sum(documents) as documents from pointer_rows where subject_id is null group by query_id, party`.execute(tx);
   const documents = new Map<string, Map<string, number>>();
   for (const row of rows) {
     const byParty = documents.get(row.query_id) ?? new Map<string, number>();
