@@ -134,7 +134,9 @@ async function main(): Promise<void> {
           rows.map((row) => row.query_id),
         );
         await expandPointers(tx);
-        await sql`create table bench_equivalent as select distinct query_id, subject_id, 4::bigint as user_share_fen from pointer_rows`.execute(tx);
+        await sql`create table bench_equivalent as select distinct query_id, subject_id, 4::bigint as user_share_fen from pointer_rows where subject_id is not null`.execute(
+          tx,
+        );
       }),
     );
     const {

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DbOrTx } from '../db/database.ts';
 import { postJournal } from './journal.repository.ts';
 import type { Period } from './periods.ts';
-import { expandPointers, shareMembers, summariseExpansion } from './pointer-expansion.repository.ts';
+import { expandPointers, shareMembers, summariseShares, supplierDocuments } from './pointer-expansion.repository.ts';
 import { allocationItems, insertAllocations, scopePointers, type AllocationItem } from './pointers.repository.ts';
 import { ACCOUNTS, equalSplit, mergeLines, splitQueryCharge, type JournalLine } from './revenue-split.ts';
 
@@ -24,18 +24,10 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
   }
   const splits = await shareItems(tx, items);
 
-  const { rows: pools } = await sql<{ query_id: string; platform_id: string; fen: string }>`
-    select query_id, platform_id, sum(share_fen)::bigint as fen from pointer_shares group by query_id, platform_id order by query_id, platform_id`.execute(tx);
-  const { rows: cutoffs } = await sql<{ query_id: string; tie: string; subject_id: string }>`
-    select s.query_id, s.tie, s.subject_id from pointer_shares s join pointer_split p on p.query_id = s.query_id where s.rank = p.extra_fen`.execute(tx);
-  const cutoffOf = new Map(cutoffs.map((row) => [row.query_id, row]));
-
   const allocations = [];
   for (const item of items.filter((i) => !i.allocated)) {
     const split = splits.get(item.queryId)!;
-    const usersLines = pools
-      .filter((pool) => pool.query_id === item.queryId)
-      .map((pool) => ({ account: ACCOUNTS.usersPool(pool.platform_id), amountFen: Number(pool.fen) }));
+    const usersLines = [...split.pools].map(([platformId, fen]) => ({ account: ACCOUNTS.usersPool(platformId), amountFen: fen }));
     const lines = mergeLines([...split.lines, ...usersLines]).map((line) => ({ account: line.account, amountFen: item.sign * line.amountFen }));
     const journalId = uuidv7();
     await postJournal(
@@ -50,7 +42,7 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
       },
       now,
     );
-    const cutoff = cutoffOf.get(item.queryId);
+    const cutoff = split.cutoff;
     allocations.push({
       journalId,
       queryId: item.queryId,
@@ -61,7 +53,7 @@ export async function allocatePeriod(tx: DbOrTx, period: Period, now: Date): Pro
       baseFen: split.baseFen,
       extraFen: split.extraFen,
       cutoffMd5: cutoff?.tie ?? null,
-      cutoffSubject: cutoff?.subject_id ?? null,
+      cutoffSubject: cutoff?.subjectId ?? null,
       at: now,
     });
   }
@@ -86,31 +78,48 @@ export interface ItemSplit {
   extraFen: number;
   /** The allocation journal's lines other than the users' pools, for a +1 item. */
   lines: JournalLine[];
+  /** The users' pool as shared, per platform. */
+  pools: Map<string, number>;
+  /** The last subject given the extra fen, if any was. */
+  cutoff: { tie: string; subjectId: string } | null;
 }
 
 /**
  * Expands the items' queries in one pass and splits each: leaves `pointer_shares (query_id, subject_id,
- * platform_id, tie, share_fen, rank)`, and returns each query's split.
+ * platform_id, order_md5, share_fen, rank, …)`, and returns each query's split.
  */
 export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): Promise<Map<string, ItemSplit>> {
+  const unique = [...new Map(items.map((item) => [item.queryId, item])).values()];
   await scopePointers(
     tx,
-    items.map((item) => item.queryId),
+    unique.map((item) => item.queryId),
   );
   await expandPointers(tx);
-  const { counts, documents } = await summariseExpansion(tx);
-
-  const splits = new Map<string, ItemSplit>();
-  for (const item of items) {
-    if (splits.has(item.queryId)) continue;
-    const subjects = counts.get(item.queryId) ?? 0;
-    const split = splitQueryCharge({
+  // The users' pool is the users' basis points of the price (the parties' documents only split the rest),
+  // so the members can be shared out in SQL before the documents are counted.
+  const charge = (item: AllocationItem, supplierDocuments: Map<string, number>) =>
+    splitQueryCharge({
       payerPartyId: item.partyId,
       subjects: item.billedSubjects,
       pricePerSubjectFen: item.pricePerSubjectFen,
       split: item.split,
-      supplierDocuments: documents.get(item.queryId) ?? new Map(),
+      supplierDocuments,
     });
+  await sql`drop table if exists pointer_pool`.execute(tx);
+  await sql`
+    create temp table pointer_pool on commit drop as
+    select * from unnest(${unique.map((item) => item.queryId)}::uuid[], ${unique.map((item) => String(charge(item, new Map()).usersPoolFen))}::bigint[])
+      as t(query_id, users_pool_fen)`.execute(tx);
+  await sql`analyze pointer_pool`.execute(tx);
+  await shareMembers(tx);
+  const members = await summariseShares(tx);
+  const documents = await supplierDocuments(tx);
+
+  const splits = new Map<string, ItemSplit>();
+  for (const item of unique) {
+    const counted = members.get(item.queryId);
+    const subjects = counted?.subjects ?? 0;
+    const split = charge(item, documents.get(item.queryId) ?? new Map());
     // Nobody left to share the users' pool (possible only under noise): it goes to the hub rather than vanish.
     const usersPoolFen = subjects === 0 ? 0 : split.usersPoolFen;
     const lines: JournalLine[] = [{ account: ACCOUNTS.pending, amountFen: -split.priceFen }];
@@ -118,14 +127,7 @@ export async function shareItems(tx: DbOrTx, items: readonly AllocationItem[]): 
       lines.push({ account: ACCOUNTS.party(partyId), amountFen: fen });
     lines.push({ account: ACCOUNTS.hubFees, amountFen: split.hubFeeFen + split.usersPoolFen - usersPoolFen });
     const { baseFen, extraFen } = equalSplit(usersPoolFen, subjects);
-    splits.set(item.queryId, { item, subjects, usersPoolFen, baseFen, extraFen, lines });
+    splits.set(item.queryId, { item, subjects, usersPoolFen, baseFen, extraFen, lines, pools: counted?.pools ?? new Map(), cutoff: counted?.cutoff ?? null });
   }
-  await sql`drop table if exists pointer_split`.execute(tx);
-  await sql`
-    create temp table pointer_split on commit drop as
-    select * from unnest(${[...splits.keys()]}::uuid[], ${[...splits.values()].map((s) => String(s.baseFen))}::bigint[],
-      ${[...splits.values()].map((s) => String(s.extraFen))}::bigint[]) as t(query_id, base_fen, extra_fen)`.execute(tx);
-  await shareMembers(tx);
-
   return splits;
 }
