@@ -22,9 +22,20 @@ export interface CountedQuery {
   remainderReleased: boolean;
   /** The records-per-subject bound the answer used, if any. */
   recordsPerSubject?: number;
-  /** The released (noisy) subject total the price is computed from; undefined = the exact count. */
-  billedSubjects?: number;
+  /** How many subjects the released answer counts, as far as the answer path knows it. */
+  subjects: BilledSubjects;
 }
+
+/**
+ * The subjects a query is billed for:
+ * - `noisy`: under differential privacy, the released (noisy) total — a bill at the exact count would tell
+ *   the payer what the noise hides;
+ * - `exact`: the exact count, known from the answer's own exact counts (the analytic store's, which hold
+ *   one record per subject: see countedByStore in src/insights/insights.service.ts);
+ * - `expand`: exact but not known to the answer path: this pointer is expanded once, here, to count them
+ *   (a per-record scan, linear in the data; only where the store's counts are not the pointer's).
+ */
+export type BilledSubjects = { kind: 'noisy'; subjects: number } | { kind: 'exact'; subjects: number } | { kind: 'expand' };
 
 /**
  * Bills one released query, inside its transaction, in O(1) rows whatever the number of subjects counted:
@@ -33,14 +44,13 @@ export interface CountedQuery {
  * the split among users, platforms' pools and suppliers, is settled when the payout close expands the
  * period's pointers (src/ledger/period-allocation.ts).
  *
- * The price: under differential privacy, the released (noisy) total times the price per subject (a bill
- * at the exact count would tell the payer what the noise hides); on the exact path (noise off, development
- * and tests) the exact count, for which this runs the expansion of this one pointer once — there is no
- * O(1) way to know an exact count of subjects here. Returns the exact count (null under noise) and the price.
+ * The price is the billed subjects (see BilledSubjects) times the price per subject. Only `expand` reads
+ * the base tables here. Returns the exact count (null under noise) and the price.
  */
 export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subjectsCounted: number | null; priceFen: number }> {
   const { queryId, partyId, policy, now, request } = input;
-  if (input.releasedKeys.length === 0 && !input.remainderReleased) return { subjectsCounted: input.billedSubjects === undefined ? 0 : null, priceFen: 0 };
+  const exactOrNull = (n: number) => (input.subjects.kind === 'noisy' ? null : n);
+  if (input.releasedKeys.length === 0 && !input.remainderReleased) return { subjectsCounted: exactOrNull(0), priceFen: 0 };
   const filterDims = Object.keys(request.filters).filter((name) => Array.isArray(request.filters[name]) && name in DIMENSION_SQL);
   const need = neededJoins([...request.groupBy, ...filterDims], request.measures);
   const journalId = uuidv7();
@@ -63,13 +73,12 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     // The brand's catalogue entry is read for the model's name and its launch facts.
     usesCatalogue: need.catalogue || request.groupBy.includes('model') || filterDims.includes('model'),
     pricePerSubjectFen: policy.pricePerSubjectFen,
-    billedSubjects: input.billedSubjects ?? 0,
+    billedSubjects: input.subjects.kind === 'expand' ? 0 : input.subjects.subjects,
     split: policy.revenueSplitBp,
     journalId,
   };
-  let subjects = input.billedSubjects;
-  if (subjects === undefined) subjects = await countPointerMembers(tx, pointer);
-  if (subjects === 0) return { subjectsCounted: input.billedSubjects === undefined ? 0 : null, priceFen: 0 };
+  const subjects = input.subjects.kind === 'expand' ? await countPointerMembers(tx, pointer) : input.subjects.subjects;
+  if (subjects === 0) return { subjectsCounted: exactOrNull(0), priceFen: 0 };
   const priceFen = subjects * policy.pricePerSubjectFen;
   if (!Number.isSafeInteger(priceFen)) throw new RangeError('the price of a query must be a safe integer of fen');
   await insertPointer(tx, { ...pointer, billedSubjects: subjects });
@@ -89,7 +98,7 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     },
     now,
   );
-  return { subjectsCounted: input.billedSubjects === undefined ? subjects : null, priceFen };
+  return { subjectsCounted: exactOrNull(subjects), priceFen };
 }
 
 /** Only what selects records: month bounds and value lists of known dimensions. */
