@@ -16,6 +16,7 @@ import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts'
 import { expireDueConsents, readStoreStatistics } from './insights.repository.ts';
 import { canonicalInsightsRequest, requestOf, serviceChecks, type InsightsRequest } from './insights.rules.ts';
 import { readStatutoryAnswer } from './working-set.repository.ts';
+import { consentPosition } from '../ledger/pointers.repository.ts';
 import { billQuery, type BilledSubjects } from '../ledger/query-billing.ts';
 
 export type { InsightsRequest } from './insights.rules.ts';
@@ -232,6 +233,8 @@ async function answerNoisy(
 
 /** Noise off (development and tests): the store's statistics released exactly, with k-suppression. */
 async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promise<AllowedWork<InsightsAnswer>> {
+  // Where the consent ledger stood before the store was read: billing checks no consent committed since.
+  const positionBefore = await consentPosition(asked.tx);
   const groups = await storeStatistics(asked, dp);
   const exact = releaseExactAnswer(groups, asked.request.measures, dp, asked.policy.minGroupSize);
   const bill = await billQuery(asked.tx, {
@@ -243,7 +246,7 @@ async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promi
     releasedKeys: exact.releasedKeys,
     remainderReleased: exact.remainderReleased,
     recordsPerSubject: dp.recordsPerSubject,
-    subjects: exactBilling(exact, dp.recordsPerSubject),
+    subjects: exactBilling(exact, dp.recordsPerSubject, positionBefore),
   });
   const dims = asked.request.groupBy;
   const answer: InsightsAnswer = {
@@ -279,9 +282,9 @@ const STORE_RECORDS_PER_SUBJECT = 1;
  * to: no scan needed. Under a larger bound the expansion may count a subject by an older record the store
  * does not hold, so the pointer is expanded once to count them (no shipped policy has one).
  */
-export function exactBilling(exact: Pick<ExactAnswer, 'rows'>, recordsPerSubject: number): BilledSubjects {
+export function exactBilling(exact: Pick<ExactAnswer, 'rows'>, recordsPerSubject: number, consentPositionBefore: string): BilledSubjects {
   if (recordsPerSubject !== STORE_RECORDS_PER_SUBJECT) return { kind: 'expand' };
-  return { kind: 'exact', subjects: exact.rows.reduce((sum, row) => sum + row.subjects, 0) };
+  return { kind: 'exact', subjects: exact.rows.reduce((sum, row) => sum + row.subjects, 0), consentPositionBefore };
 }
 
 /** Statutory: every record counts, exact, k over records; nothing is billed or contributed. */

@@ -30,12 +30,14 @@ export interface CountedQuery {
  * The subjects a query is billed for:
  * - `noisy`: under differential privacy, the released (noisy) total — a bill at the exact count would tell
  *   the payer what the noise hides;
- * - `exact`: the exact count, known from the answer's own exact counts (the analytic store's, which hold
- *   one record per subject: see countedByStore in src/insights/insights.service.ts);
+ * - `exact`: the exact count, read off the answer's own counts (the analytic store's, which hold one record
+ *   per subject: see exactBilling in src/insights/insights.service.ts), with the consent ledger's position
+ *   read just before them. The transaction reads committed data statement by statement, so if a consent
+ *   committed since (the position moved), the counts may not be the pointer's and it is expanded instead;
  * - `expand`: exact but not known to the answer path: this pointer is expanded once, here, to count them
  *   (a per-record scan, linear in the data; only where the store's counts are not the pointer's).
  */
-export type BilledSubjects = { kind: 'noisy'; subjects: number } | { kind: 'exact'; subjects: number } | { kind: 'expand' };
+export type BilledSubjects = { kind: 'noisy'; subjects: number } | { kind: 'exact'; subjects: number; consentPositionBefore: string } | { kind: 'expand' };
 
 /**
  * Bills one released query, inside its transaction, in O(1) rows whatever the number of subjects counted:
@@ -77,7 +79,7 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     split: policy.revenueSplitBp,
     journalId,
   };
-  const subjects = input.subjects.kind === 'expand' ? await countPointerMembers(tx, pointer) : input.subjects.subjects;
+  const subjects = knownSubjects(input.subjects, pointer.consentPosition) ?? (await countPointerMembers(tx, pointer));
   if (subjects === 0) return { subjectsCounted: exactOrNull(0), priceFen: 0 };
   const priceFen = subjects * policy.pricePerSubjectFen;
   if (!Number.isSafeInteger(priceFen)) throw new RangeError('the price of a query must be a safe integer of fen');
@@ -99,6 +101,13 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     now,
   );
   return { subjectsCounted: exactOrNull(subjects), priceFen };
+}
+
+/** The billed subjects when the answer path knows them for the pointer's consent position; else undefined. */
+function knownSubjects(given: BilledSubjects, position: string): number | undefined {
+  if (given.kind === 'noisy') return given.subjects;
+  if (given.kind === 'exact' && given.consentPositionBefore === position) return given.subjects;
+  return undefined;
 }
 
 /** Only what selects records: month bounds and value lists of known dimensions. */

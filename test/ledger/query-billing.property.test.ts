@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
 import { exactBilling, runInsights, type InsightsRequest } from '../../src/insights/insights.service.ts';
 import { shareItems } from '../../src/ledger/period-allocation.ts';
-import { allocationItems } from '../../src/ledger/pointers.repository.ts';
+import { allocationItems, consentPosition } from '../../src/ledger/pointers.repository.ts';
+import { billQuery } from '../../src/ledger/query-billing.ts';
 import type { AllowedPolicy, PolicySet } from '../../src/policy/policy.types.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
 import { PURPOSE, SUBJECTS, applyDataStep, platformOf, randomHistory, subjectId, type QueryStep } from './support/random-history.ts';
@@ -128,9 +130,13 @@ describe('billing an exact answer from the store', () => {
     console.log(`compared ${compared.queries} queries, ${compared.billed} billed, ${compared.subjects} subjects`);
   }, 600_000);
 
-  it('counts by expanding the pointer only where the store does not bound a subject to one record', async () => {
-    expect(exactBilling({ rows: [{ keys: [], remainder: false, subjects: 4, values: {} }] }, 1)).toEqual({ kind: 'exact', subjects: 4 });
-    expect(exactBilling({ rows: [{ keys: [], remainder: false, subjects: 4, values: {} }] }, 2)).toEqual({ kind: 'expand' });
+  it('counts by expanding the pointer only where the store cannot tell: a bound above one record, a consent committed meanwhile', async () => {
+    const rows = [
+      { keys: ['X1'], remainder: false, subjects: 4, values: {} },
+      { keys: [null], remainder: true, subjects: 3, values: {} },
+    ];
+    expect(exactBilling({ rows }, 1, '17')).toEqual({ kind: 'exact', subjects: 7, consentPositionBefore: '17' });
+    expect(exactBilling({ rows }, 2, '17')).toEqual({ kind: 'expand' });
     // Under a bound of two records, a subject whose older record alone matches the filter is counted by the
     // close (and by billing's expansion), though the store, holding their latest only, does not count them.
     await reset();
@@ -161,5 +167,25 @@ describe('billing an exact answer from the store', () => {
     const counted = await closeCounts();
     expect(counted.get(bounded.queryId)).toBe(2);
     expect(counted.get(two.queryId)).toBe(3);
+
+    // A consent committed between the store read and billing (the position moved): the store's count is not
+    // trusted for the pointer, which is expanded instead.
+    const policy = hub.app.policies.get(PURPOSE) as AllowedPolicy;
+    const raced = await db()
+      .transaction()
+      .execute(async (tx) =>
+        billQuery(tx, {
+          queryId: uuidv7(),
+          partyId: 'brand-a',
+          policy,
+          now: new Date(clock.getTime() + 60_000),
+          request: { groupBy: [], filters: { category: ['mobile_phone'] }, measures: ['count'] },
+          releasedKeys: [[]],
+          remainderReleased: false,
+          recordsPerSubject: 1,
+          subjects: { kind: 'exact', subjects: 99, consentPositionBefore: String(Number(await consentPosition(tx)) - 1) },
+        }),
+      );
+    expect(raced).toEqual({ subjectsCounted: 2, priceFen: 2 * policy.pricePerSubjectFen });
   }, 120_000);
 });
