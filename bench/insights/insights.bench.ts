@@ -326,8 +326,9 @@ async function main(url: string): Promise<void> {
       where subject_id = ${subject} and purpose = ${BENCH_PURPOSE} and status = 'granted'`.execute(tx),
     );
     const after = await hubQuery(context, timer, category);
-    // Noise is off: the released rows' subjects add up to the subjects the answer counted (the answer's own
-    // subjectsCounted comes from the consent ledger's pointer, which this data set does not generate).
+    // Noise is off: the released rows' subjects add up to the subjects the answer counted (billing now takes
+    // subjectsCounted from the same counts; this data set writes consents but no consent ledger events, so a
+    // payout close would expand its pointers to nobody — the bench never closes).
     const total = (answer: InsightsAnswer) => answer.rows.reduce((sum, row) => sum + (row.subjects ?? 0), 0);
     const modelBefore = before.answer.rows.find((row) => row.keys.model === counted)!.subjects;
     const modelAfter = after.answer.rows.find((row) => row.keys.model === counted)!.subjects;

@@ -9,14 +9,15 @@ import type { Principal } from '../auth/principal.ts';
 import { CARBON_FACTOR_SET } from './carbon-factors.ts';
 import { planStatistics } from './dp/dp-measures.ts';
 import { deriveNoiseKey, noiseSeed, releaseDigest } from './dp/noise-seed.ts';
-import { releaseExactAnswer } from './dp/release-exact-answer.ts';
+import { releaseExactAnswer, type ExactAnswer } from './dp/release-exact-answer.ts';
 import { releaseNoisyAnswer } from './dp/release-noisy-answer.ts';
 import { readDataVersion, recordRelease, releasedBefore } from './dp-release.repository.ts';
 import { budgetMonth, lockBudget, spendBudget } from './dp-budget.repository.ts';
 import { expireDueConsents, readStoreStatistics } from './insights.repository.ts';
 import { canonicalInsightsRequest, requestOf, serviceChecks, type InsightsRequest } from './insights.rules.ts';
 import { readStatutoryAnswer } from './working-set.repository.ts';
-import { billQuery } from '../ledger/query-billing.ts';
+import { consentPosition } from '../ledger/pointers.repository.ts';
+import { billQuery, type BilledSubjects } from '../ledger/query-billing.ts';
 
 export type { InsightsRequest } from './insights.rules.ts';
 
@@ -196,7 +197,7 @@ async function answerNoisy(
     releasedKeys: released.rows.map((row) => row.keys),
     remainderReleased: false,
     recordsPerSubject: dp.recordsPerSubject,
-    billedSubjects,
+    subjects: { kind: 'noisy', subjects: billedSubjects },
   });
   const dims = asked.request.groupBy;
   const answer: InsightsAnswer = {
@@ -232,6 +233,8 @@ async function answerNoisy(
 
 /** Noise off (development and tests): the store's statistics released exactly, with k-suppression. */
 async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promise<AllowedWork<InsightsAnswer>> {
+  // Where the consent ledger stood before the store was read: billing checks no consent committed since.
+  const positionBefore = await consentPosition(asked.tx);
   const groups = await storeStatistics(asked, dp);
   const exact = releaseExactAnswer(groups, asked.request.measures, dp, asked.policy.minGroupSize);
   const bill = await billQuery(asked.tx, {
@@ -243,6 +246,7 @@ async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promi
     releasedKeys: exact.releasedKeys,
     remainderReleased: exact.remainderReleased,
     recordsPerSubject: dp.recordsPerSubject,
+    subjects: exactBilling(exact, dp.recordsPerSubject, positionBefore),
   });
   const dims = asked.request.groupBy;
   const answer: InsightsAnswer = {
@@ -265,6 +269,22 @@ async function answerExact(asked: Asked, dp: DifferentialPrivacySettings): Promi
       priceFen: bill.priceFen,
     },
   };
+}
+
+/** The store's contribution rule (migration 2026-12-07T17-01-00): each subject adds exactly one record. */
+const STORE_RECORDS_PER_SUBJECT = 1;
+
+/**
+ * Whom an exact answer bills. The store counts each consenting subject once, by their latest record overall
+ * (trade_in_month desc, id desc) — the record the pointer expansion keeps for a bound of one record per
+ * subject — so the released rows' counts (the released groups, plus the released remainder, which merges
+ * every other group matching the filters) are exactly the subjects the payout close will expand the pointer
+ * to: no scan needed. Under a larger bound the expansion may count a subject by an older record the store
+ * does not hold, so the pointer is expanded once to count them (no shipped policy has one).
+ */
+export function exactBilling(exact: Pick<ExactAnswer, 'rows'>, recordsPerSubject: number, consentPositionBefore: string): BilledSubjects {
+  if (recordsPerSubject !== STORE_RECORDS_PER_SUBJECT) return { kind: 'expand' };
+  return { kind: 'exact', subjects: exact.rows.reduce((sum, row) => sum + row.subjects, 0), consentPositionBefore };
 }
 
 /** Statutory: every record counts, exact, k over records; nothing is billed or contributed. */

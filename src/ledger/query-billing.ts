@@ -22,9 +22,22 @@ export interface CountedQuery {
   remainderReleased: boolean;
   /** The records-per-subject bound the answer used, if any. */
   recordsPerSubject?: number;
-  /** The released (noisy) subject total the price is computed from; undefined = the exact count. */
-  billedSubjects?: number;
+  /** How many subjects the released answer counts, as far as the answer path knows it. */
+  subjects: BilledSubjects;
 }
+
+/**
+ * The subjects a query is billed for:
+ * - `noisy`: under differential privacy, the released (noisy) total — a bill at the exact count would tell
+ *   the payer what the noise hides;
+ * - `exact`: the exact count, read off the answer's own counts (the analytic store's, which hold one record
+ *   per subject: see exactBilling in src/insights/insights.service.ts), with the consent ledger's position
+ *   read just before them. The transaction reads committed data statement by statement, so if a consent
+ *   committed since (the position moved), the counts may not be the pointer's and it is expanded instead;
+ * - `expand`: exact but not known to the answer path: this pointer is expanded once, here, to count them
+ *   (a per-record scan, linear in the data; only where the store's counts are not the pointer's).
+ */
+export type BilledSubjects = { kind: 'noisy'; subjects: number } | { kind: 'exact'; subjects: number; consentPositionBefore: string } | { kind: 'expand' };
 
 /**
  * Bills one released query, inside its transaction, in O(1) rows whatever the number of subjects counted:
@@ -33,14 +46,13 @@ export interface CountedQuery {
  * the split among users, platforms' pools and suppliers, is settled when the payout close expands the
  * period's pointers (src/ledger/period-allocation.ts).
  *
- * The price: under differential privacy, the released (noisy) total times the price per subject (a bill
- * at the exact count would tell the payer what the noise hides); on the exact path (noise off, development
- * and tests) the exact count, for which this runs the expansion of this one pointer once — there is no
- * O(1) way to know an exact count of subjects here. Returns the exact count (null under noise) and the price.
+ * The price is the billed subjects (see BilledSubjects) times the price per subject. Only `expand` reads
+ * the base tables here. Returns the exact count (null under noise) and the price.
  */
 export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subjectsCounted: number | null; priceFen: number }> {
   const { queryId, partyId, policy, now, request } = input;
-  if (input.releasedKeys.length === 0 && !input.remainderReleased) return { subjectsCounted: input.billedSubjects === undefined ? 0 : null, priceFen: 0 };
+  const exactOrNull = (n: number) => (input.subjects.kind === 'noisy' ? null : n);
+  if (input.releasedKeys.length === 0 && !input.remainderReleased) return { subjectsCounted: exactOrNull(0), priceFen: 0 };
   const filterDims = Object.keys(request.filters).filter((name) => Array.isArray(request.filters[name]) && name in DIMENSION_SQL);
   const need = neededJoins([...request.groupBy, ...filterDims], request.measures);
   const journalId = uuidv7();
@@ -63,13 +75,12 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     // The brand's catalogue entry is read for the model's name and its launch facts.
     usesCatalogue: need.catalogue || request.groupBy.includes('model') || filterDims.includes('model'),
     pricePerSubjectFen: policy.pricePerSubjectFen,
-    billedSubjects: input.billedSubjects ?? 0,
+    billedSubjects: input.subjects.kind === 'expand' ? 0 : input.subjects.subjects,
     split: policy.revenueSplitBp,
     journalId,
   };
-  let subjects = input.billedSubjects;
-  if (subjects === undefined) subjects = await countPointerMembers(tx, pointer);
-  if (subjects === 0) return { subjectsCounted: input.billedSubjects === undefined ? 0 : null, priceFen: 0 };
+  const subjects = knownSubjects(input.subjects, pointer.consentPosition) ?? (await countPointerMembers(tx, pointer));
+  if (subjects === 0) return { subjectsCounted: exactOrNull(0), priceFen: 0 };
   const priceFen = subjects * policy.pricePerSubjectFen;
   if (!Number.isSafeInteger(priceFen)) throw new RangeError('the price of a query must be a safe integer of fen');
   await insertPointer(tx, { ...pointer, billedSubjects: subjects });
@@ -89,7 +100,14 @@ export async function billQuery(tx: DbOrTx, input: CountedQuery): Promise<{ subj
     },
     now,
   );
-  return { subjectsCounted: input.billedSubjects === undefined ? subjects : null, priceFen };
+  return { subjectsCounted: exactOrNull(subjects), priceFen };
+}
+
+/** The billed subjects when the answer path knows them for the pointer's consent position; else undefined. */
+function knownSubjects(given: BilledSubjects, position: string): number | undefined {
+  if (given.kind === 'noisy') return given.subjects;
+  if (given.kind === 'exact' && given.consentPositionBefore === position) return given.subjects;
+  return undefined;
 }
 
 /** Only what selects records: month bounds and value lists of known dimensions. */
