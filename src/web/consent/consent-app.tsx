@@ -7,7 +7,8 @@ import { formatBasisPoints, formatDate, formatDateTime, formatFen } from '../sha
 import { hubGraphql, hubJson } from '../shared/hub-client.ts';
 import { PageHeader, useLang } from '../shared/i18n.tsx';
 import type { Lang } from '../shared/lang.ts';
-import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
+import { usePageFailure } from '../shared/page-failure.ts';
+import { FailureNotice, NoTokenNotice } from '../shared/page-notices.tsx';
 import { saveFile } from '../shared/save-file.ts';
 import {
   CATEGORY_NAMES,
@@ -124,12 +125,7 @@ export function ConsentApp() {
         <h1>{t.heading}</h1>
         <p class="lead">{t.intro}</p>
         {token === null ? (
-          <div class="notice" role="alert">
-            <p>
-              <strong>{t.noToken}</strong>
-            </p>
-            <p>{t.noTokenDetail}</p>
-          </div>
+          <NoTokenNotice t={t} />
         ) : failure !== null ? (
           <FailureNotice failure={failure} t={t} onRetry={failure.kind === 'unavailable' ? () => void load() : undefined} />
         ) : me === null ? (
@@ -161,27 +157,6 @@ export function ConsentApp() {
         )}
       </main>
     </>
-  );
-}
-
-function FailureNotice({ failure, t, onRetry }: { failure: PageFailure; t: ConsentTexts; onRetry: (() => void) | undefined }) {
-  const message =
-    failure.kind === 'unauthenticated'
-      ? t.tokenRefused
-      : failure.kind === 'unavailable'
-        ? t.unavailable
-        : failure.kind === 'refused'
-          ? t.failed(failure.message)
-          : t.failed(failure.messages.join('; '));
-  return (
-    <div class="notice notice-error" role="alert">
-      <p>{message}</p>
-      {onRetry !== undefined && (
-        <button type="button" onClick={onRetry}>
-          {t.retry}
-        </button>
-      )}
-    </div>
   );
 }
 

@@ -6,7 +6,8 @@ import { hubGraphql, hubJson } from '../shared/hub-client.ts';
 import { PageHeader, useLang } from '../shared/i18n.tsx';
 import type { Lang } from '../shared/lang.ts';
 import type { PurposeTerms } from '../shared/purpose-terms.ts';
-import { usePageFailure, type PageFailure } from '../shared/page-failure.ts';
+import { usePageFailure } from '../shared/page-failure.ts';
+import { FailureNotice, NoTokenNotice } from '../shared/page-notices.tsx';
 import { saveFile } from '../shared/save-file.ts';
 import { CATEGORY_NAMES, DIMENSION_NAMES, PROVINCE_NAMES, ROLE_NAMES, nameOf } from '../shared/vocabulary.ts';
 import { dimensionValueName } from './dimension-values.ts';
@@ -163,21 +164,9 @@ export function InsightsApp() {
         <h1>{t.heading}</h1>
         <p class="lead">{t.intro}</p>
         {token === null ? (
-          <div class="notice" role="alert">
-            <p>
-              <strong>{t.noToken}</strong>
-            </p>
-            <p>{t.noTokenDetail}</p>
-          </div>
+          <NoTokenNotice t={t} />
         ) : failure !== null ? (
-          <div class="notice notice-error" role="alert">
-            <p>{failureText(failure, t)}</p>
-            {failure.kind === 'unavailable' && (
-              <button type="button" onClick={() => void load()}>
-                {t.retry}
-              </button>
-            )}
-          </div>
+          <FailureNotice failure={failure} t={t} onRetry={failure.kind === 'unavailable' ? () => void load() : undefined} />
         ) : start === null ? (
           <p aria-busy="true">{t.loading}</p>
         ) : (
@@ -222,19 +211,6 @@ export function InsightsApp() {
       </main>
     </>
   );
-}
-
-function failureText(failure: PageFailure, t: InsightsTexts): string {
-  switch (failure.kind) {
-    case 'unauthenticated':
-      return t.tokenRefused;
-    case 'unavailable':
-      return t.unavailable;
-    case 'refused':
-      return t.failed(failure.message);
-    case 'graphql':
-      return t.failed(failure.messages.join('; '));
-  }
 }
 
 interface ControlsProps {
