@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { safeErrorSummary } from '../server/logger.ts';
+import { startBackgroundRounds } from '../background-rounds.ts';
 import { signCheckpoints, type CheckpointContext } from './checkpoint.service.ts';
 
 /**
@@ -8,17 +8,13 @@ import { signCheckpoints, type CheckpointContext } from './checkpoint.service.ts
  * Returns the function that stops it.
  */
 export function startCheckpointTimer(context: CheckpointContext, intervalSeconds: number, logger: Logger): () => void {
-  if (intervalSeconds <= 0) return () => {};
-  const timer = setInterval(() => {
-    signCheckpoints(context).then(
-      (signed) =>
-        logger.info(
-          { event: 'audit.checkpoint_signed', chains: signed.map((s) => ({ chain: s.claims.chain, length: s.claims.length })) },
-          'checkpoints signed',
-        ),
-      (error: unknown) => logger.error({ event: 'audit.checkpoint_failed', err: safeErrorSummary(error) }, 'checkpoint round failed'),
-    );
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startBackgroundRounds(
+    'audit.checkpoint',
+    intervalSeconds,
+    async () => {
+      const signed = await signCheckpoints(context);
+      logger.info({ event: 'audit.checkpoint_signed', chains: signed.map((s) => ({ chain: s.claims.chain, length: s.claims.length })) }, 'checkpoints signed');
+    },
+    logger,
+  );
 }
