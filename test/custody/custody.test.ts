@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadBulk, type BulkRowResult } from '../../src/bulk/bulk-client.ts';
 import { HAND_OVER, registerTestParty } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 const SUBMIT = (mutation: string) => /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
@@ -37,21 +38,6 @@ const STRANGER = 'recycler-x';
 const NEVER_ISSUED = '01900000-0000-7000-8000-000000000000';
 
 type Reference = { ticket: string } | { tradeIn: { platform: string; externalRef: string } };
-
-function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-    ...overrides,
-  };
-}
 
 function document(kind: Kind, externalRef: string, reference: Reference, overrides: Record<string, unknown> = {}) {
   return kind === 'inspection'

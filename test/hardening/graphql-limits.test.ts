@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_LIMITS } from '../../src/server/graphql-limits.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 // Every limit below is shown twice: a request exactly at the limit runs, one step past it is refused with
 // nothing executed. "Ran" is read from the database, not from the response: every `insights` call writes one
@@ -16,20 +17,6 @@ function tokenCount(query: string): number {
   let count = 0;
   while (lexer.advance().kind !== TokenKind.EOF) count += 1;
   return count;
-}
-
-function tradeIn(externalRef: string) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-  };
 }
 
 describe('GraphQL limits', () => {

@@ -6,6 +6,7 @@ import type { Database } from '../../src/db/database.ts';
 import { HUB_ROLES } from '../../src/db/sessions.ts';
 import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 const SUBMIT = (mutation: string) => `mutation ($d: [JSON!]!) { ${mutation}(documents: $d) {
   __typename
@@ -16,20 +17,6 @@ const SUBMISSION =
   'query ($id: ID!) { submission(id: $id) { __typename ... on Submission { id kind ticket targetId createdAt } ... on HubError { code message } } }';
 const INSIGHTS = `query ($purpose: String!) { insights(purpose: $purpose, groupBy: [brand], measures: [count]) {
   __typename ... on AccessDenied { code matchedRules } ... on HubError { code } } }`;
-
-function tradeIn(externalRef: string) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-  };
-}
 
 function inspection(externalRef: string, ticket: string) {
   return { externalRef, ticket, grade: 'B', inspectedMonth: '2026-10', faults: [], batteryHealthPct: 84 };

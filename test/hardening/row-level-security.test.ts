@@ -5,6 +5,7 @@ import { HUB_ROLES } from '../../src/db/sessions.ts';
 import type { Principal } from '../../src/server/auth.ts';
 import { subjectIdFor } from '../../src/subjects/subject-id.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument } from '../support/documents.ts';
 
 /**
  * Tables that hold no party's and no subject's rows, each with the reason. Every other table of the hub's
@@ -40,20 +41,7 @@ const PLATFORM_B: Principal = { kind: 'party', partyId: 'platform-b', role: 'pla
 const SUBJECT_A = '3f1c9a52-7e4b-4d2a-9c81-5b6e0a2f4d17';
 const SUBJECT_B = '8a2d4e61-0b3f-4c5e-a7d9-1e6f2b8c9a03';
 
-function tradeIn(externalRef: string, subjectRef: string) {
-  return {
-    externalRef,
-    subjectRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-  };
-}
+const tradeIn = (externalRef: string, subjectRef: string) => tradeInDocument(externalRef, { subjectRef });
 
 async function scalar<T>(db: Db, query: ReturnType<typeof sql<{ v: T }>>): Promise<T> {
   return (await query.execute(db)).rows[0]!.v;

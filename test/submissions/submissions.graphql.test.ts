@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectRefCipher } from '../../src/hub-keys/subject-ref-cipher.ts';
 import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 const SUBMIT_TRADE_INS = /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
@@ -51,21 +52,6 @@ const SUBMIT_TRADE_INS = /* GraphQL */ `
 const SUBMIT_INSPECTIONS = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitInspections');
 const SUBMIT_DISPOSITIONS = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitDispositions');
 const SUBMIT_CATALOGUE = SUBMIT_TRADE_INS.replaceAll('submitTradeIns', 'submitCatalogueEntries');
-
-function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-    ...overrides,
-  };
-}
 
 function inspection(externalRef: string, reference: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
   return {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handOverTickets } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 const SUBMIT = (field: string) => /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
@@ -74,21 +75,6 @@ const REGISTER_GRADES = /* GraphQL */ `
     }
   }
 `;
-
-function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-    ...overrides,
-  };
-}
 
 function catalogueEntry(brand: string, model: string) {
   return { brand, model, category: 'mobile_phone', launchMonth: '2026-09', launchPriceFen: 599_900, spec: { storageGb: 256 } };

@@ -5,6 +5,7 @@ import { demoCreditCode } from '../../src/demo/demo-firms.ts';
 import { registerFirm } from '../../src/firms/firms.service.ts';
 import { handOverTickets, registerTestParty } from '../support/custody.ts';
 import { createTestHub, type TestHub } from '../support/test-hub.ts';
+import { tradeInDocument as tradeIn } from '../support/documents.ts';
 
 const SUBMIT = (mutation: string) => /* GraphQL */ `
   mutation ($documents: [JSON!]!) {
@@ -42,21 +43,6 @@ const UNADMITTED_NOTARY = 'notary-p';
 const DISMANTLER = 'dismantler-d';
 const SUBJECT = 'k3J9xQ2mVb7LwT4nYp8RzA6cHd1FgE5sUo0iJtKqXyW';
 const NEVER_ISSUED = '01900000-0000-7000-8000-000000000000';
-
-function tradeIn(externalRef: string, overrides: Record<string, unknown> = {}) {
-  return {
-    externalRef,
-    category: 'mobile_phone',
-    brand: 'Apple',
-    model: 'iPhone 13 128GB',
-    usageMonths: 30,
-    tradeInMonth: '2026-10',
-    regionCode: '320200',
-    channel: 'online',
-    quotedValuationFen: 180_000,
-    ...overrides,
-  };
-}
 
 function attestation(externalRef: string, ticket: string, overrides: Record<string, unknown> = {}) {
   return {
